@@ -1,0 +1,53 @@
+#include "cli/app.h"
+
+#include <algorithm>
+#include <ostream>
+
+#include "core/log.h"
+
+namespace cellgate::cli {
+
+int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  CLI::App app{"cellgate: GitOps control plane for cellular Kubernetes fleets", "cellgate"};
+  app.require_subcommand(1);
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "debug, info, warn or error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  RunState state;
+  Streams io{out, err};
+  RegisterVersionCommand(app, io, state);
+
+  // CLI11 would report an unknown command only as "a subcommand is required".
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i].empty() || args[i][0] == '-') {
+      if (args[i] == "--log-level") ++i;
+      continue;
+    }
+    auto subs = app.get_subcommands([&](CLI::App* sub) { return sub->check_name(args[i]); });
+    if (subs.empty()) {
+      err << "cellgate: unknown command '" << args[i] << "'\nRun 'cellgate --help' for usage.\n";
+      return 2;
+    }
+    break;
+  }
+
+  // CLI11 parses argv in reverse order of a vector.
+  std::vector<std::string> rev(args.begin() + (args.empty() ? 0 : 1), args.end());
+  std::reverse(rev.begin(), rev.end());
+  try {
+    app.parse(rev);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    out << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    err << "cellgate: " << e.what() << "\n";
+    if (e.get_exit_code() != 0) err << "Run 'cellgate --help' for usage.\n";
+    return e.get_exit_code() == 0 ? 0 : 2;
+  }
+  return state.exit_code;
+}
+
+}  // namespace cellgate::cli

@@ -1,0 +1,34 @@
+// The `cellgate` command line: builds the CLI11 command tree and runs it.
+//
+// Every subcommand lives in its own cmd_<name>.cc and registers itself through a
+// Register<Name>Command function called from BuildApp. Commands write results to `out`,
+// diagnostics to `err`, and return the process exit code, so tests run them in-process.
+//
+// Thread-safety: one invocation per thread.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace cellgate::cli {
+
+struct Streams {
+  std::ostream& out;
+  std::ostream& err;
+};
+
+// Set by a subcommand's callback: the exit code main returns.
+struct RunState {
+  int exit_code = 0;
+};
+
+void RegisterVersionCommand(CLI::App& app, Streams io, RunState& state);
+
+// Runs the CLI with argv-style arguments (args[0] is the program name).
+int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace cellgate::cli

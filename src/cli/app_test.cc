@@ -1,0 +1,47 @@
+#include "cli/app.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace cellgate::cli {
+namespace {
+
+struct Captured {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Captured RunCli(std::vector<std::string> args) {
+  args.insert(args.begin(), "cellgate");
+  std::ostringstream out, err;
+  int code = Run(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+TEST(Cli, VersionPrintsVersion) {
+  auto r = RunCli({"version"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out.rfind("cellgate ", 0), 0u) << r.out;
+}
+
+TEST(Cli, HelpListsSubcommands) {
+  auto r = RunCli({"--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("version"), std::string::npos) << r.out;
+}
+
+TEST(Cli, UnknownSubcommandFails) {
+  auto r = RunCli({"frobnicate"});
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("frobnicate"), std::string::npos) << r.err;
+}
+
+TEST(Cli, NoSubcommandFails) {
+  auto r = RunCli({});
+  EXPECT_NE(r.code, 0);
+}
+
+}  // namespace
+}  // namespace cellgate::cli
