@@ -1,0 +1,74 @@
+# cellgate: `make demo` runs the main job, `make test` runs every test. Both set up what
+# they need first (Debian packages, the Go-built Kubernetes tools) and are safe to rerun.
+
+SHELL := /bin/bash
+ROOT := $(CURDIR)
+BUILD := build
+ASAN_BUILD := build-asan
+BENCH_BUILD := build-bench
+CELLS ?= 3
+
+.PHONY: all setup tools build asan unit e2e test demo cells cells-down cells-status \
+        format lint tidy bench clean
+
+all: build
+
+setup:
+	scripts/setup --deps
+
+tools: setup
+	scripts/kube-tools >/dev/null
+
+# Release binary at build/cellgate.
+build: setup
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCELLGATE_BUILD_TESTS=OFF \
+	  -DCELLGATE_BUILD_BENCH=OFF >/dev/null
+	ninja -C $(BUILD) cellgate
+
+# Debug build with AddressSanitizer + UndefinedBehaviorSanitizer: unit and e2e tests.
+asan: setup
+	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCELLGATE_SANITIZE=ON \
+	  -DCELLGATE_BUILD_BENCH=OFF >/dev/null
+	ninja -C $(ASAN_BUILD)
+
+unit: asan
+	cd $(ASAN_BUILD) && ctest -L unit -j2 --output-on-failure
+
+# Needs running cells (make cells).
+e2e: asan tools
+	cd $(ASAN_BUILD) && ctest -L e2e --output-on-failure
+
+test:
+	scripts/test
+
+demo:
+	scripts/demo
+
+cells: tools
+	scripts/local-cells up $(CELLS)
+
+cells-down:
+	scripts/local-cells down
+
+cells-status:
+	scripts/local-cells status
+
+format:
+	git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+lint:
+	@bad=$$(git ls-files '*.cc' '*.h' | xargs clang-format --dry-run -Werror 2>&1 | grep -c 'error:' || true); \
+	if [ "$$bad" != "0" ]; then git ls-files '*.cc' '*.h' | xargs clang-format --dry-run -Werror; exit 1; fi
+	@echo "clang-format: clean"
+
+tidy: asan
+	scripts/tidy $(ASAN_BUILD)
+
+bench: setup tools
+	@cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCELLGATE_BUILD_TESTS=OFF \
+	  >/dev/null
+	ninja -C $(BENCH_BUILD)
+	scripts/bench
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)
