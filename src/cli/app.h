@@ -7,12 +7,11 @@
 // Thread-safety: one invocation per thread.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <iosfwd>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 namespace cellgate::cli {
 

@@ -94,8 +94,6 @@ void Object::SetLabel(std::string_view key, std::string_view value) {
 void Object::SetAnnotation(std::string_view key, std::string_view value) {
   body_["metadata"]["annotations"][std::string(key)] = std::string(value);
 }
-void Object::SetNamespace(std::string_view ns) {
-  body_["metadata"]["namespace"] = std::string(ns);
-}
+void Object::SetNamespace(std::string_view ns) { body_["metadata"]["namespace"] = std::string(ns); }
 
 }  // namespace cellgate

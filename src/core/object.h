@@ -14,11 +14,10 @@
 
 #include <compare>
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/result.h"
 
@@ -54,7 +53,8 @@ struct Origin {
 class Object {
  public:
   Object() = default;
-  explicit Object(Json body, Origin origin = {}) : body_(std::move(body)), origin_(std::move(origin)) {}
+  explicit Object(Json body, Origin origin = {})
+      : body_(std::move(body)), origin_(std::move(origin)) {}
 
   // Validates the minimum every manifest needs: a JSON object with string apiVersion,
   // kind and metadata.name. The error names the origin.

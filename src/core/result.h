@@ -18,8 +18,8 @@ namespace cellgate {
 
 enum class ErrorCode {
   kUnknown,
-  kInvalidArgument,     // bad input (YAML, manifests, options): retrying will not help
-  kNotFound,            // revision, path, object or file absent
+  kInvalidArgument,  // bad input (YAML, manifests, options): retrying will not help
+  kNotFound,         // revision, path, object or file absent
   kAlreadyExists,
   kPermissionDenied,    // policy or path escape refused
   kUnavailable,         // network, remote down: retry with backoff

@@ -34,15 +34,13 @@ struct Frame {
 
 class DocumentBuilder {
  public:
-  DocumentBuilder(std::string_view file, const YamlLimits& limits)
-      : file_(file), limits_(limits) {}
+  DocumentBuilder(std::string_view file, const YamlLimits& limits) : file_(file), limits_(limits) {}
 
   Result<std::vector<YamlDocument>> Parse(std::string_view text) {
     if (text.size() > limits_.max_bytes) {
       return MakeError(ErrorCode::kResourceExhausted,
                        file_ + ": file is " + std::to_string(text.size()) +
-                           " bytes, larger than the limit of " +
-                           std::to_string(limits_.max_bytes));
+                           " bytes, larger than the limit of " + std::to_string(limits_.max_bytes));
     }
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
@@ -71,8 +69,8 @@ class DocumentBuilder {
           root_line_ = static_cast<int>(event.start_mark.line) + 1;
           break;
         case YAML_DOCUMENT_END_EVENT:
-          docs.push_back(YamlDocument{have_root_ ? std::move(root_) : Json(), root_line_,
-                                      doc_index++});
+          docs.push_back(
+              YamlDocument{have_root_ ? std::move(root_) : Json(), root_line_, doc_index++});
           break;
         case YAML_SCALAR_EVENT: {
           auto st = OnScalar(event);
@@ -82,16 +80,16 @@ class DocumentBuilder {
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT: {
           if (static_cast<int>(stack_.size()) >= limits_.max_depth) {
-            return MakeError(ErrorCode::kResourceExhausted,
-                             At(event.start_mark) + ": nesting deeper than " +
-                                 std::to_string(limits_.max_depth));
+            return MakeError(ErrorCode::kResourceExhausted, At(event.start_mark) +
+                                                                ": nesting deeper than " +
+                                                                std::to_string(limits_.max_depth));
           }
           if (stack_.empty()) root_line_ = static_cast<int>(event.start_mark.line) + 1;
           Frame f;
           f.is_map = event.type == YAML_MAPPING_START_EVENT;
           f.value = f.is_map ? Json::object() : Json::array();
-          const yaml_char_t* anchor = f.is_map ? event.data.mapping_start.anchor
-                                               : event.data.sequence_start.anchor;
+          const yaml_char_t* anchor =
+              f.is_map ? event.data.mapping_start.anchor : event.data.sequence_start.anchor;
           if (anchor) f.anchor = reinterpret_cast<const char*>(anchor);
           if (auto st = Count(1, event.start_mark); !st) return std::unexpected(st.error());
           stack_.push_back(std::move(f));
@@ -158,28 +156,19 @@ class DocumentBuilder {
   Status OnScalar(const yaml_event_t& event) {
     const auto& s = event.data.scalar;
     std::string_view text(reinterpret_cast<const char*>(s.value), s.length);
-    Json value;
     Frame* parent = stack_.empty() ? nullptr : &stack_.back();
     bool is_key = parent && parent->is_map && !parent->have_key;
     std::string_view tag = s.tag ? reinterpret_cast<const char*>(s.tag) : "";
-    if (tag == "tag:yaml.org,2002:str") {
-      value = std::string(text);
-    } else if (!tag.empty() && tag != "!") {
-      if (tag == "tag:yaml.org,2002:null") {
-        value = nullptr;
-      } else if (tag == "tag:yaml.org,2002:binary") {
-        value = std::string(text);
-      } else {
-        value = yaml_internal::ResolvePlainScalar(text);
-      }
-    } else if (is_key) {
-      // Keys keep their text: `y:` or `on:` stays a key named "y" or "on", as users mean.
-      value = std::string(text);
-    } else if (s.plain_implicit && s.style == YAML_PLAIN_SCALAR_STYLE) {
-      value = yaml_internal::ResolvePlainScalar(text);
-    } else {
-      value = std::string(text);
-    }
+    bool explicit_tag = !tag.empty() && tag != "!";
+    // Keys keep their text (`y:` or `on:` stays a key named "y" or "on", as users mean);
+    // quoted scalars and !!str are strings; plain scalars resolve by YAML 1.1 rules.
+    bool resolve = explicit_tag
+                       ? tag != "tag:yaml.org,2002:str" && tag != "tag:yaml.org,2002:binary"
+                       : !is_key && s.plain_implicit && s.style == YAML_PLAIN_SCALAR_STYLE;
+    Json value = resolve
+                     ? (tag == "tag:yaml.org,2002:null" ? Json(nullptr)
+                                                        : yaml_internal::ResolvePlainScalar(text))
+                     : Json(std::string(text));
     if (auto st = Count(1, event.start_mark); !st) return st;
     bool is_merge_key = s.style == YAML_PLAIN_SCALAR_STYLE && text == "<<";
     if (s.anchor) anchors_[reinterpret_cast<const char*>(s.anchor)] = value;
@@ -204,8 +193,7 @@ class DocumentBuilder {
       } else if (value.is_null()) {
         top.key = "null";
       } else if (value.is_object() || value.is_array()) {
-        return MakeError(ErrorCode::kInvalidArgument,
-                         At(mark) + ": mapping keys must be scalars");
+        return MakeError(ErrorCode::kInvalidArgument, At(mark) + ": mapping keys must be scalars");
       } else {
         top.key = value.dump();
       }
@@ -275,9 +263,8 @@ Result<Json> ParseJson(std::string_view text, std::string_view file, const YamlL
   };
   Json j = Json::parse(text.begin(), text.end(), cb, /*allow_exceptions=*/false);
   if (too_deep) {
-    return MakeError(ErrorCode::kResourceExhausted,
-                     std::string(file) + ": nesting deeper than " +
-                         std::to_string(limits.max_depth));
+    return MakeError(ErrorCode::kResourceExhausted, std::string(file) + ": nesting deeper than " +
+                                                        std::to_string(limits.max_depth));
   }
   if (j.is_discarded()) {
     // Re-parse with exceptions off is silent about the position; find it with a SAX pass.

@@ -29,9 +29,9 @@ struct YamlLimits {
 };
 
 struct YamlDocument {
-  Json value;       // null for an empty document
-  int line = 0;     // 1-based line where the document's content starts
-  int index = 0;    // 0-based document index in the stream
+  Json value;     // null for an empty document
+  int line = 0;   // 1-based line where the document's content starts
+  int index = 0;  // 0-based document index in the stream
 };
 
 // Parses a multi-document YAML stream. `file` is used only in error messages.
@@ -39,8 +39,7 @@ Result<std::vector<YamlDocument>> ParseYamlDocuments(std::string_view text, std:
                                                      const YamlLimits& limits = {});
 
 // Parses one JSON text (a single value). Errors name file and line.
-Result<Json> ParseJson(std::string_view text, std::string_view file,
-                       const YamlLimits& limits = {});
+Result<Json> ParseJson(std::string_view text, std::string_view file, const YamlLimits& limits = {});
 
 // Emits one value as a YAML document (block style, no leading "---").
 std::string ToYaml(const Json& value);

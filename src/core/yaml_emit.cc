@@ -49,10 +49,9 @@ class Emitter {
   void Scalar(const std::string& text, yaml_scalar_style_t style) {
     yaml_event_t e;
     bool plain_ok = style == YAML_ANY_SCALAR_STYLE || style == YAML_PLAIN_SCALAR_STYLE;
-    yaml_scalar_event_initialize(
-        &e, nullptr, nullptr,
-        reinterpret_cast<yaml_char_t*>(const_cast<char*>(text.data())),
-        static_cast<int>(text.size()), plain_ok ? 1 : 0, 1, style);
+    yaml_scalar_event_initialize(&e, nullptr, nullptr,
+                                 reinterpret_cast<yaml_char_t*>(const_cast<char*>(text.data())),
+                                 static_cast<int>(text.size()), plain_ok ? 1 : 0, 1, style);
     Send(&e);
   }
 
@@ -71,9 +70,9 @@ class Emitter {
     yaml_event_t e;
     switch (v.type()) {
       case Json::value_t::object:
-        yaml_mapping_start_event_initialize(&e, nullptr, nullptr, 1,
-                                            v.empty() ? YAML_FLOW_MAPPING_STYLE
-                                                      : YAML_BLOCK_MAPPING_STYLE);
+        yaml_mapping_start_event_initialize(
+            &e, nullptr, nullptr, 1,
+            v.empty() ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE);
         Send(&e);
         for (auto it = v.begin(); it != v.end(); ++it) {
           String(it.key());
@@ -83,9 +82,9 @@ class Emitter {
         Send(&e);
         break;
       case Json::value_t::array:
-        yaml_sequence_start_event_initialize(&e, nullptr, nullptr, 1,
-                                             v.empty() ? YAML_FLOW_SEQUENCE_STYLE
-                                                       : YAML_BLOCK_SEQUENCE_STYLE);
+        yaml_sequence_start_event_initialize(
+            &e, nullptr, nullptr, 1,
+            v.empty() ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE);
         Send(&e);
         for (const auto& item : v) Node(item);
         yaml_sequence_end_event_initialize(&e);

@@ -79,11 +79,12 @@ TEST(YamlParse, InvalidYamlNamesFileAndLine) {
 }
 
 TEST(YamlParse, AliasBombIsRefusedQuickly) {
-  std::string bomb = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+  std::string bomb =
+      "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
   std::string prev = "a";
   for (char c = 'b'; c <= 'j'; ++c) {
     std::string name(1, c);
-    bomb += name + ": &" + name + " [";
+    bomb.append(name).append(": &").append(name).append(" [");
     for (int i = 0; i < 9; ++i) bomb += (i ? ",*" : "*") + prev;
     bomb += "]\n";
     prev = name;

@@ -69,9 +69,10 @@ TEST_F(CellsTest, ObjectCreatedInOneCellIsAbsentFromAnother) {
 
 TEST_F(CellsTest, EachCellHasReadyFakeNodesWithoutTaints) {
   for (const char* cell : {"cell-1", "cell-2", "cell-3"}) {
-    auto ready = Sh(Kubectl(cell) +
-                    "get nodes -o jsonpath='{range .items[*]}{.status.conditions[?(@.type==\"Ready\")]"
-                    ".status}{\" \"}{.spec.taints}{\"\\n\"}{end}'");
+    auto ready =
+        Sh(Kubectl(cell) +
+           "get nodes -o jsonpath='{range .items[*]}{.status.conditions[?(@.type==\"Ready\")]"
+           ".status}{\" \"}{.spec.taints}{\"\\n\"}{end}'");
     ASSERT_EQ(ready.status, 0) << ready.output;
     int nodes = 0;
     std::size_t pos = 0;
@@ -87,7 +88,8 @@ TEST_F(CellsTest, EachCellHasReadyFakeNodesWithoutTaints) {
 TEST_F(CellsTest, StockDeploymentBecomesAvailableAndJobCompletes) {
   std::string ns = UniqueName("workloads");
   ASSERT_EQ(Sh(Kubectl("cell-1") + "create namespace " + ns).status, 0);
-  auto dep = Sh(Kubectl("cell-1") + "-n " + ns + " create deployment nginx --image=nginx --replicas=2");
+  auto dep =
+      Sh(Kubectl("cell-1") + "-n " + ns + " create deployment nginx --image=nginx --replicas=2");
   ASSERT_EQ(dep.status, 0) << dep.output;
   auto avail = Sh(Kubectl("cell-1") + "-n " + ns +
                   " wait deployment/nginx --for=condition=Available --timeout=90s");
@@ -101,8 +103,8 @@ TEST_F(CellsTest, StockDeploymentBecomesAvailableAndJobCompletes) {
 
   auto job = Sh(Kubectl("cell-1") + "-n " + ns + " create job once --image=busybox -- true");
   ASSERT_EQ(job.status, 0) << job.output;
-  auto complete = Sh(Kubectl("cell-1") + "-n " + ns +
-                     " wait job/once --for=condition=Complete --timeout=90s");
+  auto complete =
+      Sh(Kubectl("cell-1") + "-n " + ns + " wait job/once --for=condition=Complete --timeout=90s");
   EXPECT_EQ(complete.status, 0) << complete.output;
   Sh(Kubectl("cell-1") + "delete namespace " + ns + " --wait=false");
 }
