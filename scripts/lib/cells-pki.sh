@@ -81,6 +81,8 @@ pki_cell() {
   # These CNs are the users RBAC's bootstrap roles grant to each component.
   pki_issue "$ca" "$dir/controller-manager" "/CN=system:kube-controller-manager" client || return 1
   pki_issue "$ca" "$dir/scheduler" "/CN=system:kube-scheduler" client || return 1
+  # The apiserver's identity towards aggregated API servers (front proxy).
+  pki_issue "$ca" "$dir/front-proxy-client" "/CN=front-proxy-client" client || return 1
   # kwok writes Node and Pod status for every fake node; the Node authorizer would
   # only let a real kubelet touch its own node, so kwok runs as a cluster admin.
   pki_issue "$ca" "$dir/kwok" "/O=system:masters/CN=kwok" client || return 1

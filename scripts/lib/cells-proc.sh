@@ -17,9 +17,11 @@ proc_spawn() {
   # our process group reaches it. The inner bash writes its own pid and then execs
   # the binary, so the pid file names the binary even if setsid had to fork.
   # 9>&- closes the lock fd: a daemon holding it would block every later `up`.
+  # The outer ( ... & ) is a double fork: the daemon's parent exits at once, so
+  # init adopts and reaps it and our shell never reports its death as a job.
   # shellcheck disable=SC2016 # $$ and $@ belong to the inner bash
-  setsid bash -c 'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' "$pidf" "$@" \
-    </dev/null >>"$log" 2>&1 9>&- &
+  (setsid bash -c 'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' "$pidf" "$@" \
+    </dev/null >>"$log" 2>&1 9>&- &)
   local i
   for ((i = 0; i < 100; i++)); do
     [[ -s $pidf ]] && return 0
@@ -86,24 +88,28 @@ proc_rss_kib() {
   awk '/^VmRSS:/ {print $2; found=1} END {if (!found) print 0}' "/proc/$1/status" 2>/dev/null || echo 0
 }
 
-# ports_in_use: every local TCP port the kernel knows about, in any state. Any
-# state, not just LISTEN: a port that is the local end of a live connection
-# cannot always be bound either. Read from /proc so we need neither ss nor netstat.
+# ports_in_use: local TCP ports that a new listener could not bind: those in
+# LISTEN and those that are the local end of a live connection (a client's
+# ephemeral port). TIME_WAIT and CLOSE are left out: Go listeners set
+# SO_REUSEADDR, so a just-stopped cell's ports are free again at once.
+# Read from /proc so we need neither ss nor netstat.
 ports_in_use() {
   local f hex
   for f in /proc/net/tcp /proc/net/tcp6; do
     [[ -r $f ]] || continue
-    # Column 2 is ADDR:PORT in hex; mawk has no strtonum, so bash converts.
+    # Column 2 is ADDR:PORT in hex, column 4 the state (06 TIME_WAIT, 07 CLOSE);
+    # mawk has no strtonum, so bash converts.
     while read -r hex; do
       echo $((16#$hex))
-    done < <(awk 'NR > 1 { n = split($2, a, ":"); print a[n] }' "$f")
+    done < <(awk 'NR > 1 && $4 != "06" && $4 != "07" { n = split($2, a, ":"); print a[n] }' "$f")
   done | sort -un
 }
 
-# port_owner PORT: "pid/name" of a listener on PORT when ss can tell, else "".
+# port_owner PORT: "name (pid N)" of a listener on PORT when ss can tell, else "".
 port_owner() {
   command -v ss >/dev/null || return 0
-  ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'users:(([^)]*' | head -1 | sed 's/users:((//' || true
+  ss -Hltnp "sport = :$1" 2>/dev/null |
+    sed -n 's/.*users:(("\([^"]*\)",pid=\([0-9]*\).*/\1 (pid \2)/p' | head -1
 }
 
 # port_is_free PORT: nothing in the kernel's TCP tables uses it right now.
