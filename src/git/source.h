@@ -33,10 +33,10 @@ namespace cellgate::git {
 // Credentials for one repository (from an Argo CD repository Secret or CLI flags).
 // Never logged; errors mention only the URL (with any userinfo stripped).
 struct Credentials {
-  std::string username;          // HTTPS basic auth; "git" or empty for SSH
-  std::string password;          // HTTPS password or token
-  std::string ssh_private_key;   // PEM/OpenSSH private key text
-  std::string ca_file;           // extra CA bundle for HTTPS
+  std::string username;         // HTTPS basic auth; "git" or empty for SSH
+  std::string password;         // HTTPS password or token
+  std::string ssh_private_key;  // PEM/OpenSSH private key text
+  std::string ca_file;          // extra CA bundle for HTTPS
   bool insecure_skip_tls_verify = false;
 };
 
@@ -45,7 +45,7 @@ enum class EntryType { kFile, kDirectory, kSymlink, kSubmodule };
 struct TreeEntry {
   std::string path;  // relative to the repository root, '/'-separated
   EntryType type = EntryType::kFile;
-  std::string oid;   // blob or tree id (hex)
+  std::string oid;         // blob or tree id (hex)
   std::uint64_t size = 0;  // bytes, for files
 };
 
