@@ -1,0 +1,61 @@
+// TreeSnapshot: the Snapshot of one commit, read straight from a mirror's object database.
+//
+// Each snapshot opens its own handle on the mirror, so snapshots of the same repository read
+// in parallel, and a fetch into the mirror never disturbs them (objects are never removed
+// from a mirror). Calls on one snapshot are serialised by its mutex: libgit2 handles are
+// single-threaded.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "git/libgit2.h"
+#include "git/source.h"
+#include "git/tree_path.h"
+
+namespace cellgate::git {
+
+class TreeSnapshot final : public Snapshot {
+ public:
+  struct Options {
+    std::filesystem::path mirror_dir;
+    std::filesystem::path checkouts_dir;
+    std::uint64_t max_blob_bytes = 64u << 20;
+  };
+
+  // kNotFound when `commit` (a full SHA) is not a commit in the mirror.
+  static Result<std::shared_ptr<const TreeSnapshot>> Open(const Options& options,
+                                                          const std::string& commit);
+
+  const std::string& commit() const override { return commit_; }
+  Result<std::vector<TreeEntry>> List(const std::string& dir, bool recursive) const override;
+  Result<std::string> ReadFile(const std::string& path) const override;
+  Result<std::string> ObjectId(const std::string& path) const override;
+  Result<std::filesystem::path> Materialize() const override;
+
+ private:
+  TreeSnapshot(Options options, std::string commit, RepositoryPtr repo, TreePtr root, OdbPtr odb)
+      : options_(std::move(options)),
+        commit_(std::move(commit)),
+        repo_(std::move(repo)),
+        root_(std::move(root)),
+        odb_(std::move(odb)) {}
+
+  // Resolves a caller's path, following symlinks; requires mu_ held.
+  Result<ResolvedEntry> Resolve(const std::string& path) const;
+  Status ListInto(const git_oid& tree_oid, const std::string& prefix, bool recursive,
+                  std::vector<TreeEntry>& out) const;
+
+  const Options options_;
+  const std::string commit_;
+  mutable std::mutex mu_;
+  RepositoryPtr repo_;  // guarded by mu_
+  TreePtr root_;        // guarded by mu_
+  OdbPtr odb_;          // guarded by mu_
+};
+
+}  // namespace cellgate::git
