@@ -1,0 +1,105 @@
+#include "render/directory.h"
+
+#include <optional>
+#include <utility>
+
+#include "render/digest.h"
+#include "render/glob.h"
+#include "render/manifests.h"
+#include "render/paths.h"
+
+namespace cellgate::render {
+namespace {
+
+bool HasSuffix(std::string_view s, std::string_view suffix) {
+  return s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string DisplayPath(const std::string& app_path) {
+  return app_path.empty() ? std::string(".") : app_path;
+}
+
+}  // namespace
+
+Result<DirectoryRender> RenderDirectory(const git::Snapshot& snapshot, const std::string& app_path,
+                                        const DirectoryOptions& options,
+                                        const DirectoryLimits& limits) {
+  std::optional<Glob> include, exclude;
+  if (!options.include.empty()) {
+    auto g = Glob::Compile(options.include);
+    if (!g) return std::unexpected(g.error().Wrap("directory.include"));
+    include = std::move(*g);
+  }
+  if (!options.exclude.empty()) {
+    auto g = Glob::Compile(options.exclude);
+    if (!g) return std::unexpected(g.error().Wrap("directory.exclude"));
+    exclude = std::move(*g);
+  }
+  if (options.jsonnet_configured) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "directory.jsonnet is not supported yet (jsonnet rendering is not "
+                     "implemented)");
+  }
+
+  auto entries = snapshot.List(app_path, options.recurse);
+  if (!entries) {
+    if (entries.error().code() == ErrorCode::kNotFound) {
+      return MakeError(ErrorCode::kNotFound, "app path '" + DisplayPath(app_path) +
+                                                 "' does not exist at commit " + snapshot.commit());
+    }
+    return std::unexpected(entries.error().Wrap("list " + DisplayPath(app_path)));
+  }
+
+  DirectoryRender out;
+  for (const auto& entry : *entries) {
+    if (entry.type != git::EntryType::kFile && entry.type != git::EntryType::kSymlink) continue;
+    std::string_view name = BaseName(entry.path);
+    bool is_json = HasSuffix(name, ".json");
+    bool is_yaml = HasSuffix(name, ".yaml") || HasSuffix(name, ".yml");
+    bool is_jsonnet = HasSuffix(name, ".jsonnet");
+    if (!is_json && !is_yaml && !is_jsonnet) continue;
+    std::string rel = RelativeTo(entry.path, app_path);
+    if (exclude && exclude->Match(rel)) continue;
+    if (include && !include->Match(rel)) continue;
+    if (is_jsonnet) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       entry.path +
+                           ": jsonnet is not supported yet (exclude the file with "
+                           "directory.exclude to render the rest)");
+    }
+    if (entry.type == git::EntryType::kFile && out.bytes + entry.size > limits.max_combined_bytes) {
+      return MakeError(ErrorCode::kResourceExhausted,
+                       "manifests under '" + DisplayPath(app_path) + "' exceed " +
+                           std::to_string(limits.max_combined_bytes) + " bytes combined (at " +
+                           entry.path + ")");
+    }
+    auto text = snapshot.ReadFile(entry.path);
+    if (!text) {
+      if (entry.type == git::EntryType::kSymlink &&
+          text.error().code() != ErrorCode::kPermissionDenied) {
+        out.notes.push_back(entry.path + ": symlink skipped (" + text.error().message() + ")");
+        continue;
+      }
+      return std::unexpected(text.error().Wrap("read " + entry.path));
+    }
+    if (entry.type == git::EntryType::kSymlink) {
+      out.symlinked_files.push_back({entry.path, Sha256Hex(*text)});
+    }
+    out.bytes += text->size();
+    if (out.bytes > limits.max_combined_bytes) {
+      return MakeError(ErrorCode::kResourceExhausted,
+                       "manifests under '" + DisplayPath(app_path) + "' exceed " +
+                           std::to_string(limits.max_combined_bytes) + " bytes combined (at " +
+                           entry.path + ")");
+    }
+    ManifestParseOptions parse{
+        .limits = limits.yaml, .json = is_json, .skip_unrelated_yaml = !is_json};
+    auto parsed = ParseManifests(*text, entry.path, parse);
+    if (!parsed) return std::unexpected(parsed.error());
+    if (!parsed->note.empty()) out.notes.push_back(std::move(parsed->note));
+    for (auto& obj : parsed->objects) out.objects.push_back(std::move(obj));
+  }
+  return out;
+}
+
+}  // namespace cellgate::render

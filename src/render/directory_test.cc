@@ -1,0 +1,164 @@
+#include "render/directory.h"
+
+#include <gtest/gtest.h>
+
+#include "render/testing/memory_snapshot.h"
+
+namespace cellgate::render {
+namespace {
+
+using testing::MemorySnapshot;
+
+std::string Cm(const std::string& name) {
+  return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n";
+}
+
+std::vector<std::string> Names(const DirectoryRender& r) {
+  std::vector<std::string> out;
+  for (const auto& o : r.objects) out.push_back(o.Name());
+  return out;
+}
+
+MemorySnapshot Tree() {
+  MemorySnapshot s;
+  s.AddFile("apps/web/a.yaml", Cm("a"));
+  s.AddFile("apps/web/b.yml", Cm("b") + "---\n" + Cm("b2"));
+  s.AddFile("apps/web/c.json", R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}})");
+  s.AddFile("apps/web/README.md", "# not a manifest\n");
+  s.AddFile("apps/web/notes.txt", "apiVersion: v1\n");
+  s.AddFile("apps/web/sub/d.yaml", Cm("d"));
+  s.AddFile("apps/web/sub/deeper/e.yaml", Cm("e"));
+  s.AddFile("apps/other/x.yaml", Cm("x"));
+  return s;
+}
+
+TEST(Directory, TopLevelOnlyWithoutRecurse) {
+  auto s = Tree();
+  auto r = RenderDirectory(s, "apps/web", {});
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(Names(*r), (std::vector<std::string>{"a", "b", "b2", "c"}));
+  EXPECT_EQ(r->objects[0].origin().file, "apps/web/a.yaml");
+  EXPECT_EQ(r->objects[2].origin().document, 1);
+}
+
+TEST(Directory, RecurseReadsSubdirectories) {
+  auto s = Tree();
+  auto r = RenderDirectory(s, "apps/web", {.recurse = true});
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(Names(*r), (std::vector<std::string>{"a", "b", "b2", "c", "d", "e"}));
+}
+
+TEST(Directory, IncludeAndExcludeMatchPathsRelativeToTheApp) {
+  auto s = Tree();
+  auto inc = RenderDirectory(s, "apps/web", {.recurse = true, .include = "{a.yaml,sub/*}"});
+  ASSERT_TRUE(inc) << inc.error().message();
+  EXPECT_EQ(Names(*inc), (std::vector<std::string>{"a", "d", "e"}));
+  auto exc = RenderDirectory(s, "apps/web", {.recurse = true, .exclude = "*.json"});
+  ASSERT_TRUE(exc);
+  EXPECT_EQ(Names(*exc), (std::vector<std::string>{"a", "b", "b2", "d", "e"}));
+  // exclude wins over include
+  auto both = RenderDirectory(s, "apps/web",
+                              {.recurse = true, .include = "*.yaml", .exclude = "sub/deeper/*"});
+  ASSERT_TRUE(both);
+  EXPECT_EQ(Names(*both), (std::vector<std::string>{"a", "d"}));
+  auto bad = RenderDirectory(s, "apps/web", {.include = "{a"});
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message().find("directory.include"), std::string::npos);
+}
+
+TEST(Directory, RootPath) {
+  MemorySnapshot s;
+  s.AddFile("top.yaml", Cm("top"));
+  s.AddFile("apps/x.yaml", Cm("x"));
+  auto r = RenderDirectory(s, "", {});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(Names(*r), (std::vector<std::string>{"top"}));
+}
+
+TEST(Directory, MissingPathIsNotFound) {
+  auto s = Tree();
+  auto r = RenderDirectory(s, "apps/nope", {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kNotFound);
+  EXPECT_NE(r.error().message().find("apps/nope"), std::string::npos);
+}
+
+TEST(Directory, InvalidYamlNamesFileAndLine) {
+  auto s = Tree();
+  s.AddFile("apps/web/broken.yaml", Cm("ok") +
+                                        "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                                        "  name: x\n   bad: indent\n");
+  auto r = RenderDirectory(s, "apps/web", {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.error().message().find("apps/web/broken.yaml:10"), std::string::npos)
+      << r.error().message();
+}
+
+TEST(Directory, UnrelatedYamlIsSkippedWithANote) {
+  auto s = Tree();
+  s.AddFile("apps/web/values.yaml", "replicas: 3\nimage: {tag: v1}\n");
+  auto r = RenderDirectory(s, "apps/web", {});
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->objects.size(), 4u);
+  ASSERT_EQ(r->notes.size(), 1u);
+  EXPECT_NE(r->notes[0].find("apps/web/values.yaml"), std::string::npos);
+}
+
+TEST(Directory, JsonnetIsRefusedUnlessExcluded) {
+  auto s = Tree();
+  s.AddFile("apps/web/app.jsonnet", "{}");
+  auto r = RenderDirectory(s, "apps/web", {});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("jsonnet is not supported"), std::string::npos);
+  EXPECT_TRUE(RenderDirectory(s, "apps/web", {.exclude = "*.jsonnet"}));
+  EXPECT_FALSE(RenderDirectory(s, "apps/web", {.jsonnet_configured = true}));
+}
+
+TEST(Directory, SymlinksInsideAreFollowedAndRecordedOutsideRefused) {
+  auto s = Tree();
+  s.AddSymlink("apps/web/shared.yaml", "../other/x.yaml");
+  auto r = RenderDirectory(s, "apps/web", {});
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(Names(*r).back(), "x");
+  ASSERT_EQ(r->symlinked_files.size(), 1u);
+  EXPECT_EQ(r->symlinked_files[0].path, "apps/web/shared.yaml");
+
+  s.AddSymlink("apps/web/passwd.yaml", "../../../../etc/passwd");
+  auto escape = RenderDirectory(s, "apps/web", {});
+  ASSERT_FALSE(escape);
+  EXPECT_EQ(escape.error().code(), ErrorCode::kPermissionDenied);
+}
+
+TEST(Directory, SizeLimits) {
+  auto s = Tree();
+  s.AddFile("apps/web/huge.yaml", Cm("huge") + "data:\n  k: " + std::string(2000, 'x') + "\n");
+  auto r = RenderDirectory(s, "apps/web", {}, {.max_combined_bytes = 1000});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted);
+  auto one_file = RenderDirectory(s, "apps/web", {}, {.yaml = {.max_bytes = 1000}});
+  ASSERT_FALSE(one_file);
+  EXPECT_EQ(one_file.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_NE(one_file.error().message().find("huge.yaml"), std::string::npos);
+}
+
+TEST(Directory, AliasBombIsBounded) {
+  MemorySnapshot s;
+  std::string bomb = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\n";
+  bomb += "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  char prev = 'a';
+  for (char c = 'b'; c <= 'j'; ++c) {
+    bomb += std::string(1, c) + ": &" + c + " [";
+    for (int i = 0; i < 10; ++i) bomb += std::string(i ? ", *" : "*") + prev;
+    bomb += "]\n";
+    prev = c;
+  }
+  s.AddFile("bomb/cm.yaml", bomb);
+  auto r = RenderDirectory(s, "bomb", {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_NE(r.error().message().find("bomb/cm.yaml"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cellgate::render

@@ -1,0 +1,361 @@
+#include "render/tool_runner.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+namespace cellgate::render {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  Fd& operator=(Fd&& o) noexcept {
+    Reset();
+    fd_ = std::exchange(o.fd_, -1);
+    return *this;
+  }
+  ~Fd() { Reset(); }
+  int get() const { return fd_; }
+  void Reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// A scratch directory removed on scope exit.
+class TempDir {
+ public:
+  static Result<TempDir> Create(const fs::path& parent) {
+    std::string tmpl = (parent / "cellgate-tool-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr) {
+      return MakeError(ErrorCode::kInternal, "create temporary directory in " + parent.string() +
+                                                 ": " + std::strerror(errno));
+    }
+    TempDir d;
+    d.path_ = tmpl;
+    return d;
+  }
+  TempDir() = default;
+  TempDir(TempDir&& o) noexcept : path_(std::exchange(o.path_, {})) {}
+  TempDir& operator=(TempDir&&) = delete;
+  ~TempDir() {
+    if (path_.empty()) return;
+    std::error_code ec;
+    // Tools may leave read-only files (Go module caches); make them removable first.
+    for (auto it = fs::recursive_directory_iterator(path_, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_directory(ec))
+        fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
+    }
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::string Trimmed(std::string_view s, std::size_t max_chars) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  if (s.size() <= max_chars) return std::string(s);
+  return "..." + std::string(s.substr(s.size() - max_chars));
+}
+
+std::string Redact(std::string s, const ToolInvocation& inv) {
+  for (const auto& [from, to] : inv.redactions) {
+    if (from.empty()) continue;
+    for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) {
+      s.replace(p, from.size(), to);
+    }
+  }
+  return s;
+}
+
+std::string DurationText(std::chrono::milliseconds d) {
+  if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + " s";
+  return std::to_string(d.count()) + " ms";
+}
+
+std::string CommandLine(const ToolInvocation& inv) {
+  std::string s = inv.program.filename().string();
+  for (const auto& a : inv.args) {
+    s += ' ';
+    s += a;
+  }
+  return s;
+}
+
+std::vector<std::string> CleanEnvironment(const ToolInvocation& inv, const fs::path& scratch) {
+  std::vector<std::pair<std::string, std::string>> env = {
+      {"PATH", inv.program.parent_path().string() + ":/usr/local/bin:/usr/bin:/bin"},
+      {"HOME", (scratch / "home").string()},
+      {"TMPDIR", (scratch / "tmp").string()},
+      {"XDG_CONFIG_HOME", (scratch / "home/.config").string()},
+      {"XDG_CACHE_HOME", (scratch / "home/.cache").string()},
+      {"XDG_DATA_HOME", (scratch / "home/.local/share").string()},
+      {"HELM_CACHE_HOME", (scratch / "helm/cache").string()},
+      {"HELM_CONFIG_HOME", (scratch / "helm/config").string()},
+      {"HELM_DATA_HOME", (scratch / "helm/data").string()},
+  };
+  for (const auto& [k, v] : inv.env) {
+    auto it = std::find_if(env.begin(), env.end(), [&](const auto& e) { return e.first == k; });
+    if (it != env.end()) {
+      it->second = v;
+    } else {
+      env.emplace_back(k, v);
+    }
+  }
+  std::vector<std::string> out;
+  out.reserve(env.size());
+  for (const auto& [k, v] : env) {
+    std::string entry = k;
+    entry += '=';
+    entry += v;
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+// Reaps `pid` once it has exited, killing whatever is left of its process group first.
+int KillGroupAndReap(pid_t pid, bool kill_leader) {
+  if (kill_leader) ::kill(-pid, SIGKILL);
+  siginfo_t info{};
+  // WNOWAIT keeps the leader a zombie, so its pid (= the group id) cannot be reused before
+  // we signal the group.
+  while (::waitid(P_PID, pid, &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
+  }
+  ::kill(-pid, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return status;
+}
+
+bool HasExited(pid_t pid) {
+  siginfo_t info{};
+  info.si_pid = 0;
+  if (::waitid(P_PID, pid, &info, WEXITED | WNOWAIT | WNOHANG) != 0) return false;
+  return info.si_pid == pid;
+}
+
+}  // namespace
+
+ToolRunner::ToolRunner(ToolRunnerOptions options)
+    : options_(std::move(options)),
+      slots_(options_.max_concurrency > 0
+                 ? options_.max_concurrency
+                 : 2 * std::max(1, static_cast<int>(std::thread::hardware_concurrency()))) {
+  if (options_.temp_dir.empty()) options_.temp_dir = fs::temp_directory_path();
+}
+
+Result<ToolOutput> ToolRunner::Run(const ToolInvocation& inv) {
+  const std::string cmdline = CommandLine(inv);
+  if (!inv.program.is_absolute() || ::access(inv.program.c_str(), X_OK) != 0) {
+    return MakeError(ErrorCode::kNotFound,
+                     cmdline + ": " + inv.program.string() + " is not an executable file");
+  }
+  // Take a slot before any resource (directories, pipes): waiters hold nothing.
+  slots_.acquire();
+  struct Release {
+    std::counting_semaphore<>& s;
+    ~Release() { s.release(); }
+  } release{slots_};
+
+  auto scratch = TempDir::Create(options_.temp_dir);
+  if (!scratch) return std::unexpected(scratch.error());
+  std::error_code ec;
+  for (const char* sub : {"home", "tmp", "helm"}) fs::create_directories(scratch->path() / sub, ec);
+
+  std::vector<std::string> argv_s;
+  argv_s.push_back(inv.program.string());
+  argv_s.insert(argv_s.end(), inv.args.begin(), inv.args.end());
+  std::vector<std::string> env_s = CleanEnvironment(inv, scratch->path());
+  std::vector<char*> argv, envp;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (auto& e : env_s) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
+    return MakeError(ErrorCode::kInternal, cmdline + ": pipe: " + std::strerror(errno));
+  }
+  Fd out_r(out_pipe[0]), out_w(out_pipe[1]);
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    return MakeError(ErrorCode::kInternal, cmdline + ": pipe: " + std::strerror(errno));
+  }
+  Fd err_r(err_pipe[0]), err_w(err_pipe[1]);
+
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, out_w.get(), 1);
+  posix_spawn_file_actions_adddup2(&fa, err_w.get(), 2);
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+  fs::path cwd = inv.cwd.empty() ? scratch->path() : inv.cwd;
+  posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  pid_t pid = -1;
+  int rc = ::posix_spawn(&pid, inv.program.c_str(), &fa, &attr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    return MakeError(rc == ENOENT ? ErrorCode::kNotFound : ErrorCode::kInternal,
+                     cmdline + ": spawn: " + std::strerror(rc));
+  }
+  invocations_.fetch_add(1);
+  out_w.Reset();
+  err_w.Reset();
+
+  const auto timeout = inv.timeout.count() > 0 ? inv.timeout : options_.timeout;
+  const auto deadline = Clock::now() + timeout;
+  ToolOutput output;
+  bool timed_out = false, too_big = false, exited = false;
+  char buf[65536];
+  while (out_r.get() >= 0 || err_r.get() >= 0) {
+    auto now = Clock::now();
+    if (now >= deadline) {
+      timed_out = true;
+      break;
+    }
+    // Wake at least every 50 ms to notice a tool that exited while a grandchild still holds
+    // its pipes open.
+    auto wait = std::min<std::chrono::milliseconds>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now) +
+            std::chrono::milliseconds(1),
+        std::chrono::milliseconds(50));
+    pollfd fds[2] = {{out_r.get(), POLLIN, 0}, {err_r.get(), POLLIN, 0}};
+    int n = ::poll(fds, 2, static_cast<int>(wait.count()));
+    if (n < 0 && errno != EINTR) break;
+    if (n <= 0) {
+      if (!exited && HasExited(pid)) {
+        exited = true;
+        ::kill(-pid, SIGKILL);  // stragglers holding the pipes
+      }
+      continue;
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+      ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) {
+        (i == 0 ? out_r : err_r).Reset();
+        continue;
+      }
+      if (i == 0) {
+        output.out.append(buf, static_cast<std::size_t>(got));
+        if (output.out.size() > options_.max_stdout_bytes) too_big = true;
+      } else {
+        output.err.append(buf, static_cast<std::size_t>(got));
+        if (output.err.size() > 2 * options_.max_stderr_bytes) {
+          output.err.erase(0, output.err.size() - options_.max_stderr_bytes);
+        }
+      }
+    }
+    if (too_big) break;
+  }
+  // Both pipes closed: the tool may still be running (it closed them itself).
+  while (!timed_out && !too_big && !HasExited(pid)) {
+    if (Clock::now() >= deadline) {
+      timed_out = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  int status = KillGroupAndReap(pid, timed_out || too_big);
+  std::string stderr_tail = Redact(Trimmed(output.err, options_.error_stderr_chars), inv);
+  std::string what = Redact(cmdline, inv);
+  if (timed_out) {
+    return MakeError(ErrorCode::kDeadlineExceeded,
+                     what + ": killed after the " + DurationText(timeout) + " timeout" +
+                         (stderr_tail.empty() ? "" : ": " + stderr_tail));
+  }
+  if (too_big) {
+    return MakeError(
+        ErrorCode::kResourceExhausted,
+        what + ": output is larger than " + std::to_string(options_.max_stdout_bytes) + " bytes");
+  }
+  if (WIFSIGNALED(status)) {
+    return MakeError(ErrorCode::kInternal, what + ": killed by signal " +
+                                               std::to_string(WTERMSIG(status)) +
+                                               (stderr_tail.empty() ? "" : ": " + stderr_tail));
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     what + ": exit status " + std::to_string(WEXITSTATUS(status)) +
+                         (stderr_tail.empty() ? "" : ": " + stderr_tail));
+  }
+  return output;
+}
+
+Result<std::filesystem::path> FindTool(std::string_view name, const fs::path& explicit_path) {
+  auto executable = [](const fs::path& p) { return ::access(p.c_str(), X_OK) == 0; };
+  std::vector<std::string> looked;
+  if (!explicit_path.empty()) {
+    fs::path p = fs::absolute(explicit_path);
+    if (executable(p)) return p;
+    return MakeError(ErrorCode::kNotFound,
+                     std::string(name) + " not found at " + explicit_path.string());
+  }
+  std::vector<fs::path> candidates;
+  if (const char* cache = std::getenv("CELLGATE_CACHE"); cache && *cache) {
+    candidates.push_back(fs::path(cache) / "bin" / name);
+  }
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    candidates.push_back(fs::path(home) / ".cache/cellgate/bin" / name);
+  }
+  for (const auto& c : candidates) {
+    if (executable(c)) return fs::absolute(c);
+    looked.push_back(c.string());
+  }
+  if (const char* path = std::getenv("PATH")) {
+    std::string_view rest = path;
+    while (!rest.empty()) {
+      auto colon = rest.find(':');
+      std::string_view dir = rest.substr(0, colon);
+      if (!dir.empty()) {
+        fs::path c = fs::path(dir) / name;
+        if (executable(c)) return fs::absolute(c);
+      }
+      if (colon == std::string_view::npos) break;
+      rest.remove_prefix(colon + 1);
+    }
+    looked.emplace_back("PATH");
+  }
+  std::string where;
+  for (const auto& l : looked) where += (where.empty() ? "" : ", ") + l;
+  return MakeError(ErrorCode::kNotFound, std::string(name) + " not found (looked in " + where +
+                                             "); run scripts/kube-tools or pass its path");
+}
+
+}  // namespace cellgate::render
