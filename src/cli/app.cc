@@ -1,6 +1,7 @@
 #include "cli/app.h"
 
 #include <algorithm>
+#include <mutex>
 #include <ostream>
 
 #include "core/log.h"
@@ -13,9 +14,16 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  // Logs go to stderr: stdout carries command output (`render -o json`). Runs before the
+  // subcommand's callback; once per process, as InitLogging registers a named logger.
+  app.parse_complete_callback([&log_level] {
+    static std::once_flag once;
+    std::call_once(once, [&] { InitLogging(log_level); });
+  });
   RunState state;
   Streams io{out, err};
   RegisterVersionCommand(app, io, state);
+  RegisterRenderCommand(app, io, state);
 
   // CLI11 would report an unknown command only as "a subcommand is required".
   for (std::size_t i = 1; i < args.size(); ++i) {

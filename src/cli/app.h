@@ -26,6 +26,7 @@ struct RunState {
 };
 
 void RegisterVersionCommand(CLI::App& app, Streams io, RunState& state);
+void RegisterRenderCommand(CLI::App& app, Streams io, RunState& state);
 
 // Runs the CLI with argv-style arguments (args[0] is the program name).
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
