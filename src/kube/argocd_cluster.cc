@@ -1,0 +1,167 @@
+#include "kube/argocd_cluster.h"
+
+#include <string>
+
+namespace cellgate::kube {
+namespace {
+
+class FieldReader {
+ public:
+  explicit FieldReader(std::string where) : where_(std::move(where)) {}
+
+  std::unexpected<Error> Fail(const std::string& what) const {
+    return MakeError(ErrorCode::kInvalidArgument, where_ + ": " + what);
+  }
+
+  Result<std::string> Str(const Json& obj, const char* key) const {
+    auto it = obj.find(key);
+    if (it == obj.end() || it->is_null()) return std::string();
+    if (!it->is_string()) return Fail(std::string(key) + " must be a string");
+    return it->get<std::string>();
+  }
+
+  Result<bool> Bool(const Json& obj, const char* key) const {
+    auto it = obj.find(key);
+    if (it == obj.end() || it->is_null()) return false;
+    if (!it->is_boolean()) return Fail(std::string(key) + " must be a boolean");
+    return it->get<bool>();
+  }
+
+  // Go's []byte fields marshal as base64 strings.
+  Result<std::string> Bytes(const Json& obj, const char* key) const {
+    auto s = Str(obj, key);
+    if (!s || s->empty()) return s;
+    auto decoded = Base64Decode(*s);
+    if (!decoded) return Fail(std::string(key) + ": " + decoded.error().message());
+    return decoded;
+  }
+
+ private:
+  std::string where_;
+};
+
+Status ParseTls(const FieldReader& r, const Json& tls, ClusterConfig& c) {
+  if (!tls.is_object()) return r.Fail("tlsClientConfig must be an object");
+  auto insecure = r.Bool(tls, "insecure");
+  if (!insecure) return std::unexpected(insecure.error());
+  auto sni = r.Str(tls, "serverName");
+  if (!sni) return std::unexpected(sni.error());
+  auto ca = r.Bytes(tls, "caData");
+  if (!ca) return std::unexpected(ca.error());
+  auto cert = r.Bytes(tls, "certData");
+  if (!cert) return std::unexpected(cert.error());
+  auto key = r.Bytes(tls, "keyData");
+  if (!key) return std::unexpected(key.error());
+  c.insecure_skip_tls_verify = *insecure;
+  c.tls_server_name = std::move(*sni);
+  c.ca_pem = std::move(*ca);
+  c.client_cert_pem = std::move(*cert);
+  c.client_key_pem = std::move(*key);
+  return Ok();
+}
+
+Result<ExecConfig> ParseExec(const FieldReader& r, const Json& e) {
+  if (!e.is_object()) return r.Fail("execProviderConfig must be an object");
+  ExecConfig x;
+  auto command = r.Str(e, "command");
+  if (!command) return std::unexpected(command.error());
+  if (command->empty()) return r.Fail("execProviderConfig has no command");
+  x.command = std::move(*command);
+  auto api = r.Str(e, "apiVersion");
+  if (!api) return std::unexpected(api.error());
+  if (!api->empty()) x.api_version = std::move(*api);
+  auto hint = r.Str(e, "installHint");
+  if (!hint) return std::unexpected(hint.error());
+  x.install_hint = std::move(*hint);
+  if (auto args = e.find("args"); args != e.end() && !args->is_null()) {
+    if (!args->is_array()) return r.Fail("execProviderConfig.args must be a list");
+    for (const auto& a : *args) {
+      if (!a.is_string()) return r.Fail("execProviderConfig.args must be strings");
+      x.args.push_back(a.get<std::string>());
+    }
+  }
+  if (auto env = e.find("env"); env != e.end() && !env->is_null()) {
+    if (!env->is_object()) return r.Fail("execProviderConfig.env must be a string map");
+    for (const auto& [k, v] : env->items()) {
+      if (!v.is_string()) return r.Fail("execProviderConfig.env values must be strings");
+      x.env.emplace_back(k, v.get<std::string>());
+    }
+  }
+  return x;
+}
+
+}  // namespace
+
+Result<ClusterConfig> ParseArgoClusterConfig(std::string_view name, std::string_view server,
+                                             std::string_view config_json) {
+  ClusterConfig c;
+  c.name = std::string(name.empty() ? server : name);
+  c.server = std::string(server);
+  while (c.server.size() > 1 && c.server.back() == '/') c.server.pop_back();
+  FieldReader r("argocd cluster " + c.Describe() + ": config");
+  if (server.empty()) return r.Fail("secret has no server");
+
+  Json config = Json::object();
+  if (!config_json.empty()) {
+    // Never echo a parse error: it quotes the input, and the input holds credentials.
+    config = Json::parse(config_json.begin(), config_json.end(), nullptr, false);
+    if (config.is_discarded()) return r.Fail("not valid JSON");
+    if (!config.is_object()) return r.Fail("not a JSON object");
+  }
+  if (config.contains("awsAuthConfig") && !config["awsAuthConfig"].is_null()) {
+    return r.Fail(
+        "awsAuthConfig is not supported; use execProviderConfig with `aws eks get-token`");
+  }
+  auto token = r.Str(config, "bearerToken");
+  if (!token) return std::unexpected(token.error());
+  auto user = r.Str(config, "username");
+  if (!user) return std::unexpected(user.error());
+  auto password = r.Str(config, "password");
+  if (!password) return std::unexpected(password.error());
+  auto proxy = r.Str(config, "proxyUrl");
+  if (!proxy) return std::unexpected(proxy.error());
+  auto no_gzip = r.Bool(config, "disableCompression");
+  if (!no_gzip) return std::unexpected(no_gzip.error());
+  c.token = std::move(*token);
+  c.username = std::move(*user);
+  c.password = std::move(*password);
+  c.proxy_url = std::move(*proxy);
+  c.disable_compression = *no_gzip;
+  if (auto tls = config.find("tlsClientConfig"); tls != config.end() && !tls->is_null()) {
+    if (auto s = ParseTls(r, *tls, c); !s) return std::unexpected(s.error());
+  }
+  if (auto exec = config.find("execProviderConfig"); exec != config.end() && !exec->is_null()) {
+    auto x = ParseExec(r, *exec);
+    if (!x) return std::unexpected(x.error());
+    c.exec = std::move(*x);
+  }
+  if (auto s = c.Validate(); !s) return std::unexpected(s.error().Wrap("argocd"));
+  return c;
+}
+
+Result<ClusterConfig> ArgoClusterConfigFromSecret(const Object& secret) {
+  std::string where = "argocd cluster secret " + secret.Key().ToString();
+  if (secret.Kind() != "Secret") {
+    return MakeError(ErrorCode::kInvalidArgument, where + ": not a Secret");
+  }
+  auto field = [&](const char* key) -> Result<std::string> {
+    std::string plain = StringAt(secret.body(), {"stringData", key});
+    if (!plain.empty()) return plain;
+    std::string encoded = StringAt(secret.body(), {"data", key});
+    auto decoded = Base64Decode(encoded);
+    if (!decoded) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       where + ": data." + key + ": " + decoded.error().message());
+    }
+    return decoded;
+  };
+  auto name = field("name");
+  if (!name) return std::unexpected(name.error());
+  auto server = field("server");
+  if (!server) return std::unexpected(server.error());
+  auto config = field("config");
+  if (!config) return std::unexpected(config.error());
+  return ParseArgoClusterConfig(name->empty() ? secret.Name() : *name, *server, *config);
+}
+
+}  // namespace cellgate::kube

@@ -1,0 +1,251 @@
+#include "kube/exec_credential.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <vector>
+
+#include "core/object.h"
+
+extern char** environ;
+
+namespace cellgate::kube {
+namespace {
+
+constexpr std::size_t kMaxOutput = 1 << 20;
+
+struct ProcessOutput {
+  int exit_status = -1;  // -1: killed by a signal or timed out
+  bool timed_out = false;
+  std::string out;
+  std::string err;
+};
+
+// Owns a pipe's file descriptors.
+struct Pipe {
+  int fd[2] = {-1, -1};
+  ~Pipe() {
+    for (int f : fd) {
+      if (f >= 0) close(f);
+    }
+  }
+  void CloseEnd(int i) {
+    if (fd[i] >= 0) close(fd[i]);
+    fd[i] = -1;
+  }
+};
+
+// Runs argv with envp, stdin from /dev/null, capturing stdout and stderr.
+Result<ProcessOutput> RunProcess(const std::vector<std::string>& argv,
+                                 const std::vector<std::string>& envp,
+                                 std::chrono::milliseconds timeout) {
+  Pipe out, err;
+  if (pipe2(out.fd, O_CLOEXEC) != 0 || pipe2(err.fd, O_CLOEXEC) != 0) {
+    return MakeError(ErrorCode::kInternal, std::string("pipe: ") + std::strerror(errno));
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out.fd[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err.fd[1], 2);
+  std::vector<char*> args, env;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  for (const auto& e : envp) env.push_back(const_cast<char*>(e.c_str()));
+  env.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), env.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    return MakeError(rc == ENOENT ? ErrorCode::kNotFound : ErrorCode::kUnavailable,
+                     "cannot run " + argv[0] + ": " + std::strerror(rc));
+  }
+  out.CloseEnd(1);
+  err.CloseEnd(1);
+
+  ProcessOutput result;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::vector<pollfd> fds = {{out.fd[0], POLLIN, 0}, {err.fd[0], POLLIN, 0}};
+  std::string* sinks[] = {&result.out, &result.err};
+  int open_fds = 2;
+  char buf[8192];
+  while (open_fds > 0) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      result.timed_out = true;
+      break;
+    }
+    int n = poll(fds.data(), fds.size(), static_cast<int>(left.count()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    for (std::size_t i = 0; i < fds.size(); ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      ssize_t got = read(fds[i].fd, buf, sizeof buf);
+      if (got > 0) {
+        if (sinks[i]->size() < kMaxOutput) sinks[i]->append(buf, static_cast<std::size_t>(got));
+      } else if (got == 0 || errno != EINTR) {
+        fds[i].fd = -1;
+        --open_fds;
+      }
+    }
+  }
+  if (result.timed_out) kill(pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!result.timed_out && WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
+  return result;
+}
+
+std::string Tail(std::string s, std::size_t max) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  if (s.size() > max) s = "..." + s.substr(s.size() - max);
+  return s;
+}
+
+std::string ExecInfo(const ClusterConfig& cluster) {
+  Json info = {{"apiVersion", cluster.exec->api_version},
+               {"kind", "ExecCredential"},
+               {"spec", {{"interactive", false}}}};
+  if (cluster.exec->provide_cluster_info) {
+    Json c = {{"server", cluster.server}};
+    if (!cluster.tls_server_name.empty()) c["tls-server-name"] = cluster.tls_server_name;
+    if (cluster.insecure_skip_tls_verify) c["insecure-skip-tls-verify"] = true;
+    if (!cluster.ca_pem.empty()) c["certificate-authority-data"] = Base64Encode(cluster.ca_pem);
+    if (!cluster.proxy_url.empty()) c["proxy-url"] = cluster.proxy_url;
+    info["spec"]["cluster"] = std::move(c);
+  }
+  return info.dump();
+}
+
+int Digits(std::string_view s, std::size_t pos, std::size_t n) {
+  if (pos + n > s.size()) return -1;
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+Result<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view s) {
+  auto bad = [&] {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "invalid RFC 3339 time \"" + std::string(s) + "\"");
+  };
+  int year = Digits(s, 0, 4), month = Digits(s, 5, 2), day = Digits(s, 8, 2);
+  int hour = Digits(s, 11, 2), minute = Digits(s, 14, 2), second = Digits(s, 17, 2);
+  if (year < 0 || month < 1 || day < 1 || hour < 0 || minute < 0 || second < 0 || s[4] != '-' ||
+      s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' ||
+      s[16] != ':') {
+    return bad();
+  }
+  std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(month),
+                                  std::chrono::day(day)};
+  if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) return bad();
+  std::size_t pos = 19;
+  std::chrono::nanoseconds frac{0};
+  if (pos < s.size() && s[pos] == '.') {
+    long long scale = 100'000'000;
+    ++pos;
+    std::size_t start = pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      frac += std::chrono::nanoseconds((s[pos] - '0') * scale);
+      scale /= 10;
+      ++pos;
+    }
+    if (pos == start) return bad();
+  }
+  std::chrono::minutes offset{0};
+  bool zulu = pos + 1 == s.size() && (s[pos] == 'Z' || s[pos] == 'z');
+  if (!zulu) {
+    if (pos + 6 != s.size() || (s[pos] != '+' && s[pos] != '-') || s[pos + 3] != ':') return bad();
+    int oh = Digits(s, pos + 1, 2), om = Digits(s, pos + 4, 2);
+    if (oh < 0 || om < 0) return bad();
+    offset = std::chrono::minutes(oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
+  }
+  auto tp = std::chrono::sys_days(ymd) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
+            std::chrono::seconds(second) - offset;
+  return std::chrono::time_point_cast<std::chrono::system_clock::duration>(tp + frac);
+}
+
+Result<ExecCredential> ParseExecCredential(std::string_view output, std::string_view api_version) {
+  auto fail = [](const std::string& what) {
+    return MakeError(ErrorCode::kInvalidArgument, "exec plugin output: " + what);
+  };
+  // Never quote the output in errors: it holds the credential.
+  Json j = Json::parse(output.begin(), output.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return fail("not a JSON object");
+  if (StringAt(j, {"kind"}) != "ExecCredential") return fail("kind is not ExecCredential");
+  if (StringAt(j, {"apiVersion"}) != api_version) {
+    return fail("apiVersion \"" + StringAt(j, {"apiVersion"}) +
+                "\" does not match the requested \"" + std::string(api_version) + "\"");
+  }
+  auto status = j.find("status");
+  if (status == j.end() || !status->is_object()) return fail("no status");
+  ExecCredential c;
+  c.token = StringAt(*status, {"token"});
+  c.client_cert_pem = StringAt(*status, {"clientCertificateData"});
+  c.client_key_pem = StringAt(*status, {"clientKeyData"});
+  if (c.token.empty() && c.client_cert_pem.empty()) {
+    return fail("status has neither token nor clientCertificateData");
+  }
+  if (c.client_cert_pem.empty() != c.client_key_pem.empty()) {
+    return fail("clientCertificateData and clientKeyData must be given together");
+  }
+  if (auto exp = StringAt(*status, {"expirationTimestamp"}); !exp.empty()) {
+    auto t = ParseRfc3339(exp);
+    if (!t) return fail("expirationTimestamp: " + t.error().message());
+    c.expiration = *t;
+  }
+  return c;
+}
+
+Result<ExecCredential> RunExecPlugin(const ClusterConfig& cluster, const ExecRunOptions& options) {
+  const ExecConfig& x = *cluster.exec;
+  std::string where = "exec plugin " + x.command + " for " + cluster.Describe();
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view kv(*e);
+    auto eq = kv.find('=');
+    if (eq != std::string_view::npos) env[std::string(kv.substr(0, eq))] = kv.substr(eq + 1);
+  }
+  for (const auto& [k, v] : x.env) env[k] = v;
+  env["KUBERNETES_EXEC_INFO"] = ExecInfo(cluster);
+  std::vector<std::string> envp;
+  for (const auto& [k, v] : env) envp.push_back(k + "=" + v);
+  std::vector<std::string> argv = {x.command};
+  argv.insert(argv.end(), x.args.begin(), x.args.end());
+
+  auto run = RunProcess(argv, envp, options.timeout);
+  if (!run) {
+    auto e = run.error().Wrap(where);
+    if (e.code() == ErrorCode::kNotFound && !x.install_hint.empty()) {
+      return MakeError(e.code(), e.message() + " (" + x.install_hint + ")");
+    }
+    return std::unexpected(e);
+  }
+  if (run->timed_out) {
+    return MakeError(
+        ErrorCode::kDeadlineExceeded,
+        where + ": did not finish within " + std::to_string(options.timeout.count()) + " ms");
+  }
+  if (run->exit_status != 0) {
+    std::string msg = where + ": exited with status " + std::to_string(run->exit_status);
+    if (auto tail = Tail(run->err, 400); !tail.empty()) msg += ": " + tail;
+    return MakeError(ErrorCode::kUnavailable, msg);
+  }
+  return WithContext(ParseExecCredential(run->out, x.api_version), where);
+}
+
+}  // namespace cellgate::kube
