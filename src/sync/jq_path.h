@@ -1,0 +1,58 @@
+// jq path expressions (Argo CD's ignoreDifferences[].jqPathExpressions) through libjq.
+//
+// Argo CD deletes with gojq `del(<expr>)`. We compile `path(<expr>)` instead and delete the
+// returned paths from our own JSON (json_path.h EraseAll, which is what jq's del does: sort,
+// then delete from the last). Same result, and three reasons for the detour: numbers keep
+// their exact value (jq 1.6 holds every number as a double, so a round trip through jq would
+// turn 12345678901234567890 into 1.2345678901234567e+19); RespectIgnoreDifferences needs the
+// paths themselves; and key order of the document is untouched.
+//
+// Limits: evaluation stops with an error after kMaxJqPaths paths. libjq 1.6 has no way to
+// interrupt a running program, so an expression that never terminates (`def f: f; f`) would
+// hang the caller; expressions come from Application specs, which only people allowed to
+// edit Applications write. Argo CD bounds this with a 1 s gojq timeout that we cannot copy.
+//
+// Thread-safety: a JqPathQuery may be shared between threads. libjq states are not
+// reentrant and jq 1.6 does not document its library as thread-safe, so every compile and
+// run in the process is serialised by one mutex; an evaluation is microseconds.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/object.h"
+#include "core/result.h"
+#include "sync/json_path.h"
+
+namespace cellgate::sync {
+
+inline constexpr std::size_t kMaxJqPaths = 100'000;
+
+class JqPathQuery {
+ public:
+  // Compiles path(<expression>). kInvalidArgument with jq's message on a syntax error.
+  static Result<JqPathQuery> Compile(std::string_view expression);
+
+  JqPathQuery(JqPathQuery&&) noexcept;
+  JqPathQuery& operator=(JqPathQuery&&) noexcept;
+  ~JqPathQuery();
+
+  // The paths the expression selects in `doc`, in jq's order. A jq runtime error (e.g.
+  // iterating over a string) is kInvalidArgument. Paths with a slice step (`.[1:3]`) or a
+  // negative index (`.[-1]`), and the root path, are left out.
+  Result<std::vector<JsonPath>> Paths(const Json& doc) const;
+
+  const std::string& expression() const { return expression_; }
+
+ private:
+  struct State;
+  JqPathQuery(std::string expression, std::unique_ptr<State> state);
+
+  std::string expression_;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace cellgate::sync
