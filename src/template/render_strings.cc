@@ -1,0 +1,50 @@
+#include "template/render_strings.h"
+
+namespace cellgate::tmpl {
+namespace {
+
+Result<std::string> RenderOne(const std::string& s, const StringRenderer& render) {
+  if (s.find("{{") == std::string::npos) return s;
+  return render(s);
+}
+
+Result<Json> Walk(const Json& node, const StringRenderer& render, const std::string& path) {
+  switch (node.type()) {
+    case Json::value_t::string: {
+      auto r = RenderOne(node.get_ref<const std::string&>(), render);
+      if (!r) return std::unexpected(r.error().Wrap(path.empty() ? "(root)" : path));
+      return Json(std::move(*r));
+    }
+    case Json::value_t::array: {
+      Json out = Json::array();
+      for (std::size_t i = 0; i < node.size(); ++i) {
+        auto r = Walk(node[i], render, path + "[" + std::to_string(i) + "]");
+        if (!r) return r;
+        out.push_back(std::move(*r));
+      }
+      return out;
+    }
+    case Json::value_t::object: {
+      Json out = Json::object();
+      for (const auto& [k, v] : node.items()) {
+        std::string child = path.empty() ? k : path + "." + k;
+        auto key = RenderOne(k, render);
+        if (!key) return std::unexpected(key.error().Wrap(child + " (key)"));
+        auto r = Walk(v, render, child);
+        if (!r) return r;
+        out[*key] = std::move(*r);
+      }
+      return out;
+    }
+    default:
+      return node;
+  }
+}
+
+}  // namespace
+
+Result<Json> RenderJsonStrings(const Json& tree, const StringRenderer& render) {
+  return Walk(tree, render, "");
+}
+
+}  // namespace cellgate::tmpl
