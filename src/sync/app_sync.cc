@@ -1,0 +1,62 @@
+#include "sync/app_sync.h"
+
+namespace cellgate::sync {
+
+Result<AppObservation> ObserveApp(CellAccess& cell, const AppSyncSpec& spec,
+                                  std::span<const Object> rendered, const ObserveOptions& options,
+                                  std::stop_token stop) {
+  const std::string context = "app " + spec.name + " in " + cell.name;
+  AppObservation out;
+  auto rules = IgnoreRules::Compile(spec.ignore_differences);
+  if (!rules) return std::unexpected(rules.error().Wrap(context));
+  out.ignore = std::make_shared<const IgnoreRules>(std::move(*rules));
+
+  auto desired = PrepareDesired(rendered, spec.instance, spec.destination_namespace, cell.kinds);
+  if (!desired) return std::unexpected(desired.error().Wrap(context));
+  out.desired = std::move(*desired);
+
+  auto live = LoadLiveState(cell.reader, cell.kinds,
+                            {.instance = spec.instance,
+                             .desired_kinds = KindsOf(out.desired.objects),
+                             .inventory = options.inventory,
+                             .all_kinds = options.all_kinds,
+                             .parallelism = options.parallelism},
+                            stop);
+  if (!live) return std::unexpected(live.error().Wrap(context));
+  out.live = std::move(*live);
+
+  auto plan_options = spec.PlanOptions(false);
+  if (!plan_options) return std::unexpected(plan_options.error().Wrap(context));
+  auto comparison = CompareApp(
+      cell, out.desired.objects, out.live,
+      {.ignore = out.ignore.get(),
+       .destination_namespace = spec.destination_namespace,
+       .skip_dry_run_on_missing_resource = plan_options->skip_dry_run_on_missing_resource,
+       .parallelism = options.parallelism},
+      stop);
+  if (!comparison) return std::unexpected(comparison.error().Wrap(context));
+  out.comparison = std::move(*comparison);
+  return out;
+}
+
+SyncResult SyncApp(CellAccess& cell, const AppSyncSpec& spec, const AppObservation& observed,
+                   const SyncOverrides& overrides, const ExecutorOptions& options,
+                   const ProgressCallback& progress, std::stop_token stop) {
+  auto plan_options = spec.PlanOptions(overrides.prune);
+  if (!plan_options) {
+    SyncResult failed{.phase = OperationPhase::kFailed, .message = plan_options.error().message()};
+    failed.started_at = failed.finished_at = cell.clock.WallNow();
+    return failed;
+  }
+  plan_options->revision = overrides.revision;
+  SyncRequest request{.instance = spec.instance,
+                      .options = *plan_options,
+                      .desired = observed.desired.objects,
+                      .live = &observed.live,
+                      .comparison = &observed.comparison,
+                      .ignore = observed.ignore.get()};
+  SyncExecutor executor(cell, options);
+  return executor.Run(request, progress, std::move(stop));
+}
+
+}  // namespace cellgate::sync

@@ -1,0 +1,54 @@
+// One application in one cell, end to end: the glue the CLI and the fleet controller call.
+//
+//   ObserveApp  rendered objects -> prepared desired (desired.h) -> live state (live_state.h)
+//               -> comparison (compare.h): sync status, diffs and health per object.
+//   SyncApp     an observation -> SyncExecutor run (executor.h) -> SyncResult (operation.h).
+//
+// The controller calls these per (Application, cell) from worker threads: nothing here keeps
+// state between calls, and each call takes the cell by reference and a stop token.
+//
+// Thread-safety: thread-safe (see the files above).
+#pragma once
+
+#include <memory>
+#include <span>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "sync/app_spec.h"
+#include "sync/cell.h"
+#include "sync/compare.h"
+#include "sync/desired.h"
+#include "sync/executor.h"
+#include "sync/live_state.h"
+
+namespace cellgate::sync {
+
+struct ObserveOptions {
+  std::vector<GroupKind> inventory;  // kinds the app had before (previous status.resources)
+  bool all_kinds = false;            // search every listable kind (live_state.h)
+  int parallelism = 4;
+};
+
+struct AppObservation {
+  PreparedDesired desired;
+  LiveState live;
+  AppComparison comparison;
+  std::shared_ptr<const IgnoreRules> ignore;  // compiled spec.ignoreDifferences
+};
+
+Result<AppObservation> ObserveApp(CellAccess& cell, const AppSyncSpec& spec,
+                                  std::span<const Object> rendered,
+                                  const ObserveOptions& options = {}, std::stop_token stop = {});
+
+struct SyncOverrides {
+  bool prune = false;    // prune even without automated.prune (CLI --prune)
+  std::string revision;  // for the result and for naming generateName hooks
+};
+
+SyncResult SyncApp(CellAccess& cell, const AppSyncSpec& spec, const AppObservation& observed,
+                   const SyncOverrides& overrides, const ExecutorOptions& options = {},
+                   const ProgressCallback& progress = {}, std::stop_token stop = {});
+
+}  // namespace cellgate::sync

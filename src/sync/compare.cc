@@ -1,0 +1,147 @@
+#include "sync/compare.h"
+
+#include <algorithm>
+
+#include "sync/annotations.h"
+#include "sync/parallel.h"
+
+namespace cellgate::sync {
+namespace {
+
+// Whether to compare in desired-fields mode without asking the cell, and why.
+std::string SkipDryRunReason(const Object& desired, KindCatalog& kinds, const CompareOptions& o) {
+  if (o.skip_dry_run_on_missing_resource ||
+      SyncOptionList::FromAnnotation(desired).Has("SkipDryRunOnMissingResource", "true")) {
+    return "compared by desired fields (SkipDryRunOnMissingResource=true)";
+  }
+  auto mapping = kinds.Map(kube::GroupVersionKind::Of(desired));
+  if (!mapping && mapping.error().code() == ErrorCode::kNotFound) {
+    return "compared by desired fields: the cell does not serve " +
+           kube::GroupVersionKind::Of(desired).ToString() + " yet";
+  }
+  return {};
+}
+
+}  // namespace
+
+std::map<ObjectKey, SyncStatus> AppComparison::StatusByKey() const {
+  std::map<ObjectKey, SyncStatus> out;
+  for (const auto& r : resources) out[r.key] = r.status();
+  return out;
+}
+
+std::size_t AppComparison::OutOfSyncCount() const {
+  return static_cast<std::size_t>(std::count_if(resources.begin(), resources.end(), [](auto& r) {
+    return r.status() != SyncStatus::kSynced;
+  }));
+}
+
+const ResourceState* AppComparison::Find(const ObjectKey& key) const {
+  for (const auto& r : resources) {
+    if (r.key == key) return &r;
+  }
+  return nullptr;
+}
+
+Health AppHealth(const std::vector<ResourceState>& resources) {
+  Health worst{HealthStatus::kHealthy, ""};
+  for (const auto& r : resources) {
+    if (r.requires_pruning() || !r.health) continue;  // an object to prune is not the app's
+    if (IsWorse(worst.status, r.health->status)) worst = *r.health;
+  }
+  return worst;
+}
+
+Result<AppComparison> CompareApp(CellAccess& cell, std::span<const Object> desired,
+                                 const LiveState& live, const CompareOptions& options,
+                                 std::stop_token stop) {
+  std::vector<ObjectPair> pairs = PairObjects(desired, live.objects, options.destination_namespace);
+  std::vector<ResourceState> states(pairs.size());
+  std::vector<std::optional<Error>> errors(pairs.size());
+  DiffOptions diff_options{.ignore = options.ignore};
+
+  ParallelFor(pairs.size(), options.parallelism, [&](std::size_t i) {
+    const ObjectPair& pair = pairs[i];
+    ResourceState& state = states[i];
+    if (stop.stop_requested()) {
+      errors[i] = Error(ErrorCode::kDeadlineExceeded, "compare: stopped");
+      return;
+    }
+    const Object& any = pair.desired != nullptr ? *pair.desired : *pair.live;
+    state.key = any.Key();
+    state.version = any.Version();
+    state.sync_wave = SyncWave(any);
+    if (pair.desired != nullptr) state.desired = *pair.desired;
+    if (pair.live != nullptr) state.live = *pair.live;
+
+    if (pair.desired != nullptr && pair.live != nullptr) {
+      state.message = SkipDryRunReason(*pair.desired, cell.kinds, options);
+      if (state.message.empty()) {
+        auto predicted = cell.applier.Apply(*pair.desired, {.dry_run = true});
+        if (predicted) {
+          state.predicted = std::move(*predicted);
+        } else if (IsUnreachable(predicted.error())) {
+          errors[i] = predicted.error().Wrap("compare");
+          return;
+        } else {
+          state.message = "compared by desired fields: server-side dry run failed: " +
+                          predicted.error().message();
+        }
+      }
+    }
+    DiffInput input{.desired = pair.desired,
+                    .live = pair.live,
+                    .predicted_live = state.predicted ? &*state.predicted : nullptr};
+    auto diff = DiffObject(input, diff_options);
+    if (!diff) {
+      errors[i] = diff.error().Wrap("compare " + state.key.ToString());
+      return;
+    }
+    state.diff = std::move(*diff);
+    if (pair.live == nullptr) {
+      state.health = Health{HealthStatus::kMissing, ""};
+    } else if (auto h = AssessHealth(*pair.live); h) {
+      state.health = *h;
+    } else {
+      state.health = Health{HealthStatus::kUnknown, h.error().message()};
+    }
+  });
+
+  AppComparison out;
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    if (errors[i]) return std::unexpected(*errors[i]);
+    for (auto& w : states[i].diff.warnings) {
+      out.warnings.push_back(states[i].key.ToString() + ": " + w);
+    }
+    out.resources.push_back(std::move(states[i]));
+  }
+  for (const auto& note : live.notes) out.warnings.push_back(note);
+  out.sync = out.OutOfSyncCount() == 0 ? SyncStatus::kSynced : SyncStatus::kOutOfSync;
+  out.health = AppHealth(out.resources);
+  return out;
+}
+
+}  // namespace cellgate::sync
+
+namespace cellgate::sync {
+
+Json ResourceStatusesJson(const AppComparison& comparison) {
+  Json out = Json::array();
+  for (const auto& r : comparison.resources) {
+    Json entry = {{"group", r.key.group}, {"version", r.version},
+                  {"kind", r.key.kind},   {"namespace", r.key.ns},
+                  {"name", r.key.name},   {"status", SyncStatusName(r.status())}};
+    // Argo CD's SyncStatusCode has no Missing/Extraneous: both are OutOfSync there.
+    if (r.status() != SyncStatus::kSynced) entry["status"] = "OutOfSync";
+    if (r.health) {
+      entry["health"] = {{"status", HealthStatusName(r.health->status)}};
+      if (!r.health->message.empty()) entry["health"]["message"] = r.health->message;
+    }
+    if (r.requires_pruning()) entry["requiresPruning"] = true;
+    if (r.sync_wave != 0) entry["syncWave"] = r.sync_wave;
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+}  // namespace cellgate::sync

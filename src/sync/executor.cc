@@ -1,0 +1,391 @@
+// SyncExecutor orchestration: plan, pre-flight dry run, steps, SyncFail hooks, result.
+#include "sync/executor.h"
+
+#include <algorithm>
+#include <set>
+
+#include "sync/executor_internal.h"
+#include "sync/parallel.h"
+
+namespace cellgate::sync {
+
+Sleeper& DefaultSleeper() {
+  static RealSleeper sleeper;
+  return sleeper;
+}
+
+SyncResult SyncExecutor::Run(const SyncRequest& request, const ProgressCallback& progress,
+                             std::stop_token stop) const {
+  CellAccess cell = cell_;
+  executor_internal::SyncRun run(cell, options_, request, progress, stop);
+  return run.Execute();
+}
+
+namespace executor_internal {
+namespace {
+
+bool IsNamespaceOrCrd(const SyncTask& t) {
+  return (t.key.group.empty() && t.key.kind == "Namespace") ||
+         (t.key.group == "apiextensions.k8s.io" && t.key.kind == "CustomResourceDefinition");
+}
+
+std::string Seconds(std::chrono::milliseconds d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + "s";
+}
+
+}  // namespace
+
+SyncRun::SyncRun(CellAccess& cell, const ExecutorOptions& options, const SyncRequest& request,
+                 const ProgressCallback& progress, std::stop_token stop)
+    : cell_(cell),
+      options_(options),
+      request_(request),
+      progress_(progress),
+      stop_(std::move(stop)),
+      sleeper_(options.sleeper != nullptr ? *options.sleeper : DefaultSleeper()) {
+  if (options.timeout.count() > 0) deadline_ = cell.clock.Now() + options.timeout;
+}
+
+TaskState& SyncRun::Track(const SyncTask& task) {
+  auto state = std::make_unique<TaskState>();
+  state->task = &task;
+  ResourceResult& r = state->result;
+  r.key = task.key;
+  r.version = task.object.Version();
+  r.action = task.action;
+  r.sync_phase = task.phase;
+  r.wave = task.wave;
+  r.hook = task.hook;
+  if (task.hook) {
+    static constexpr HookType kTypes[] = {HookType::kPreSync, HookType::kSync, HookType::kPostSync,
+                                          HookType::kSyncFail};
+    r.hook_type = kTypes[static_cast<int>(task.phase)];
+  }
+  std::lock_guard lock(mu_);
+  states_.push_back(std::move(state));
+  return *states_.back();
+}
+
+void SyncRun::Report(const std::string& message) {
+  std::lock_guard lock(mu_);
+  progress_state_.message = message;
+  if (progress_) progress_(progress_state_);
+}
+
+void SyncRun::FailMessage(OperationPhase phase, const std::string& message) {
+  std::lock_guard lock(mu_);
+  if (failed_) {
+    // The first failure names the operation's outcome; SyncFail hook failures are added to it.
+    if (in_sync_fail_) result_.message += "; SyncFail: " + message;
+    if (phase == OperationPhase::kError) result_.phase = phase;  // Error outranks Failed
+    return;
+  }
+  failed_ = true;
+  result_.phase = phase;
+  result_.message = message;
+}
+
+void SyncRun::Fail(const Error& error, const std::string& context) {
+  std::string message = context.empty() ? error.message() : context + ": " + error.message();
+  if (IsUnreachable(error)) {
+    FailMessage(OperationPhase::kError, "cell " + cell_.name + " unreachable: " + message);
+  } else {
+    FailMessage(OperationPhase::kFailed, message);
+  }
+}
+
+bool SyncRun::Interrupted() {
+  if (stop_.stop_requested()) {
+    Report("terminating");
+    FailMessage(OperationPhase::kFailed, "operation terminated");
+    return true;
+  }
+  if (deadline_ && cell_.clock.Now() >= *deadline_ && !in_sync_fail_) {
+    FailMessage(OperationPhase::kFailed, "operation timed out after " + Seconds(options_.timeout));
+    return true;
+  }
+  return false;
+}
+
+SyncResult SyncRun::Execute() {
+  result_.started_at = cell_.clock.WallNow();
+  result_.dry_run = options_.dry_run;
+  result_.prune = request_.options.prune;
+  result_.revision = request_.options.revision;
+
+  AppSyncOptions plan_options = request_.options;
+  if (plan_options.started_at_unix == 0) {
+    plan_options.started_at_unix =
+        std::chrono::duration_cast<std::chrono::seconds>(result_.started_at.time_since_epoch())
+            .count();
+  }
+  PlanInput input{.desired = request_.desired,
+                  .live = request_.live != nullptr ? std::span<const Object>(request_.live->objects)
+                                                   : std::span<const Object>()};
+  if (request_.comparison != nullptr) input.status = request_.comparison->StatusByKey();
+  if (plan_options.create_namespace && !plan_options.destination_namespace.empty()) {
+    auto ns = cell_.reader.Get({"", "v1", "Namespace"}, "", plan_options.destination_namespace);
+    if (!ns && ns.error().code() != ErrorCode::kNotFound) {
+      Fail(ns.error());
+      result_.finished_at = cell_.clock.WallNow();
+      return std::move(result_);
+    }
+    input.destination_namespace_exists = ns.has_value();
+  }
+
+  auto plan = PlanSync(input, plan_options);
+  if (!plan) {
+    // Nothing has been written: PlanSync refuses before any task exists (allowEmpty).
+    FailMessage(OperationPhase::kFailed, plan.error().message());
+    result_.finished_at = cell_.clock.WallNow();
+    return std::move(result_);
+  }
+  for (const auto& s : plan->skipped) {
+    result_.skipped.push_back(s);
+    if (s.reason.starts_with("ignored (")) {
+      const Object* live = LiveFor(s.key);
+      ResourceResult r{.key = s.key,
+                       .version = live != nullptr ? live->Version() : std::string(),
+                       .action = TaskAction::kPrune,
+                       .wave = live != nullptr ? SyncWave(*live) : 0,
+                       .result = ResultCode::kPruneSkipped,
+                       .message = s.reason};
+      result_.resources.push_back(std::move(r));
+    }
+  }
+  std::vector<SyncTask> tasks;
+  for (auto& t : plan->tasks) {
+    if (t.action == TaskAction::kPrune && t.options.prune_requires_confirmation &&
+        !options_.confirm_prune) {
+      std::string reason = "ignored (requires confirmation: Prune=confirm)";
+      result_.skipped.push_back({t.key, reason});
+      result_.resources.push_back({.key = t.key,
+                                   .version = t.object.Version(),
+                                   .action = TaskAction::kPrune,
+                                   .wave = t.wave,
+                                   .result = ResultCode::kPruneSkipped,
+                                   .message = reason});
+      continue;
+    }
+    tasks.push_back(std::move(t));
+  }
+  {
+    std::lock_guard lock(mu_);
+    progress_state_.tasks_total = tasks.size();
+    progress_state_.steps = Steps(tasks).size();
+  }
+
+  bool ok = !Interrupted() && (options_.dry_run || !options_.preflight_dry_run || Preflight(tasks));
+  ok = ok && RunSteps(tasks, /*sync_fail=*/false);
+  if (!ok) {
+    ReleaseUnfinishedHooks();
+    if (!plan->sync_fail.empty() && !stop_.stop_requested()) {
+      Report("running SyncFail hooks");
+      in_sync_fail_ = true;
+      RunSteps(plan->sync_fail, /*sync_fail=*/true);
+      ReleaseUnfinishedHooks();
+    }
+  }
+
+  std::lock_guard lock(mu_);
+  for (auto& s : states_) {
+    if (s->result.message.empty() && !s->written) continue;  // never reached
+    if (s->live) s->result.live = std::move(s->live);
+    result_.resources.push_back(std::move(s->result));
+  }
+  if (!failed_) {
+    result_.phase = OperationPhase::kSucceeded;
+    result_.message =
+        options_.dry_run ? "successfully synced (dry run)" : "successfully synced (all tasks run)";
+  }
+  result_.finished_at = cell_.clock.WallNow();
+  progress_state_.phase = result_.phase;
+  return std::move(result_);
+}
+
+bool SyncRun::Preflight(const std::vector<SyncTask>& tasks) {
+  std::set<std::string> created_namespaces;
+  for (const auto& t : tasks) {
+    if (t.key.group.empty() && t.key.kind == "Namespace" && !t.has_live) {
+      created_namespaces.insert(t.key.name);
+    }
+  }
+  std::vector<const SyncTask*> checks;
+  for (const auto& t : tasks) {
+    if (t.action != TaskAction::kApply || t.hook || t.options.skip_dry_run_on_missing_resource) {
+      continue;
+    }
+    if (request_.comparison != nullptr) {
+      const ResourceState* state = request_.comparison->Find(t.key);
+      if (state != nullptr && state->predicted) continue;  // the comparison dry-ran it
+    }
+    if (created_namespaces.contains(t.object.Namespace())) continue;
+    auto mapping = cell_.kinds.Map(kube::GroupVersionKind::Of(t.object));
+    if (!mapping) {
+      if (mapping.error().code() == ErrorCode::kNotFound) continue;  // CRD in this sync
+      Fail(mapping.error(), "dry run " + t.key.ToString());
+      return false;
+    }
+    checks.push_back(&t);
+  }
+  if (checks.empty()) return true;
+  Report("dry run of " + std::to_string(checks.size()) + " objects");
+  std::vector<std::optional<Error>> errors(checks.size());
+  ParallelFor(checks.size(), options_.parallelism, [&](std::size_t i) {
+    auto r = cell_.applier.Apply(Outgoing(*checks[i]), {.dry_run = true});
+    if (!r) errors[i] = r.error();
+  });
+  bool ok = true;
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    if (!errors[i]) continue;
+    ok = false;
+    TaskState& t = Track(*checks[i]);
+    t.result.result = ResultCode::kSyncFailed;
+    t.result.message = errors[i]->message();
+    Fail(*errors[i], "dry run");
+  }
+  return ok;
+}
+
+bool SyncRun::RunSteps(const std::vector<SyncTask>& tasks, bool sync_fail) {
+  std::vector<SyncStep> steps = Steps(tasks);
+  bool ok = true;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (Interrupted()) return false;
+    std::vector<TaskState*> states;
+    for (auto idx : steps[i].prune) states.push_back(&Track(tasks[idx]));
+    for (auto idx : steps[i].remove) states.push_back(&Track(tasks[idx]));
+    for (auto idx : steps[i].apply) states.push_back(&Track(tasks[idx]));
+    {
+      std::lock_guard lock(mu_);
+      if (!sync_fail) progress_state_.step = i + 1;
+      progress_state_.sync_phase = steps[i].phase;
+      progress_state_.wave = steps[i].wave;
+    }
+    Report(std::string(SyncPhaseName(steps[i].phase)) + " wave " + std::to_string(steps[i].wave));
+    if (!RunStep(steps[i], states, i + 1 == steps.size())) {
+      ok = false;
+      if (!sync_fail) return false;
+    }
+  }
+  return ok;
+}
+
+bool SyncRun::RunStep(const SyncStep& step, std::vector<TaskState*>& tasks, bool last) {
+  std::vector<TaskState*> prunes(tasks.begin(), tasks.begin() + step.prune.size());
+  std::vector<TaskState*> removes(tasks.begin() + step.prune.size(),
+                                  tasks.begin() + step.prune.size() + step.remove.size());
+  std::vector<TaskState*> first, rest;
+  for (auto it = tasks.begin() + step.prune.size() + step.remove.size(); it != tasks.end(); ++it) {
+    (IsNamespaceOrCrd(*(*it)->task) ? first : rest).push_back(*it);
+  }
+
+  // Runs `action` on every task of a group in parallel; false when one failed or the
+  // operation is stopping.
+  auto run = [&](std::vector<TaskState*>& group, auto&& action) {
+    std::vector<std::optional<Error>> errors(group.size());
+    ParallelFor(group.size(), options_.parallelism, [&](std::size_t i) {
+      if (stop_.stop_requested()) return;
+      TaskState& t = *group[i];
+      t.started = cell_.clock.Now();
+      Status s = action(t);
+      std::lock_guard lock(mu_);
+      if (!s) {
+        errors[i] = s.error();
+        t.result.result = ResultCode::kSyncFailed;
+        t.result.message = s.error().message();
+      }
+      ++progress_state_.tasks_done;
+      if (t.written && t.task->action != TaskAction::kPrune &&
+          t.task->action != TaskAction::kDelete) {
+        ++progress_state_.written;
+      }
+      t.result.duration =
+          std::chrono::duration_cast<std::chrono::milliseconds>(cell_.clock.Now() - t.started);
+      if (progress_) {
+        progress_state_.message = t.result.message;
+        progress_(progress_state_);
+      }
+    });
+    bool ok = true;
+    for (auto& e : errors) {
+      if (e) {
+        Fail(*e);
+        ok = false;
+      }
+    }
+    return ok && !Interrupted();
+  };
+
+  auto wait_gone = [&](std::vector<TaskState*>& group, const std::string& what) {
+    if (options_.dry_run || group.empty()) return true;
+    std::vector<const Object*> objects;
+    for (auto* t : group) objects.push_back(&t->task->object);
+    if (auto s = WaitGone(objects, StepDeadline(), what); !s) {
+      Fail(s.error());
+      return false;
+    }
+    for (auto* t : group) t->finished = true;
+    return true;
+  };
+
+  if (!run(prunes, [&](TaskState& t) { return Prune(t); })) return false;
+  if (!wait_gone(prunes, "pruned objects")) return false;
+  if (!run(removes, [&](TaskState& t) { return DeleteOldHook(t); })) return false;
+  if (!wait_gone(removes, "old hooks")) return false;
+  if (!run(first, [&](TaskState& t) { return Write(t); })) return false;
+  if (!options_.dry_run) {
+    for (auto* t : first) {
+      if (t->task->key.kind != "CustomResourceDefinition") continue;
+      Report("waiting for CustomResourceDefinition " + t->task->key.name + " to be established");
+      auto s = cell_.kinds.WaitForCRDEstablished(t->task->key.name, options_.crd_timeout);
+      if (s) continue;
+      {
+        std::lock_guard lock(mu_);
+        t->result.result = ResultCode::kSyncFailed;
+        t->result.message = s.error().message();
+      }
+      Fail(s.error());
+      return false;
+    }
+  }
+  if (!run(rest, [&](TaskState& t) { return Write(t); })) return false;
+  if (options_.dry_run) {
+    std::lock_guard lock(mu_);
+    for (auto* t : tasks) {
+      if (t->task->hook && t->result.hook_phase) {
+        t->result.hook_phase = OperationPhase::kSucceeded;  // a dry-run hook never runs
+      }
+    }
+    return true;
+  }
+  if (last && !options_.wait_after_last_step) return true;
+  std::vector<TaskState*> writes = first;
+  writes.insert(writes.end(), rest.begin(), rest.end());
+  return WaitStep(writes);
+}
+
+void SyncRun::ReleaseUnfinishedHooks() {
+  std::vector<TaskState*> hooks;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& s : states_) {
+      if (s->task->hook && s->written && !s->hook_finalized && !options_.dry_run &&
+          s->task->action != TaskAction::kDelete) {
+        hooks.push_back(s.get());
+      }
+    }
+  }
+  for (auto* t : hooks) {
+    const Object& obj = t->live ? *t->live : t->task->object;
+    if (RemoveHookFinalizer(obj)) t->hook_finalized = true;
+    std::lock_guard lock(mu_);
+    if (t->result.hook_phase == OperationPhase::kRunning) {
+      t->result.hook_phase = OperationPhase::kTerminating;
+      t->result.message = "not awaited: the sync stopped";
+    }
+  }
+}
+
+}  // namespace executor_internal
+}  // namespace cellgate::sync

@@ -1,0 +1,59 @@
+// The live objects of one application in one cell.
+//
+// An application's objects carry our instance label (app.cellgate.io/instance, tracking.h),
+// so each kind is read with one label-selected list across all namespaces; the tracking
+// annotation then decides ownership (IsTrackedBy): a copied label does not make an object
+// ours, and only objects that are ours are ever pruned.
+//
+// Which kinds are listed:
+//   - every kind the application renders (desired_kinds), and
+//   - the kinds of its inventory: what the caller knows the app had before (e.g. the group
+//     and kind of each entry of the Application's previous status.resources[]), so objects
+//     of a kind that was removed from Git are still found and can be pruned;
+//   - with all_kinds, every listable kind discovery reports (minus Events, Endpoints,
+//     EndpointSlices, Leases and metrics: cluster-written noise), for when no inventory
+//     exists (the CLI's `sync --prune` without history).
+// The trade-off: rendered + inventory kinds costs one list per kind the app uses (3 for a
+// typical app) but misses objects of a kind that is neither rendered nor in the inventory;
+// all_kinds finds everything at the price of one list per served kind (~60 on a bare
+// cluster, more with CRDs) on every call. Lists run in parallel (`parallelism` at a time) and
+// are label-selected, so the server returns only the app's objects either way.
+//
+// A kind the cell does not serve (a CRD not installed yet, or removed) is skipped with a note;
+// in all_kinds mode a kind we may not list (403) is skipped with a note too. Any other failure
+// fails the whole read: an incomplete view must not drive a prune.
+//
+// Thread-safety: LoadLiveState may run on any thread; it uses `parallelism` threads of its own.
+#pragma once
+
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "core/object.h"
+#include "core/result.h"
+#include "sync/cell.h"
+
+namespace cellgate::sync {
+
+struct LiveStateRequest {
+  std::string instance;  // the app's instance name (app_spec.h)
+  std::vector<kube::GroupVersionKind> desired_kinds;
+  std::vector<GroupKind> inventory;
+  bool all_kinds = false;
+  int parallelism = 4;
+};
+
+struct LiveState {
+  std::vector<Object> objects;                // tracked by the app, hooks included; sorted by key
+  std::vector<kube::ResourceMapping> listed;  // the kinds that were read
+  std::vector<std::string> notes;             // kinds skipped, and why
+};
+
+Result<LiveState> LoadLiveState(kube::Reader& reader, KindCatalog& kinds,
+                                const LiveStateRequest& request, std::stop_token stop = {});
+
+// The distinct kinds of `objects`, in first-seen order.
+std::vector<kube::GroupVersionKind> KindsOf(std::span<const Object> objects);
+
+}  // namespace cellgate::sync
