@@ -226,6 +226,16 @@ TEST(Server, Expect100ContinueIsAnsweredBeforeTheBody) {
   EXPECT_EQ(res.body, "POST /echo q= body=data\n");
 }
 
+TEST(Server, Expect100ContinueWithAnOversizedBodyGets413Instead) {
+  auto server = StartOrDie({.max_body_bytes = 1024}, EchoRouter());
+  ASSERT_TRUE(server);
+  TestClient client(server->port());
+  ASSERT_TRUE(client.Send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n"));
+  auto res = client.Read();
+  EXPECT_EQ(res.status, 413);  // not 100: the client need not send the body at all
+}
+
 TEST(Server, ClientThatSendsNothingIsDropped) {
   auto server = StartOrDie({.read_timeout = milliseconds(300)}, EchoRouter());
   ASSERT_TRUE(server);

@@ -97,8 +97,11 @@ Status Verify(GitProvider provider, const WebhookSecrets& secrets, const Request
     case GitProvider::kGitea: {
       const std::string& secret = secrets.gitea.empty() ? secrets.gogs : secrets.gitea;
       if (secret.empty()) return Ok();
+      // Gitea signs with both headers; older Gitea versions only send Gogs' one.
       std::string_view header =
-          request.headers.Has("X-Gitea-Signature") ? "X-Gitea-Signature" : "X-Gogs-Signature";
+          !request.headers.Has("X-Gitea-Signature") && request.headers.Has("X-Gogs-Signature")
+              ? "X-Gogs-Signature"
+              : "X-Gitea-Signature";
       return VerifyHmacHeader(provider, request, secret, header, "");
     }
     case GitProvider::kGogs:

@@ -339,9 +339,12 @@ TEST(GiteaWebhook, FallsBackToTheGogsSecretAndRejectsBadSignatures) {
   EXPECT_EQ(ParseFails(config, bad).code(), ErrorCode::kPermissionDenied);
   Request unsigned_delivery = Delivery({{"X-Gitea-Event", "push"}}, body);
   Error missing = ParseFails(config, unsigned_delivery);
-  EXPECT_NE(missing.message().find("Gitea webhook: X-Gogs-Signature header missing"),
+  EXPECT_NE(missing.message().find("Gitea webhook: X-Gitea-Signature header missing"),
             std::string::npos)
       << missing.message();
+  Request gogs_header_only = Delivery(
+      {{"X-Gitea-Event", "push"}, {"X-Gogs-Signature", HmacSha256Hex("shared", body)}}, body);
+  EXPECT_EQ(ParseOk(config, gogs_header_only).kind, WebhookKind::kPush);
   json truncated = json::parse(body);
   truncated["total_commits"] = 40;
   EXPECT_FALSE(ParseOk({}, Delivery({{"X-Gitea-Event", "push"}}, truncated.dump()))
