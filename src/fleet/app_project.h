@@ -1,0 +1,129 @@
+// AppProject (argoproj.io/v1alpha1): what an application may deploy, from where, to where,
+// enforced exactly as Argo CD enforces it (pkg/apis/application/v1alpha1
+// app_project_types.go and types.go), so existing projects mean the same here.
+//
+// Rules (README.md spells out the subtle cases):
+//  - sourceRepos: Argo CD-normalised URLs (lowercased, scp-like SSH as ssh form, ".git" and
+//    "ssh://" dropped) matched as gobwas globs with '/' as separator. A repo is permitted if
+//    some entry matches and no "!" entry excludes it. Quirk kept: a "!" entry that does not
+//    exclude the repo counts as a match, so ["!https://bad/*"] alone permits every other repo.
+//  - destinations: server, name and namespace are gobwas globs without separators, each
+//    with "!" negation. An entry matches when (server or name matches) and namespace
+//    matches; any "!" part that fails to match the app's value denies. Permitted: some
+//    entry matched and nothing denied. Argo CD checks the resolved destination, so pass
+//    both the server and the name of the destination cell.
+//  - permitOnlyProjectScopedClusters: the destination must also be a cell scoped to this
+//    project (its Secret's `project`).
+//  - group/kind lists use Go filepath.Match globs. Namespaced kinds: namespaceResourceWhitelist
+//    absent = all allowed, present but empty = none; clusterResourceWhitelist absent or empty
+//    = no cluster-scoped kind allowed. Blacklists deny what they match. A namespaced object
+//    must also be in a permitted destination namespace.
+//  - sourceNamespaces: an Application outside the controller namespace must match one
+//    entry (gobwas glob, or /regex/ — ECMAScript here, regexp2 in Argo CD).
+//  - The project "default" allows everything (sourceRepos *, destinations */*, cluster
+//    resources */*) when no AppProject named default exists (Argo CD's server creates it so).
+//
+// Violations name the rule and, where one exists, the entry:
+//   resource apps/Deployment shop/api is not permitted in project team-a:
+//   namespaceResourceBlacklist entry apps/Deployment
+// Callers apply nothing of an application with violations.
+//
+// Thread-safety: values and pure functions.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/object.h"
+#include "core/result.h"
+
+namespace cellgate::fleet {
+
+inline constexpr std::string_view kDefaultProject = "default";
+
+struct GroupKindPattern {
+  std::string group;  // "" is the core group; globs allowed
+  std::string kind;
+  std::string ToString() const;  // "apps/Deployment", "ConfigMap", "*/*"
+};
+
+struct ProjectDestination {
+  std::string server;
+  std::string name;
+  std::string ns;  // `namespace`
+};
+
+struct AppProject {
+  std::string name;
+  std::vector<std::string> source_repos;
+  std::vector<ProjectDestination> destinations;
+  std::vector<GroupKindPattern> cluster_resource_whitelist;
+  std::vector<GroupKindPattern> cluster_resource_blacklist;
+  // Absent (nullopt) allows every namespaced kind; present and empty allows none.
+  std::optional<std::vector<GroupKindPattern>> namespace_resource_whitelist;
+  std::vector<GroupKindPattern> namespace_resource_blacklist;
+  std::vector<std::string> source_namespaces;
+  bool permit_only_project_scoped_clusters = false;
+};
+
+// Parses an AppProject manifest; kInvalidArgument names the field ("spec.destinations[1]
+// .server: must be a string").
+Result<AppProject> ParseAppProject(const Json& manifest);
+
+// The implicit default project.
+AppProject DefaultProject();
+
+// The project named `name` ("" means "default") among `projects`, falling back to
+// DefaultProject() for "default". kNotFound otherwise, with Argo CD's wording:
+// "application references project team-a which does not exist".
+Result<AppProject> FindProject(std::span<const AppProject> projects, std::string_view name);
+
+// Argo CD's NormalizeGitURL for project matching.
+std::string NormalizeRepoForProject(std::string_view url);
+
+// Where an application deploys, resolved to a cell: both its server and name, and the
+// project the cell is scoped to (its Secret's `project`, "" if none).
+struct ResolvedDestination {
+  std::string server;
+  std::string name;
+  std::string ns;
+  std::string cell_project;
+};
+
+// What the project rules judge of an Application.
+struct AppPlacement {
+  std::string name;                    // for messages
+  std::string ns;                      // where the Application lives
+  std::vector<std::string> repo_urls;  // every source
+  ResolvedDestination destination;
+};
+
+struct ProjectViolation {
+  std::string rule;     // "sourceRepos", "destinations", "namespaceResourceBlacklist", ...
+  std::string message;  // the whole sentence, as above
+};
+
+bool IsSourcePermitted(const AppProject& project, std::string_view repo_url);
+bool IsDestinationPermitted(const AppProject& project, const ResolvedDestination& destination);
+bool IsGroupKindPermitted(const AppProject& project, std::string_view group, std::string_view kind,
+                          bool namespaced);
+bool IsAppNamespacePermitted(const AppProject& project, std::string_view app_namespace,
+                             std::string_view controller_namespace);
+
+// Source repos, destination and the Application's own namespace.
+std::vector<ProjectViolation> CheckApplication(const AppProject& project, const AppPlacement& app,
+                                               std::string_view controller_namespace = "argocd");
+
+// Every object's group/kind, and for namespaced objects their namespace (the destination
+// namespace when the object names none) as a destination on the same cell.
+// `is_namespaced` answers from discovery.
+std::vector<ProjectViolation> CheckResources(
+    const AppProject& project, std::span<const Object> objects,
+    const std::function<bool(const Object&)>& is_namespaced,
+    const ResolvedDestination& destination);
+
+}  // namespace cellgate::fleet
