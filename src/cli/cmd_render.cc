@@ -11,127 +11,35 @@
 // of child Applications that use the same repoURL). --app-of-apps also renders the
 // Applications that the rendered output contains, as Argo CD would once the parent syncs.
 // One Application's failure does not stop the others; the exit code is 1 if any failed.
-#include <cstdlib>
 #include <deque>
-#include <filesystem>
-#include <fstream>
-#include <map>
 #include <memory>
 #include <ostream>
 #include <set>
-#include <sstream>
 
 #include "cli/app.h"
+#include "cli/app_source.h"
 #include "core/yaml.h"
-#include "git/mirror_source.h"
 #include "git/url.h"
 #include "render/application.h"
-#include "render/local_snapshot.h"
 #include "render/renderer.h"
 
 namespace cellgate::cli {
 namespace {
 
-namespace fs = std::filesystem;
-
 struct RenderFlags {
   std::string file;
-  std::string revision;
+  SourceFlags source;
   std::string output = "yaml";
-  std::string work_dir;
-  std::string repo;
   bool app_of_apps = false;
   std::string kube_version = "1.32.0";
   std::string kustomize;
   std::string helm;
 };
 
-fs::path DefaultWorkDir() {
-  if (const char* c = std::getenv("CELLGATE_CACHE"); c && *c) return fs::path(c) / "render";
-  if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache/cellgate/render";
-  return fs::temp_directory_path() / "cellgate-render";
-}
-
-// Resolves repoURLs to snapshots: the --repo override, local directories, git mirrors.
-class Sources {
- public:
-  Sources(const RenderFlags& flags, Streams io) : flags_(flags), io_(io) {}
-
-  void AddOverridden(const std::string& repo_url) {
-    overridden_.insert(git::NormaliseRepoUrl(repo_url));
-  }
-
-  std::string Effective(const std::string& repo_url) const {
-    if (!flags_.repo.empty() && overridden_.count(git::NormaliseRepoUrl(repo_url))) {
-      return flags_.repo;
-    }
-    return repo_url;
-  }
-
-  Result<std::shared_ptr<const git::Snapshot>> Open(const std::string& url,
-                                                    const std::string& target_revision) {
-    std::string revision = flags_.revision.empty() ? target_revision : flags_.revision;
-    std::string key = url + "\n" + revision;
-    if (auto it = opened_.find(key); it != opened_.end()) return it->second;
-    std::error_code ec;
-    bool local_dir = url.find("://") == std::string::npos && fs::is_directory(url, ec);
-    std::shared_ptr<const git::Snapshot> snap;
-    if (local_dir && flags_.revision.empty()) {
-      auto local = render::LocalSnapshot::Open(url);
-      if (!local) return std::unexpected(local.error());
-      io_.err << "note: rendering the files in " << url << " as they are on disk"
-              << " (pass --revision to render a commit)\n";
-      snap = *local;
-    } else {
-      if (!mirrors_) {
-        fs::path work = flags_.work_dir.empty() ? DefaultWorkDir() : fs::path(flags_.work_dir);
-        auto created = git::MirrorSource::Create({.work_dir = work});
-        if (!created) return std::unexpected(created.error().Wrap("git work directory"));
-        mirrors_ = std::move(*created);
-      }
-      std::string repo = local_dir ? fs::absolute(url).string() : url;
-      auto commit = mirrors_->Resolve(repo, revision);
-      if (!commit) return std::unexpected(commit.error());
-      auto opened = mirrors_->Open(repo, *commit);
-      if (!opened) return std::unexpected(opened.error());
-      snap = *opened;
-    }
-    opened_[key] = snap;
-    return snap;
-  }
-
- private:
-  const RenderFlags& flags_;
-  Streams io_;
-  std::set<std::string> overridden_;
-  std::unique_ptr<git::MirrorSource> mirrors_;
-  std::map<std::string, std::shared_ptr<const git::Snapshot>> opened_;
-};
-
 struct Rendered {
   std::string app;
   render::RenderResult result;
 };
-
-Result<std::vector<render::Application>> ReadApplications(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return MakeError(ErrorCode::kNotFound, file + ": cannot open");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto docs = ParseYamlDocuments(ss.str(), file);
-  if (!docs) return std::unexpected(docs.error());
-  std::vector<render::Application> apps;
-  for (const auto& doc : *docs) {
-    if (doc.value.is_null()) continue;
-    auto app = render::ParseApplication(doc.value);
-    if (!app) {
-      return std::unexpected(app.error().Wrap(file + ":" + std::to_string(doc.line)));
-    }
-    apps.push_back(std::move(*app));
-  }
-  if (apps.empty()) return MakeError(ErrorCode::kInvalidArgument, file + ": no Application");
-  return apps;
-}
 
 void PrintYaml(std::ostream& out, const std::vector<Rendered>& rendered) {
   for (const auto& r : rendered) {
@@ -151,19 +59,21 @@ void PrintJson(std::ostream& out, const std::vector<Rendered>& rendered) {
 }
 
 int RunRender(const RenderFlags& flags, Streams io) {
-  auto apps = ReadApplications(flags.file);
-  if (!apps) {
-    io.err << "cellgate: " << apps.error().message() << "\n";
+  auto loaded = ReadApplications(flags.file);
+  if (!loaded) {
+    io.err << "cellgate: " << loaded.error().message() << "\n";
     return 1;
   }
+  std::vector<render::Application> apps;
+  for (auto& l : *loaded) apps.push_back(std::move(l.app));
   render::Renderer renderer({.kustomize_path = flags.kustomize,
                              .helm_path = flags.helm,
                              .kube_version = flags.kube_version});
-  Sources sources(flags, io);
-  for (const auto& app : *apps) sources.AddOverridden(app.source.repo_url);
+  AppSources sources(flags.source, io.err);
+  for (const auto& app : apps) sources.AddOverridden(app.source.repo_url);
 
   std::deque<std::pair<render::Application, int>> queue;
-  for (auto& app : *apps) queue.emplace_back(std::move(app), 0);
+  for (auto& app : apps) queue.emplace_back(std::move(app), 0);
   std::set<std::string> seen;
   std::vector<Rendered> rendered;
   int failures = 0;
@@ -222,13 +132,13 @@ void RegisterRenderCommand(CLI::App& app, Streams io, RunState& state) {
       "render", "Render Argo CD Applications offline (no cluster) and print their objects");
   cmd->add_option("-f,--file", flags->file, "File holding one or more Application manifests")
       ->required();
-  cmd->add_option("--revision", flags->revision,
+  cmd->add_option("--revision", flags->source.revision,
                   "Render this revision instead of each source's targetRevision");
   cmd->add_option("-o,--output", flags->output, "yaml (documents) or json (a List)")
       ->check(CLI::IsMember({"yaml", "json"}));
-  cmd->add_option("--work-dir", flags->work_dir,
+  cmd->add_option("--work-dir", flags->source.work_dir,
                   "Where git mirrors and checkouts live (default $CELLGATE_CACHE/render)");
-  cmd->add_option("--repo", flags->repo,
+  cmd->add_option("--repo", flags->source.repo,
                   "Use this repository (URL or local directory) instead of the file's repoURL");
   cmd->add_flag("--app-of-apps", flags->app_of_apps,
                 "Also render the Applications found in the output (app of apps)");

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sync/annotations.h"
+#include "sync/key_order.h"
 #include "sync/parallel.h"
 
 namespace cellgate::sync {
@@ -79,6 +80,7 @@ Result<AppComparison> CompareApp(CellAccess& cell, std::span<const Object> desir
       if (state.message.empty()) {
         auto predicted = cell.applier.Apply(*pair.desired, {.dry_run = true});
         if (predicted) {
+          AlignKeyOrder(predicted->mutable_body(), pair.live->body());
           state.predicted = std::move(*predicted);
         } else if (IsUnreachable(predicted.error())) {
           errors[i] = predicted.error().Wrap("compare");

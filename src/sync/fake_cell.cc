@@ -30,6 +30,22 @@ Json WithoutMetaAndStatus(const Json& body) {
 
 std::string KeyText(const ObjectKey& k) { return k.ToString(); }
 
+// The member order the real API server uses: writes answer "kind" first, lists and gets (as
+// kube::WithTypeMeta rebuilds them) "apiVersion" first. Sync must not depend on either.
+Object Ordered(const Object& obj, bool kind_first) {
+  Json out = Json::object();
+  const Json& body = obj.body();
+  static constexpr const char* kKindFirst[] = {"kind", "apiVersion"};
+  static constexpr const char* kApiVersionFirst[] = {"apiVersion", "kind"};
+  for (const char* k : kind_first ? kKindFirst : kApiVersionFirst) {
+    if (body.contains(k)) out[k] = body[k];
+  }
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    if (it.key() != "kind" && it.key() != "apiVersion") out[it.key()] = *it;
+  }
+  return Object(std::move(out), obj.origin());
+}
+
 }  // namespace
 
 struct FakeCell::WatchState {
@@ -229,7 +245,7 @@ Result<Object> FakeCell::Get(const kube::GroupVersionKind& gvk, std::string_view
     return MakeError(ErrorCode::kNotFound, "get " + KeyText(key) + ": 404 Not Found");
   }
   if (reactor_) reactor_("get", it->second.mutable_body());
-  return it->second;
+  return Ordered(it->second, /*kind_first=*/false);
 }
 
 Result<kube::ObjectList> FakeCell::List(const kube::GroupVersionKind& gvk, std::string_view ns,
@@ -244,7 +260,7 @@ Result<kube::ObjectList> FakeCell::List(const kube::GroupVersionKind& gvk, std::
     if (k.group != gvk.group || k.kind != gvk.kind) continue;
     if (!ns.empty() && k.ns != ns) continue;
     if (!MatchesSelector(v, options.label_selector)) continue;
-    out.items.push_back(v);
+    out.items.push_back(Ordered(v, /*kind_first=*/false));
   }
   out.resource_version = std::to_string(version_);
   return out;
@@ -308,7 +324,7 @@ Result<Object> FakeCell::Store(const std::string& verb, Object obj, bool dry_run
     meta["resourceVersion"] = std::to_string(dry_run ? version_ + 1 : ++version_);
   }
   meta.erase("managedFields");
-  if (dry_run) return obj;
+  if (dry_run) return Ordered(obj, /*kind_first=*/true);
   bool existed = it != objects_.end();
   std::string rv_before =
       existed ? StringAt(it->second.body(), {"metadata", "resourceVersion"}) : "";
@@ -319,7 +335,7 @@ Result<Object> FakeCell::Store(const std::string& verb, Object obj, bool dry_run
   } else if (StringAt(obj.body(), {"metadata", "resourceVersion"}) != rv_before) {
     Notify(kube::WatchEventType::kModified, obj);
   }
-  return obj;
+  return Ordered(obj, /*kind_first=*/true);
 }
 
 Result<Object> FakeCell::Apply(const Object& object, const kube::ApplyOptions& options) {

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "sync/annotations.h"
+#include "sync/key_order.h"
 #include "sync/normalize.h"
 #include "sync/tracking.h"
 
@@ -62,13 +63,13 @@ SelfHealer::SelfHealer(CellAccess cell, kube::Watcher& watcher, SelfHealTarget t
 
 SelfHealer::~SelfHealer() { Stop(); }
 
-Json SelfHealer::Fingerprint(const ObjectKey& key, const Object& live) const {
+nlohmann::json SelfHealer::Fingerprint(const ObjectKey& key, const Object& live) const {
   Json none;
   Json body = live.body();
   if (target_.ignore != nullptr && !target_.ignore->empty()) {
     target_.ignore->Apply(key, none, body);
   }
-  return NormalizeForDiff(body);
+  return Canonical(NormalizeForDiff(body));
 }
 
 Object SelfHealer::Outgoing(const Object& desired, const std::optional<Object>& live) const {
@@ -148,6 +149,7 @@ void SelfHealer::Offer(const ObjectKey& key, std::optional<Object> live) {
     pending_[key] = Pending{.live = std::move(live), .seen = now, .due = now};
   } else {
     it->second.live = std::move(live);  // keep the first arrival for the latency figure
+    it->second.recheck = false;
   }
   cv_.notify_all();
 }
@@ -219,6 +221,13 @@ void SelfHealer::WorkerLoop() {
     ObjectKey key = next->first;
     Pending item = std::move(next->second);
     pending_.erase(next);
+    // Queued before a heal of ours that has since returned: it shows the state we replaced.
+    auto applied = applied_rv_.find(key);
+    if (item.live && !item.recheck && applied != applied_rv_.end() &&
+        NotNewer(ResourceVersion(*item.live), applied->second)) {
+      ++stats_.ignored;
+      continue;
+    }
     lock.unlock();
     Check(key, std::move(item));
     lock.lock();
@@ -232,7 +241,8 @@ void SelfHealer::Check(const ObjectKey& key, Pending item) {
     std::lock_guard lock(mu_);
     auto it = pending_.find(key);
     if (it == pending_.end()) {
-      pending_[key] = Pending{.live = item.live, .seen = item.seen, .due = due};
+      pending_[key] =
+          Pending{.live = item.live, .seen = item.seen, .due = due, .recheck = item.recheck};
     } else {
       it->second.due = std::max(it->second.due, due);
     }
@@ -258,6 +268,7 @@ void SelfHealer::Check(const ObjectKey& key, Pending item) {
       requeue(now + std::chrono::seconds(1));
       return;
     }
+    AlignKeyOrder(dry->mutable_body(), item.live->body());
     predicted = std::move(*dry);
     auto diff =
         DiffObject({.desired = &desired, .live = &*item.live, .predicted_live = &*predicted},
@@ -305,13 +316,19 @@ void SelfHealer::Check(const ObjectKey& key, Pending item) {
     ++stats_.heals;
     guard_.OnHealed(key, now);
     applied_rv_[key] = ResourceVersion(*written);
-    Json got = Fingerprint(key, *written);
+    nlohmann::json got = Fingerprint(key, *written);
     if (!predicted || got == Fingerprint(key, *predicted)) {
       known_good_[key] = std::move(got);
-    } else if (!pending_.contains(key)) {
-      // Changed while it was written (admission): check the stored object again.
-      pending_[key] = Pending{.live = *written, .seen = cell_.clock.Now(), .due = now};
-      cv_.notify_all();
+    } else {
+      // Changed while it was written (admission): check the stored object again, unless a
+      // newer event for it is already waiting (the echo of this write is not newer).
+      auto it = pending_.find(key);
+      if (it == pending_.end() || !it->second.live ||
+          NotNewer(ResourceVersion(*it->second.live), ResourceVersion(*written))) {
+        pending_[key] =
+            Pending{.live = *written, .seen = cell_.clock.Now(), .due = now, .recheck = true};
+        cv_.notify_all();
+      }
     }
     if (const GuardedObject* g = guard_.Find(key)) condition = g->condition;
   }

@@ -113,6 +113,7 @@ class SelfHealer {
     std::optional<Object> live;  // nullopt: deleted
     Clock::TimePoint seen{};
     Clock::TimePoint due{};
+    bool recheck = false;  // our own write, to be checked again (not a stale event)
   };
 
   void OnEvent(const kube::GroupVersionKind& gvk, const kube::WatchEvent& event);
@@ -120,7 +121,8 @@ class SelfHealer {
   bool Unchanged(const ObjectKey& key, const Object& live) const;  // mu_ held
   void WorkerLoop();
   void Check(const ObjectKey& key, Pending pending);
-  Json Fingerprint(const ObjectKey& key, const Object& live) const;
+  // Normalised, ignoreDifferences removed, keys sorted: equal means "no change that matters".
+  nlohmann::json Fingerprint(const ObjectKey& key, const Object& live) const;
   Object Outgoing(const Object& desired, const std::optional<Object>& live) const;
 
   CellAccess cell_;

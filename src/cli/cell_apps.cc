@@ -1,0 +1,93 @@
+#include "cli/cell_apps.h"
+
+#include <cctype>
+#include <charconv>
+
+#include "kube/kubeconfig.h"
+
+namespace cellgate::cli {
+
+void AddCellAppOptions(CLI::App* cmd, CellAppFlags& flags) {
+  cmd->add_option("-f,--file", flags.file, "File holding one or more Application manifests")
+      ->required();
+  cmd->add_option("--context", flags.context,
+                  "Kubeconfig context of the cell (replaces each Application's destination)")
+      ->required();
+  cmd->add_option("--kubeconfig", flags.kubeconfig,
+                  "Kubeconfig file (default $KUBECONFIG, else ~/.kube/config)");
+  cmd->add_option("--revision", flags.source.revision,
+                  "Use this revision instead of each source's targetRevision");
+  cmd->add_option("--repo", flags.source.repo,
+                  "Use this repository (URL or local directory) instead of the file's repoURL");
+  cmd->add_option("--work-dir", flags.source.work_dir,
+                  "Where git mirrors and checkouts live (default $CELLGATE_CACHE/render)");
+}
+
+Result<std::unique_ptr<CellTarget>> CellTarget::Open(const CellAppFlags& flags) {
+  kube::KubeconfigOptions options{.context = flags.context};
+  if (!flags.kubeconfig.empty()) options.paths = {flags.kubeconfig};
+  auto config = kube::LoadKubeconfig(options);
+  if (!config) return std::unexpected(config.error());
+  auto client = kube::ClusterClient::Create(*config);
+  if (!client) return std::unexpected(client.error().Wrap("context " + flags.context));
+  return std::unique_ptr<CellTarget>(new CellTarget(flags.context, std::move(*client)));
+}
+
+Result<std::vector<Result<CellApp>>> LoadCellApps(const CellAppFlags& flags, std::ostream& notes) {
+  auto loaded = ReadApplications(flags.file);
+  if (!loaded) return std::unexpected(loaded.error());
+  AppSources sources(flags.source, notes);
+  for (const auto& l : *loaded) sources.AddOverridden(l.app.source.repo_url);
+  render::Renderer renderer;
+  std::vector<Result<CellApp>> out;
+  for (auto& l : *loaded) {
+    auto spec = sync::ParseAppSyncSpec(l.manifest);
+    if (!spec) {
+      out.push_back(std::unexpected(spec.error().Wrap(flags.file + ":" + std::to_string(l.line))));
+      continue;
+    }
+    auto rendered = RenderApplication(l.app, sources, renderer);
+    if (!rendered) {
+      out.push_back(std::unexpected(rendered.error()));
+      continue;
+    }
+    out.push_back(CellApp{std::move(l), std::move(*spec), std::move(*rendered)});
+  }
+  return out;
+}
+
+Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
+  auto bad = [&] {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "invalid duration '" + std::string(text) + "' (e.g. 90s, 5m, 1h30m)");
+  };
+  if (text.empty()) return bad();
+  std::chrono::milliseconds total{0};
+  std::size_t i = 0;
+  bool any = false;
+  while (i < text.size()) {
+    std::uint64_t n = 0;
+    auto [p, ec] = std::from_chars(text.data() + i, text.data() + text.size(), n);
+    if (ec != std::errc() || n > 1'000'000'000) return bad();
+    i = static_cast<std::size_t>(p - text.data());
+    std::string unit;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) unit += text[i++];
+    std::chrono::milliseconds step;
+    if (unit == "ms") {
+      step = std::chrono::milliseconds(n);
+    } else if (unit == "s" || (unit.empty() && i == text.size() && !any)) {
+      step = std::chrono::seconds(n);
+    } else if (unit == "m") {
+      step = std::chrono::minutes(n);
+    } else if (unit == "h") {
+      step = std::chrono::hours(n);
+    } else {
+      return bad();
+    }
+    total += step;
+    any = true;
+  }
+  return total;
+}
+
+}  // namespace cellgate::cli
