@@ -23,6 +23,27 @@ std::string SkipDryRunReason(const Object& desired, KindCatalog& kinds, const Co
   return {};
 }
 
+std::string ResourceVersion(const Object& o) {
+  return StringAt(o.body(), {"metadata", "resourceVersion"});
+}
+
+// The server-side dry run of `desired`. A dry run answers with the resourceVersion of the
+// object it was computed on; when that is not the version `live` was read at, the object
+// changed in between (controllers write often), so `live` is read again, and the dry run
+// repeated if the object moved on once more, so both sides show the same version.
+Result<Object> Predict(CellAccess& cell, const Object& desired, Object& live) {
+  Result<Object> predicted = MakeError(ErrorCode::kInternal, "no dry run");
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    predicted = cell.applier.Apply(desired, {.dry_run = true});
+    if (!predicted || ResourceVersion(*predicted) == ResourceVersion(live)) return predicted;
+    auto fresh = cell.reader.Get(kube::GroupVersionKind::Of(live), live.Namespace(), live.Name());
+    if (!fresh) return predicted;  // gone or unreadable: compare with what we have
+    live = std::move(*fresh);
+    if (ResourceVersion(*predicted) == ResourceVersion(live)) return predicted;
+  }
+  return predicted;
+}
+
 }  // namespace
 
 std::map<ObjectKey, SyncStatus> AppComparison::StatusByKey() const {
@@ -78,9 +99,9 @@ Result<AppComparison> CompareApp(CellAccess& cell, std::span<const Object> desir
     if (pair.desired != nullptr && pair.live != nullptr) {
       state.message = SkipDryRunReason(*pair.desired, cell.kinds, options);
       if (state.message.empty()) {
-        auto predicted = cell.applier.Apply(*pair.desired, {.dry_run = true});
+        auto predicted = Predict(cell, *pair.desired, *state.live);
         if (predicted) {
-          AlignKeyOrder(predicted->mutable_body(), pair.live->body());
+          AlignKeyOrder(predicted->mutable_body(), state.live->body());
           state.predicted = std::move(*predicted);
         } else if (IsUnreachable(predicted.error())) {
           errors[i] = predicted.error().Wrap("compare");
@@ -92,7 +113,7 @@ Result<AppComparison> CompareApp(CellAccess& cell, std::span<const Object> desir
       }
     }
     DiffInput input{.desired = pair.desired,
-                    .live = pair.live,
+                    .live = state.live ? &*state.live : nullptr,
                     .predicted_live = state.predicted ? &*state.predicted : nullptr};
     auto diff = DiffObject(input, diff_options);
     if (!diff) {
@@ -102,7 +123,7 @@ Result<AppComparison> CompareApp(CellAccess& cell, std::span<const Object> desir
     state.diff = std::move(*diff);
     if (pair.live == nullptr) {
       state.health = Health{HealthStatus::kMissing, ""};
-    } else if (auto h = AssessHealth(*pair.live); h) {
+    } else if (auto h = AssessHealth(*state.live); h) {
       state.health = *h;
     } else {
       state.health = Health{HealthStatus::kUnknown, h.error().message()};

@@ -315,13 +315,14 @@ Result<Object> FakeCell::Store(const std::string& verb, Object obj, bool dry_run
       meta["deletionTimestamp"] = old_meta["deletionTimestamp"];
     }
     meta["resourceVersion"] = StringAt(old_meta, {"resourceVersion"});
+    // A dry run answers with the version it was computed on, as the API server does.
     bool changed = obj.body() != it->second.body();
-    if (changed) meta["resourceVersion"] = std::to_string(dry_run ? version_ + 1 : ++version_);
+    if (changed && !dry_run) meta["resourceVersion"] = std::to_string(++version_);
   } else {
     meta["uid"] = "uid-" + std::to_string(dry_run ? uid_ + 1 : ++uid_);
     meta["creationTimestamp"] = "2024-01-01T00:00:" + std::to_string(10 + version_ % 50) + "Z";
     meta["generation"] = 1;
-    meta["resourceVersion"] = std::to_string(dry_run ? version_ + 1 : ++version_);
+    meta["resourceVersion"] = dry_run ? std::string() : std::to_string(++version_);
   }
   meta.erase("managedFields");
   if (dry_run) return Ordered(obj, /*kind_first=*/true);

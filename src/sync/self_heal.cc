@@ -268,6 +268,16 @@ void SelfHealer::Check(const ObjectKey& key, Pending item) {
       requeue(now + std::chrono::seconds(1));
       return;
     }
+    // A dry run answers with the resourceVersion of the object it was computed on. When that
+    // is newer than the event's, the object changed again since (often a controller's own
+    // write): its event will be checked; comparing with this older snapshot would see drift
+    // in fields that merely moved on.
+    if (ResourceVersion(*dry) != ResourceVersion(*item.live) &&
+        !NotNewer(ResourceVersion(*dry), ResourceVersion(*item.live))) {
+      std::lock_guard lock(mu_);
+      ++stats_.ignored;
+      return;
+    }
     AlignKeyOrder(dry->mutable_body(), item.live->body());
     predicted = std::move(*dry);
     auto diff =
