@@ -1,6 +1,7 @@
 #include "appset/plan.h"
 
 #include <map>
+#include <optional>
 
 #include "appset/applications.h"
 
@@ -11,21 +12,22 @@ constexpr std::string_view kNotifiedAnnotation = "notified.notifications.argopro
 constexpr std::string_view kRefreshAnnotation = "argocd.argoproj.io/refresh";
 constexpr std::string_view kPostDeleteFinalizer = "post-delete-finalizer.argocd.argoproj.io";
 
-const Json* ControllerRef(const Json& body) {
-  const Json& refs = body.contains("metadata")
-                         ? body["metadata"].value("ownerReferences", Json::array())
-                         : Json::array();
-  for (const auto& r : refs) {
-    if (r.value("controller", false)) return &r;
+std::optional<Json> ControllerRef(const Json& body) {
+  auto meta = body.find("metadata");
+  if (meta == body.end() || !meta->is_object()) return std::nullopt;
+  auto refs = meta->find("ownerReferences");
+  if (refs == meta->end() || !refs->is_array()) return std::nullopt;
+  for (const auto& r : *refs) {
+    if (r.value("controller", false)) return r;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 enum class Ownership { kOurs, kNobody, kOther };
 
 Ownership OwnershipOf(const Object& app, const PlanOptions& o) {
-  const Json* ref = ControllerRef(app.body());
-  if (ref == nullptr) return Ownership::kNobody;
+  auto ref = ControllerRef(app.body());
+  if (!ref) return Ownership::kNobody;
   if (ref->value("kind", "") != "ApplicationSet" ||
       ref->value("apiVersion", "") != "argoproj.io/v1alpha1") {
     return Ownership::kOther;
@@ -137,7 +139,10 @@ ApplicationPlan PlanApplicationChanges(const std::vector<Object>& desired,
     // owns goes through CreateOrUpdate whatever the policy, and is adopted.
     if (own == Ownership::kOurs && !PolicyAllowsUpdate(o.policy)) continue;
     Json updated = Mutate(have, d, o);
-    if (updated != have.body()) plan.updates.emplace_back(std::move(updated), have.origin());
+    // Key order means nothing to the API server.
+    if (nlohmann::json::parse(updated.dump()) != nlohmann::json::parse(have.body().dump())) {
+      plan.updates.emplace_back(std::move(updated), have.origin());
+    }
   }
   if (PolicyAllowsDelete(o.policy)) {
     for (const auto& e : existing) {
