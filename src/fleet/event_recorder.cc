@@ -152,7 +152,9 @@ void EventRecorder::Send(const Pending& p) {
     std::int64_t n = body.value("count", std::int64_t{1});
     body["count"] = n + 1;
     body["lastTimestamp"] = stamp;
-    auto stored = applier_.Update(update, {});
+    // Server-side apply with the stored resourceVersion: conditional like an update, but a
+    // PATCH, the verb controllers are granted on events.
+    auto stored = applier_.Apply(update, {.field_manager = options_.component});
     if (stored) {
       it->second.event = std::move(*stored);
       it->second.last = p.at;

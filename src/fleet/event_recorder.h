@@ -8,8 +8,9 @@
 //
 // Aggregation, a simplified form of client-go's EventCorrelator: an event with the same
 // involved object, type, reason and message as one sent less than `aggregation_window` ago
-// updates that Event (count + 1, lastTimestamp) instead of creating another; if the update
-// fails (the Event expired or was changed), a new Event is created. Rate limit, as client-go's
+// updates that Event (count + 1, lastTimestamp; a server-side apply conditional on the
+// Event's resourceVersion, so RBAC needs create and patch on events) instead of creating
+// another; if the update fails (the Event expired or was changed), a new Event is created. Rate limit, as client-go's
 // spam filter: per involved object a token bucket of `burst` events refilled one every
 // `refill_interval` (25 and 5 minutes by default).
 //

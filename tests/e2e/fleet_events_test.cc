@@ -53,6 +53,29 @@ TEST_F(EventRecorderE2E, CreatesThenAggregatesEventsOnARealObject) {
   }
   EXPECT_TRUE(saw_failed);
   EXPECT_TRUE(saw_completed);
+
+  // The aggregated Event is deleted (as the API server's event TTL does): the next repeat
+  // cannot update it and starts a new one.
+  for (const auto& e : events->items) {
+    if (StringAt(e.body(), {"reason"}) == "SyncFailed") {
+      ASSERT_TRUE(hub().applier().Delete(e, {}));
+    }
+  }
+  recorder.Record(*target, EventType::kWarning, event_reason::kSyncFailed,
+                  "apply apps/Deployment shop/api: 422 Unprocessable Entity");
+  ASSERT_TRUE(recorder.Flush(seconds(30)));
+  EXPECT_EQ(recorder.Stats().created, 3u);
+  auto after = hub().reader().List({"", "v1", "Event"}, ns(),
+                                   {.field_selector = "involvedObject.name=app-stand-in"});
+  ASSERT_TRUE(after);
+  int failed_events = 0;
+  for (const auto& e : after->items) {
+    if (StringAt(e.body(), {"reason"}) == "SyncFailed") {
+      ++failed_events;
+      EXPECT_EQ(e.body().value("count", 0), 1);
+    }
+  }
+  EXPECT_EQ(failed_events, 1);
 }
 
 }  // namespace
