@@ -1,5 +1,7 @@
 #include "appset/applications.h"
 
+#include <fmt/format.h>
+
 #include <map>
 #include <unordered_map>
 
@@ -34,7 +36,7 @@ bool IsZero(const Json& v) {
 // repeat for every parameter set).
 class StringRenderer {
  public:
-  StringRenderer(const GeneratorEnv& env) : env_(env) {}
+  explicit StringRenderer(const GeneratorEnv& env) : env_(env) {}
 
   Result<std::string> Render(const std::string& text, const Json& params, const tmpl::Value& data) {
     if (!env_.go_template) return tmpl::RenderFastTemplate(text, params);
@@ -97,7 +99,8 @@ Result<Json> RenderApplication(const Json& app_template, const Json& params,
       meta["name"].get<std::string>().empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "the rendered Application has no metadata.name");
   }
-  if (!meta.contains("namespace") || meta["namespace"].is_null() || meta["namespace"] == "") {
+  if (!meta.contains("namespace") || meta["namespace"].is_null() ||
+      (meta["namespace"].is_string() && meta["namespace"].get_ref<const std::string&>().empty())) {
     if (appset.ns.empty()) {
       meta.erase("namespace");
     } else {
@@ -180,10 +183,10 @@ Result<std::vector<Object>> GenerateApplications(const ApplicationSet& appset,
       auto [it, fresh] = seen.emplace(name, here);
       if (!fresh) {
         return MakeError(ErrorCode::kInvalidArgument,
-                         who + " contains applications with duplicate name: " + name + " (" +
-                             it->second + " and " + here + ")");
+                         fmt::format("{} contains applications with duplicate name: {} ({} and {})",
+                                     who, name, it->second, here));
       }
-      auto obj = Object::FromJson(std::move(*app), Origin{.file = who + " " + here});
+      auto obj = Object::FromJson(std::move(*app), Origin{.file = fmt::format("{} {}", who, here)});
       if (!obj) return std::unexpected(obj.error().Wrap(ewhere));
       apps.push_back(std::move(*obj));
     }

@@ -13,6 +13,8 @@
 // result keeps the base order (Argo CD's order is a Go map's, i.e. random).
 //
 // Children may be a matrix or merge themselves, one level deep.
+#include <fmt/format.h>
+
 #include "appset/generators.h"
 #include "template/go_format.h"
 #include "template/value.h"
@@ -92,9 +94,10 @@ Result<std::vector<Json>> GenerateMatrix(const Json& spec, const GeneratorEnv& e
           std::string bv = AsGoString(v);
           auto it = combined.find(k);
           if (it != combined.end() && it->get<std::string>() != bv) {
-            return MakeError(ErrorCode::kInvalidArgument,
-                             "found duplicate key " + k + " with different value, a: " +
-                                 it->get<std::string>() + " ,b: " + bv);
+            return MakeError(
+                ErrorCode::kInvalidArgument,
+                fmt::format("found duplicate key {} with different value, a: {} ,b: {}", k,
+                            it->get<std::string>(), bv));
           }
           combined[k] = bv;
         }

@@ -58,7 +58,12 @@ bool HiddenComponent(const std::string& path) {
 // jeremywohl/flatten in dot style, values as fmt %v.
 void Flatten(const Json& v, const std::string& prefix, Json& out) {
   if (v.is_object()) {
-    for (const auto& [k, e] : v.items()) Flatten(e, prefix.empty() ? k : prefix + "." + k, out);
+    for (const auto& [k, e] : v.items()) {
+      std::string key = prefix;
+      if (!key.empty()) key += '.';
+      key += k;
+      Flatten(e, key, out);
+    }
     return;
   }
   if (v.is_array()) {

@@ -1,6 +1,8 @@
 // The list generator: `elements` (and `elementsYaml`, a YAML list of maps), one parameter
 // set per element. Without goTemplate every value must be a string, except `values`, a map
 // of strings that becomes values.<key>; with goTemplate elements are used as written.
+#include <fmt/format.h>
+
 #include "appset/generators.h"
 #include "core/yaml.h"
 
@@ -28,8 +30,10 @@ Result<std::vector<Json>> GenerateList(const Json& spec, const GeneratorEnv& env
           if (!vv.is_string()) {
             return MakeError(
                 ErrorCode::kInvalidArgument,
-                where + ".values." + vk +
-                    " must be a string (without goTemplate every parameter is a string)");
+                fmt::format(
+                    "{}.values.{} must be a string (without goTemplate every parameter is a "
+                    "string)",
+                    where, vk));
           }
           params["values." + vk] = vv;
         }
@@ -37,9 +41,9 @@ Result<std::vector<Json>> GenerateList(const Json& spec, const GeneratorEnv& env
       }
       if (!v.is_string()) {
         return MakeError(ErrorCode::kInvalidArgument,
-                         where + "." + k +
-                             " must be a string (without goTemplate every parameter is a string; "
-                             "quote it or set goTemplate: true)");
+                         fmt::format("{}.{} must be a string (without goTemplate every parameter "
+                                     "is a string; quote it or set goTemplate: true)",
+                                     where, k));
       }
       params[k] = v;
     }

@@ -1,5 +1,7 @@
 #include "appset/label_selector.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -98,8 +100,9 @@ Result<LabelSelector> LabelSelector::Parse(const Json& json, bool validate_value
       } else if (op == "DoesNotExist") {
         r.op = LabelRequirement::Op::kDoesNotExist;
       } else {
-        return MakeError(ErrorCode::kInvalidArgument,
-                         where + ": \"" + op + "\" is not a valid label selector operator");
+        return MakeError(
+            ErrorCode::kInvalidArgument,
+            fmt::format("{}: \"{}\" is not a valid label selector operator", where, op));
       }
       if (auto v = e.find("values"); v != e.end() && !v->is_null()) {
         if (!v->is_array())

@@ -27,7 +27,9 @@ Result<Json> Walk(const Json& node, const StringRenderer& render, const std::str
     case Json::value_t::object: {
       Json out = Json::object();
       for (const auto& [k, v] : node.items()) {
-        std::string child = path.empty() ? k : path + "." + k;
+        std::string child = path;
+        if (!child.empty()) child += '.';
+        child += k;
         auto key = RenderOne(k, render);
         if (!key) return std::unexpected(key.error().Wrap(child + " (key)"));
         auto r = Walk(v, render, child);
