@@ -10,9 +10,9 @@
 // involved object, type, reason and message as one sent less than `aggregation_window` ago
 // updates that Event (count + 1, lastTimestamp; a server-side apply conditional on the
 // Event's resourceVersion, so RBAC needs create and patch on events) instead of creating
-// another; if the update fails (the Event expired or was changed), a new Event is created. Rate limit, as client-go's
-// spam filter: per involved object a token bucket of `burst` events refilled one every
-// `refill_interval` (25 and 5 minutes by default).
+// another; if the update fails (the Event expired or was changed), a new Event is created. Rate
+// limit, as client-go's spam filter: per involved object a token bucket of `burst` events refilled
+// one every `refill_interval` (25 and 5 minutes by default).
 //
 // Events are named "<object name>.<hex nanoseconds>" (Argo CD's and client-go's scheme), live
 // in the involved object's namespace ("default" for cluster-scoped objects), carry
