@@ -13,6 +13,13 @@ using render::testing::MemorySnapshot;
 using testing::Plain;
 using testing::Yaml;
 
+std::vector<std::string> Field(const std::vector<Json>& sets, const char* key) {
+  std::vector<std::string> out;
+  out.reserve(sets.size());
+  for (const auto& e : sets) out.push_back(e[key]);
+  return out;
+}
+
 class GitGenerator : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -66,8 +73,7 @@ git:
   - path: apps/excluded
     exclude: true
 )");
-  std::vector<std::string> paths;
-  for (const auto& e : p) paths.push_back(e["path"]);
+  std::vector<std::string> paths = Field(p, "path");
   EXPECT_EQ(paths, (std::vector<std::string>{"apps/My_App", "apps/api", "apps/empty", "apps/web"}));
   EXPECT_EQ(asked_, "https://git/repo@main");
   EXPECT_EQ(Plain(p[0]), Plain(Json{{"path", "apps/My_App"},
@@ -113,8 +119,7 @@ TEST_F(GitGenerator, FilesFlattenedLikeArgoCD) {
 TEST_F(GitGenerator, FilesDefaultGlobbingIsGreedy) {
   // git pathspec: "apps/*/config.yaml" also matches apps/web/charts/sub/config.yaml.
   auto p = Gen("git: {repoURL: r, files: [{path: 'apps/*/config.yaml'}]}");
-  std::vector<std::string> names;
-  for (const auto& e : p) names.push_back(e["service.name"]);
+  std::vector<std::string> names = Field(p, "service.name");
   // Sorted by path; the empty file gives nothing; a list gives one set per entry.
   EXPECT_EQ(names, (std::vector<std::string>{"api", "sub", "web-a", "web-b"}));
 }
@@ -123,8 +128,7 @@ TEST_F(GitGenerator, FilesNewGlobbingStaysInSegment) {
   in_.new_git_file_globbing = true;
   auto p =
       Gen("git: {repoURL: r, files: [{path: 'apps/*/config.yaml'}, {path: 'apps/**/sub/*.yaml'}]}");
-  std::vector<std::string> names;
-  for (const auto& e : p) names.push_back(e["service.name"]);
+  std::vector<std::string> names = Field(p, "service.name");
   EXPECT_EQ(names, (std::vector<std::string>{"api", "sub", "web-a", "web-b"}));
   auto only = Gen("git: {repoURL: r, files: [{path: 'apps/*/config.yaml'}]}");
   EXPECT_EQ(only.size(), 3u);
@@ -193,8 +197,7 @@ matrix:
   - git: {repoURL: r, directories: [{path: apps/api}, {path: apps/web}]}
   - git: {repoURL: r, files: [{path: '{{path}}/config.yaml'}]}
 )");
-  std::vector<std::string> names;
-  for (const auto& e : p) names.push_back(e["service.name"]);
+  std::vector<std::string> names = Field(p, "service.name");
   EXPECT_EQ(names, (std::vector<std::string>{"api", "web-a", "web-b"}));
 }
 

@@ -25,7 +25,7 @@ TEST(GoFloat, JsonForm) {
 }
 
 TEST(Sprintf, Verbs) {
-  auto S = [](const char* f, std::vector<Value> a) { return GoSprintf(f, a); };
+  auto S = [](const char* f, const std::vector<Value>& a) { return GoSprintf(f, a); };
   EXPECT_EQ(S("%d", {Value::Int(-42)}), "-42");
   EXPECT_EQ(S("%+d", {Value::Int(5)}), "+5");
   EXPECT_EQ(S("%x %X %o %b", {Value::Int(255), Value::Int(255), Value::Int(8), Value::Int(5)}),
