@@ -223,6 +223,7 @@ NEEDED = [
     ("create", "events.events.k8s.io", "team-payments", None),
     ("get", "customresourcedefinitions.apiextensions.k8s.io", None, None),
     ("create", "customresourcedefinitions.apiextensions.k8s.io", None, None),
+    ("patch", "customresourcedefinitions.apiextensions.k8s.io", None, None),
     ("watch", "secrets", "cellgate", None),
     ("update", "leases.coordination.k8s.io", "cellgate", None),
     ("create", "leases.coordination.k8s.io", "cellgate", None),
