@@ -24,11 +24,15 @@ void AddCellAppOptions(CLI::App* cmd, CellAppFlags& flags) {
 }
 
 Result<std::unique_ptr<CellTarget>> CellTarget::Open(const CellAppFlags& flags) {
-  kube::KubeconfigOptions options{.context = flags.context};
-  if (!flags.kubeconfig.empty()) options.paths = {flags.kubeconfig};
-  auto config = kube::LoadKubeconfig(options);
+  kube::KubeconfigOptions kubeconfig{.context = flags.context};
+  if (!flags.kubeconfig.empty()) kubeconfig.paths = {flags.kubeconfig};
+  auto config = kube::LoadKubeconfig(kubeconfig);
   if (!config) return std::unexpected(config.error());
-  auto client = kube::ClusterClient::Create(*config);
+  // A person is waiting: two retries (0.25 s, 0.5 s) ride out a blip; a cell that is down
+  // is reported within a second, as kubectl would, not after the controller's 8 s of retries.
+  kube::ClusterClientOptions options_for_cli;
+  options_for_cli.transport.retry.max_retries = 2;
+  auto client = kube::ClusterClient::Create(*config, options_for_cli);
   if (!client) return std::unexpected(client.error().Wrap("context " + flags.context));
   return std::unique_ptr<CellTarget>(new CellTarget(flags.context, std::move(*client)));
 }
