@@ -32,6 +32,7 @@
 #include "sync/app_sync.h"
 #include "sync/heal_guard.h"
 #include "sync/self_heal.h"
+#include "sync/watch_hub.h"
 
 namespace cellgate::cli {
 namespace {
@@ -210,6 +211,7 @@ int RunSync(const SyncFlags& flags, Streams io) {
   sync::CellAccess access = (*cell)->Access();
   int exit_code = 0;
   std::mutex out_mu;
+  sync::WatchHub hub((*cell)->watcher());  // one watch per kind for all apps; outlives them
   std::vector<Watched> watched;
   for (auto& app : *apps) {
     if (!app) {
@@ -258,23 +260,22 @@ int RunSync(const SyncFlags& flags, Streams io) {
         .respect_ignore_differences = plan && plan->respect_ignore_differences,
         .baseline = sync::BaselineFrom(after->comparison)};
     std::string name = app->spec.name;
-    watched.push_back(
-        {name, std::make_unique<sync::SelfHealer>(
-                   access, (*cell)->watcher(), std::move(target), sync::SelfHealOptions{},
-                   [&out_mu, io, name](const sync::HealEvent& e) {
-                     std::lock_guard lock(out_mu);
-                     io.out << name << ": " << e.key.ToString() << ": " << e.action;
-                     if (!e.changed_paths.empty()) {
-                       io.out << " (drifted:";
-                       for (const auto& p : e.changed_paths) io.out << " " << p;
-                       io.out << ")";
-                     }
-                     if (e.action != "failed") {
-                       io.out << " in " << sync::ShortDuration(e.latency);
-                     }
-                     if (!e.message.empty()) io.out << "; " << e.message;
-                     io.out << "\n" << std::flush;
-                   })});
+    watched.push_back({name, std::make_unique<sync::SelfHealer>(
+                                 access, hub, std::move(target), sync::SelfHealOptions{},
+                                 [&out_mu, io, name](const sync::HealEvent& e) {
+                                   std::lock_guard lock(out_mu);
+                                   io.out << name << ": " << e.key.ToString() << ": " << e.action;
+                                   if (!e.changed_paths.empty()) {
+                                     io.out << " (drifted:";
+                                     for (const auto& p : e.changed_paths) io.out << " " << p;
+                                     io.out << ")";
+                                   }
+                                   if (e.action != "failed") {
+                                     io.out << " in " << sync::ShortDuration(e.latency);
+                                   }
+                                   if (!e.message.empty()) io.out << "; " << e.message;
+                                   io.out << "\n" << std::flush;
+                                 })});
   }
   if (!watched.empty()) {
     int w = Watch(watched, watch_duration, io, out_mu);

@@ -15,7 +15,12 @@ bool MatchesSelector(const Object& obj, const std::string& selector) {
     std::string term = selector.substr(start, end - start);
     start = end + 1;
     auto eq = term.find('=');
-    if (eq == std::string::npos) continue;
+    if (eq == std::string::npos) {
+      // "key": the label exists.
+      const Json& meta = obj.body().value("metadata", Json::object());
+      if (!meta.contains("labels") || !meta["labels"].contains(term)) return false;
+      continue;
+    }
     if (obj.Label(term.substr(0, eq)) != term.substr(eq + 1)) return false;
   }
   return true;

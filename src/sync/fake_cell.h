@@ -7,7 +7,7 @@
 //     status are kept (enough for the engine, whose logic does not depend on SSA merging);
 //     dry runs return the result without storing it;
 //   - delete honours finalizers (sets deletionTimestamp) and the UID precondition;
-//   - label selectors support "k=v" terms joined by commas;
+//   - label selectors support "k=v" and "k" (exists) terms joined by commas;
 //   - kinds are served only once registered (Serve) or, for CRDs, once WaitForCRDEstablished
 //     ran for a stored CRD;
 //   - watches deliver events on a thread of their own, as the real watcher does.

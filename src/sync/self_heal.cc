@@ -42,10 +42,10 @@ std::vector<Object> BaselineFrom(const AppComparison& comparison) {
   return out;
 }
 
-SelfHealer::SelfHealer(CellAccess cell, kube::Watcher& watcher, SelfHealTarget target,
+SelfHealer::SelfHealer(CellAccess cell, WatchHub& hub, SelfHealTarget target,
                        SelfHealOptions options, HealCallback on_heal)
     : cell_(cell),
-      watcher_(watcher),
+      hub_(hub),
       target_(std::move(target)),
       options_(options),
       on_heal_(std::move(on_heal)),
@@ -82,8 +82,7 @@ Object SelfHealer::Outgoing(const Object& desired, const std::optional<Object>& 
 Status SelfHealer::Start() {
   std::set<kube::GroupVersionKind> kinds;
   for (const auto& [key, obj] : desired_by_key_) kinds.insert(kube::GroupVersionKind::Of(*obj));
-  const std::string selector =
-      std::string(kInstanceLabel) + "=" + InstanceLabelValue(target_.instance);
+  const std::string label = InstanceLabelValue(target_.instance);
   {
     std::lock_guard lock(mu_);
     stopping_ = false;
@@ -92,8 +91,8 @@ Status SelfHealer::Start() {
   }
   worker_ = std::thread([this] { WorkerLoop(); });
   for (const auto& gvk : kinds) {
-    auto handle = watcher_.Watch(gvk, "", {.label_selector = selector},
-                                 [this, gvk](const kube::WatchEvent& e) { OnEvent(gvk, e); });
+    auto handle =
+        hub_.Subscribe(gvk, label, [this, gvk](const kube::WatchEvent& e) { OnEvent(gvk, e); });
     if (!handle) {
       Stop();
       return std::unexpected(handle.error().Wrap("self-heal watch " + gvk.ToString()));

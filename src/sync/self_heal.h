@@ -1,9 +1,10 @@
 // SelfHealer: keeps one application's objects in one cell equal to what was synced, by
 // watching them and re-applying what drifts (Argo CD's selfHeal, but event-driven).
 //
-// Watches: one per kind the application renders (hooks excluded), label-selected on our
-// instance label across all namespaces, through kube::Watcher (list, then watch with
-// bookmarks; reconnects and 410 re-lists are the watcher's). Nothing else is watched.
+// Watches: the kinds the application renders (hooks excluded), through the cell's WatchHub
+// (watch_hub.h): one label-selected watch per kind per cell, shared by every application, and
+// each healer sees only objects with its own instance label (list, then watch with
+// bookmarks; reconnects and 410 re-lists are kube::Watcher's). Nothing else is watched.
 //
 // What counts as drift. Each event's object is normalised (normalize.h) with the app's
 // ignoreDifferences removed and compared with the last version known to be in sync; equal
@@ -27,8 +28,9 @@
 // Snapshot() returns a state the controller can publish (heals, conditions, per-object
 // state, watch errors). Heals are also reported to the callback, on the worker thread.
 //
-// Lifetime: Start() opens the watches and starts the worker; Stop() (or the destructor)
-// closes them and joins. The CellAccess references and the watcher must outlive the healer.
+// Lifetime: Start() subscribes and starts the worker; Stop() (or the destructor) unsubscribes
+// and joins. The CellAccess references and the hub must outlive the healer. Each healer has
+// one worker thread.
 //
 // Thread-safety: Snapshot() may be called from any thread; Start/Stop from one thread.
 #pragma once
@@ -49,6 +51,7 @@
 #include "sync/diff.h"
 #include "sync/heal_guard.h"
 #include "sync/ignore.h"
+#include "sync/watch_hub.h"
 
 namespace cellgate::sync {
 
@@ -96,13 +99,14 @@ struct SelfHealStatus {
 
 class SelfHealer {
  public:
-  SelfHealer(CellAccess cell, kube::Watcher& watcher, SelfHealTarget target,
-             SelfHealOptions options = {}, HealCallback on_heal = {});
+  SelfHealer(CellAccess cell, WatchHub& hub, SelfHealTarget target, SelfHealOptions options = {},
+             HealCallback on_heal = {});
   ~SelfHealer();
   SelfHealer(const SelfHealer&) = delete;
   SelfHealer& operator=(const SelfHealer&) = delete;
 
-  // Opens one watch per kind and starts the worker. Fails when a kind cannot be watched.
+  // Subscribes to each rendered kind and starts the worker. Fails when a kind cannot be
+  // watched.
   cellgate::Status Start();
   void Stop();
 
@@ -126,7 +130,7 @@ class SelfHealer {
   Object Outgoing(const Object& desired, const std::optional<Object>& live) const;
 
   CellAccess cell_;
-  kube::Watcher& watcher_;
+  WatchHub& hub_;
   const SelfHealTarget target_;
   const SelfHealOptions options_;
   HealCallback on_heal_;
@@ -142,7 +146,7 @@ class SelfHealer {
   std::map<kube::GroupVersionKind, bool> listed_;  // guarded by mu_: first kReplace seen
   HealGuard guard_;                                // guarded by mu_
   SelfHealStatus stats_;                           // guarded by mu_
-  std::vector<std::unique_ptr<kube::WatchHandle>> watches_;
+  std::vector<std::unique_ptr<WatchHub::Subscription>> watches_;
   std::thread worker_;
 };
 

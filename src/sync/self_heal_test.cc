@@ -7,6 +7,8 @@
 
 #include "sync/app_sync.h"
 #include "sync/fake_cell.h"
+#include "sync/tracking.h"
+#include "sync/watch_hub.h"
 
 namespace cellgate::sync {
 namespace {
@@ -74,7 +76,7 @@ data: {mode: fast}
                           .desired = after->desired.objects,
                           .ignore = after->ignore,
                           .baseline = BaselineFrom(after->comparison)};
-    return std::make_unique<SelfHealer>(Cell(), fake_, std::move(target),
+    return std::make_unique<SelfHealer>(Cell(), hub_, std::move(target),
                                         SelfHealOptions{.guard = guard},
                                         [this](const HealEvent& e) {
                                           std::lock_guard lock(mu_);
@@ -88,6 +90,7 @@ data: {mode: fast}
   }
 
   FakeCell fake_;
+  WatchHub hub_{fake_};
   std::vector<Object> rendered_;
   std::mutex mu_;
   std::vector<HealEvent> heals_;
@@ -240,6 +243,69 @@ TEST(ChangedPathsTest, ReportsObjectsByKeyAndListsWhole) {
   EXPECT_EQ(ShortDuration(std::chrono::seconds(8)), "8s");
   EXPECT_EQ(ShortDuration(std::chrono::seconds(128)), "2m8s");
   EXPECT_EQ(ShortDuration(std::chrono::minutes(5)), "5m");
+}
+
+}  // namespace
+}  // namespace cellgate::sync
+
+namespace cellgate::sync {
+namespace {
+
+TEST(WatchHubTest, OneWatchPerKindSharedByApps) {
+  FakeCell fake;
+  auto labelled = [](const std::string& name, const std::string& app) {
+    Object o = OneObject("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name +
+                         ", namespace: default}");
+    o.SetLabel(kInstanceLabel, app);
+    return o;
+  };
+  fake.Put(labelled("a1", "a"));
+  fake.Put(labelled("b1", "b"));
+  std::mutex mu;
+  std::map<std::string, std::vector<std::string>> seen;  // app -> "type name"
+  auto recorder = [&](const std::string& app) {
+    return [&, app](const kube::WatchEvent& e) {
+      std::lock_guard lock(mu);
+      if (e.type == kube::WatchEventType::kReplace) {
+        for (const auto& o : e.objects) seen[app].push_back("list " + o.Name());
+      } else {
+        seen[app].push_back((e.type == kube::WatchEventType::kDeleted ? "deleted " : "changed ") +
+                            e.object.Name());
+      }
+    };
+  };
+  auto count = [&](const std::string& app) {
+    std::lock_guard lock(mu);
+    return seen[app].size();
+  };
+  WatchHub hub(fake);
+  auto a = hub.Subscribe({"", "v1", "ConfigMap"}, "a", recorder("a"));
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(Eventually([&] { return count("a") == 1; }));
+  // A late subscriber is served from the hub's cache: still one watch.
+  auto b = hub.Subscribe({"", "v1", "ConfigMap"}, "b", recorder("b"));
+  ASSERT_TRUE(b);
+  EXPECT_EQ(count("b"), 1u);
+  EXPECT_EQ(fake.WatchCount(), 1u);
+  EXPECT_EQ(hub.WatchCount(), 1u);
+  fake.Edit({"", "ConfigMap", "default", "b1"}, [](Json& o) { o["data"] = {{"k", "v"}}; });
+  fake.Put(labelled("a2", "a"));
+  fake.Put(labelled("nobody", "c"));
+  ASSERT_TRUE(Eventually([&] { return count("a") == 2 && count("b") == 2; }));
+  // Relabelling moves an object: the old app sees it deleted, the new one sees it.
+  fake.Edit({"", "ConfigMap", "default", "a2"},
+            [](Json& o) { o["metadata"]["labels"][std::string(kInstanceLabel)] = "b"; });
+  ASSERT_TRUE(Eventually([&] { return count("a") == 3 && count("b") == 3; }));
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(seen["a"], (std::vector<std::string>{"list a1", "changed a2", "deleted a2"}));
+    EXPECT_EQ(seen["b"], (std::vector<std::string>{"list b1", "changed b1", "changed a2"}));
+  }
+  a->reset();
+  EXPECT_EQ(hub.WatchCount(), 1u);
+  b->reset();
+  EXPECT_EQ(hub.WatchCount(), 0u) << "the last subscriber stops the watch";
+  EXPECT_EQ(fake.WatchCount(), 0u);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "sync/self_heal.h"
+#include "sync/watch_hub.h"
 #include "sync_e2e_util.h"
 
 namespace cellgate::sync::e2e {
@@ -58,8 +59,9 @@ class DriftE2E : public SyncE2ETest {
     auto after = ObserveApp(cell, spec_, rendered_);
     ASSERT_TRUE(after) << after.error().message();
     ASSERT_EQ(after->comparison.sync, SyncStatus::kSynced);
+    hub_ = std::make_unique<WatchHub>(cell_->client().watcher());
     healer_ =
-        std::make_unique<SelfHealer>(Access(), cell_->client().watcher(),
+        std::make_unique<SelfHealer>(Access(), *hub_,
                                      SelfHealTarget{.instance = spec_.instance,
                                                     .destination_namespace = ns_,
                                                     .desired = after->desired.objects,
@@ -94,6 +96,7 @@ class DriftE2E : public SyncE2ETest {
   std::string app_;
   AppSyncSpec spec_;
   std::vector<Object> rendered_;
+  std::unique_ptr<WatchHub> hub_;  // before healer_: destroyed after it
   std::unique_ptr<SelfHealer> healer_;
   std::mutex mu_;
   std::vector<HealEvent> heals_;

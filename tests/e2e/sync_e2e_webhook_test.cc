@@ -6,6 +6,7 @@
 
 #include "sidecar_webhook.h"
 #include "sync/self_heal.h"
+#include "sync/watch_hub.h"
 #include "sync_e2e_util.h"
 
 namespace cellgate::sync::e2e {
@@ -75,8 +76,9 @@ class WebhookE2E : public SyncE2ETest {
     EXPECT_TRUE(r.succeeded()) << r.message;
     auto after = ObserveApp(cell, *spec, rendered_);
     EXPECT_TRUE(after) << after.error().message();
+    hub_ = std::make_unique<WatchHub>(cell_->client().watcher());
     healer_ =
-        std::make_unique<SelfHealer>(Access(), cell_->client().watcher(),
+        std::make_unique<SelfHealer>(Access(), *hub_,
                                      SelfHealTarget{.instance = spec->instance,
                                                     .destination_namespace = ns_,
                                                     .desired = after->desired.objects,
@@ -90,6 +92,7 @@ class WebhookE2E : public SyncE2ETest {
   std::string label_;
   std::string config_name_;
   std::vector<Object> rendered_;
+  std::unique_ptr<WatchHub> hub_;  // before healer_: destroyed after it
   std::unique_ptr<SelfHealer> healer_;
 };
 

@@ -1,0 +1,135 @@
+#include "sync/watch_hub.h"
+
+#include <vector>
+
+#include "sync/tracking.h"
+
+namespace cellgate::sync {
+namespace {
+
+std::string LabelOf(const Object& o) { return o.Label(kInstanceLabel); }
+
+}  // namespace
+
+WatchHub::Subscription::~Subscription() { hub_.Unsubscribe(gvk_, id_); }
+
+WatchHub::~WatchHub() {
+  std::vector<std::unique_ptr<kube::WatchHandle>> handles;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [gvk, kind] : kinds_) {
+      kind->closed = true;
+      handles.push_back(std::move(kind->handle));
+    }
+    kinds_.clear();
+  }
+  handles.clear();  // joins the watch threads, outside mu_ (they may be waiting for it)
+}
+
+std::size_t WatchHub::WatchCount() const {
+  std::lock_guard lock(mu_);
+  return kinds_.size();
+}
+
+Result<std::unique_ptr<WatchHub::Subscription>> WatchHub::Subscribe(
+    const kube::GroupVersionKind& gvk, const std::string& label_value,
+    kube::WatchCallback callback) {
+  std::unique_lock lock(mu_);
+  int id = next_id_++;
+  auto it = kinds_.find(gvk);
+  if (it != kinds_.end()) {
+    Kind& kind = *it->second;
+    kind.subscribers[id] = Subscriber{label_value, std::move(callback)};
+    if (kind.listed) {
+      kube::WatchEvent replace{.type = kube::WatchEventType::kReplace};
+      for (const auto& [key, obj] : kind.objects) {
+        if (LabelOf(obj) == label_value) replace.objects.push_back(obj);
+      }
+      kind.subscribers[id].callback(replace);
+    }
+    return std::unique_ptr<Subscription>(new Subscription(*this, gvk, id));
+  }
+  auto kind = std::make_shared<Kind>();
+  kind->gvk = gvk;
+  kind->subscribers[id] = Subscriber{label_value, std::move(callback)};
+  kinds_[gvk] = kind;
+  // The watcher lists on its own thread and calls back there; that callback waits for mu_,
+  // which Watch() does not need, so starting it while holding mu_ is safe.
+  auto handle = watcher_.Watch(gvk, "", {.label_selector = std::string(kInstanceLabel)},
+                               [this, kind](const kube::WatchEvent& e) {
+                                 std::lock_guard event_lock(mu_);
+                                 if (!kind->closed) OnEvent(kind, e);
+                               });
+  if (!handle) {
+    kinds_.erase(gvk);
+    return std::unexpected(handle.error());
+  }
+  kind->handle = std::move(*handle);
+  return std::unique_ptr<Subscription>(new Subscription(*this, gvk, id));
+}
+
+void WatchHub::OnEvent(const std::shared_ptr<Kind>& kind, const kube::WatchEvent& event) {
+  auto deliver = [&](const std::string& label, const kube::WatchEvent& e) {
+    for (auto& [id, s] : kind->subscribers) {
+      if (s.label_value == label) s.callback(e);
+    }
+  };
+  switch (event.type) {
+    case kube::WatchEventType::kBookmark:
+      return;
+    case kube::WatchEventType::kError:
+      for (auto& [id, s] : kind->subscribers) s.callback(event);
+      return;
+    case kube::WatchEventType::kReplace: {
+      kind->objects.clear();
+      std::map<std::string, kube::WatchEvent> per_label;
+      for (auto& [id, s] : kind->subscribers) {
+        per_label.emplace(s.label_value,
+                          kube::WatchEvent{.type = kube::WatchEventType::kReplace,
+                                           .resource_version = event.resource_version});
+      }
+      for (const auto& o : event.objects) {
+        kind->objects[o.Key()] = o;
+        auto it = per_label.find(LabelOf(o));
+        if (it != per_label.end()) it->second.objects.push_back(o);
+      }
+      kind->listed = true;
+      for (auto& [id, s] : kind->subscribers) s.callback(per_label.at(s.label_value));
+      return;
+    }
+    case kube::WatchEventType::kAdded:
+    case kube::WatchEventType::kModified: {
+      ObjectKey key = event.object.Key();
+      auto old = kind->objects.find(key);
+      if (old != kind->objects.end() && LabelOf(old->second) != LabelOf(event.object)) {
+        deliver(LabelOf(old->second), kube::WatchEvent{.type = kube::WatchEventType::kDeleted,
+                                                       .object = old->second,
+                                                       .resource_version = event.resource_version});
+      }
+      kind->objects[key] = event.object;
+      deliver(LabelOf(event.object), event);
+      return;
+    }
+    case kube::WatchEventType::kDeleted:
+      kind->objects.erase(event.object.Key());
+      deliver(LabelOf(event.object), event);
+      return;
+  }
+}
+
+void WatchHub::Unsubscribe(const kube::GroupVersionKind& gvk, int id) {
+  std::unique_ptr<kube::WatchHandle> stopped;
+  {
+    std::lock_guard lock(mu_);
+    auto it = kinds_.find(gvk);
+    if (it == kinds_.end()) return;
+    it->second->subscribers.erase(id);
+    if (!it->second->subscribers.empty()) return;
+    it->second->closed = true;
+    stopped = std::move(it->second->handle);
+    kinds_.erase(it);
+  }
+  stopped.reset();  // outside mu_: the watch thread may be waiting for it
+}
+
+}  // namespace cellgate::sync

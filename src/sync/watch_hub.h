@@ -1,0 +1,85 @@
+// WatchHub: one watch per kind per cell, shared by every application's self-heal in that cell.
+//
+// Each kind is watched once, across all namespaces, selecting objects that carry our instance
+// label at all (`app.cellgate.io/instance`). The hub keeps the current objects of each kind
+// (an informer's cache) and hands each event to the subscribers whose instance label value
+// the object carries, so 500 applications rendering Deployments, Services and ConfigMaps cost
+// the cell three watches, not 1500.
+//
+// A subscriber first receives kReplace with its objects (from the cache when the kind is
+// already listed), then kAdded / kModified / kDeleted for objects with its label, kReplace
+// again after the watcher re-lists (410 Gone), and kError events of the kind's watch. An
+// object whose label changes to another app's shows up there; the old app sees it deleted.
+//
+// Thread-safety: thread-safe. Callbacks run on the kind's watch thread (or, for the first
+// kReplace, on the thread calling Subscribe), one at a time per kind, under the hub's lock:
+// they must be quick and must not call the hub. Destroying a Subscription unsubscribes; do
+// not destroy one from inside a callback. The hub must outlive its subscriptions, the
+// watcher must outlive the hub.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/result.h"
+#include "kube/client.h"
+
+namespace cellgate::sync {
+
+class WatchHub {
+ public:
+  class Subscription {
+   public:
+    ~Subscription();
+    Subscription(const Subscription&) = delete;
+    Subscription& operator=(const Subscription&) = delete;
+
+   private:
+    friend class WatchHub;
+    Subscription(WatchHub& hub, kube::GroupVersionKind gvk, int id)
+        : hub_(hub), gvk_(std::move(gvk)), id_(id) {}
+    WatchHub& hub_;
+    kube::GroupVersionKind gvk_;
+    int id_;
+  };
+
+  explicit WatchHub(kube::Watcher& watcher) : watcher_(watcher) {}
+  ~WatchHub();
+  WatchHub(const WatchHub&) = delete;
+  WatchHub& operator=(const WatchHub&) = delete;
+
+  // Events of `gvk` for objects labelled app.cellgate.io/instance=`label_value`. Starts the
+  // kind's watch with the first subscriber; fails when the kind cannot be watched.
+  Result<std::unique_ptr<Subscription>> Subscribe(const kube::GroupVersionKind& gvk,
+                                                  const std::string& label_value,
+                                                  kube::WatchCallback callback);
+
+  // Kinds watched now (one watch each).
+  std::size_t WatchCount() const;
+
+ private:
+  struct Subscriber {
+    std::string label_value;
+    kube::WatchCallback callback;
+  };
+  struct Kind {
+    kube::GroupVersionKind gvk;
+    std::unique_ptr<kube::WatchHandle> handle;
+    std::map<ObjectKey, Object> objects;  // current, for late subscribers
+    bool listed = false;
+    bool closed = false;
+    std::map<int, Subscriber> subscribers;
+  };
+
+  void OnEvent(const std::shared_ptr<Kind>& kind, const kube::WatchEvent& event);  // mu_ held
+  void Unsubscribe(const kube::GroupVersionKind& gvk, int id);
+
+  kube::Watcher& watcher_;
+  mutable std::mutex mu_;
+  std::map<kube::GroupVersionKind, std::shared_ptr<Kind>> kinds_;  // guarded by mu_
+  int next_id_ = 0;                                                // guarded by mu_
+};
+
+}  // namespace cellgate::sync
