@@ -106,6 +106,10 @@ bool DestinationKnown(const Object& app, const PlanOptions& o) {
 
 }  // namespace
 
+bool OwnedByApplicationSet(const Object& app, const PlanOptions& options) {
+  return OwnershipOf(app, options) == Ownership::kOurs;
+}
+
 PlanOptions PlanOptionsFor(const ApplicationSet& appset) {
   return PlanOptions{.policy = appset.applications_sync,
                      .preserve_resources_on_deletion = appset.preserve_resources_on_deletion,

@@ -60,6 +60,10 @@ struct ApplicationPlan {
 
 PlanOptions PlanOptionsFor(const ApplicationSet& appset);
 
+// True when `app`'s controller ownerReference is the ApplicationSet of `options` (by uid
+// when both sides have one, else by name): the "owned" of the rules above.
+bool OwnedByApplicationSet(const Object& app, const PlanOptions& options);
+
 ApplicationPlan PlanApplicationChanges(const std::vector<Object>& desired,
                                        const std::vector<Object>& existing,
                                        const PlanOptions& options);

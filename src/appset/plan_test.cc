@@ -152,5 +152,18 @@ TEST(Plan, OwnershipDecidesDeletesAndConflicts) {
   EXPECT_TRUE(del.deletes.empty());
 }
 
+TEST(Plan, OwnedByApplicationSetByUidThenName) {
+  PlanOptions o = Options();
+  EXPECT_TRUE(OwnedByApplicationSet(Live("a", "x"), o));
+  EXPECT_FALSE(OwnedByApplicationSet(Live("a", "x", "u-other"), o));
+  Object unowned = Live("a", "x");
+  unowned.mutable_body()["metadata"].erase("ownerReferences");
+  EXPECT_FALSE(OwnedByApplicationSet(unowned, o));
+  o.appset_uid.clear();  // no uid known: the name decides
+  EXPECT_TRUE(OwnedByApplicationSet(Live("a", "x", "u-other"), o));
+  o.appset_name = "other";
+  EXPECT_FALSE(OwnedByApplicationSet(Live("a", "x", "u-other"), o));
+}
+
 }  // namespace
 }  // namespace cellgate::appset
