@@ -9,7 +9,7 @@ BENCH_BUILD := build-bench
 CELLS ?= 3
 
 .PHONY: all setup tools build asan unit e2e test demo cells cells-down cells-status \
-        format lint tidy bench clean
+        format lint tidy bench bench-compare clean
 
 all: build
 
@@ -69,6 +69,15 @@ bench: setup tools
 	  >/dev/null
 	ninja -C $(BENCH_BUILD)
 	scripts/bench
+
+# Side by side with Argo CD and Flux on fresh local cells (bench/fleet-compare/README.md):
+# builds the cellgate binary and the peers first. BENCH_COMPARE_ARGS passes flags to the run.
+bench-compare: setup tools
+	@cmake -S . -B build-compare -G Ninja -DCMAKE_BUILD_TYPE=Release -DCELLGATE_BUILD_TESTS=OFF \
+	  -DCELLGATE_BUILD_BENCH=OFF >/dev/null
+	ninja -C build-compare cellgate
+	scripts/peers build
+	bench/fleet-compare/run $(BENCH_COMPARE_ARGS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)
