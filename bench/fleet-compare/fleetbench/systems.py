@@ -261,6 +261,9 @@ class Cellgate:
     def start(self):
         shutil.rmtree(self.dir, ignore_errors=True)
         os.makedirs(os.path.join(self.dir, "logs"))
+        # The Applications and cluster Secrets live in namespace argocd, as for Argo CD.
+        self.env.clusters[self.env.hub].apply("/api/v1/namespaces/argocd", {
+            "apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "argocd"}})
         log = open(os.path.join(self.dir, "logs", "controller.log"), "ab")
         t0 = time.monotonic()
         env = dict(os.environ, HOME=self.dir, TMPDIR=self.dir,
