@@ -82,4 +82,6 @@ def percentile(values, p):
     k = (len(v) - 1) * p / 100.0
     lo = int(k)
     hi = min(lo + 1, len(v) - 1)
+    if v[lo] == float("inf") or (k > lo and v[hi] == float("inf")):
+        return float("inf")
     return v[lo] + (v[hi] - v[lo]) * (k - lo)
