@@ -1,0 +1,129 @@
+#include "fleet/controller/cell_targets.h"
+
+#include <set>
+
+namespace cellgate::fleet::controller {
+namespace {
+
+std::string TrimSlash(std::string_view s) {
+  std::string out(s);
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<sync::KindCatalog>> DiscoveryKindCatalog(CellClient& client) {
+  kube::ClusterClient* cluster = client.cluster();
+  if (cluster == nullptr) {
+    return MakeError(ErrorCode::kInternal, "cell client has no discovery (not a ClusterClient)");
+  }
+  return std::unique_ptr<sync::KindCatalog>(new sync::ClusterKindCatalog(*cluster));
+}
+
+CellTarget::CellTarget(CellInfo info, std::shared_ptr<CellClient> client,
+                       std::unique_ptr<sync::KindCatalog> kinds, const Clock& clock)
+    : name_(info.name),
+      info_(std::move(info)),
+      client_(std::move(client)),
+      kinds_(std::move(kinds)),
+      clock_(clock),
+      watch_hub_(client_->watcher()) {}
+
+CellInfo CellTarget::info() const {
+  std::lock_guard lock(info_mu_);
+  return info_;
+}
+
+void CellTarget::SetInfo(CellInfo info) {
+  std::lock_guard lock(info_mu_);
+  info_ = std::move(info);
+}
+
+sync::CellAccess CellTarget::Access() {
+  return sync::CellAccess{name_, client_->reader(), client_->applier(), *kinds_, clock_};
+}
+
+CellTargets::CellTargets(const CellRegistry& registry, const Clock& clock, KindCatalogFactory kinds)
+    : registry_(registry), clock_(clock), kinds_(std::move(kinds)) {}
+
+Result<CellHandle> CellTargets::Lookup(std::string_view home,
+                                       const render::ApplicationDestination& dest) const {
+  const std::string server = TrimSlash(dest.server);
+  if (!home.empty() &&
+      (server == kInClusterServer || (server.empty() && dest.name == kInClusterName))) {
+    return WithContext(registry_.FindByName(home),
+                       "destination of an Application in cell " + std::string(home));
+  }
+  if (!dest.name.empty() && !server.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "application destination can't have both name and server defined: " +
+                         dest.name + " " + server);
+  }
+  if (!dest.name.empty()) {
+    return WithContext(registry_.FindByName(dest.name), "destination name " + dest.name);
+  }
+  if (!server.empty()) {
+    return WithContext(registry_.FindByServer(server), "destination server " + server);
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   "application destination must have either a server or a name");
+}
+
+Result<std::string> CellTargets::ResolveName(std::string_view home,
+                                             const render::ApplicationDestination& dest) const {
+  auto handle = Lookup(home, dest);
+  if (!handle) return std::unexpected(handle.error());
+  return handle->info.name;
+}
+
+Result<std::shared_ptr<CellTarget>> CellTargets::Resolve(
+    std::string_view home, const render::ApplicationDestination& dest) {
+  auto handle = Lookup(home, dest);
+  if (!handle) return std::unexpected(handle.error());
+  return Target(std::move(*handle));
+}
+
+Result<std::shared_ptr<CellTarget>> CellTargets::ByName(std::string_view name) {
+  auto handle = registry_.FindByName(name);
+  if (!handle) return std::unexpected(handle.error());
+  return Target(std::move(*handle));
+}
+
+Result<std::shared_ptr<CellTarget>> CellTargets::Target(CellHandle handle) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = targets_.find(handle.info.name);
+    if (it != targets_.end() && it->second->client_ == handle.client) {
+      it->second->SetInfo(handle.info);
+      return it->second;
+    }
+  }
+  // Built outside the lock: a catalog factory may be slow to construct (never networked).
+  auto kinds = kinds_(*handle.client);
+  if (!kinds) return std::unexpected(kinds.error().Wrap("cell " + handle.info.name));
+  std::string name = handle.info.name;
+  auto target = std::make_shared<CellTarget>(std::move(handle.info), std::move(handle.client),
+                                             std::move(*kinds), clock_);
+  std::lock_guard lock(mu_);
+  auto& slot = targets_[name];
+  if (slot && slot->client_ == target->client_) {
+    slot->SetInfo(target->info());
+    return slot;
+  }
+  slot = target;
+  return target;
+}
+
+void CellTargets::Prune() {
+  std::set<std::string> live;
+  for (const CellInfo& info : registry_.List()) live.insert(info.name);
+  std::lock_guard lock(mu_);
+  std::erase_if(targets_, [&](const auto& kv) {
+    if (!live.contains(kv.first)) return true;
+    auto handle = registry_.FindByName(kv.first);
+    return !handle || handle->client != kv.second->client_;
+  });
+}
+
+}  // namespace cellgate::fleet::controller

@@ -1,0 +1,100 @@
+// CellTargets: where an Application deploys, resolved to a cell the sync engine can use.
+//
+// Destination rules (Argo CD's ValidateDestination, plus cell-local mode):
+//  - An Application stored in a cell (home X) whose destination is the in-cluster server
+//    https://kubernetes.default.svc, or the name `in-cluster` without a server, deploys to
+//    X itself: that is what the same manifest means to an Argo CD installed in X.
+//  - Otherwise (and always for Applications in the hub) the destination is looked up in the
+//    hub's CellRegistry: by `name` when set, else by `server`. Setting both is refused, as
+//    Argo CD refuses it; setting neither too. In the hub, the in-cluster server is the hub.
+//
+// A CellTarget is one cell as a reconcile uses it: the registry's CellInfo (state included,
+// as of the lookup), its CellClient, a KindCatalog over the client's discovery and the
+// cell's WatchHub (one watch per kind for every self-healer of the cell). Targets are built
+// once per cell client and reused; a client the registry rebuilt (Secret changed) gets a new
+// target, and users of the old one keep it until they let go.
+//
+// Thread-safety: thread-safe. Resolve does no network I/O.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "fleet/cell_registry.h"
+#include "render/application.h"
+#include "sync/cell.h"
+#include "sync/watch_hub.h"
+
+namespace cellgate::fleet::controller {
+
+inline constexpr std::string_view kInClusterServer = "https://kubernetes.default.svc";
+
+// Builds the KindCatalog of a cell; the default uses CellClient::cluster()'s discovery.
+using KindCatalogFactory = std::function<Result<std::unique_ptr<sync::KindCatalog>>(CellClient&)>;
+Result<std::unique_ptr<sync::KindCatalog>> DiscoveryKindCatalog(CellClient& client);
+
+class CellTarget {
+ public:
+  CellTarget(CellInfo info, std::shared_ptr<CellClient> client,
+             std::unique_ptr<sync::KindCatalog> kinds, const Clock& clock);
+  CellTarget(const CellTarget&) = delete;
+  CellTarget& operator=(const CellTarget&) = delete;
+
+  // The registry's view as of the latest lookup.
+  CellInfo info() const;
+  const std::string& name() const { return name_; }
+  bool connected() const { return info().connection.state == CellState::kConnected; }
+  sync::CellAccess Access();
+  CellClient& client() { return *client_; }
+  sync::KindCatalog& kinds() { return *kinds_; }
+  sync::WatchHub& watch_hub() { return watch_hub_; }
+
+ private:
+  friend class CellTargets;
+  void SetInfo(CellInfo info);
+
+  const std::string name_;
+  mutable std::mutex info_mu_;
+  CellInfo info_;  // guarded by info_mu_; refreshed by CellTargets on every lookup
+  std::shared_ptr<CellClient> client_;
+  std::unique_ptr<sync::KindCatalog> kinds_;
+  const Clock& clock_;
+  sync::WatchHub watch_hub_;
+};
+
+class CellTargets {
+ public:
+  CellTargets(const CellRegistry& registry, const Clock& clock,
+              KindCatalogFactory kinds = DiscoveryKindCatalog);
+
+  // The cell an Application stored in `home` deploys to (rules above). kNotFound for a
+  // destination no cell answers to, kInvalidArgument for a destination that names both or
+  // neither, kFailedPrecondition for an invalid or ambiguous cell.
+  Result<std::shared_ptr<CellTarget>> Resolve(std::string_view home,
+                                              const render::ApplicationDestination& destination);
+  // Only the cell's name (for routing work to its queue); same rules.
+  Result<std::string> ResolveName(std::string_view home,
+                                  const render::ApplicationDestination& destination) const;
+  Result<std::shared_ptr<CellTarget>> ByName(std::string_view name);
+
+  // Drops targets of cells that no longer exist or whose client was replaced.
+  void Prune();
+
+ private:
+  Result<CellHandle> Lookup(std::string_view home,
+                            const render::ApplicationDestination& destination) const;
+  Result<std::shared_ptr<CellTarget>> Target(CellHandle handle);
+
+  const CellRegistry& registry_;
+  const Clock& clock_;
+  const KindCatalogFactory kinds_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<CellTarget>, std::less<>> targets_;  // guarded by mu_
+};
+
+}  // namespace cellgate::fleet::controller

@@ -1,0 +1,91 @@
+// HomeCluster: one cluster where Applications live, as the controller serves it: the hub, or
+// a cell that holds its own Applications (cell-local mode, see README.md).
+//
+// It owns what the controller keeps per home: the watch caches of Applications and
+// AppProjects (the app namespaces, plus the controller namespace for projects), and the
+// EventRecorder that writes Events next to the Applications. Status, `operation` and
+// finalizer writes go through applier(); Events through events().
+//
+// Projects: an Application's spec.project is looked up in the controller namespace first,
+// then in the Application's own namespace, then in `argocd` (where Argo CD keeps them);
+// `default` falls back to Argo CD's implicit default project (app_project.h).
+//
+// Ownership: a cell home keeps the cell's CellClient alive (`keepalive`) for as long as the
+// home exists; the hub home borrows the hub's client. Thread-safety: thread-safe. Listeners
+// run on the caches' watch threads (object_cache.h).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "fleet/app_project.h"
+#include "fleet/cell_client.h"
+#include "fleet/controller/object_cache.h"
+#include "fleet/event_recorder.h"
+#include "kube/client.h"
+
+namespace cellgate::fleet::controller {
+
+inline const kube::GroupVersionKind kApplicationGvk{"argoproj.io", "v1alpha1", "Application"};
+inline const kube::GroupVersionKind kAppProjectGvk{"argoproj.io", "v1alpha1", "AppProject"};
+
+// home, "<namespace>/<name>", before, after (nullptr when absent).
+using HomeObjectListener = std::function<void(const std::string& home, const std::string& key,
+                                              const ObjectPtr& before, const ObjectPtr& after)>;
+
+struct HomeClusterOptions {
+  std::string name;  // "" for the hub, else the cell's name
+  std::set<std::string> app_namespaces;
+  std::string controller_namespace;
+  EventRecorderOptions events;
+};
+
+struct HomeClusterClients {
+  kube::Reader& reader;
+  kube::Applier& applier;
+  kube::Watcher& watcher;
+  std::shared_ptr<CellClient> keepalive;  // null for the hub
+};
+
+class HomeCluster {
+ public:
+  HomeCluster(HomeClusterOptions options, HomeClusterClients clients, const Clock& clock,
+              HomeObjectListener on_app, HomeObjectListener on_project);
+  ~HomeCluster();
+  HomeCluster(const HomeCluster&) = delete;
+  HomeCluster& operator=(const HomeCluster&) = delete;
+
+  // Starts both watches; fails when this cluster does not serve the argoproj.io kinds.
+  Status Start();
+  void Stop();
+  bool WaitForSync(std::chrono::milliseconds timeout) const;
+
+  const std::string& name() const { return options_.name; }
+  bool is_hub() const { return options_.name.empty(); }
+  // True for namespaces the controller serves Applications in.
+  bool ServesNamespace(std::string_view ns) const;
+
+  ObjectCache& apps() { return apps_; }
+  const ObjectCache& apps() const { return apps_; }
+  ObjectCache& projects() { return projects_; }
+  kube::Reader& reader() { return clients_.reader; }
+  kube::Applier& applier() { return clients_.applier; }
+  EventRecorder& events() { return events_; }
+  CellClient* cell_client() const { return clients_.keepalive.get(); }
+
+  // The project `name` ("" = default) for an Application in `app_namespace`.
+  Result<AppProject> Project(std::string_view name, std::string_view app_namespace) const;
+
+ private:
+  const HomeClusterOptions options_;
+  HomeClusterClients clients_;
+  EventRecorder events_;
+  ObjectCache apps_;
+  ObjectCache projects_;
+};
+
+}  // namespace cellgate::fleet::controller

@@ -1,0 +1,54 @@
+// Internal to the reconciler (reconciler*.cc): what one reconcile has learned so far, and
+// what one comparison at one revision found.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fleet/app_model.h"
+#include "fleet/app_project.h"
+#include "fleet/app_status.h"
+#include "fleet/controller/reconciler.h"
+#include "sync/app_sync.h"
+
+namespace cellgate::fleet::controller {
+
+struct Reconciler::Context {
+  AppRef ref;
+  std::shared_ptr<HomeCluster> home;
+  ObjectPtr object;              // from the home's cache
+  Json status = Json::object();  // the status as last written (updated by each write)
+  std::optional<AppModel> model;
+  sync::AppSyncSpec spec;
+  std::shared_ptr<CellTarget> cell;
+  std::optional<AppProject> project;
+  ResolvedDestination destination;
+  std::string cell_label;  // the destination cell, for metrics
+  std::string_view problem_type = kComparisonError;
+  std::vector<ConditionInput> conditions;
+  std::optional<OperationStateInput> operation_state;
+  std::optional<HistoryEntryInput> history;
+  bool clear_operation = false;  // the next status write also removes `operation`
+};
+
+struct Reconciler::Observed {
+  std::string revision;  // the commit compared
+  std::string source_type;
+  std::vector<std::string> images;
+  sync::AppObservation observation;
+  std::vector<ResourceState> resources;
+  std::string sync_status;
+  std::string health_status;
+  std::string health_message;
+};
+
+// The condition types every reconcile evaluates (so old ones of these types are replaced).
+inline std::vector<std::string> EvaluatedConditionTypes() {
+  return {std::string(kInvalidSpecError), std::string(kComparisonError),
+          std::string(kSyncError),        std::string(kUnknownError),
+          std::string(kDeletionError),    std::string(kSelfHealBackoff)};
+}
+
+}  // namespace cellgate::fleet::controller

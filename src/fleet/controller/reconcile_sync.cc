@@ -1,0 +1,233 @@
+// Reconciler: manual operations, automated sync and self-heal (see reconciler.h).
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "fleet/controller/reconcile_context.h"
+#include "fleet/controller/reconciler.h"
+#include "fleet/controller/status_inputs.h"
+#include "fleet/event_recorder.h"
+#include "render/digest.h"
+
+namespace cellgate::fleet::controller {
+namespace {
+
+std::string Short(std::string_view revision) { return std::string(revision.substr(0, 7)); }
+
+// "apps/Deployment shop/api, ConfigMap shop/ui and 3 more"
+std::string ListKeys(const std::vector<ObjectKey>& keys, std::size_t max = 5) {
+  std::string out;
+  for (std::size_t i = 0; i < keys.size() && i < max; ++i) {
+    out += (i == 0 ? "" : ", ") + keys[i].ToString();
+  }
+  if (keys.size() > max) out += " and " + std::to_string(keys.size() - max) + " more";
+  return out;
+}
+
+nlohmann::json Canonical(const Json& j) { return nlohmann::json::parse(j.dump()); }
+
+bool Completed(sync::OperationPhase phase) {
+  return phase == sync::OperationPhase::kSucceeded || phase == sync::OperationPhase::kFailed ||
+         phase == sync::OperationPhase::kError;
+}
+
+}  // namespace
+
+sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const SyncInvocation& inv,
+                                      std::stop_token stop) {
+  const std::string& revision = observed.revision;
+  ctx.operation_state = RunningOperationState(inv, parts_.clock.WallNow(),
+                                              "Sync to " + Short(revision) + " in progress");
+  if (auto s = Publish(ctx, StatusFor(ctx, observed)); !s) {
+    spdlog::warn("{}: {}", ctx.ref.ToString(), s.error().message());
+  }
+  std::string started = inv.automated ? "Initiated automated sync to '" + revision + "'"
+                                      : "Initiated sync to '" + revision + "'";
+  if (!inv.initiated_by.username.empty()) started += " by " + inv.initiated_by.username;
+  RecordEvent(ctx, false, event_reason::kOperationStarted, started);
+
+  sync::CellAccess access = ctx.cell->Access();
+  sync::ExecutorOptions executor = options_.executor;
+  executor.dry_run = inv.dry_run;
+  sync::SyncResult result =
+      sync::SyncApp(access, inv.spec, observed.observation,
+                    {.prune = inv.prune, .revision = revision}, executor, {}, stop);
+  if (result.revision.empty()) result.revision = revision;
+  const std::string phase(sync::OperationPhaseName(result.phase));
+  spdlog::info("{}: sync to {} {}: {}", ctx.ref.ToString(), Short(revision), phase, result.message);
+  if (parts_.metrics != nullptr && Completed(result.phase)) {
+    UpdateMetrics(ctx, observed.sync_status, observed.health_status);
+    parts_.metrics->CountSync(ctx.ref, phase);
+  }
+  RecordEvent(ctx, !result.succeeded(), event_reason::kOperationCompleted,
+              OperationCompletedMessage(false, revision, result.succeeded(), result.message));
+  if (!result.succeeded()) RecordEvent(ctx, true, event_reason::kSyncFailed, result.message);
+  std::vector<ObjectKey> pruned;
+  for (const auto& r : result.resources) {
+    if (r.result == sync::ResultCode::kPruned) pruned.push_back(r.key);
+  }
+  if (!pruned.empty() && !inv.dry_run) {
+    RecordEvent(ctx, false, event_reason::kPruned, "Pruned " + ListKeys(pruned, 10));
+  }
+
+  if (!inv.dry_run) {
+    // What the cell holds now is what the status reports.
+    auto again = Observe(ctx, revision, false, stop);
+    if (again) {
+      observed = std::move(*again);
+    } else {
+      spdlog::warn("{}: compare after sync: {}", ctx.ref.ToString(), again.error().message());
+    }
+  }
+  ctx.operation_state = FinishedOperationState(result, inv, ctx.model->source_json);
+  if (result.succeeded() && !inv.dry_run) {
+    ctx.history = HistoryEntryInput{.revision = revision,
+                                    .source = ctx.model->source_json,
+                                    .deployed_at = result.finished_at,
+                                    .deploy_started_at = result.started_at,
+                                    .initiated_by = inv.initiated_by};
+  }
+  return result;
+}
+
+Requeue Reconciler::RunOperation(Context& ctx, Observed& observed, std::stop_token stop) {
+  const Operation& op = *ctx.model->operation;
+  const WallTime now = parts_.clock.WallNow();
+  const Requeue poll = Requeue::After(options_.poll_interval);
+  std::int64_t retry_count = 0;
+  auto prev = ctx.status.find("operationState");
+  if (prev != ctx.status.end() && prev->is_object() && StringAt(*prev, {"phase"}) == "Running" &&
+      prev->contains("operation") && Canonical((*prev)["operation"]) == Canonical(op.raw)) {
+    // This operation is being retried (or the controller stopped in the middle of it).
+    retry_count = prev->value("retryCount", std::int64_t{0});
+    auto finished = ParseRfc3339(StringAt(*prev, {"finishedAt"}));
+    if (retry_count > 0 && finished) {
+      auto delay = RetryDelay(op.retry, retry_count - 1);
+      auto due =
+          *finished + std::chrono::duration_cast<WallTime::duration>(
+                          delay ? *delay : std::chrono::nanoseconds(std::chrono::seconds(5)));
+      if (now < due) {
+        ctx.operation_state.reset();  // keep the Running state as written
+        return Requeue::After(due - now);
+      }
+    }
+  }
+
+  auto fail = [&](const std::string& message) {
+    SyncInvocation failed{.operation = op.raw, .initiated_by = op.initiated_by};
+    sync::SyncResult r{
+        .phase = sync::OperationPhase::kFailed, .message = message, .revision = observed.revision};
+    r.started_at = r.finished_at = now;
+    ctx.operation_state = FinishedOperationState(r, failed, ctx.model->source_json);
+    RecordEvent(ctx, true, event_reason::kSyncFailed, message);
+    ctx.clear_operation = true;
+    return poll;
+  };
+  auto inv = ManualSyncInvocation(*ctx.model, ctx.spec, op, retry_count);
+  if (!inv) return fail(inv.error().message());
+  for (const auto& note : inv->notes) spdlog::info("{}: {}", ctx.ref.ToString(), note);
+
+  sync::SyncResult result;
+  if (inv->revision.empty()) {
+    result = SyncOnce(ctx, observed, *inv, stop);
+  } else {
+    auto other = Observe(ctx, inv->revision, false, stop);
+    if (!other) return fail(other.error().message());
+    result = SyncOnce(ctx, *other, *inv, stop);
+    // The status compares with targetRevision, as before the sync.
+    if (auto again = Observe(ctx, observed.revision, false, stop)) observed = std::move(*again);
+  }
+
+  if (!result.succeeded() && !inv->dry_run && Completed(result.phase) &&
+      RetryAllowed(op.retry, retry_count)) {
+    auto delay = RetryDelay(op.retry, retry_count);
+    std::chrono::nanoseconds wait = delay ? *delay : std::chrono::seconds(5);
+    ctx.operation_state->phase = "Running";
+    ctx.operation_state->retry_count = retry_count + 1;
+    ctx.operation_state->message =
+        "Retrying attempt #" + std::to_string(retry_count + 1) + " at " +
+        Rfc3339(result.finished_at + std::chrono::duration_cast<WallTime::duration>(wait)) + ": " +
+        result.message;
+    ctx.history.reset();
+    return Requeue::After(wait);
+  }
+  ctx.clear_operation = true;
+  return poll;
+}
+
+void Reconciler::RunAutoSync(Context& ctx, Observed& observed, std::stop_token stop,
+                             Requeue& next) {
+  AutoSyncDecision d = DecideAutoSync({.app = *ctx.model,
+                                       .sync_status = observed.sync_status,
+                                       .revision = observed.revision,
+                                       .resources = observed.resources,
+                                       .previous = ReadPreviousSync(ctx.status),
+                                       .now = parts_.clock.WallNow(),
+                                       .self_heal_timeout = options_.self_heal_timeout});
+  if (d.condition) ctx.conditions.push_back(*d.condition);
+  if (d.action == AutoSyncAction::kRetryLater) {
+    next = Requeue::After(std::min<std::chrono::nanoseconds>(d.after, options_.poll_interval));
+    return;
+  }
+  if (d.action != AutoSyncAction::kSync) return;
+  std::vector<ObjectKey> drifted;
+  for (const auto& r : observed.observation.comparison.resources) {
+    if (r.status() != sync::SyncStatus::kSynced) drifted.push_back(r.key);
+  }
+  if (d.self_heal) {
+    RecordEvent(ctx, true, event_reason::kDriftDetected,
+                "Drift from " + Short(observed.revision) + ": " + ListKeys(drifted));
+  }
+  SyncInvocation inv = AutomatedSyncInvocation(*ctx.model, ctx.spec, observed.revision, d);
+  sync::SyncResult result = SyncOnce(ctx, observed, inv, stop);
+  if (d.self_heal && result.succeeded()) {
+    RecordEvent(ctx, false, event_reason::kDriftHealed,
+                "Re-synced " + ListKeys(drifted) + " to " + Short(observed.revision));
+  }
+  if (!result.succeeded() && RetryAllowed(d.retry, d.retry_count)) {
+    auto delay = RetryDelay(d.retry, d.retry_count);
+    std::chrono::nanoseconds wait = delay ? *delay : std::chrono::seconds(5);
+    next = Requeue::After(std::min<std::chrono::nanoseconds>(wait, options_.poll_interval));
+  }
+}
+
+void Reconciler::ManageSelfHeal(Context& ctx, const Observed& observed) {
+  if (parts_.healers == nullptr) return;
+  const SyncPolicy& policy = ctx.model->sync_policy;
+  const bool wanted = options_.self_heal && policy.IsAutomated() && policy.automated->self_heal &&
+                      !ctx.model->operation &&
+                      observed.observation.comparison.sync == sync::SyncStatus::kSynced;
+  if (!wanted) {
+    parts_.healers->Stop(ctx.ref);
+    if (parts_.metrics != nullptr) parts_.metrics->SetSelfHealBackoff(ctx.ref, false);
+    return;
+  }
+  auto plan = ctx.spec.PlanOptions(false);
+  const sync::AppObservation& obs = observed.observation;
+  std::string fingerprint_text = observed.revision + "\n" + ctx.model->ignore_differences.dump();
+  for (const auto& o : obs.desired.objects) fingerprint_text += "\n" + o.body().dump();
+  for (const auto& option : ctx.spec.sync_options) fingerprint_text += "\n" + option;
+  sync::SelfHealTarget target{
+      .instance = ctx.spec.instance,
+      .destination_namespace = ctx.spec.destination_namespace,
+      .desired = obs.desired.objects,
+      .ignore = obs.ignore,
+      .respect_ignore_differences = plan && plan->respect_ignore_differences,
+      .baseline = sync::BaselineFrom(obs.comparison)};
+  if (auto s = parts_.healers->Ensure(ctx.ref, ctx.cell, std::move(target),
+                                      render::Sha256Hex(fingerprint_text));
+      !s) {
+    spdlog::warn("{}: {}", ctx.ref.ToString(), s.error().message());
+    return;
+  }
+  auto snapshot = parts_.healers->Snapshot(ctx.ref);
+  bool backing_off = snapshot && !snapshot->conditions.empty();
+  if (snapshot) {
+    for (const auto& c : snapshot->conditions) {
+      ctx.conditions.push_back({std::string(kSelfHealBackoff), c});
+    }
+  }
+  if (parts_.metrics != nullptr) parts_.metrics->SetSelfHealBackoff(ctx.ref, backing_off);
+}
+
+}  // namespace cellgate::fleet::controller

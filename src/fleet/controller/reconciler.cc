@@ -1,0 +1,296 @@
+#include "fleet/controller/reconciler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "fleet/app_status.h"
+#include "fleet/controller/app_writes.h"
+#include "fleet/controller/reconcile_context.h"
+#include "fleet/controller/status_inputs.h"
+#include "git/url.h"
+
+namespace cellgate::fleet::controller {
+namespace {
+
+std::string JoinViolations(const std::vector<ProjectViolation>& violations) {
+  std::string out;
+  for (const auto& v : violations) out += (out.empty() ? "" : "; ") + v.message;
+  return out;
+}
+
+bool NeedsProgressPoll(std::string_view health) {
+  return health == "Progressing" || health == "Missing";
+}
+
+std::vector<std::string> PreviousImages(const Json& status) {
+  std::vector<std::string> out;
+  const Json* images = nullptr;
+  if (status.is_object() && status.contains("summary") && status["summary"].is_object() &&
+      status["summary"].contains("images")) {
+    images = &status["summary"]["images"];
+  }
+  if (images == nullptr || !images->is_array()) return out;
+  for (const auto& i : *images) {
+    if (i.is_string()) out.push_back(i.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Reconciler::ControlPlaneNamespaceFor(std::string_view app_namespace) const {
+  if (app_namespace == sync::kDefaultControlPlaneNamespace) return std::string(app_namespace);
+  return options_.controller_namespace;
+}
+
+Requeue Reconciler::Reconcile(const AppRef& ref, std::stop_token stop) {
+  const auto start = parts_.clock.Now();
+  Context ctx;
+  ctx.ref = ref;
+  Requeue next = Run(ctx, stop);
+  if (parts_.metrics != nullptr && ctx.object) {
+    parts_.metrics->ObserveReconcile(ctx.cell_label, parts_.clock.Now() - start);
+  }
+  return next;
+}
+
+void Reconciler::Forget(const AppRef& ref) {
+  if (parts_.healers != nullptr) parts_.healers->Stop(ref);
+  if (parts_.metrics != nullptr) parts_.metrics->RemoveApp(ref);
+}
+
+Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
+  const AppRef& ref = ctx.ref;
+  ctx.home = parts_.homes.Get(ref.home);
+  if (ctx.home) ctx.object = ctx.home->apps().Get(ref.ns, ref.name);
+  if (!ctx.object) {
+    Forget(ref);
+    return Requeue::None();
+  }
+  const Json& body = ctx.object->body();
+  if (auto s = body.find("status"); s != body.end() && s->is_object()) ctx.status = *s;
+  const Requeue poll = Requeue::After(options_.poll_interval);
+
+  auto model = ParseAppModel(body);
+  if (!model) return ReportProblem(ctx, kInvalidSpecError, model.error().message(), poll);
+  ctx.model = std::move(*model);
+  const render::ApplicationDestination& dest = ctx.model->app.destination;
+  ctx.cell_label = dest.name.empty() ? dest.server : dest.name;
+  if (ctx.model->deleting) return ReconcileDeletion(ctx);
+
+  auto spec = sync::ParseAppSyncSpec(body, ControlPlaneNamespaceFor(ref.ns));
+  if (!spec) return ReportProblem(ctx, kInvalidSpecError, spec.error().message(), poll);
+  ctx.spec = std::move(*spec);
+
+  auto cell = parts_.cells.Resolve(ref.home, dest);
+  if (!cell) return ReportProblem(ctx, kInvalidSpecError, cell.error().message(), poll);
+  ctx.cell = std::move(*cell);
+  ctx.cell_label = ctx.cell->name();
+
+  auto project = ctx.home->Project(ctx.model->app.project, ref.ns);
+  if (!project) return ReportProblem(ctx, kInvalidSpecError, project.error().message(), poll);
+  ctx.project = std::move(*project);
+  const CellInfo info = ctx.cell->info();
+  ctx.destination = ResolvedDestination{
+      .server = info.server, .name = info.name, .ns = dest.ns, .cell_project = info.project};
+  auto violations = CheckApplication(*ctx.project,
+                                     {.name = ref.name,
+                                      .ns = ref.ns,
+                                      .repo_urls = {ctx.model->app.source.repo_url},
+                                      .destination = ctx.destination},
+                                     options_.controller_namespace);
+  if (!violations.empty()) {
+    return ReportProblem(ctx, kInvalidSpecError, JoinViolations(violations), poll);
+  }
+
+  if (info.connection.state != CellState::kConnected) {
+    if (info.connection.state == CellState::kUnknown) {
+      return ReportProblem(ctx, kComparisonError,
+                           "cell " + info.name + " has not answered a probe yet",
+                           Requeue::After(options_.progress_interval));
+    }
+    return ReportProblem(ctx, kComparisonError,
+                         "cell " + info.name + " is unreachable: " + info.connection.last_error,
+                         poll);
+  }
+
+  const bool refresh = ctx.model->refresh != RefreshType::kNone;
+  auto observed = Observe(ctx, "", refresh, stop);
+  if (refresh) {
+    if (auto s = RemoveRefreshAnnotation(*ctx.home, ref); !s) {
+      spdlog::warn("{}: {}", ref.ToString(), s.error().message());
+    }
+  }
+  if (!observed) {
+    return ReportProblem(ctx, ctx.problem_type, observed.error().message(), Requeue::Backoff());
+  }
+  return Converge(ctx, std::move(*observed), stop);
+}
+
+Result<Reconciler::Observed> Reconciler::Observe(Context& ctx, const std::string& revision,
+                                                 bool force_refresh, std::stop_token stop) {
+  ctx.problem_type = kComparisonError;
+  const render::Application& app = ctx.model->app;
+  std::string wanted = revision.empty() ? app.source.target_revision : revision;
+  if (wanted.empty()) wanted = "HEAD";
+  auto commit = parts_.git.Resolve(app.source.repo_url, wanted, force_refresh);
+  if (!commit) {
+    return std::unexpected(
+        commit.error().Wrap("resolve " + git::RedactUrl(app.source.repo_url) + " " + wanted));
+  }
+  auto snapshot = parts_.git.Open(app.source.repo_url, *commit);
+  if (!snapshot) return std::unexpected(snapshot.error());
+  auto rendered = parts_.renderer.Render(**snapshot, {.repo_url = app.source.repo_url,
+                                                      .app_name = app.name,
+                                                      .destination_namespace = app.destination.ns,
+                                                      .source = app.source});
+  if (!rendered) return std::unexpected(rendered.error());
+
+  sync::KindCatalog& kinds = ctx.cell->kinds();
+  const auto& objects = rendered->objects();
+  auto violations = CheckResources(
+      *ctx.project, objects,
+      [&](const Object& o) {
+        if (auto m = kinds.MapGroupKind(o.Group(), o.Kind())) return m->namespaced;
+        if (const Object* crd = sync::FindDefiningCrd(objects, o.Group(), o.Kind())) {
+          return StringAt(crd->body(), {"spec", "scope"}) != "Cluster";
+        }
+        return true;
+      },
+      ctx.destination);
+  if (!violations.empty()) {
+    ctx.problem_type = kInvalidSpecError;
+    return MakeError(ErrorCode::kPermissionDenied, JoinViolations(violations));
+  }
+
+  sync::CellAccess access = ctx.cell->Access();
+  auto observation = sync::ObserveApp(
+      access, ctx.spec, objects,
+      {.inventory = InventoryOf(ctx.status), .parallelism = options_.parallelism}, stop);
+  if (!observation) return std::unexpected(observation.error());
+  Observed o{.revision = *commit,
+             .source_type = std::string(render::SourceTypeName(rendered->type())),
+             .images = ImagesOf(objects),
+             .observation = std::move(*observation)};
+  const sync::AppComparison& cmp = o.observation.comparison;
+  o.resources = ComparedResources(cmp);
+  o.sync_status = cmp.sync == sync::SyncStatus::kSynced ? "Synced" : "OutOfSync";
+  o.health_status = std::string(sync::HealthStatusName(cmp.health.status));
+  o.health_message = cmp.health.message;
+  return o;
+}
+
+Requeue Reconciler::Converge(Context& ctx, Observed observed, std::stop_token stop) {
+  Requeue next = Requeue::After(options_.poll_interval);
+  if (ctx.model->operation) {
+    next = RunOperation(ctx, observed, stop);  // may set ctx.clear_operation for the write below
+  } else {
+    RunAutoSync(ctx, observed, stop, next);
+  }
+  ManageSelfHeal(ctx, observed);
+  StatusInput input = StatusFor(ctx, observed);
+  if (auto s = Publish(ctx, std::move(input)); !s) {
+    spdlog::warn("{}: {}", ctx.ref.ToString(), s.error().message());
+    next = Requeue::Backoff();
+  }
+  UpdateMetrics(ctx, observed.sync_status, observed.health_status);
+  if (next.kind == Requeue::Kind::kAfter && NeedsProgressPoll(observed.health_status)) {
+    next.after = std::min<std::chrono::nanoseconds>(next.after, options_.progress_interval);
+  }
+  return next;
+}
+
+StatusInput Reconciler::StatusFor(const Context& ctx, const Observed& observed) const {
+  return StatusInput{.sync_status = observed.sync_status,
+                     .revision = observed.revision,
+                     .compared_source = ctx.model->source_json,
+                     .compared_destination = ctx.model->destination_json,
+                     .health_status = observed.health_status,
+                     .health_message = observed.health_message,
+                     .resources = observed.resources,
+                     .conditions = ctx.conditions,
+                     .evaluated_condition_types = EvaluatedConditionTypes(),
+                     .operation_state = ctx.operation_state,
+                     .new_history = ctx.history,
+                     .revision_history_limit = ctx.model->revision_history_limit,
+                     .source_type = observed.source_type,
+                     .images = observed.images};
+}
+
+Requeue Reconciler::ReportProblem(Context& ctx, std::string_view type, const std::string& message,
+                                  Requeue next) {
+  if (parts_.healers != nullptr) parts_.healers->Stop(ctx.ref);
+  if (!ctx.object) return next;
+  spdlog::info("{}: {}: {}", ctx.ref.ToString(), type, message);
+  const Json& body = ctx.object->body();
+  StatusInput input{
+      .sync_status = "Unknown",
+      .revision = StringAt(ctx.status, {"sync", "revision"}),
+      .compared_source = ctx.model ? ctx.model->source_json : Json::object(),
+      .compared_destination =
+          ctx.model ? ctx.model->destination_json
+                    : body.value("spec", Json::object()).value("destination", Json::object()),
+      .health_status = "Unknown",
+      .resources = ResourceStatesFromJson(ctx.status.value("resources", Json())),
+      .conditions = {{std::string(type), message}},
+      .evaluated_condition_types = EvaluatedConditionTypes(),
+      .revision_history_limit =
+          ctx.model ? ctx.model->revision_history_limit : kDefaultRevisionHistoryLimit,
+      .source_type = StringAt(ctx.status, {"sourceType"}),
+      .images = PreviousImages(ctx.status)};
+  if (auto s = Publish(ctx, std::move(input)); !s) {
+    spdlog::warn("{}: {}", ctx.ref.ToString(), s.error().message());
+    return Requeue::Backoff();
+  }
+  UpdateMetrics(ctx, "Unknown", "Unknown");
+  return next;
+}
+
+Status Reconciler::Publish(Context& ctx, StatusInput input) {
+  const WallTime now = parts_.clock.WallNow();
+  Json status = BuildStatus(ctx.status, input, now);
+  if (ctx.clear_operation) {
+    ctx.clear_operation = false;
+    auto s = EditApplication(*ctx.home, ctx.ref, [&](Json& body) {
+      body["status"] = status;
+      body.erase("operation");
+      return true;
+    });
+    if (!s) return std::unexpected(s.error().Wrap("complete operation of " + ctx.ref.ToString()));
+    ctx.status = std::move(status);
+    return Ok();
+  }
+  StatusUpdate plan = PlanStatusUpdate(ctx.status, status, now, options_.status);
+  if (!plan.write) return Ok();
+  if (auto s = WriteStatus(*ctx.home, *ctx.object, status); !s) {
+    return std::unexpected(s.error().Wrap(ctx.ref.ToString()));
+  }
+  ctx.status = std::move(status);
+  return Ok();
+}
+
+void Reconciler::UpdateMetrics(Context& ctx, const std::string& sync_status,
+                               const std::string& health_status) {
+  if (parts_.metrics == nullptr || !ctx.object) return;
+  AppMetricLabels labels{
+      .cell = ctx.cell_label, .sync_status = sync_status, .health_status = health_status};
+  if (ctx.model) {
+    const render::Application& app = ctx.model->app;
+    labels.project = ctx.model->Project();
+    labels.dest_server = app.destination.server;
+    labels.dest_namespace = app.destination.ns;
+    labels.autosync = ctx.model->sync_policy.IsAutomated();
+    labels.repo = git::RedactUrl(app.source.repo_url);
+  }
+  parts_.metrics->SetApp(ctx.ref, labels);
+}
+
+void Reconciler::RecordEvent(Context& ctx, bool warning, std::string_view reason,
+                             const std::string& message) {
+  if (!ctx.home || !ctx.object) return;
+  ctx.home->events().Record(*ctx.object, warning ? EventType::kWarning : EventType::kNormal, reason,
+                            message);
+}
+
+}  // namespace cellgate::fleet::controller

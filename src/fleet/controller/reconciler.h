@@ -1,0 +1,129 @@
+// Reconciler: one level-based reconcile of one Application (Argo CD's refresh, auto-sync and
+// operation processing in one pass), run by a worker of the app's destination cell.
+//
+// Reconcile(ref) reads the Application from its home's watch cache, never trusting what the
+// previous pass remembered, and converges:
+//
+//   1. gone from the cache: stop its self-healer, drop its metrics; deleting with one of the
+//      resources finalizers: delete what the app deployed (reconcile_delete.cc), then drop
+//      the finalizer;
+//   2. parse (render::ParseApplication, ParseAppModel, sync::ParseAppSyncSpec): an invalid
+//      spec gets an InvalidSpecError condition and sync/health Unknown;
+//   3. destination (cell_targets.h) and AppProject CheckApplication: an unknown destination or
+//      a violation gets an InvalidSpecError condition naming the rule; nothing is applied;
+//   4. an unreachable destination cell: sync and health Unknown with a ComparisonError naming
+//      the cell and why; the cell keeps what it runs, status.resources keep the inventory, and
+//      the registry's listener re-queues the app when the cell answers again;
+//   5. resolve the revision (git_resolver.h; the refresh annotation forces it and is then
+//      removed, as Argo CD does), render, AppProject CheckResources (a violation is a
+//      condition and nothing is applied), sync::ObserveApp with the previous status.resources
+//      as inventory: sync status, health, resources;
+//   6. a manual `operation` runs with its options, then `operation` is cleared and
+//      status.operationState written (a failed one with retries left stays, with phase
+//      Running and the next attempt's time); otherwise auto-sync as auto_sync.h decides;
+//      a sync writes operationState Running first, then the result, history (capped at
+//      revisionHistoryLimit) and a fresh comparison;
+//   7. self-heal: a healer per app with automated.selfHeal once it is Synced (self_healers.h),
+//      its backoff as a SelfHealBackoff condition;
+//   8. status through BuildStatus + PlanStatusUpdate (no write when nothing changed), Events
+//      (OperationStarted, OperationCompleted, SyncFailed, Pruned, DriftDetected, DriftHealed)
+//      and metrics.
+//
+// Requeue: after poll_interval normally; after progress_interval while the app is
+// Progressing or Missing (syncs do not wait for health, as in Argo CD: the status follows);
+// with backoff after a failure that may pass (git, render, the cell's API).
+//
+// Thread-safety: Reconcile may run on many threads at once, for different apps (the work
+// queue never hands one key to two workers of a queue; an app that moves between queues may
+// briefly be reconciled twice, which is harmless: both read the cache and write the whole
+// status). Nothing is locked across a network call.
+#pragma once
+
+#include <chrono>
+#include <stop_token>
+#include <string>
+
+#include "core/clock.h"
+#include "fleet/app_model.h"
+#include "fleet/controller/app_ref.h"
+#include "fleet/controller/cell_targets.h"
+#include "fleet/controller/controller_metrics.h"
+#include "fleet/controller/git_resolver.h"
+#include "fleet/controller/home_directory.h"
+#include "fleet/controller/self_healers.h"
+#include "fleet/controller/sync_invocation.h"
+#include "fleet/controller/worker_pool.h"
+#include "fleet/status_update.h"
+#include "render/renderer.h"
+#include "sync/app_sync.h"
+
+namespace cellgate::fleet::controller {
+
+// Condition type for self-heal backing off (cellgate's; Argo CD has no such condition).
+inline constexpr std::string_view kSelfHealBackoff = "SelfHealBackoff";
+
+struct ReconcilerOptions {
+  std::string controller_namespace = "cellgate";
+  std::chrono::milliseconds poll_interval{std::chrono::minutes(3)};
+  std::chrono::milliseconds progress_interval{std::chrono::seconds(2)};
+  std::chrono::milliseconds self_heal_timeout{std::chrono::seconds(5)};
+  bool self_heal = true;  // run event-driven self-healers for selfHeal apps
+  int parallelism = 4;    // lists and dry runs of one app at once
+  // Syncs complete once applied (wait_after_last_step false), as Argo CD's do; waves still
+  // wait for health between them.
+  sync::ExecutorOptions executor{.wait_after_last_step = false};
+  StatusUpdateOptions status;
+};
+
+struct ReconcilerParts {
+  HomeDirectory& homes;
+  CellTargets& cells;
+  GitResolver& git;
+  render::Renderer& renderer;
+  SelfHealers* healers = nullptr;        // optional
+  ControllerMetrics* metrics = nullptr;  // optional
+  const Clock& clock;
+};
+
+class Reconciler {
+ public:
+  Reconciler(ReconcilerOptions options, ReconcilerParts parts)
+      : options_(std::move(options)), parts_(parts) {}
+
+  Requeue Reconcile(const AppRef& ref, std::stop_token stop = {});
+
+  // The instance-name namespace for Applications of `app_namespace`: Applications in
+  // `argocd` and in the controller namespace get plain tracking names (sync/app_spec.h).
+  std::string ControlPlaneNamespaceFor(std::string_view app_namespace) const;
+
+  const ReconcilerOptions& options() const { return options_; }
+
+ private:
+  struct Context;
+  struct Observed;
+
+  Requeue Run(Context& ctx, std::stop_token stop);
+  Requeue ReportProblem(Context& ctx, std::string_view type, const std::string& message,
+                        Requeue next);
+  Result<Observed> Observe(Context& ctx, const std::string& revision, bool force_refresh,
+                           std::stop_token stop);
+  Requeue Converge(Context& ctx, Observed observed, std::stop_token stop);
+  Requeue RunOperation(Context& ctx, Observed& observed, std::stop_token stop);
+  void RunAutoSync(Context& ctx, Observed& observed, std::stop_token stop, Requeue& next);
+  sync::SyncResult SyncOnce(Context& ctx, Observed& observed, const SyncInvocation& invocation,
+                            std::stop_token stop);
+  void ManageSelfHeal(Context& ctx, const Observed& observed);
+  Requeue ReconcileDeletion(Context& ctx);
+  void Forget(const AppRef& ref);
+
+  StatusInput StatusFor(const Context& ctx, const Observed& observed) const;
+  Status Publish(Context& ctx, StatusInput input);
+  void UpdateMetrics(Context& ctx, const std::string& sync_status,
+                     const std::string& health_status);
+  void RecordEvent(Context& ctx, bool warning, std::string_view reason, const std::string& message);
+
+  const ReconcilerOptions options_;
+  ReconcilerParts parts_;
+};
+
+}  // namespace cellgate::fleet::controller

@@ -1,0 +1,380 @@
+#include "fleet/controller/reconciler.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "fleet/controller/home_cluster.h"
+#include "fleet/controller/home_directory.h"
+#include "fleet/controller/test_util.h"
+
+namespace cellgate::fleet::controller {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::Eventually;
+using testing::kRepo;
+
+constexpr const char* kCell2 = "https://cell-2.example:6443";
+constexpr const char* kCell3 = "https://cell-3.example:6443";
+
+const char* const kWebConfigMap =
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  color: blue\n";
+
+std::string Dest(const std::string& server) { return "    server: " + server + "\n"; }
+
+const char* const kAutomated = "  syncPolicy:\n    automated:\n      prune: true\n";
+
+// A hub with cells cell-2 and cell-3 (fake), a fake git source, a real renderer (directory
+// sources need no tools) and a Reconciler over them; tests call Reconcile on their thread.
+class ReconcilerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    hub_.cluster().Apply(testing::CellSecret("cell-2", kCell2), {});
+    hub_.cluster().Apply(testing::CellSecret("cell-3", kCell3), {});
+  }
+
+  void TearDown() override {
+    if (home_) home_->Stop();
+    if (registry_) registry_->Stop();
+  }
+
+  void Start() {
+    registry_ = std::make_unique<CellRegistry>(
+        hub_, kube::ClusterConfig{.name = "hub", .server = "https://hub.example:6443"}, connector_,
+        clock_, CellRegistryOptions{.ns = "cellgate"});
+    ASSERT_TRUE(registry_->Start());
+    ASSERT_TRUE(registry_->WaitForSync(5s));
+    home_ = std::make_shared<HomeCluster>(
+        HomeClusterOptions{
+            .name = "", .app_namespaces = {"argocd"}, .controller_namespace = "cellgate"},
+        HomeClusterClients{.reader = hub_, .applier = hub_, .watcher = hub_}, clock_, nullptr,
+        nullptr);
+    ASSERT_TRUE(home_->Start());
+    ASSERT_TRUE(home_->WaitForSync(5s));
+    homes_.Put(home_);
+    cells_ = std::make_unique<CellTargets>(*registry_, clock_, testing::FakeKinds());
+    git_ = std::make_unique<GitResolver>(source_, nullptr, nullptr, clock_, 3min);
+    reconciler_ = std::make_unique<Reconciler>(ReconcilerOptions{.controller_namespace = "cellgate",
+                                                                 .poll_interval = 3min,
+                                                                 .progress_interval = 2s,
+                                                                 .self_heal = false},
+                                               ReconcilerParts{.homes = homes_,
+                                                               .cells = *cells_,
+                                                               .git = *git_,
+                                                               .renderer = renderer_,
+                                                               .clock = clock_});
+  }
+
+  // Waits until every cell has answered (or failed) its first probe.
+  void WaitForProbes() {
+    ASSERT_TRUE(Eventually([&] {
+      for (const CellInfo& c : registry_->List()) {
+        if (c.connection.state == CellState::kUnknown) return false;
+      }
+      return true;
+    }));
+  }
+
+  // Creates the Application in the hub and waits until the home's cache has it.
+  AppRef PutApp(const std::string& yaml) {
+    Object app = testing::ParseOne(yaml);
+    auto created = hub_.cluster().Create(app, {});
+    EXPECT_TRUE(created) << (created ? "" : created.error().message());
+    WaitForCachedVersion(app.Namespace(), app.Name());
+    return {"", app.Namespace(), app.Name()};
+  }
+
+  // Waits until the cache holds the hub's current version of the app.
+  void WaitForCachedVersion(const std::string& ns, const std::string& name) {
+    auto live = hub_.cluster().Get(kApplicationGvk, ns, name);
+    ASSERT_TRUE(live);
+    std::string rv = StringAt(live->body(), {"metadata", "resourceVersion"});
+    ASSERT_TRUE(Eventually([&] {
+      ObjectPtr o = home_->apps().Get(ns, name);
+      return o && StringAt(o->body(), {"metadata", "resourceVersion"}) == rv;
+    }));
+  }
+
+  Requeue Reconcile(const AppRef& ref) {
+    Requeue next = reconciler_->Reconcile(ref);
+    WaitForCachedVersion(ref.ns, ref.name);
+    return next;
+  }
+
+  Json Status(const AppRef& ref) {
+    return hub_.MustGet("Application", ref.ns, ref.name).body().value("status", Json::object());
+  }
+
+  sync::testing::FakeCell& Cell(const std::string& server) {
+    return connector_.For(server)->cell();
+  }
+
+  static ObjectKey ConfigMapKey(const std::string& name, const std::string& ns = "shop") {
+    return ObjectKey{"", "ConfigMap", ns, name};
+  }
+
+  static std::string ConditionTypes(const Json& status) {
+    std::string out;
+    for (const auto& c : status.value("conditions", Json::array())) {
+      out += (out.empty() ? "" : ",") + c.value("type", std::string());
+    }
+    return out;
+  }
+
+  SystemClock clock_;
+  testing::FakeHub hub_;
+  testing::FakeConnector connector_;
+  testing::FakeSource source_;
+  render::Renderer renderer_;
+  std::unique_ptr<CellRegistry> registry_;
+  HomeDirectory homes_;
+  std::shared_ptr<HomeCluster> home_;
+  std::unique_ptr<CellTargets> cells_;
+  std::unique_ptr<GitResolver> git_;
+  std::unique_ptr<Reconciler> reconciler_;
+};
+
+TEST_F(ReconcilerTest, AutomatedAppSyncsItsDestinationCellAndWritesStatus) {
+  std::string commit = source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  Start();
+  WaitForProbes();
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated));
+
+  Requeue next = Reconcile(ref);
+  EXPECT_EQ(next.kind, Requeue::Kind::kAfter);
+  EXPECT_EQ(next.after, 3min);
+
+  auto cm = Cell(kCell2).Find(ConfigMapKey("web"));
+  ASSERT_TRUE(cm) << "the ConfigMap was not applied to cell-2";
+  EXPECT_EQ(StringAt(cm->body(), {"data", "color"}), "blue");
+  EXPECT_FALSE(Cell(kCell3).Find(ConfigMapKey("web"))) << "cell-3 is not the destination";
+
+  Json status = Status(ref);
+  EXPECT_EQ(StringAt(status, {"sync", "status"}), "Synced") << status.dump();
+  EXPECT_EQ(StringAt(status, {"sync", "revision"}), commit);
+  EXPECT_EQ(StringAt(status, {"health", "status"}), "Healthy");
+  ASSERT_EQ(status["resources"].size(), 1u) << status.dump();
+  EXPECT_EQ(StringAt(status["resources"][0], {"kind"}), "ConfigMap");
+  EXPECT_EQ(StringAt(status["resources"][0], {"status"}), "Synced");
+  EXPECT_EQ(StringAt(status, {"operationState", "phase"}), "Succeeded");
+  EXPECT_EQ(StringAt(status, {"operationState", "syncResult", "revision"}), commit);
+  ASSERT_EQ(status["history"].size(), 1u);
+  EXPECT_EQ(StringAt(status["history"][0], {"revision"}), commit);
+  EXPECT_FALSE(StringAt(status, {"reconciledAt"}).empty());
+}
+
+TEST_F(ReconcilerTest, SteadyAppIsNotSyncedOrWrittenAgain) {
+  source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  Start();
+  WaitForProbes();
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated));
+  Reconcile(ref);
+  const int status_writes = hub_.Applies("Application");
+  const auto applies = Cell(kCell2).LogWith("apply ").size();
+
+  Reconcile(ref);
+  EXPECT_EQ(hub_.Applies("Application"), status_writes) << "nothing changed: no status write";
+  EXPECT_EQ(Cell(kCell2).LogWith("apply ").size(), applies) << "already synced: no apply";
+  EXPECT_EQ(Status(ref)["history"].size(), 1u);
+}
+
+TEST_F(ReconcilerTest, NewCommitIsSyncedAndRecordedInHistory) {
+  source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  Start();
+  WaitForProbes();
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated));
+  Reconcile(ref);
+  std::string second = source_.Publish(
+      kRepo, {{"app/web.yaml",
+               "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  color: red\n"}});
+
+  Reconcile(ref);
+  EXPECT_EQ(StringAt(Cell(kCell2).Find(ConfigMapKey("web"))->body(), {"data", "color"}), "red");
+  Json status = Status(ref);
+  EXPECT_EQ(StringAt(status, {"sync", "revision"}), second);
+  EXPECT_EQ(StringAt(status, {"sync", "status"}), "Synced");
+  ASSERT_EQ(status["history"].size(), 2u);
+  EXPECT_EQ(StringAt(status["history"][1], {"revision"}), second);
+}
+
+TEST_F(ReconcilerTest, ObjectRemovedFromGitIsPrunedWithAutomatedPrune) {
+  source_.Publish(
+      kRepo, {{"app/web.yaml", kWebConfigMap},
+              {"app/extra.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n"}});
+  Start();
+  WaitForProbes();
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated));
+  Reconcile(ref);
+  ASSERT_TRUE(Cell(kCell2).Find(ConfigMapKey("extra")));
+
+  source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  Reconcile(ref);
+  EXPECT_FALSE(Cell(kCell2).Find(ConfigMapKey("extra"))) << "pruned";
+  EXPECT_TRUE(Cell(kCell2).Find(ConfigMapKey("web")));
+  EXPECT_EQ(StringAt(Status(ref), {"sync", "status"}), "Synced");
+}
+
+TEST_F(ReconcilerTest, ManualAppIsComparedButNotSynced) {
+  source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  Start();
+  WaitForProbes();
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2)));
+  Reconcile(ref);
+  EXPECT_FALSE(Cell(kCell2).Find(ConfigMapKey("web")));
+  EXPECT_TRUE(Cell(kCell2).LogWith("apply web").empty());
+  Json status = Status(ref);
+  EXPECT_EQ(StringAt(status, {"sync", "status"}), "OutOfSync");
+  EXPECT_EQ(StringAt(status, {"health", "status"}), "Missing");
+  EXPECT_FALSE(status.contains("operationState"));
+}
+
+TEST_F(ReconcilerTest, ManualOperationRunsThenIsCleared) {
+  source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  Start();
+  WaitForProbes();
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2)) +
+                      "operation:\n  sync:\n    revision: HEAD\n  initiatedBy:\n"
+                      "    username: alice\n");
+  Reconcile(ref);
+  EXPECT_TRUE(Cell(kCell2).Find(ConfigMapKey("web")));
+  Object app = hub_.MustGet("Application", "argocd", "web");
+  EXPECT_FALSE(app.body().contains("operation")) << "a finished operation is removed";
+  Json status = app.body()["status"];
+  EXPECT_EQ(StringAt(status, {"operationState", "phase"}), "Succeeded");
+  EXPECT_EQ(StringAt(status, {"operationState", "operation", "initiatedBy", "username"}), "alice");
+  EXPECT_EQ(StringAt(status, {"sync", "status"}), "Synced");
+  ASSERT_EQ(status["history"].size(), 1u);
+}
+
+TEST_F(ReconcilerTest, UnknownDestinationIsAnInvalidSpecAndAppliesNothing) {
+  source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  Start();
+  WaitForProbes();
+  AppRef ref = PutApp(testing::AppYaml("web", "    name: cell-9\n", kAutomated));
+  Reconcile(ref);
+  Json status = Status(ref);
+  EXPECT_EQ(StringAt(status, {"sync", "status"}), "Unknown");
+  EXPECT_EQ(StringAt(status, {"health", "status"}), "Unknown");
+  EXPECT_EQ(ConditionTypes(status), "InvalidSpecError") << status.dump();
+  EXPECT_NE(status["conditions"][0].value("message", "").find("cell-9"), std::string::npos);
+  EXPECT_TRUE(Cell(kCell2).LogWith("apply").empty());
+  EXPECT_TRUE(Cell(kCell3).LogWith("apply").empty());
+}
+
+TEST_F(ReconcilerTest, ProjectViolationIsReportedAndNothingIsApplied) {
+  source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  ASSERT_TRUE(hub_.cluster().Create(
+      testing::ParseOne("apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n"
+                        "  name: team-a\n  namespace: cellgate\nspec:\n  sourceRepos: ['*']\n"
+                        "  destinations:\n  - server: " +
+                        std::string(kCell3) + "\n    namespace: '*'\n"),
+      {}));
+  Start();
+  WaitForProbes();
+  ASSERT_TRUE(Eventually([&] { return home_->projects().Get("cellgate", "team-a") != nullptr; }));
+  std::string yaml = testing::AppYaml("web", Dest(kCell2), kAutomated);
+  yaml.replace(yaml.find("project: default"), 16, "project: team-a");
+  AppRef ref = PutApp(yaml);
+  Reconcile(ref);
+  Json status = Status(ref);
+  EXPECT_EQ(ConditionTypes(status), "InvalidSpecError") << status.dump();
+  EXPECT_NE(status["conditions"][0].value("message", "").find("team-a"), std::string::npos)
+      << status.dump();
+  EXPECT_TRUE(Cell(kCell2).LogWith("apply").empty());
+}
+
+TEST_F(ReconcilerTest, UnreachableCellReportsComparisonErrorAndKeepsWhatItKnows) {
+  source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  connector_.For(kCell2)->up = false;
+  Start();
+  WaitForProbes();
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated));
+  Reconcile(ref);
+  Json status = Status(ref);
+  EXPECT_EQ(StringAt(status, {"sync", "status"}), "Unknown");
+  EXPECT_EQ(StringAt(status, {"health", "status"}), "Unknown");
+  EXPECT_EQ(ConditionTypes(status), "ComparisonError");
+  const std::string message = status["conditions"][0].value("message", "");
+  EXPECT_NE(message.find("cell-2 is unreachable"), std::string::npos) << message;
+  EXPECT_NE(message.find("connection refused"), std::string::npos) << message;
+  EXPECT_TRUE(Cell(kCell2).Log().empty()) << "nothing is sent to an unreachable cell";
+}
+
+TEST_F(ReconcilerTest, GitFailureIsAComparisonErrorRetriedWithBackoff) {
+  Start();  // nothing published: the fake's ls-remote fails
+  WaitForProbes();
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated));
+  Requeue next = Reconcile(ref);
+  EXPECT_EQ(next.kind, Requeue::Kind::kBackoff);
+  Json status = Status(ref);
+  EXPECT_EQ(ConditionTypes(status), "ComparisonError") << status.dump();
+  EXPECT_EQ(StringAt(status, {"sync", "status"}), "Unknown");
+}
+
+TEST_F(ReconcilerTest, ConditionClearsOnceTheProblemIsGone) {
+  Start();
+  WaitForProbes();
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated));
+  Reconcile(ref);
+  ASSERT_EQ(ConditionTypes(Status(ref)), "ComparisonError");
+  source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  Reconcile(ref);
+  Json status = Status(ref);
+  EXPECT_EQ(ConditionTypes(status), "") << status.dump();
+  EXPECT_EQ(StringAt(status, {"sync", "status"}), "Synced");
+}
+
+TEST_F(ReconcilerTest, DeletionWithResourcesFinalizerDeletesThenDropsTheFinalizer) {
+  source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  Start();
+  WaitForProbes();
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated));
+  Reconcile(ref);
+  ASSERT_TRUE(Cell(kCell2).Find(ConfigMapKey("web")));
+
+  // As the API server marks an object with finalizers that was deleted.
+  Object app = hub_.MustGet("Application", "argocd", "web");
+  app.mutable_body()["metadata"]["finalizers"] = Json::array({std::string(kResourcesFinalizer)});
+  app.mutable_body()["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+  ASSERT_TRUE(hub_.cluster().Update(app, {}));
+  WaitForCachedVersion("argocd", "web");
+
+  Requeue next = Reconcile(ref);
+  EXPECT_EQ(next.kind, Requeue::Kind::kAfter);
+  EXPECT_FALSE(Cell(kCell2).Find(ConfigMapKey("web"))) << "the app's resources are deleted";
+  EXPECT_TRUE(
+      hub_.MustGet("Application", "argocd", "web").body()["metadata"].contains("finalizers"))
+      << "the finalizer stays until the resources are gone";
+
+  next = Reconcile(ref);
+  EXPECT_EQ(next.kind, Requeue::Kind::kNone);
+  Json meta = hub_.MustGet("Application", "argocd", "web").body()["metadata"];
+  EXPECT_TRUE(!meta.contains("finalizers") || meta["finalizers"].empty()) << meta.dump();
+}
+
+TEST_F(ReconcilerTest, DeletedAppIsForgotten) {
+  Start();
+  WaitForProbes();
+  Requeue next = reconciler_->Reconcile({"", "argocd", "nothing-here"});
+  EXPECT_EQ(next.kind, Requeue::Kind::kNone);
+}
+
+TEST_F(ReconcilerTest, AppInACellWithInClusterDestinationDeploysToThatCell) {
+  source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  Start();
+  WaitForProbes();
+  // The destination rules of cell-local mode, without a cell home: resolution alone.
+  auto name = cells_->ResolveName("cell-3", {.server = std::string(kInClusterServer)});
+  ASSERT_TRUE(name) << name.error().message();
+  EXPECT_EQ(*name, "cell-3");
+  auto hub_name = cells_->ResolveName("", {.server = std::string(kInClusterServer)});
+  ASSERT_TRUE(hub_name) << hub_name.error().message();
+  EXPECT_EQ(*hub_name, "in-cluster") << "in the hub, kubernetes.default.svc is the hub";
+  auto both = cells_->ResolveName("", {.server = kCell2, .name = "cell-2"});
+  EXPECT_FALSE(both);
+}
+
+}  // namespace
+}  // namespace cellgate::fleet::controller

@@ -1,0 +1,46 @@
+// The sync engine's results as the inputs of fleet::BuildStatus (app_status.h): what the
+// controller writes into an Application's status, mapped from sync::AppComparison,
+// sync::SyncResult and the previous status.
+//
+//  - status.resources[] come from sync::ResourceStatusesJson (the engine's own Argo CD
+//    mapping: Missing and Extraneous are OutOfSync, the latter with requiresPruning) and are
+//    read back into ResourceState; the previous status.resources are read the same way when a
+//    reconcile cannot compare (the cell is unreachable) and keeps them.
+//  - The inventory for the next comparison (live_state.h) is the group/kinds of the previous
+//    status.resources: kinds removed from Git are still listed and so pruned.
+//  - operationState: phase, message, times and per-resource results of the SyncResult (again
+//    through the engine's JSON, sync::OperationStateJson), with the operation as requested.
+//  - images: every container and initContainer image of the rendered pod templates
+//    (Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, Pods...), for status.summary.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/object.h"
+#include "fleet/app_status.h"
+#include "fleet/controller/sync_invocation.h"
+#include "sync/cell.h"
+#include "sync/compare.h"
+#include "sync/operation.h"
+
+namespace cellgate::fleet::controller {
+
+std::vector<ResourceState> ResourceStatesFromJson(const Json& resources);
+std::vector<ResourceState> ComparedResources(const sync::AppComparison& comparison);
+// Kinds of status.resources, first-seen order, without duplicates.
+std::vector<sync::GroupKind> InventoryOf(const Json& status);
+
+// A finished (or failed-to-start) sync as operationState.
+OperationStateInput FinishedOperationState(const sync::SyncResult& result,
+                                           const SyncInvocation& invocation, const Json& source);
+// The operationState written when a sync starts (phase Running) or waits for a retry.
+OperationStateInput RunningOperationState(const SyncInvocation& invocation, WallTime started_at,
+                                          std::string message);
+
+std::vector<std::string> ImagesOf(std::span<const Object> objects);
+
+}  // namespace cellgate::fleet::controller
