@@ -30,6 +30,7 @@ void RegisterRenderCommand(CLI::App& app, Streams io, RunState& state);
 void RegisterDiffCommand(CLI::App& app, Streams io, RunState& state);
 void RegisterSyncCommand(CLI::App& app, Streams io, RunState& state);
 void RegisterStatusCommand(CLI::App& app, Streams io, RunState& state);
+void RegisterControllerCommand(CLI::App& app, Streams io, RunState& state);
 
 // Runs the CLI with argv-style arguments (args[0] is the program name).
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

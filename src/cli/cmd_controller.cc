@@ -1,0 +1,147 @@
+// `cellgate controller`: the long-running fleet controller (fleet/controller/controller.h).
+//
+//   cellgate controller [--kubeconfig K] [--context C] | --in-cluster
+//                       [--namespace cellgate] [--app-namespace NS]...
+//                       [--bind-address 0.0.0.0] [--metrics-port 8083]
+//                       [--webhook-secret-name cellgate-secret]
+//                       [--repo-poll-interval 3m] [--workers-per-cell 4]
+//                       [--leader-elect=false] [--leader-elect-lease-duration 15s]
+//                       [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]
+//                       [--identity ID] [--cache-dir DIR]
+//
+// Runs until SIGTERM or SIGINT, then stops reconciling, releases the Lease and exits 0.
+// Exit code 2 for bad flags, 1 when the controller cannot start (hub unreachable, CRDs
+// refused, port taken).
+#include <pthread.h>
+#include <signal.h>
+
+#include <ostream>
+#include <thread>
+
+#include "cli/app.h"
+#include "fleet/controller/controller.h"
+#include "fleet/retry_strategy.h"
+
+namespace cellgate::cli {
+namespace {
+
+struct ControllerFlags {
+  fleet::controller::ControllerOptions options;
+  std::vector<std::string> app_namespaces;
+  std::string poll = "3m";
+  std::string progress = "2s";
+  std::string lease = "15s";
+  std::string renew = "10s";
+  std::string retry = "2s";
+  std::string cache_dir;
+};
+
+Result<std::chrono::milliseconds> Duration(const std::string& flag, const std::string& text) {
+  auto d = fleet::ParseArgoDuration(text);
+  if (!d) return std::unexpected(d.error().Wrap("--" + flag));
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+}
+
+int RunController(ControllerFlags flags, Streams io) {
+  fleet::controller::ControllerOptions& o = flags.options;
+  o.app_namespaces = {flags.app_namespaces.begin(), flags.app_namespaces.end()};
+  o.cache_dir = flags.cache_dir;
+  const std::pair<const char*, std::pair<std::string*, std::chrono::milliseconds*>> durations[] = {
+      {"repo-poll-interval", {&flags.poll, &o.repo_poll_interval}},
+      {"progress-interval", {&flags.progress, &o.progress_interval}},
+      {"leader-elect-lease-duration", {&flags.lease, &o.lease_duration}},
+      {"leader-elect-renew-deadline", {&flags.renew, &o.renew_deadline}},
+      {"leader-elect-retry-period", {&flags.retry, &o.retry_period}}};
+  for (const auto& [name, slot] : durations) {
+    auto d = Duration(name, *slot.first);
+    if (!d) {
+      io.err << "cellgate controller: " << d.error().message() << "\n";
+      return 2;
+    }
+    *slot.second = *d;
+  }
+  if (auto s = fleet::controller::ValidateControllerOptions(o); !s) {
+    io.err << "cellgate controller: " << s.error().message() << "\n";
+    return 2;
+  }
+
+  // Signals are taken by one thread with sigwait; every thread started from here on
+  // inherits the mask, so none of them is interrupted.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto controller = fleet::controller::Controller::Create(o);
+  if (!controller) {
+    io.err << "cellgate controller: " << controller.error().message() << "\n";
+    return 1;
+  }
+  fleet::controller::Controller& c = **controller;
+  std::thread waiter([&c, signals] {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    if (signal != 0) c.Stop();
+  });
+  Status s = c.Run();
+  // Run returned by itself (an error): wake the waiter with a signal it takes.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  if (!s) {
+    io.err << "cellgate controller: " << s.error().message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterControllerCommand(CLI::App& app, Streams io, RunState& state) {
+  auto flags = std::make_shared<ControllerFlags>();
+  fleet::controller::ControllerOptions& o = flags->options;
+  CLI::App* cmd = app.add_subcommand(
+      "controller", "Run the fleet controller: keep every Application in every cell synced");
+  cmd->add_option("--kubeconfig", o.kubeconfig, "kubeconfig of the hub (default $KUBECONFIG)");
+  cmd->add_option("--context", o.context, "kubeconfig context of the hub");
+  cmd->add_flag("--in-cluster", o.in_cluster, "use the pod's service account for the hub");
+  cmd->add_option("--namespace,-n", o.ns,
+                  "controller namespace: cluster Secrets, AppProjects, the Lease")
+      ->capture_default_str();
+  cmd->add_option("--app-namespace", flags->app_namespaces,
+                  "namespace to serve Applications and ApplicationSets in (repeat; default "
+                  "argocd and --namespace)");
+  cmd->add_option("--bind-address", o.bind_address, "address of the HTTP endpoints")
+      ->capture_default_str();
+  cmd->add_option("--metrics-port", o.port,
+                  "port of /metrics, /healthz, /readyz and POST /api/webhook (0: any)")
+      ->capture_default_str();
+  cmd->add_option("--webhook-secret-name", o.webhook_secret_name,
+                  "Secret in --namespace with webhook.github.secret, webhook.gitlab.secret, ...")
+      ->capture_default_str();
+  cmd->add_option("--repo-poll-interval", flags->poll,
+                  "how often each repository is checked for new commits")
+      ->capture_default_str();
+  cmd->add_option("--progress-interval", flags->progress,
+                  "how often an app that is Progressing or Missing is re-checked")
+      ->capture_default_str();
+  cmd->add_option("--workers-per-cell", o.workers_per_cell, "reconcile workers per cell")
+      ->capture_default_str();
+  cmd->add_flag("--leader-elect", o.leader_elect,
+                "elect one active replica on the Lease cellgate-controller (default true; "
+                "--leader-elect=false runs without)");
+  cmd->add_option("--leader-elect-lease-duration", flags->lease, "Lease duration")
+      ->capture_default_str();
+  cmd->add_option("--leader-elect-renew-deadline", flags->renew,
+                  "leader steps down when it cannot renew for this long")
+      ->capture_default_str();
+  cmd->add_option("--leader-elect-retry-period", flags->retry, "acquire and renew period")
+      ->capture_default_str();
+  cmd->add_option("--identity", o.identity,
+                  "this replica's name in the Lease (default $POD_NAME or host_random)");
+  cmd->add_option("--cache-dir", flags->cache_dir,
+                  "git mirrors (default $XDG_CACHE_HOME/cellgate or ~/.cache/cellgate)");
+  cmd->callback([flags, io, &state] { state.exit_code = RunController(*flags, io); });
+}
+
+}  // namespace cellgate::cli

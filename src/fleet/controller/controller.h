@@ -1,0 +1,161 @@
+// Controller: the `cellgate controller` process, everything but flag parsing.
+//
+//   auto controller = Controller::Create({.kubeconfig = "~/.kube/config", .ns = "cellgate"});
+//   if (!controller) return fail(controller.error());
+//   std::jthread signals([&] { WaitForSignal(); (*controller)->Stop(); });
+//   Status s = (*controller)->Run();   // blocks until Stop()
+//
+// Run():
+//   1. connects to the hub (kubeconfig + context, or the pod's in-cluster service account)
+//      and installs the argoproj.io CRDs if missing (crd_installer.h);
+//   2. serves HTTP on bind_address:port: GET /metrics (Prometheus text), GET /healthz (200
+//      while the process runs), GET /readyz (200 once the CRDs are installed and the server
+//      is up, as controller-runtime's readyz: a standby replica is ready too, so a rolling
+//      update can proceed), POST /api/webhook (Git push events, http/webhook_handler.h);
+//   3. stands for election on the Lease `cellgate-controller` in `ns` (leader_election.h);
+//      while it leads it runs a FleetRuntime (the Applications) and an
+//      ApplicationSetController (the ApplicationSets), pushes going to both. When the lease
+//      is lost both are stopped at once and the replica stands again. With
+//      leader_elect = false it acts from the start.
+//   Stop() (SIGTERM, SIGINT): stop acting, release the Lease (the standby takes over at its
+//   next retry), stop the HTTP server; Run returns Ok.
+//
+// Webhook secrets: the Secret `webhook_secret_name` in `ns`, with argocd-secret's keys
+// (webhook.github.secret, webhook.gitlab.secret, webhook.gogs.secret, webhook.bitbucket.uuid,
+// webhook.bitbucketserver.secret; cellgate adds webhook.gitea.secret). It is read at start and
+// every `secret_refresh` (a missing Secret means no secrets: unsigned pushes are accepted, as
+// Argo CD does with unset secrets). Values never appear in logs or errors. A standby answers
+// pushes with 503 (the Git server retries; only the leader reconciles).
+//
+// Git mirrors live under cache_dir/mirrors ("" = $XDG_CACHE_HOME/cellgate or
+// $HOME/.cache/cellgate). Repositories are polled per repository every repo_poll_interval
+// (git_resolver.h).
+//
+// Thread-safety: Run from one thread, once; Stop, port, leading from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "fleet/controller/controller_metrics.h"
+#include "fleet/controller/fleet_runtime.h"
+#include "git/mirror_source.h"
+#include "http/server.h"
+#include "http/webhook.h"
+#include "kube/cluster_client.h"
+#include "metrics/registry.h"
+#include "render/renderer.h"
+
+namespace cellgate::fleet::appsets {
+class ApplicationSetController;
+class HubStatusWriter;
+}  // namespace cellgate::fleet::appsets
+
+namespace cellgate::fleet {
+class LeaderElector;
+class EventRecorder;
+}  // namespace cellgate::fleet
+
+namespace cellgate::fleet::controller {
+
+struct ControllerOptions {
+  // The hub: a kubeconfig file and context ("" = $KUBECONFIG or ~/.kube/config, and its
+  // current context), or the pod's service account when in_cluster.
+  std::string kubeconfig;
+  std::string context;
+  bool in_cluster = false;
+
+  std::string ns = "cellgate";           // controller namespace: cells, Lease, projects
+  std::set<std::string> app_namespaces;  // empty = {"argocd", ns}
+  std::string bind_address = "0.0.0.0";  // HTTP: /metrics /healthz /readyz /api/webhook
+  std::uint16_t port = 8083;             // 0 = ephemeral (port() tells)
+  std::string webhook_secret_name = "cellgate-secret";
+  std::chrono::milliseconds secret_refresh{std::chrono::seconds(30)};
+
+  std::chrono::milliseconds repo_poll_interval{std::chrono::minutes(3)};
+  std::chrono::milliseconds progress_interval{std::chrono::seconds(2)};
+  std::chrono::milliseconds self_heal_timeout{std::chrono::seconds(5)};
+  int workers_per_cell = 4;
+  int appset_workers = 2;
+  std::filesystem::path cache_dir;  // "" = $XDG_CACHE_HOME/cellgate or ~/.cache/cellgate
+  bool install_crds = true;
+
+  bool leader_elect = true;
+  std::string identity;  // "" = $POD_NAME, else "<hostname>_<random>"
+  std::chrono::milliseconds lease_duration{std::chrono::seconds(15)};
+  std::chrono::milliseconds renew_deadline{std::chrono::seconds(10)};
+  std::chrono::milliseconds retry_period{std::chrono::seconds(2)};
+};
+
+// Checks the options' own consistency (intervals positive, renew < lease, ...).
+Status ValidateControllerOptions(const ControllerOptions& options);
+
+// The secrets from a Secret's body (data base64, or stringData); unknown keys are ignored.
+Result<http::WebhookSecrets> WebhookSecretsFromSecret(const Json& secret);
+
+class Controller {
+ public:
+  // Validates the options and builds the hub clients; no network I/O.
+  static Result<std::unique_ptr<Controller>> Create(ControllerOptions options);
+  ~Controller();
+  Controller(const Controller&) = delete;
+  Controller& operator=(const Controller&) = delete;
+
+  // Blocks until Stop(). Errors: CRD installation, HTTP bind, git cache directory.
+  Status Run();
+  void Stop();
+
+  // The HTTP port once Run has bound it (0 before).
+  std::uint16_t port() const { return port_.load(); }
+  bool leading() const { return acting_.load(); }
+  // The FleetRuntime while leading, else null (tests).
+  std::shared_ptr<FleetRuntime> runtime() const;
+
+ private:
+  explicit Controller(ControllerOptions options, kube::ClusterConfig hub_config);
+
+  Status StartServer();
+  void ElectionLoop();
+  bool StartActing();  // false when the runtime could not start
+  void StopActing();
+  void RefreshWebhookSecrets();
+  Status OnPush(const http::PushEvent& push);
+
+  const ControllerOptions options_;
+  const kube::ClusterConfig hub_config_;
+  SystemClock clock_;
+  std::unique_ptr<kube::ClusterClient> hub_;
+  std::unique_ptr<kube::ClusterClient> lease_client_;  // short timeouts for renewals
+  std::unique_ptr<appsets::HubStatusWriter> appset_status_;
+  std::unique_ptr<CellConnector> connector_;
+  std::unique_ptr<git::MirrorSource> mirrors_;
+  std::unique_ptr<render::Renderer> renderer_;
+  metrics::Registry registry_;
+  std::unique_ptr<ControllerMetrics> metrics_;
+  std::unique_ptr<http::Server> server_;
+  std::atomic<std::uint16_t> port_{0};
+  std::atomic<bool> acting_{false};
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_requested_ = false;            // guarded by mu_
+  bool want_leading_ = false;              // guarded by mu_; what the elector says
+  LeaderElector* elector_ = nullptr;       // guarded by mu_
+  std::shared_ptr<FleetRuntime> runtime_;  // guarded by mu_
+  std::shared_ptr<appsets::ApplicationSetController> appsets_;  // guarded by mu_
+  std::shared_ptr<EventRecorder> appset_events_;                // guarded by mu_
+  std::shared_ptr<const http::WebhookSecrets> secrets_;         // guarded by mu_
+  std::string secrets_digest_;                                  // guarded by mu_; for logs
+};
+
+}  // namespace cellgate::fleet::controller
