@@ -17,8 +17,8 @@ Push notification, each system the way its own webhook path works:
            Application of the repository; we do the same (argocd-server is not run).
   Flux     notification-controller's Receiver annotates the GitRepository with
            reconcile.fluxcd.io/requestedAt; we do the same (it is not run).
-  cellgate the refresh annotation as for Argo CD (the same Application API), unless its
-           controller serves POST /api/webhook (then one GitHub-style push delivery).
+  cellgate its own POST /api/webhook: one GitHub push delivery (--cellgate-notify
+           annotate: the refresh annotation as for Argo CD instead).
 
 Thread-safety: used from the harness's main thread.
 """
@@ -26,6 +26,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import time
 import urllib.request
@@ -254,13 +255,18 @@ class Cellgate:
         return None
 
     def command(self):
+        # As the peers run: one replica, no leader election (Argo CD's controller has none,
+        # Flux runs with --enable-leader-election=false); every other setting its default.
         e = self.env
         return [self.binary, "controller", "--kubeconfig", e.kubeconfig, "--context", e.hub,
-                "--namespace", "argocd", *e.opts.cellgate_args]
+                "--namespace", "argocd", "--leader-elect=false", "--bind-address", "127.0.0.1",
+                "--metrics-port", str(self.port), "--cache-dir", os.path.join(self.dir, "cache"),
+                *e.opts.cellgate_args]
 
     def start(self):
         shutil.rmtree(self.dir, ignore_errors=True)
         os.makedirs(os.path.join(self.dir, "logs"))
+        self.port = free_port()
         # The Applications and cluster Secrets live in namespace argocd, as for Argo CD.
         self.env.clusters[self.env.hub].apply("/api/v1/namespaces/argocd", {
             "apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "argocd"}})
@@ -288,16 +294,11 @@ class Cellgate:
         raise RuntimeError(f"cellgate controller not ready after 120s: {self._log_tail()}")
 
     def _ready(self, hub):
-        url = self.env.opts.cellgate_readyz
-        if url:
-            try:
-                with urllib.request.urlopen(url, timeout=2) as r:
-                    return r.status == 200
-            except OSError:
-                return False
+        # /readyz: the registry and the hub's caches have listed (fleet_runtime.h).
         try:
-            return hub.exists(ARGO_APPS.replace("/namespaces/argocd", ""))
-        except Exception:  # noqa: BLE001
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/readyz", timeout=2) as r:
+                return r.status == 200
+        except OSError:
             return False
 
     def _log_tail(self):
@@ -319,7 +320,23 @@ class Cellgate:
         ArgoCD.apply_apps(self)
 
     def notify(self, commit):
-        refresh_all(self.env)
+        if self.env.opts.cellgate_notify == "annotate":
+            refresh_all(self.env)
+            return
+        # Its own push path: one GitHub push delivery to POST /api/webhook (no secret is
+        # configured, so it is accepted unsigned, Argo CD's rule). No commit file lists:
+        # every app of the repository is touched.
+        body = json.dumps({"ref": "refs/heads/main", "before": self.env.opts.before_commit,
+                           "after": commit,
+                           "repository": {"html_url": self.env.repo_url,
+                                          "clone_url": self.env.repo_url},
+                           "commits": []}).encode()
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}/api/webhook", data=body,
+                                     headers={"Content-Type": "application/json",
+                                              "X-GitHub-Event": "push"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            if r.status // 100 != 2:
+                raise RuntimeError(f"cellgate webhook answered {r.status}")
 
     def app_set(self):
         return ARGO_APPS, argo_app_ok, len(self.env.apps)
@@ -333,6 +350,12 @@ class Cellgate:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def make(name, env):
