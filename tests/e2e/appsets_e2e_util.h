@@ -205,6 +205,9 @@ class AppSetsE2E : public fleet::e2e::FleetE2ETest {
   std::unique_ptr<ApplicationSetController> controller_;
 };
 
+// Key order means nothing to the API server (it returns keys sorted): compare unordered.
+inline nlohmann::json Plain(const Json& j) { return nlohmann::json::parse(j.dump()); }
+
 // The ownerReference every generated Application must carry.
 inline Json OwnerReferenceTo(const Object& appset) {
   return Json::array({{{"apiVersion", "argoproj.io/v1alpha1"},

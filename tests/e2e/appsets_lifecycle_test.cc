@@ -156,7 +156,7 @@ TEST_F(AppSetLifecycleE2E, TemplateErrorKeepsApplicationsAndStatusFollowsHealth)
   }));
 
   Json broken = Guestbook("");
-  broken["spec"]["template"]["metadata"]["name"] = "{{name}-guestbook";  // unclosed tag
+  broken["spec"]["template"]["metadata"]["name"] = "{{name}}-guestbook-{{";  // unclosed tag
   std::map<std::string, std::string> before;
   for (const auto& [name, a] : Apps())
     before[name] = StringAt(a.body(), {"metadata", "resourceVersion"});

@@ -32,14 +32,14 @@ TEST_F(AppSetSeedsE2E, BackendServicesOnEveryCell) {
   for (const auto& [name, app] : Apps()) {
     SCOPED_TRACE(name);
     const Json& b = app.body();
-    EXPECT_EQ(b["metadata"]["ownerReferences"], OwnerReferenceTo(appset));
+    EXPECT_EQ(Plain(b["metadata"]["ownerReferences"]), Plain(OwnerReferenceTo(appset)));
     EXPECT_EQ(b["metadata"]["finalizers"], Json::array({"resources-finalizer.argocd.argoproj.io"}));
     EXPECT_EQ(b["spec"]["project"], "default");
-    EXPECT_EQ(b["spec"]["source"], Json({{"repoURL", Url("manifests")},
-                                         {"targetRevision", "HEAD"},
-                                         {"path", "apps/backend"}}));
-    EXPECT_EQ(b["spec"]["destination"],
-              Json({{"server", servers.at(name)}, {"namespace", "backend-prod"}}));
+    EXPECT_EQ(Plain(b["spec"]["source"]), Plain(Json({{"repoURL", Url("manifests")},
+                                                      {"targetRevision", "HEAD"},
+                                                      {"path", "apps/backend"}})));
+    EXPECT_EQ(Plain(b["spec"]["destination"]),
+              Plain(Json({{"server", servers.at(name)}, {"namespace", "backend-prod"}})));
   }
   ASSERT_TRUE(Eventually([&] {
     return Condition("backend-services", "ResourcesUpToDate").value("status", "") == "True" &&
@@ -80,18 +80,20 @@ TEST_F(AppSetSeedsE2E, GuestbookOverlayPerCell) {
   Object appset = AppSet("guestbook");
   for (const std::string cell : {"cell-2", "cell-3"}) {
     Json b = Apps().at(cell + "-guestbook").body();
-    EXPECT_EQ(b["metadata"]["ownerReferences"], OwnerReferenceTo(appset));
+    EXPECT_EQ(Plain(b["metadata"]["ownerReferences"]), Plain(OwnerReferenceTo(appset)));
     EXPECT_EQ(b["spec"]["source"]["path"], "apps/guestbook/overlays/" + cell);
     EXPECT_EQ(b["spec"]["source"]["repoURL"], Url("gitops-repo"));
-    EXPECT_EQ(b["spec"]["destination"],
-              Json({{"server", ServerOf(cell)}, {"namespace", "guestbook"}}));
-    EXPECT_EQ(b["spec"]["syncPolicy"],
-              Json({{"automated", {{"prune", true}, {"selfHeal", true}}}}));
+    EXPECT_EQ(Plain(b["spec"]["destination"]),
+              Plain(Json({{"server", ServerOf(cell)}, {"namespace", "guestbook"}})));
+    EXPECT_EQ(Plain(b["spec"]["syncPolicy"]),
+              Plain(Json({{"automated", {{"prune", true}, {"selfHeal", true}}}})));
   }
 
   // A cell that leaves the registry takes its Application with it (policy sync).
-  ASSERT_TRUE(hub().applier().Delete(
-      Yaml("apiVersion: v1\nkind: Secret\nmetadata:\n  name: cell-3\n  namespace: " + ns()), {}));
+  ASSERT_TRUE(
+      hub().applier().Delete(Yaml("apiVersion: v1\nkind: Secret\nmetadata:\n  name: " +
+                                  ClusterSecretName(ServerOf("cell-3")) + "\n  namespace: " + ns()),
+                             {}));
   ASSERT_TRUE(WaitForApps({"cell-2-guestbook"}));
   // Its cluster is gone, so the resources finalizer came off first and the delete completed.
   ASSERT_TRUE(Eventually([&] { return !Apps().contains("cell-3-guestbook"); }));
@@ -124,13 +126,15 @@ TEST_F(AppSetSeedsE2E, MicroservicesMatrixFollowsGitAndLabels) {
     std::string name = w.ns + "-" + w.cell;
     SCOPED_TRACE(name);
     Json b = Apps().at(name).body();
-    EXPECT_EQ(b["metadata"]["ownerReferences"], OwnerReferenceTo(appset));
-    EXPECT_EQ(b["spec"]["source"],
-              Json({{"repoURL", "https://gitlab.internal/" + w.repo},
+    EXPECT_EQ(Plain(b["metadata"]["ownerReferences"]), Plain(OwnerReferenceTo(appset)));
+    EXPECT_EQ(
+        Plain(b["spec"]["source"]),
+        Plain(Json({{"repoURL", "https://gitlab.internal/" + w.repo},
                     {"targetRevision", w.branch},
                     {"path", "deploy/"},
-                    {"helm", {{"valueFiles", Json::array({"values-" + w.region + ".yaml"})}}}}));
-    EXPECT_EQ(b["spec"]["destination"], Json({{"server", ServerOf(w.cell)}, {"namespace", w.ns}}));
+                    {"helm", {{"valueFiles", Json::array({"values-" + w.region + ".yaml"})}}}})));
+    EXPECT_EQ(Plain(b["spec"]["destination"]),
+              Plain(Json({{"server", ServerOf(w.cell)}, {"namespace", w.ns}})));
   }
 
   // A new config file in git: new Applications after a refresh of that repository.
