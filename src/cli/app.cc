@@ -28,6 +28,8 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   RegisterSyncCommand(app, io, state);
   RegisterStatusCommand(app, io, state);
   RegisterControllerCommand(app, io, state);
+  RegisterCellCommand(app, io, state);
+  RegisterAppCommand(app, io, state);
 
   // CLI11 would report an unknown command only as "a subcommand is required".
   for (std::size_t i = 1; i < args.size(); ++i) {

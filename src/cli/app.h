@@ -31,6 +31,8 @@ void RegisterDiffCommand(CLI::App& app, Streams io, RunState& state);
 void RegisterSyncCommand(CLI::App& app, Streams io, RunState& state);
 void RegisterStatusCommand(CLI::App& app, Streams io, RunState& state);
 void RegisterControllerCommand(CLI::App& app, Streams io, RunState& state);
+void RegisterCellCommand(CLI::App& app, Streams io, RunState& state);
+void RegisterAppCommand(CLI::App& app, Streams io, RunState& state);
 
 // Runs the CLI with argv-style arguments (args[0] is the program name).
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
