@@ -99,7 +99,7 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
                                       .ns = ref.ns,
                                       .repo_urls = {ctx.model->app.source.repo_url},
                                       .destination = ctx.destination},
-                                     options_.controller_namespace);
+                                     ControlPlaneNamespaceFor(ref.ns));
   if (!violations.empty()) {
     return ReportProblem(ctx, kInvalidSpecError, JoinViolations(violations), poll);
   }

@@ -33,6 +33,11 @@ class ReconcilerTest : public ::testing::Test {
   void SetUp() override {
     hub_.cluster().Apply(testing::CellSecret("cell-2", kCell2), {});
     hub_.cluster().Apply(testing::CellSecret("cell-3", kCell3), {});
+    // The apps' destination namespace exists in both cells, as it would in a real one.
+    for (const char* server : {kCell2, kCell3}) {
+      Cell(server).Put(
+          testing::ParseOne("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n"));
+    }
   }
 
   void TearDown() override {
@@ -191,7 +196,9 @@ TEST_F(ReconcilerTest, NewCommitIsSyncedAndRecordedInHistory) {
                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  color: red\n"}});
 
   Reconcile(ref);
-  EXPECT_EQ(StringAt(Cell(kCell2).Find(ConfigMapKey("web"))->body(), {"data", "color"}), "red");
+  auto cm = Cell(kCell2).Find(ConfigMapKey("web"));
+  ASSERT_TRUE(cm) << "the ConfigMap is gone from cell-2: " << Status(ref).dump();
+  EXPECT_EQ(StringAt(cm->body(), {"data", "color"}), "red");
   Json status = Status(ref);
   EXPECT_EQ(StringAt(status, {"sync", "revision"}), second);
   EXPECT_EQ(StringAt(status, {"sync", "status"}), "Synced");

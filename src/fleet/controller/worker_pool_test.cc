@@ -7,6 +7,7 @@
 #include <mutex>
 #include <set>
 
+#include "fleet/controller/app_ref.h"
 #include "fleet/controller/test_util.h"
 
 namespace cellgate::fleet::controller {
