@@ -7,6 +7,12 @@
 namespace cellgate::cli {
 namespace {
 
+fleet::WallTime Time(std::string_view text) {
+  auto t = fleet::ParseRfc3339(text);
+  EXPECT_TRUE(t) << text;
+  return t ? *t : fleet::WallTime{};
+}
+
 Json App(const std::string& ns, const std::string& name) {
   Json app = Json::parse(R"J({
     "apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
@@ -124,7 +130,7 @@ TEST(AppList, SourcesFirstEntryWhenMultiSource) {
 }
 
 TEST(AppGet, SummaryConditionsOperationAndResources) {
-  auto now = *fleet::ParseRfc3339("2024-05-01T10:05:00Z");
+  auto now = Time("2024-05-01T10:05:00Z");
   EXPECT_EQ(FormatAppDetails(Synced(App("argocd", "web")), now),
             "Name:               argocd/web\n"
             "Project:            platform\n"
@@ -179,7 +185,7 @@ TEST(AppGet, RunningOperationMeasuresDurationUntilNow) {
   app["status"]["operationState"] = {{"phase", "Running"},
                                      {"operation", {{"sync", {{"revision", "main"}}}}},
                                      {"startedAt", "2024-05-01T10:00:00Z"}};
-  auto now = *fleet::ParseRfc3339("2024-05-01T10:00:42Z");
+  auto now = Time("2024-05-01T10:00:42Z");
   std::string out = FormatAppDetails(app, now);
   EXPECT_NE(out.find("Operation:          Sync\n"), std::string::npos) << out;
   EXPECT_NE(out.find("Phase:              Running\n"), std::string::npos) << out;

@@ -82,7 +82,9 @@ Result<Object> FindApplication(kube::Reader& hub, std::string_view name,
       continue;
     }
     if (app.error().code() != ErrorCode::kNotFound) {
-      return std::unexpected(app.error().Wrap("get application " + ns + "/" + plain));
+      std::string what = "get application " + ns;
+      what += "/" + plain;
+      return std::unexpected(app.error().Wrap(what));
     }
     // A 404 from a server without the CRD reads like a missing object; tell them apart.
     auto probe = hub.List(kApplicationKind, ns, {.limit = 1, .all_pages = false});
