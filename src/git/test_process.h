@@ -58,6 +58,9 @@ class ChildProcess {
   ChildProcess& operator=(const ChildProcess&) = delete;
 
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
+  // After the caller reaped the process itself: the destructor leaves it alone.
+  void Forget() { pid_ = 0; }
   const std::string& line() const { return line_; }
 
  private:

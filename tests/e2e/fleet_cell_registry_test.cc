@@ -2,17 +2,13 @@
 // namespace of this test), cell-1 and cell-2 are registered as cells through Secrets built
 // from their kubeconfig contexts, and one more cell points at a local TCP listener that
 // accepts connections and never answers (a black-holed API server).
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <thread>
 #include <vector>
 
+#include "black_hole.h"
 #include "fleet/cell_registry.h"
 #include "fleet/cluster_secret.h"
 #include "fleet_e2e_util.h"
@@ -21,45 +17,9 @@
 namespace cellgate::fleet::e2e {
 namespace {
 
+using cellgate::e2e::BlackHole;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-// Accepts TCP connections on 127.0.0.1 and holds them open without ever reading or writing.
-class BlackHole {
- public:
-  BlackHole() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof addr;
-    if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 && listen(fd_, 64) == 0 &&
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      port_ = ntohs(addr.sin_port);
-    }
-    thread_ = std::thread([this] {
-      while (true) {
-        int c = accept(fd_, nullptr, nullptr);
-        if (c < 0) return;  // the listener was shut down
-        held_.push_back(c);
-      }
-    });
-  }
-  ~BlackHole() {
-    shutdown(fd_, SHUT_RDWR);
-    close(fd_);
-    thread_.join();
-    for (int c : held_) close(c);
-  }
-  int port() const { return port_; }  // 0 when the listener could not be set up
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-  std::thread thread_;
-  std::vector<int> held_;  // touched only by thread_, then by the destructor after join
-};
 
 class CellRegistryE2E : public FleetE2ETest {
  protected:

@@ -1,0 +1,84 @@
+// Drift: a kubectl edit of an object a selfHeal app synced is healed, DriftDetected and
+// DriftHealed Events are recorded on the Application, and /metrics carries the app's
+// cellgate_app_info and cellgate_drift_heals_total series.
+#include <set>
+
+#include "controller_e2e_util.h"
+#include "http/test_client.h"
+
+namespace cellgate::fleet::controller::e2e {
+namespace {
+
+std::string Scrape(std::uint16_t port) {
+  http::testing::TestClient client(port);
+  client.Send(http::testing::MakeRequest("GET", "/metrics"));
+  return client.Read().body;
+}
+
+std::set<std::string> EventReasons(kube::ClusterClient& hub, const std::string& ns,
+                                   const std::string& app) {
+  std::set<std::string> out;
+  auto events = hub.reader().List({"", "v1", "Event"}, ns, {});
+  if (!events) return out;
+  for (const auto& e : events->items) {
+    if (StringAt(e.body(), {"involvedObject", "name"}) == app) {
+      out.insert(StringAt(e.body(), {"reason"}));
+    }
+  }
+  return out;
+}
+
+class ControllerDriftTest : public ControllerE2E {};
+
+TEST_F(ControllerDriftTest, EditedObjectIsHealedWithEventsAndMetrics) {
+  const std::string target_ns = ns();
+  CreateCellNamespace("cell-2", target_ns);
+  git::testing::Origin& repo = Repo("drift");
+  repo.Write("app/web.yaml",
+             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  color: blue\n");
+  repo.CommitAndPublish("blue");
+  Register("cell-2", "cell-a");
+  auto app = hub().applier().Create(
+      Yaml("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n"
+           "  namespace: " +
+           ns() + "\nspec:\n  project: default\n  source:\n    repoURL: " + Url("drift") +
+           "\n    path: app\n    targetRevision: main\n  destination:\n"
+           "    name: cell-a\n    namespace: " +
+           target_ns + "\n  syncPolicy:\n    automated: {prune: true, selfHeal: true}\n"),
+      {});
+  ASSERT_TRUE(app) << app.error().message();
+  StartController();
+  ASSERT_TRUE(
+      Eventually([&] { return SyncedAndHealthy(hub(), ns(), "web"); }, std::chrono::seconds(90)))
+      << Describe(hub(), ns(), "web");
+
+  std::string out = RunKubectl(
+      "cell-2", "-n " + target_ns + " patch configmap web -p '{\"data\":{\"color\":\"red\"}}'");
+  ASSERT_NE(out.find("patched"), std::string::npos) << out;
+  auto color = [&] {
+    auto cm = Get(cell("cell-2"), target_ns, "web", {"", "v1", "ConfigMap"});
+    return cm ? StringAt(cm->body(), {"data", "color"}) : std::string("<none>");
+  };
+  EXPECT_TRUE(Eventually([&] { return color() == "blue"; }, std::chrono::seconds(60)))
+      << "drift was not healed";
+  EXPECT_TRUE(Eventually(
+      [&] {
+        auto reasons = EventReasons(hub(), ns(), "web");
+        return reasons.contains("DriftDetected") && reasons.contains("DriftHealed");
+      },
+      std::chrono::seconds(30)));
+  EXPECT_TRUE(
+      Eventually([&] { return SyncedAndHealthy(hub(), ns(), "web"); }, std::chrono::seconds(60)));
+
+  std::string metrics = Scrape(controller_->port());
+  EXPECT_NE(metrics.find("cellgate_app_info{name=\"web\",namespace=\"" + ns() +
+                         "\",project=\"default\",cell=\"cell-a\""),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("sync_status=\"Synced\",health_status=\"Healthy\""), std::string::npos);
+  EXPECT_NE(metrics.find("cellgate_drift_heals_total{name=\"web\""), std::string::npos);
+  EXPECT_NE(metrics.find("cellgate_cell_connection_status{cell=\"cell-a\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cellgate::fleet::controller::e2e
