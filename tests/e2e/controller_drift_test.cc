@@ -82,3 +82,69 @@ TEST_F(ControllerDriftTest, EditedObjectIsHealedWithEventsAndMetrics) {
 
 }  // namespace
 }  // namespace cellgate::fleet::controller::e2e
+
+namespace cellgate::fleet::controller::e2e {
+namespace {
+
+// A new commit synced to a selfHeal app is not undone by the healer that guarded the previous
+// revision: nobody edits the objects, so no drift may be detected or healed, and every object
+// ends at the new revision.
+TEST_F(ControllerDriftTest, NewCommitIsNotTakenForDrift) {
+  const std::string target_ns = ns();
+  CreateCellNamespace("cell-2", target_ns);
+  git::testing::Origin& repo = Repo("commits");
+  constexpr int kObjects = 12;
+  auto write = [&](const std::string& color) {
+    for (int i = 0; i < kObjects; ++i) {
+      repo.Write("app/cm" + std::to_string(i) + ".yaml",
+                 "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm" + std::to_string(i) +
+                     "\ndata:\n  color: " + color + "\n");
+    }
+  };
+  write("blue");
+  repo.CommitAndPublish("blue");
+  Register("cell-2", "cell-a");
+  auto app = hub().applier().Create(
+      Yaml("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n"
+           "  namespace: " +
+           ns() + "\nspec:\n  project: default\n  source:\n    repoURL: " + Url("commits") +
+           "\n    path: app\n    targetRevision: main\n  destination:\n"
+           "    name: cell-a\n    namespace: " +
+           target_ns + "\n  syncPolicy:\n    automated: {prune: true, selfHeal: true}\n"),
+      {});
+  ASSERT_TRUE(app) << app.error().message();
+  ControllerOptions options = Options();
+  options.repo_poll_interval = std::chrono::seconds(2);
+  StartController(options);
+  ASSERT_TRUE(
+      Eventually([&] { return SyncedAndHealthy(hub(), ns(), "web"); }, std::chrono::seconds(90)))
+      << Describe(hub(), ns(), "web");
+  // Let the healer for the first revision start.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+
+  write("red");
+  const std::string second = repo.CommitAndPublish("red");
+  auto all_red = [&] {
+    auto list = cell("cell-2").reader().List({"", "v1", "ConfigMap"}, target_ns, {});
+    if (!list) return false;
+    int red = 0;
+    for (const auto& cm : list->items) red += StringAt(cm.body(), {"data", "color"}) == "red";
+    return red == kObjects;
+  };
+  ASSERT_TRUE(Eventually(
+      [&] {
+        auto a = Get(hub(), ns(), "web");
+        return a && StringAt(a->body(), {"status", "sync", "revision"}) == second &&
+               SyncStatus(*a) == "Synced" && all_red();
+      },
+      std::chrono::seconds(90)))
+      << Describe(hub(), ns(), "web");
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  EXPECT_TRUE(all_red());
+  auto reasons = EventReasons(hub(), ns(), "web");
+  EXPECT_FALSE(reasons.contains("DriftDetected")) << "the new revision was taken for drift";
+  EXPECT_FALSE(reasons.contains("DriftHealed")) << "the new revision was taken for drift";
+}
+
+}  // namespace
+}  // namespace cellgate::fleet::controller::e2e

@@ -46,6 +46,11 @@ sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const Sy
   if (!inv.initiated_by.username.empty()) started += " by " + inv.initiated_by.username;
   RecordEvent(ctx, false, event_reason::kOperationStarted, started);
 
+  // The app's healer guards what the previous sync applied: left running, it would take this
+  // sync's writes for drift and put the old objects back. ManageSelfHeal starts a healer for
+  // the new desired state once the app is Synced again.
+  if (parts_.healers != nullptr && !inv.dry_run) parts_.healers->Stop(ctx.ref);
+
   sync::CellAccess access = ctx.cell->Access();
   sync::ExecutorOptions executor = options_.executor;
   executor.dry_run = inv.dry_run;
