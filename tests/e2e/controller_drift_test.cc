@@ -34,19 +34,10 @@ TEST_F(ControllerDriftTest, EditedObjectIsHealedWithEventsAndMetrics) {
   const std::string target_ns = ns();
   CreateCellNamespace("cell-2", target_ns);
   git::testing::Origin& repo = Repo("drift");
-  repo.Write("app/web.yaml",
-             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  color: blue\n");
+  repo.Write("app/web.yaml", WebConfigMap("blue"));
   repo.CommitAndPublish("blue");
   Register("cell-2", "cell-a");
-  auto app = hub().applier().Create(
-      Yaml("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n"
-           "  namespace: " +
-           ns() + "\nspec:\n  project: default\n  source:\n    repoURL: " + Url("drift") +
-           "\n    path: app\n    targetRevision: main\n  destination:\n"
-           "    name: cell-a\n    namespace: " +
-           target_ns + "\n  syncPolicy:\n    automated: {prune: true, selfHeal: true}\n"),
-      {});
-  ASSERT_TRUE(app) << app.error().message();
+  CreateApp("web", "drift", "cell-a", target_ns, "{prune: true, selfHeal: true}");
   StartController();
   ASSERT_TRUE(
       Eventually([&] { return SyncedAndHealthy(hub(), ns(), "web"); }, std::chrono::seconds(90)))
@@ -104,15 +95,7 @@ TEST_F(ControllerDriftTest, NewCommitIsNotTakenForDrift) {
   write("blue");
   repo.CommitAndPublish("blue");
   Register("cell-2", "cell-a");
-  auto app = hub().applier().Create(
-      Yaml("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n"
-           "  namespace: " +
-           ns() + "\nspec:\n  project: default\n  source:\n    repoURL: " + Url("commits") +
-           "\n    path: app\n    targetRevision: main\n  destination:\n"
-           "    name: cell-a\n    namespace: " +
-           target_ns + "\n  syncPolicy:\n    automated: {prune: true, selfHeal: true}\n"),
-      {});
-  ASSERT_TRUE(app) << app.error().message();
+  CreateApp("web", "commits", "cell-a", target_ns, "{prune: true, selfHeal: true}");
   ControllerOptions options = Options();
   options.repo_poll_interval = std::chrono::seconds(2);
   StartController(options);

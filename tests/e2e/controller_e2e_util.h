@@ -61,6 +61,11 @@ inline std::string RunKubectl(const std::string& context, const std::string& arg
                args);
 }
 
+// The ConfigMap `web` with data.color = color: what most tests commit and change.
+inline std::string WebConfigMap(const std::string& color) {
+  return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  color: " + color + "\n";
+}
+
 inline std::string SyncStatus(const Object& app) {
   return StringAt(app.body(), {"status", "sync", "status"});
 }
@@ -134,6 +139,21 @@ class ControllerE2E : public fleet::e2e::FleetE2ETest {
     ASSERT_TRUE(secret) << secret.error().message();
     auto written = WriteClusterSecret(hub().applier(), *secret);
     ASSERT_TRUE(written) << written.error().message();
+  }
+
+  // Creates Application `name` in ns(): repository `repo` (see Url), path app, branch main,
+  // destination cell `cell_name` and namespace `target_ns`, syncPolicy.automated `automated`.
+  void CreateApp(const std::string& name, const std::string& repo, const std::string& cell_name,
+                 const std::string& target_ns, const std::string& automated) {
+    auto app = hub().applier().Create(
+        Yaml("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: " + name +
+             "\n  namespace: " + ns() +
+             "\nspec:\n  project: default\n  source:\n    repoURL: " + Url(repo) +
+             "\n    path: app\n    targetRevision: main\n  destination:\n    name: " + cell_name +
+             "\n    namespace: " + target_ns + "\n  syncPolicy:\n    automated: " + automated +
+             "\n"),
+        {});
+    ASSERT_TRUE(app) << app.error().message();
   }
 
   // A namespace in a cell, labelled so TearDown removes it.

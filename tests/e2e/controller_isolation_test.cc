@@ -8,10 +8,6 @@
 namespace cellgate::fleet::controller::e2e {
 namespace {
 
-std::string ConfigMap(const std::string& color) {
-  return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  color: " + color + "\n";
-}
-
 class ControllerIsolationTest : public ControllerE2E {
  protected:
   // A cluster Secret for cell `name` at `server`, credentials from `context` (none: insecure).
@@ -39,17 +35,6 @@ class ControllerIsolationTest : public ControllerE2E {
     ASSERT_TRUE(written) << written.error().message();
   }
 
-  void CreateApp(const std::string& name, const std::string& cell, const std::string& target_ns) {
-    auto app = hub().applier().Create(
-        Yaml("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: " + name +
-             "\n  namespace: " + ns() +
-             "\nspec:\n  project: default\n  source:\n    repoURL: " + Url("web") +
-             "\n    path: app\n    targetRevision: main\n  destination:\n" + "    name: " + cell +
-             "\n    namespace: " + target_ns + "\n  syncPolicy:\n    automated: {prune: true}\n"),
-        {});
-    ASSERT_TRUE(app) << app.error().message();
-  }
-
   std::string Color(const std::string& context, const std::string& target_ns) {
     auto cm = Get(cell(context), target_ns, "web", {"", "v1", "ConfigMap"});
     return cm ? StringAt(cm->body(), {"data", "color"}) : std::string("<none>");
@@ -74,12 +59,12 @@ TEST_F(ControllerIsolationTest, BlackHoledCellDelaysNoOtherAndItsAppRecovers) {
   CreateCellNamespace("cell-2", target_ns);
   CreateCellNamespace("cell-3", target_ns);
   git::testing::Origin& repo = Repo("web");
-  repo.Write("app/web.yaml", ConfigMap("blue"));
+  repo.Write("app/web.yaml", WebConfigMap("blue"));
   repo.CommitAndPublish("blue");
   PutCell("cell-a", "", "cell-2");
   PutCell("cell-hole", "https://127.0.0.1:" + std::to_string(hole.port()), "");
-  CreateApp("web-a", "cell-a", target_ns);
-  CreateApp("web-hole", "cell-hole", target_ns);
+  CreateApp("web-a", "web", "cell-a", target_ns, "{prune: true}");
+  CreateApp("web-hole", "web", "cell-hole", target_ns, "{prune: true}");
 
   ControllerOptions options = Options();
   options.repo_poll_interval = std::chrono::seconds(2);
@@ -92,7 +77,7 @@ TEST_F(ControllerIsolationTest, BlackHoledCellDelaysNoOtherAndItsAppRecovers) {
       << Describe(hub(), ns(), "web-hole");
 
   // A new commit reaches the healthy cell while the black hole still holds connections.
-  repo.Write("app/web.yaml", ConfigMap("red"));
+  repo.Write("app/web.yaml", WebConfigMap("red"));
   const std::string second = repo.CommitAndPublish("red");
   EXPECT_TRUE(
       Eventually([&] { return Color("cell-2", target_ns) == "red"; }, std::chrono::seconds(60)))

@@ -12,10 +12,6 @@ namespace {
 
 const kube::GroupVersionKind kLease{"coordination.k8s.io", "v1", "Lease"};
 
-std::string ConfigMap(const std::string& color) {
-  return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  color: " + color + "\n";
-}
-
 class ControllerLeaderTest : public ControllerE2E {
  protected:
   // Starts `cellgate controller` as `identity`, its output in the work directory.
@@ -61,18 +57,10 @@ TEST_F(ControllerLeaderTest, StandbyTakesOverWhenTheLeaderIsKilled) {
   const std::string target_ns = ns();
   CreateCellNamespace("cell-2", target_ns);
   git::testing::Origin& repo = Repo("web");
-  repo.Write("app/web.yaml", ConfigMap("blue"));
+  repo.Write("app/web.yaml", WebConfigMap("blue"));
   repo.CommitAndPublish("blue");
   Register("cell-2", "cell-a");
-  auto app = hub().applier().Create(
-      Yaml("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n"
-           "  namespace: " +
-           ns() + "\nspec:\n  project: default\n  source:\n    repoURL: " + Url("web") +
-           "\n    path: app\n    targetRevision: main\n  destination:\n"
-           "    name: cell-a\n    namespace: " +
-           target_ns + "\n  syncPolicy:\n    automated: {prune: true}\n"),
-      {});
-  ASSERT_TRUE(app) << app.error().message();
+  CreateApp("web", "web", "cell-a", target_ns, "{prune: true}");
 
   auto a = Spawn("replica-a");
   ASSERT_TRUE(a->running());
@@ -89,7 +77,7 @@ TEST_F(ControllerLeaderTest, StandbyTakesOverWhenTheLeaderIsKilled) {
   ASSERT_EQ(::kill(a->pid(), SIGKILL), 0);
   ::waitpid(a->pid(), nullptr, 0);
   a->Forget();
-  repo.Write("app/web.yaml", ConfigMap("red"));
+  repo.Write("app/web.yaml", WebConfigMap("red"));
   repo.CommitAndPublish("red");
   EXPECT_TRUE(Eventually([&] { return Holder() == "replica-b"; }, std::chrono::seconds(60)))
       << Logs();

@@ -9,10 +9,6 @@ namespace {
 
 constexpr const char* kSecret = "pr0d-webhook-s3cret";
 
-std::string ConfigMap(const std::string& color) {
-  return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  color: " + color + "\n";
-}
-
 std::string GitHubPush(const std::string& url, const std::string& before,
                        const std::string& after) {
   Json payload = {
@@ -48,7 +44,7 @@ TEST_F(ControllerWebhookTest, SignedPushSyncsAtOnceAndABadSignatureChangesNothin
   const std::string target_ns = ns();  // also exists in cell-2 (created below)
   CreateCellNamespace("cell-2", target_ns);
   git::testing::Origin& repo = Repo("web");
-  repo.Write("app/web.yaml", ConfigMap("blue"));
+  repo.Write("app/web.yaml", WebConfigMap("blue"));
   const std::string first = repo.CommitAndPublish("blue");
   Register("cell-2", "cell-a");
   auto secret = hub().applier().Apply(
@@ -56,15 +52,7 @@ TEST_F(ControllerWebhookTest, SignedPushSyncsAtOnceAndABadSignatureChangesNothin
            ns() + "\nstringData:\n  webhook.github.secret: " + kSecret + "\n"),
       {});
   ASSERT_TRUE(secret) << secret.error().message();
-  auto app = hub().applier().Create(
-      Yaml("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n"
-           "  namespace: " +
-           ns() + "\nspec:\n  project: default\n  source:\n    repoURL: " + Url("web") +
-           "\n    path: app\n    targetRevision: main\n  destination:\n"
-           "    name: cell-a\n    namespace: " +
-           target_ns + "\n  syncPolicy:\n    automated: {prune: true}\n"),
-      {});
-  ASSERT_TRUE(app) << app.error().message();
+  CreateApp("web", "web", "cell-a", target_ns, "{prune: true}");
   StartController();
   ASSERT_TRUE(
       Eventually([&] { return SyncedAndHealthy(hub(), ns(), "web"); }, std::chrono::seconds(90)))
@@ -75,7 +63,7 @@ TEST_F(ControllerWebhookTest, SignedPushSyncsAtOnceAndABadSignatureChangesNothin
   };
   ASSERT_EQ(color(), "blue");
 
-  repo.Write("app/web.yaml", ConfigMap("red"));
+  repo.Write("app/web.yaml", WebConfigMap("red"));
   const std::string second = repo.CommitAndPublish("red");
   const std::string body = GitHubPush(Url("web"), first, second);
 
