@@ -5,6 +5,7 @@
 //                       [--bind-address 0.0.0.0] [--metrics-port 8083]
 //                       [--webhook-secret-name cellgate-secret]
 //                       [--repo-poll-interval 3m] [--workers-per-cell 4]
+//                       [--kube-api-qps 50] [--kube-api-burst 100]
 //                       [--leader-elect=false] [--leader-elect-lease-duration 15s]
 //                       [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]
 //                       [--identity ID] [--cache-dir DIR]
@@ -12,6 +13,7 @@
 // Runs until SIGTERM or SIGINT, then stops reconciling, releases the Lease and exits 0.
 // Exit code 2 for bad flags, 1 when the controller cannot start (hub unreachable, CRDs
 // refused, port taken).
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -64,6 +66,11 @@ int RunController(ControllerFlags flags, Streams io) {
     io.err << "cellgate controller: " << s.error().message() << "\n";
     return 2;
   }
+
+  // glibc gives each thread that allocates its own malloc arena (up to 8 per core), and a
+  // long-running process with dozens of worker and watch threads then holds many mostly
+  // empty arenas. Two arenas keep the resident size down at no measurable cost here.
+  mallopt(M_ARENA_MAX, 2);
 
   // Signals are taken by one thread with sigwait; every thread started from here on
   // inherits the mask, so none of them is interrupted.
@@ -126,6 +133,11 @@ void RegisterControllerCommand(CLI::App& app, Streams io, RunState& state) {
                   "how often an app that is Progressing or Missing is re-checked")
       ->capture_default_str();
   cmd->add_option("--workers-per-cell", o.workers_per_cell, "reconcile workers per cell")
+      ->capture_default_str();
+  cmd->add_option("--kube-api-qps", o.kube_api_qps,
+                  "API requests per second per cluster (client-side limit; 0 = none)")
+      ->capture_default_str();
+  cmd->add_option("--kube-api-burst", o.kube_api_burst, "burst above --kube-api-qps")
       ->capture_default_str();
   cmd->add_flag("--leader-elect", o.leader_elect,
                 "elect one active replica on the Lease cellgate-controller (default true; "

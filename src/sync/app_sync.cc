@@ -20,7 +20,8 @@ Result<AppObservation> ObserveApp(CellAccess& cell, const AppSyncSpec& spec,
                              .desired_kinds = KindsOf(out.desired.objects),
                              .inventory = options.inventory,
                              .all_kinds = options.all_kinds,
-                             .parallelism = options.parallelism},
+                             .parallelism = options.parallelism,
+                             .cache = options.use_cache ? cell.cache : nullptr},
                             stop);
   if (!live) return std::unexpected(live.error().Wrap(context));
   out.live = std::move(*live);

@@ -29,6 +29,9 @@ struct ObserveOptions {
   std::vector<GroupKind> inventory;  // kinds the app had before (previous status.resources)
   bool all_kinds = false;            // search every listable kind (live_state.h)
   int parallelism = 4;
+  // Read kinds the cell's LiveCache holds from it (CellAccess::cache); false lists them all,
+  // as a read right after a sync must (the cache may not have seen the writes yet).
+  bool use_cache = true;
 };
 
 struct AppObservation {

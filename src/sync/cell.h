@@ -69,12 +69,20 @@ class ClusterKindCatalog final : public KindCatalog {
   kube::ClusterClient& cell_;
 };
 
+class PredictionMemo;  // prediction_memo.h
+class LiveCache;       // live_state.h
+
 struct CellAccess {
   std::string name;  // the cell, for messages ("cell-1")
   kube::Reader& reader;
   kube::Applier& applier;
   KindCatalog& kinds;
   const Clock& clock;
+  // Optional, owned by whoever keeps the cell (the fleet controller's CellTarget): dry runs
+  // that need not be asked again (CompareApp reads and records, the executor records), and
+  // watch caches that answer LoadLiveState's lists (ObserveApp, unless told to list).
+  PredictionMemo* memo = nullptr;
+  LiveCache* cache = nullptr;
 };
 
 // True for errors that say the cell could not be reached (or did not answer in time), as

@@ -5,6 +5,7 @@
 #include "sync/annotations.h"
 #include "sync/key_order.h"
 #include "sync/parallel.h"
+#include "sync/prediction_memo.h"
 
 namespace cellgate::sync {
 namespace {
@@ -25,6 +26,29 @@ std::string SkipDryRunReason(const Object& desired, KindCatalog& kinds, const Co
 
 std::string ResourceVersion(const Object& o) {
   return StringAt(o.body(), {"metadata", "resourceVersion"});
+}
+
+// Whether the dry run answered with `live` itself (managedFields aside): applying the desired
+// object changes nothing, whatever the app's ignoreDifferences say.
+bool SameAsLive(const Object& predicted, const Object& live) {
+  const Json& p = predicted.body();
+  const Json& l = live.body();
+  if (p.size() != l.size()) return false;
+  for (auto it = p.begin(); it != p.end(); ++it) {
+    auto other = l.find(it.key());
+    if (other == l.end()) return false;
+    if (it.key() != "metadata") {
+      if (*it != *other) return false;
+      continue;
+    }
+    if (!it->is_object() || !other->is_object()) return *it == *other;
+    Json a = *it;
+    Json b = *other;
+    a.erase("managedFields");
+    b.erase("managedFields");
+    if (a != b) return false;
+  }
+  return true;
 }
 
 // The server-side dry run of `desired`. A dry run answers with the resourceVersion of the
@@ -98,7 +122,10 @@ Result<AppComparison> CompareApp(CellAccess& cell, std::span<const Object> desir
 
     if (pair.desired != nullptr && pair.live != nullptr) {
       state.message = SkipDryRunReason(*pair.desired, cell.kinds, options);
-      if (state.message.empty()) {
+      if (state.message.empty() && cell.memo != nullptr &&
+          cell.memo->KnownUnchanged(*pair.desired, *state.live)) {
+        state.predicted = *state.live;  // the dry run would answer with live (prediction_memo.h)
+      } else if (state.message.empty()) {
         auto predicted = Predict(cell, *pair.desired, *state.live);
         if (predicted) {
           AlignKeyOrder(predicted->mutable_body(), state.live->body());
@@ -121,6 +148,11 @@ Result<AppComparison> CompareApp(CellAccess& cell, std::span<const Object> desir
       return;
     }
     state.diff = std::move(*diff);
+    if (cell.memo != nullptr && state.predicted && state.diff.status == SyncStatus::kSynced &&
+        ResourceVersion(*state.predicted) == ResourceVersion(*state.live) &&
+        SameAsLive(*state.predicted, *state.live)) {
+      cell.memo->RecordUnchanged(*pair.desired, *state.live);
+    }
     if (pair.live == nullptr) {
       state.health = Health{HealthStatus::kMissing, ""};
     } else if (auto h = AssessHealth(*state.live); h) {

@@ -6,6 +6,7 @@
 #include "sync/app_sync.h"
 #include "sync/fake_cell.h"
 #include "sync/hook_status.h"
+#include "sync/prediction_memo.h"
 #include "sync/tracking.h"
 
 namespace cellgate::sync {
@@ -302,6 +303,88 @@ status: {conditions: [{type: Failed, status: "True", message: Job has reached th
             OperationPhase::kRunning);
   EXPECT_EQ(AssessHook(OneObject("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}")).phase,
             OperationPhase::kSucceeded);
+}
+
+}  // namespace
+}  // namespace cellgate::sync
+
+namespace cellgate::sync {
+namespace {
+
+class MemoCompareTest : public CompareTest {
+ protected:
+  Result<AppObservation> ObserveWithMemo(const std::string& yaml, const AppSyncSpec& spec) {
+    rendered_ = testing::Objects(yaml);
+    CellAccess cell = Cell();
+    cell.memo = &memo_;
+    return ObserveApp(cell, spec, rendered_, {});
+  }
+  std::size_t DryRuns() const { return fake_.LogWith("apply(dry-run) ").size(); }
+
+  PredictionMemo memo_;
+};
+
+TEST_F(MemoCompareTest, AQuietObjectIsDryRunOnceAndDriftIsStillSeen) {
+  const std::string desired = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v}";
+  ASSERT_TRUE(fake_.Apply(Tracked(desired), {}));  // stored as the server stores it
+  auto first = ObserveWithMemo(desired, Spec());
+  ASSERT_TRUE(first) << first.error().message();
+  EXPECT_EQ(first->comparison.sync, SyncStatus::kSynced);
+  EXPECT_EQ(DryRuns(), 1u);
+
+  fake_.ClearLog();
+  auto second = ObserveWithMemo(desired, Spec());
+  ASSERT_TRUE(second) << second.error().message();
+  EXPECT_EQ(second->comparison.sync, SyncStatus::kSynced);
+  EXPECT_EQ(DryRuns(), 0u) << "nothing changed: the memo answers";
+  EXPECT_EQ(memo_.hits(), 1u);
+
+  fake_.Edit({"", "ConfigMap", "default", "a"}, [](Json& o) { o["data"]["k"] = "drifted"; });
+  fake_.ClearLog();
+  auto drifted = ObserveWithMemo(desired, Spec());
+  ASSERT_TRUE(drifted) << drifted.error().message();
+  EXPECT_EQ(DryRuns(), 1u) << "a new resourceVersion is asked again";
+  EXPECT_EQ(drifted->comparison.sync, SyncStatus::kOutOfSync);
+
+  fake_.ClearLog();
+  auto changed = ObserveWithMemo(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: drifted, n: '2'}", Spec());
+  ASSERT_TRUE(changed) << changed.error().message();
+  EXPECT_EQ(DryRuns(), 1u) << "a new desired object is asked again";
+  EXPECT_EQ(changed->comparison.sync, SyncStatus::kOutOfSync);
+}
+
+TEST_F(MemoCompareTest, ObjectsSyncedOnlyThroughIgnoreDifferencesAreNotRemembered) {
+  fake_.Put(Tracked("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v, x: '1'}"));
+  const std::string desired = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v}";
+  auto ignoring = ObserveWithMemo(desired, Spec(R"(  ignoreDifferences:
+  - kind: ConfigMap
+    jsonPointers: [/data/x]
+)"));
+  ASSERT_TRUE(ignoring) << ignoring.error().message();
+  EXPECT_EQ(ignoring->comparison.sync, SyncStatus::kSynced);
+  EXPECT_EQ(memo_.size(), 0u);
+  auto plain = ObserveWithMemo(desired, Spec());
+  ASSERT_TRUE(plain) << plain.error().message();
+  EXPECT_EQ(plain->comparison.sync, SyncStatus::kOutOfSync) << "without the rule it differs";
+}
+
+TEST_F(MemoCompareTest, WhatASyncAppliedNeedsNoDryRunAfterwards) {
+  const std::string desired = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v}";
+  fake_.Put(Tracked("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: old}"));
+  auto before = ObserveWithMemo(desired, Spec());
+  ASSERT_TRUE(before) << before.error().message();
+  ASSERT_EQ(before->comparison.sync, SyncStatus::kOutOfSync);
+  CellAccess cell = Cell();
+  cell.memo = &memo_;
+  SyncResult result = SyncApp(cell, Spec(), *before, {}, {});
+  ASSERT_TRUE(result.succeeded()) << result.message;
+  EXPECT_EQ(memo_.size(), 1u) << "the apply is remembered";
+  fake_.ClearLog();
+  auto after = ObserveWithMemo(desired, Spec());
+  ASSERT_TRUE(after) << after.error().message();
+  EXPECT_EQ(after->comparison.sync, SyncStatus::kSynced);
+  EXPECT_EQ(DryRuns(), 0u);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "sync/executor_internal.h"
+#include "sync/prediction_memo.h"
 #include "sync/tracking.h"
 
 namespace cellgate::sync::executor_internal {
@@ -100,7 +101,14 @@ Status SyncRun::Write(TaskState& t) {
       return MakeError(ErrorCode::kInternal,
                        "write of a " + std::string(TaskActionName(task.action)) + " task");
   }
-  if (!written) return std::unexpected(written.error());
+  if (!written) {
+    if (cell_.memo != nullptr) cell_.memo->Forget(out.Key());
+    return std::unexpected(written.error());
+  }
+  // Applying `out` again to what the cell stored would change nothing (prediction_memo.h).
+  if (cell_.memo != nullptr && !dry && task.action == TaskAction::kApply) {
+    cell_.memo->RecordUnchanged(out, *written);
+  }
   std::lock_guard lock(mu_);
   t.written = true;
   t.result.message = KubectlName(out) + " " + verb + suffix;
@@ -170,6 +178,7 @@ Status SyncRun::Prune(TaskState& t) {
   auto s = DeleteObject(live, t.task->propagation, /*precondition=*/true);
   if (!s && s.error().code() == ErrorCode::kConflict) s = Ok();  // replaced meanwhile: not ours
   if (!s) return s;
+  if (cell_.memo != nullptr && !options_.dry_run) cell_.memo->Forget(live.Key());
   std::lock_guard lock(mu_);
   t.written = true;
   t.result.result = ResultCode::kPruned;

@@ -78,6 +78,14 @@ Result<LiveState> LoadLiveState(kube::Reader& reader, KindCatalog& kinds,
       return;
     }
     const auto& m = mappings[i];
+    if (request.cache != nullptr) {
+      if (auto cached = request.cache->CachedObjects(m.gvk, InstanceLabelValue(request.instance))) {
+        for (auto& obj : *cached) {
+          if (IsTrackedBy(obj, request.instance)) outcomes[i].objects.push_back(std::move(obj));
+        }
+        return;
+      }
+    }
     auto list = reader.List(m.gvk, "", {.label_selector = selector});
     if (!list) {
       bool forbidden = list.error().code() == ErrorCode::kPermissionDenied;

@@ -19,6 +19,10 @@
 // cluster, more with CRDs) on every call. Lists run in parallel (`parallelism` at a time) and
 // are label-selected, so the server returns only the app's objects either way.
 //
+// With a cache (LiveCache, e.g. the cell's WatchHub), kinds it holds are read from it instead
+// of listed: a controller comparing a thousand quiet apps every few minutes then sends no
+// lists at all.
+//
 // A kind the cell does not serve (a CRD not installed yet, or removed) is skipped with a note;
 // in all_kinds mode a kind we may not list (403) is skipped with a note too. Any other failure
 // fails the whole read: an incomplete view must not drive a prune.
@@ -26,6 +30,7 @@
 // Thread-safety: LoadLiveState may run on any thread; it uses `parallelism` threads of its own.
 #pragma once
 
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -36,12 +41,26 @@
 
 namespace cellgate::sync {
 
+// Objects already known from a watch of the kind (WatchHub), so a list can be spared.
+class LiveCache {
+ public:
+  virtual ~LiveCache() = default;
+  // Every object of `gvk` labelled app.cellgate.io/instance=`label_value`, when a watch of
+  // exactly that kind has listed and has not failed since; nullopt when the cell must be
+  // asked. The objects still go through IsTrackedBy.
+  virtual std::optional<std::vector<Object>> CachedObjects(const kube::GroupVersionKind& gvk,
+                                                           const std::string& label_value) = 0;
+};
+
 struct LiveStateRequest {
   std::string instance;  // the app's instance name (app_spec.h)
   std::vector<kube::GroupVersionKind> desired_kinds;
   std::vector<GroupKind> inventory;
   bool all_kinds = false;
   int parallelism = 4;
+  // Kinds a cache answers for are not listed. A cache lags the cell by a watch event's
+  // latency: leave it out right after writing, when the read must see the writes.
+  LiveCache* cache = nullptr;
 };
 
 struct LiveState {

@@ -31,6 +31,42 @@ std::size_t WatchHub::WatchCount() const {
   return kinds_.size();
 }
 
+std::optional<std::vector<Object>> WatchHub::CachedObjects(const kube::GroupVersionKind& gvk,
+                                                           const std::string& label_value) {
+  std::lock_guard lock(mu_);
+  auto it = kinds_.find(gvk);
+  if (it == kinds_.end()) return std::nullopt;
+  const Kind& kind = *it->second;
+  if (!kind.listed || !kind.current || kind.closed) return std::nullopt;
+  return Labelled(kind, label_value);
+}
+
+void WatchHub::Put(Kind& kind, const Object& obj) {
+  ObjectKey key = obj.Key();
+  Remove(kind, key);
+  kind.by_label[LabelOf(obj)].insert(key);
+  kind.objects.emplace(std::move(key), obj);
+}
+
+void WatchHub::Remove(Kind& kind, const ObjectKey& key) {
+  auto it = kind.objects.find(key);
+  if (it == kind.objects.end()) return;
+  auto label = kind.by_label.find(LabelOf(it->second));
+  if (label != kind.by_label.end()) {
+    label->second.erase(key);
+    if (label->second.empty()) kind.by_label.erase(label);
+  }
+  kind.objects.erase(it);
+}
+
+std::vector<Object> WatchHub::Labelled(const Kind& kind, const std::string& label_value) {
+  std::vector<Object> out;
+  auto label = kind.by_label.find(label_value);
+  if (label == kind.by_label.end()) return out;
+  for (const auto& key : label->second) out.push_back(kind.objects.at(key));
+  return out;
+}
+
 Result<std::unique_ptr<WatchHub::Subscription>> WatchHub::Subscribe(
     const kube::GroupVersionKind& gvk, const std::string& label_value,
     kube::WatchCallback callback) {
@@ -41,10 +77,8 @@ Result<std::unique_ptr<WatchHub::Subscription>> WatchHub::Subscribe(
     Kind& kind = *it->second;
     kind.subscribers[id] = Subscriber{label_value, std::move(callback)};
     if (kind.listed) {
-      kube::WatchEvent replace{.type = kube::WatchEventType::kReplace};
-      for (const auto& [key, obj] : kind.objects) {
-        if (LabelOf(obj) == label_value) replace.objects.push_back(obj);
-      }
+      kube::WatchEvent replace{.type = kube::WatchEventType::kReplace,
+                               .objects = Labelled(kind, label_value)};
       kind.subscribers[id].callback(replace);
     }
     return std::unique_ptr<Subscription>(new Subscription(*this, gvk, id));
@@ -74,6 +108,7 @@ void WatchHub::OnEvent(const std::shared_ptr<Kind>& kind, const kube::WatchEvent
       if (s.label_value == label) s.callback(e);
     }
   };
+  kind->current = event.type != kube::WatchEventType::kError;
   switch (event.type) {
     case kube::WatchEventType::kBookmark:
       return;
@@ -82,6 +117,7 @@ void WatchHub::OnEvent(const std::shared_ptr<Kind>& kind, const kube::WatchEvent
       return;
     case kube::WatchEventType::kReplace: {
       kind->objects.clear();
+      kind->by_label.clear();
       std::map<std::string, kube::WatchEvent> per_label;
       for (auto& [id, s] : kind->subscribers) {
         per_label.emplace(s.label_value,
@@ -89,7 +125,7 @@ void WatchHub::OnEvent(const std::shared_ptr<Kind>& kind, const kube::WatchEvent
                                            .resource_version = event.resource_version});
       }
       for (const auto& o : event.objects) {
-        kind->objects[o.Key()] = o;
+        Put(*kind, o);
         auto it = per_label.find(LabelOf(o));
         if (it != per_label.end()) it->second.objects.push_back(o);
       }
@@ -106,12 +142,12 @@ void WatchHub::OnEvent(const std::shared_ptr<Kind>& kind, const kube::WatchEvent
                                                        .object = old->second,
                                                        .resource_version = event.resource_version});
       }
-      kind->objects[key] = event.object;
+      Put(*kind, event.object);
       deliver(LabelOf(event.object), event);
       return;
     }
     case kube::WatchEventType::kDeleted:
-      kind->objects.erase(event.object.Key());
+      Remove(*kind, event.object.Key());
       deliver(LabelOf(event.object), event);
       return;
   }

@@ -11,6 +11,10 @@
 // again after the watcher re-lists (410 Gone), and kError events of the kind's watch. An
 // object whose label changes to another app's shows up there; the old app sees it deleted.
 //
+// The hub is also a LiveCache (live_state.h): for a kind it watches, has listed and whose
+// watch has not failed since its last event, CachedObjects answers from the cache, so
+// comparing an app whose kinds are watched sends no lists.
+//
 // Thread-safety: thread-safe. Callbacks run on the kind's watch thread (or, for the first
 // kReplace, on the thread calling Subscribe), one at a time per kind, under the hub's lock:
 // they must be quick and must not call the hub. Destroying a Subscription unsubscribes; do
@@ -21,14 +25,16 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "core/result.h"
 #include "kube/client.h"
+#include "sync/live_state.h"
 
 namespace cellgate::sync {
 
-class WatchHub {
+class WatchHub final : public LiveCache {
  public:
   class Subscription {
    public:
@@ -46,7 +52,7 @@ class WatchHub {
   };
 
   explicit WatchHub(kube::Watcher& watcher) : watcher_(watcher) {}
-  ~WatchHub();
+  ~WatchHub() override;
   WatchHub(const WatchHub&) = delete;
   WatchHub& operator=(const WatchHub&) = delete;
 
@@ -59,6 +65,10 @@ class WatchHub {
   // Kinds watched now (one watch each).
   std::size_t WatchCount() const;
 
+  // LiveCache: copies of the kind's objects with that label, or nullopt (see above).
+  std::optional<std::vector<Object>> CachedObjects(const kube::GroupVersionKind& gvk,
+                                                   const std::string& label_value) override;
+
  private:
   struct Subscriber {
     std::string label_value;
@@ -67,12 +77,17 @@ class WatchHub {
   struct Kind {
     kube::GroupVersionKind gvk;
     std::unique_ptr<kube::WatchHandle> handle;
-    std::map<ObjectKey, Object> objects;  // current, for late subscribers
+    std::map<ObjectKey, Object> objects;                  // current, for late subscribers
+    std::map<std::string, std::set<ObjectKey>> by_label;  // keys of `objects` per label value
     bool listed = false;
+    bool current = false;  // no kError since the last list or event
     bool closed = false;
     std::map<int, Subscriber> subscribers;
   };
 
+  static void Put(Kind& kind, const Object& obj);
+  static void Remove(Kind& kind, const ObjectKey& key);
+  static std::vector<Object> Labelled(const Kind& kind, const std::string& label_value);
   void OnEvent(const std::shared_ptr<Kind>& kind, const kube::WatchEvent& event);  // mu_ held
   void Unsubscribe(const kube::GroupVersionKind& gvk, int id);
 

@@ -41,7 +41,13 @@ void CellTarget::SetInfo(CellInfo info) {
 }
 
 sync::CellAccess CellTarget::Access() {
-  return sync::CellAccess{name_, client_->reader(), client_->applier(), *kinds_, clock_};
+  return sync::CellAccess{.name = name_,
+                          .reader = client_->reader(),
+                          .applier = client_->applier(),
+                          .kinds = *kinds_,
+                          .clock = clock_,
+                          .memo = &memo_,
+                          .cache = &watch_hub_};
 }
 
 CellTargets::CellTargets(const CellRegistry& registry, const Clock& clock, KindCatalogFactory kinds)

@@ -10,8 +10,9 @@
 //
 // A CellTarget is one cell as a reconcile uses it: the registry's CellInfo (state included,
 // as of the lookup), its CellClient, a KindCatalog over the client's discovery and the
-// cell's WatchHub (one watch per kind for every self-healer of the cell). Targets are built
-// once per cell client and reused; a client the registry rebuilt (Secret changed) gets a new
+// cell's WatchHub (one watch per kind for every self-healer of the cell; Access() hands it to
+// the sync engine as the LiveCache) and PredictionMemo (dry runs not asked again). Targets are
+// built once per cell client and reused; a client the registry rebuilt (Secret changed) gets a new
 // target, and users of the old one keep it until they let go.
 //
 // Thread-safety: thread-safe. Resolve does no network I/O.
@@ -28,6 +29,7 @@
 #include "fleet/cell_registry.h"
 #include "render/application.h"
 #include "sync/cell.h"
+#include "sync/prediction_memo.h"
 #include "sync/watch_hub.h"
 
 namespace cellgate::fleet::controller {
@@ -53,6 +55,7 @@ class CellTarget {
   CellClient& client() { return *client_; }
   sync::KindCatalog& kinds() { return *kinds_; }
   sync::WatchHub& watch_hub() { return watch_hub_; }
+  sync::PredictionMemo& memo() { return memo_; }
 
  private:
   friend class CellTargets;
@@ -65,6 +68,7 @@ class CellTarget {
   std::unique_ptr<sync::KindCatalog> kinds_;
   const Clock& clock_;
   sync::WatchHub watch_hub_;
+  sync::PredictionMemo memo_;
 };
 
 class CellTargets {

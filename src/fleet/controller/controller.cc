@@ -51,6 +51,7 @@ Status ValidateControllerOptions(const ControllerOptions& o) {
   }
   if (o.repo_poll_interval.count() <= 0) return bad("--repo-poll-interval must be positive");
   if (o.workers_per_cell < 1) return bad("--workers-per-cell must be at least 1");
+  if (o.kube_api_burst < 1) return bad("--kube-api-burst must be at least 1");
   if (o.leader_elect) {
     if (o.retry_period.count() <= 0) return bad("--leader-elect-retry-period must be positive");
     if (o.renew_deadline <= o.retry_period) {
@@ -112,7 +113,11 @@ Result<std::unique_ptr<Controller>> Controller::Create(ControllerOptions options
                  .context = options.context});
   if (!config) return std::unexpected(config.error().Wrap("hub"));
   std::unique_ptr<Controller> c(new Controller(std::move(options), *config));
-  auto hub = kube::ClusterClient::Create(c->hub_config_);
+  const kube::RateLimitOptions rate_limit{.qps = c->options_.kube_api_qps,
+                                          .burst = c->options_.kube_api_burst};
+  kube::ClusterClientOptions hub_options;
+  hub_options.transport.rate_limit = rate_limit;
+  auto hub = kube::ClusterClient::Create(c->hub_config_, hub_options);
   if (!hub) return std::unexpected(hub.error().Wrap("hub client"));
   c->hub_ = std::move(*hub);
   // Renewals must fail well before the renew deadline, not hang in a 30 s request.
@@ -125,7 +130,9 @@ Result<std::unique_ptr<Controller>> Controller::Create(ControllerOptions options
   if (!lease) return std::unexpected(lease.error().Wrap("hub client"));
   c->lease_client_ = std::move(*lease);
   c->appset_status_ = std::make_unique<appsets::HubStatusWriter>(*c->hub_);
-  c->connector_ = std::make_unique<KubeCellConnector>();
+  KubeCellConnectorOptions cell_options;
+  cell_options.client.transport.rate_limit = rate_limit;
+  c->connector_ = std::make_unique<KubeCellConnector>(std::move(cell_options));
   c->renderer_ = std::make_unique<render::Renderer>();
   auto metrics = ControllerMetrics::Register(c->registry_, c->clock_);
   if (!metrics) return std::unexpected(metrics.error().Wrap("metrics"));

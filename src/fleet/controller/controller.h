@@ -87,6 +87,10 @@ struct ControllerOptions {
   std::chrono::milliseconds self_heal_timeout{std::chrono::seconds(5)};
   int workers_per_cell = 4;
   int appset_workers = 2;
+  // Client-side rate limit of every API client, per cluster (the hub and each cell has its
+  // own bucket): Argo CD's and Flux's defaults. <= 0 QPS turns limiting off.
+  double kube_api_qps = 50;
+  int kube_api_burst = 100;
   std::filesystem::path cache_dir;  // "" = $XDG_CACHE_HOME/cellgate or ~/.cache/cellgate
   bool install_crds = true;
 

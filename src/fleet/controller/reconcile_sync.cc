@@ -77,7 +77,7 @@ sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const Sy
 
   if (!inv.dry_run) {
     // What the cell holds now is what the status reports.
-    auto again = Observe(ctx, revision, false, stop);
+    auto again = Observe(ctx, revision, false, stop, ReadMode::kList);
     if (again) {
       observed = std::move(*again);
     } else {

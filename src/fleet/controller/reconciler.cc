@@ -116,7 +116,9 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
   }
 
   const bool refresh = ctx.model->refresh != RefreshType::kNone;
-  auto observed = Observe(ctx, "", refresh, stop);
+  auto observed =
+      Observe(ctx, "", refresh, stop,
+              ctx.model->refresh == RefreshType::kHard ? ReadMode::kHard : ReadMode::kCached);
   if (refresh) {
     if (auto s = RemoveRefreshAnnotation(*ctx.home, ref); !s) {
       spdlog::warn("{}: {}", ref.ToString(), s.error().message());
@@ -129,7 +131,8 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
 }
 
 Result<Reconciler::Observed> Reconciler::Observe(Context& ctx, const std::string& revision,
-                                                 bool force_refresh, std::stop_token stop) {
+                                                 bool force_refresh, std::stop_token stop,
+                                                 ReadMode mode) {
   ctx.problem_type = kComparisonError;
   const render::Application& app = ctx.model->app;
   std::string wanted = revision.empty() ? app.source.target_revision : revision;
@@ -165,9 +168,12 @@ Result<Reconciler::Observed> Reconciler::Observe(Context& ctx, const std::string
   }
 
   sync::CellAccess access = ctx.cell->Access();
-  auto observation = sync::ObserveApp(
-      access, ctx.spec, objects,
-      {.inventory = InventoryOf(ctx.status), .parallelism = options_.parallelism}, stop);
+  if (mode == ReadMode::kHard) access.memo = nullptr;
+  auto observation = sync::ObserveApp(access, ctx.spec, objects,
+                                      {.inventory = InventoryOf(ctx.status),
+                                       .parallelism = options_.parallelism,
+                                       .use_cache = mode == ReadMode::kCached},
+                                      stop);
   if (!observation) return std::unexpected(observation.error());
   Observed o{.revision = *commit,
              .source_type = std::string(render::SourceTypeName(rendered->type())),

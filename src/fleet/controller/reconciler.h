@@ -105,8 +105,12 @@ class Reconciler {
   Requeue Run(Context& ctx, std::stop_token stop);
   Requeue ReportProblem(Context& ctx, std::string_view type, const std::string& message,
                         Requeue next);
+  // How Observe reads: kCached uses the cell's watch cache and prediction memo; kList lists
+  // live objects (right after a sync, the cache may not have seen the writes yet); kHard also
+  // asks the cell for every dry run again (a hard refresh).
+  enum class ReadMode { kCached, kList, kHard };
   Result<Observed> Observe(Context& ctx, const std::string& revision, bool force_refresh,
-                           std::stop_token stop);
+                           std::stop_token stop, ReadMode mode = ReadMode::kCached);
   Requeue Converge(Context& ctx, Observed observed, std::stop_token stop);
   Requeue RunOperation(Context& ctx, Observed& observed, std::stop_token stop);
   void RunAutoSync(Context& ctx, Observed& observed, std::stop_token stop, Requeue& next);

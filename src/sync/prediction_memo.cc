@@ -1,0 +1,79 @@
+#include "sync/prediction_memo.h"
+
+#include <openssl/evp.h>
+
+namespace cellgate::sync {
+namespace {
+
+std::string Digest(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
+}  // namespace
+
+std::string LiveFingerprint(const Object& live) {
+  const Json& body = live.body();
+  auto meta_it = body.find("metadata");
+  if (meta_it == body.end() || !meta_it->is_object()) return "none";
+  const Json& meta = *meta_it;
+  auto generation = meta.find("generation");
+  if (generation == meta.end() || !generation->is_number_integer() ||
+      generation->get<std::int64_t>() <= 0) {
+    return "rv:" + StringAt(body, {"metadata", "resourceVersion"});
+  }
+  Json rest = meta;
+  rest.erase("resourceVersion");
+  rest.erase("managedFields");
+  return "g:" + std::to_string(generation->get<std::int64_t>()) + ":" + Digest(rest.dump());
+}
+
+void PredictionMemo::RecordUnchanged(const Object& desired, const Object& live) {
+  Entry entry{.desired_digest = Digest(desired.body().dump()),
+              .live_fingerprint = LiveFingerprint(live)};
+  std::lock_guard lock(mu_);
+  if (entries_.size() >= max_entries_) entries_.clear();
+  entries_[live.Key().ToString()] = std::move(entry);
+}
+
+bool PredictionMemo::KnownUnchanged(const Object& desired, const Object& live) const {
+  const std::string key = live.Key().ToString();
+  {
+    std::lock_guard lock(mu_);
+    if (!entries_.contains(key)) return false;
+  }
+  const std::string fingerprint = LiveFingerprint(live);
+  const std::string digest = Digest(desired.body().dump());
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(key);
+  if (it == entries_.end() || it->second.desired_digest != digest ||
+      it->second.live_fingerprint != fingerprint) {
+    return false;
+  }
+  ++hits_;
+  return true;
+}
+
+void PredictionMemo::Forget(const ObjectKey& key) {
+  std::lock_guard lock(mu_);
+  entries_.erase(key.ToString());
+}
+
+void PredictionMemo::Clear() {
+  std::lock_guard lock(mu_);
+  entries_.clear();
+}
+
+std::size_t PredictionMemo::size() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
+std::size_t PredictionMemo::hits() const {
+  std::lock_guard lock(mu_);
+  return hits_;
+}
+
+}  // namespace cellgate::sync
