@@ -1,18 +1,8 @@
 #include "sync/prediction_memo.h"
 
-#include <openssl/evp.h>
+#include "sync/digest.h"
 
 namespace cellgate::sync {
-namespace {
-
-std::string Digest(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<const char*>(digest), length);
-}
-
-}  // namespace
 
 std::string LiveFingerprint(const Object& live) {
   const Json& body = live.body();
@@ -27,11 +17,11 @@ std::string LiveFingerprint(const Object& live) {
   Json rest = meta;
   rest.erase("resourceVersion");
   rest.erase("managedFields");
-  return "g:" + std::to_string(generation->get<std::int64_t>()) + ":" + Digest(rest.dump());
+  return "g:" + std::to_string(generation->get<std::int64_t>()) + ":" + Sha256Hex(rest.dump());
 }
 
 void PredictionMemo::RecordUnchanged(const Object& desired, const Object& live) {
-  Entry entry{.desired_digest = Digest(desired.body().dump()),
+  Entry entry{.desired_digest = Sha256Hex(desired.body().dump()),
               .live_fingerprint = LiveFingerprint(live)};
   std::lock_guard lock(mu_);
   if (entries_.size() >= max_entries_) entries_.clear();
@@ -45,7 +35,7 @@ bool PredictionMemo::KnownUnchanged(const Object& desired, const Object& live) c
     if (!entries_.contains(key)) return false;
   }
   const std::string fingerprint = LiveFingerprint(live);
-  const std::string digest = Digest(desired.body().dump());
+  const std::string digest = Sha256Hex(desired.body().dump());
   std::lock_guard lock(mu_);
   auto it = entries_.find(key);
   if (it == entries_.end() || it->second.desired_digest != digest ||

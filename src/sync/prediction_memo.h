@@ -27,8 +27,8 @@
 // would now change the object. Clear() forgets everything (a hard refresh does that), and
 // entries are dropped when the memo holds more than `max_entries` objects.
 //
-// Digests are SHA-256 of the JSON text; only digests are kept, never object contents (a
-// Secret's values never stay in the memo).
+// Digests are hex SHA-256 (digest.h) of the JSON text; only digests are kept, never object contents
+// (a Secret's values never stay in the memo).
 //
 // Thread-safety: thread-safe.
 #pragma once

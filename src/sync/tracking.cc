@@ -1,8 +1,8 @@
 #include "sync/tracking.h"
 
-#include <openssl/evp.h>
-
 #include <cctype>
+
+#include "sync/digest.h"
 
 namespace cellgate::sync {
 namespace {
@@ -17,19 +17,6 @@ bool IsValidLabelValue(std::string_view v) {
     if (!IsLabelChar(c)) return false;
   }
   return true;
-}
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
 }
 
 }  // namespace
