@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "core/yaml.h"
-#include "render/digest.h"
+#include "core/digest.h"
 
 namespace cellgate::fleet {
 namespace {
@@ -36,7 +36,7 @@ Result<std::vector<Manifest>> ReadManifests(std::span<const EmbeddedFile> files)
   for (const auto& f : files) {
     auto docs = ParseYamlDocuments(f.content, f.name);
     if (!docs) return std::unexpected(docs.error().Wrap("CRD manifests"));
-    const std::string digest = render::Sha256Hex(f.content);
+    const std::string digest = Sha256Hex(f.content);
     for (const auto& d : *docs) {
       if (d.value.is_null()) continue;
       auto crd = Object::FromJson(

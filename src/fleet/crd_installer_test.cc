@@ -7,7 +7,7 @@
 
 #include "core/yaml.h"
 #include "fleet/fake_cluster.h"
-#include "render/digest.h"
+#include "core/digest.h"
 
 namespace cellgate::fleet {
 namespace {
@@ -54,7 +54,7 @@ TEST_F(CrdInstallerTest, MissingCrdIsAppliedWithItsDigestThenWaitedOn) {
   EXPECT_EQ((*r)[0].name, "widgets.fleet-test.cellgate.io");
   EXPECT_EQ((*r)[0].action, CrdAction::kCreated);
   EXPECT_EQ(hub_.Calls("apply"), 1);
-  EXPECT_EQ(Live().Annotation(kCrdDigestAnnotation), render::Sha256Hex(widget_));
+  EXPECT_EQ(Live().Annotation(kCrdDigestAnnotation), Sha256Hex(widget_));
   EXPECT_EQ(Live().Label(kPartOfLabel), "cellgate");
   EXPECT_EQ(waited_, (std::vector<std::string>{"widgets.fleet-test.cellgate.io"}));
 }
@@ -76,7 +76,7 @@ TEST_F(CrdInstallerTest, OursWithAnotherDigestIsApplied) {
   auto r = Install(newer);
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ((*r)[0].action, CrdAction::kUpdated);
-  EXPECT_EQ(Live().Annotation(kCrdDigestAnnotation), render::Sha256Hex(newer));
+  EXPECT_EQ(Live().Annotation(kCrdDigestAnnotation), Sha256Hex(newer));
 }
 
 TEST_F(CrdInstallerTest, ForeignCrdIsNeverWritten) {

@@ -3,7 +3,7 @@
 #include <optional>
 #include <utility>
 
-#include "render/digest.h"
+#include "core/digest.h"
 #include "render/glob.h"
 #include "render/manifests.h"
 #include "render/paths.h"

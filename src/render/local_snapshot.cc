@@ -7,7 +7,7 @@
 #include <sstream>
 #include <system_error>
 
-#include "render/digest.h"
+#include "core/digest.h"
 #include "render/paths.h"
 
 namespace cellgate::render {

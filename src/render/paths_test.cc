@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "render/digest.h"
 #include "render/envsubst.h"
 
 namespace cellgate::render {
@@ -64,10 +63,6 @@ TEST(Envsubst, FollowsGoOsExpand) {
   EXPECT_EQ(Envsubst("trailing $", env), "trailing $");
   EXPECT_EQ(Envsubst("$ space", env), "$ space");
   EXPECT_EQ(Envsubst("no vars", env), "no vars");
-}
-
-TEST(Digest, Sha256) {
-  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "git/url.h"
-#include "render/digest.h"
+#include "core/digest.h"
 #include "render/envsubst.h"
 #include "render/helm.h"
 #include "render/kustomize.h"

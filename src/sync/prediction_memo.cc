@@ -1,6 +1,6 @@
 #include "sync/prediction_memo.h"
 
-#include "sync/digest.h"
+#include "core/digest.h"
 
 namespace cellgate::sync {
 

@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "sync/digest.h"
+#include "core/digest.h"
 
 namespace cellgate::sync {
 namespace {

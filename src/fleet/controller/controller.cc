@@ -15,7 +15,7 @@
 #include "http/standard_handlers.h"
 #include "http/webhook_handler.h"
 #include "kube/kubeconfig.h"
-#include "render/digest.h"
+#include "core/digest.h"
 
 namespace cellgate::fleet::controller {
 namespace {
@@ -37,7 +37,7 @@ std::set<std::string> AppNamespaces(const ControllerOptions& o) {
 
 std::string SecretsDigest(const http::WebhookSecrets& s) {
   // Only to notice a change in the logs; a digest of all values together reveals none.
-  return render::Sha256Hex(s.github + "\n" + s.gitlab + "\n" + s.gogs + "\n" + s.gitea + "\n" +
+  return Sha256Hex(s.github + "\n" + s.gitlab + "\n" + s.gogs + "\n" + s.gitea + "\n" +
                            s.bitbucket_uuid + "\n" + s.bitbucket_server);
 }
 

@@ -7,7 +7,7 @@
 #include "fleet/controller/reconciler.h"
 #include "fleet/controller/status_inputs.h"
 #include "fleet/event_recorder.h"
-#include "render/digest.h"
+#include "core/digest.h"
 
 namespace cellgate::fleet::controller {
 namespace {
@@ -220,7 +220,7 @@ void Reconciler::ManageSelfHeal(Context& ctx, const Observed& observed) {
       .respect_ignore_differences = plan && plan->respect_ignore_differences,
       .baseline = sync::BaselineFrom(obs.comparison)};
   if (auto s = parts_.healers->Ensure(ctx.ref, ctx.cell, std::move(target),
-                                      render::Sha256Hex(fingerprint_text));
+                                      Sha256Hex(fingerprint_text));
       !s) {
     spdlog::warn("{}: {}", ctx.ref.ToString(), s.error().message());
     return;

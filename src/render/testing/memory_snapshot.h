@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "git/source.h"
-#include "render/digest.h"
+#include "core/digest.h"
 #include "render/paths.h"
 
 namespace cellgate::render::testing {

@@ -1,10 +1,10 @@
-#include "render/digest.h"
+#include "core/digest.h"
 
 #include <openssl/evp.h>
 
 #include <cstdlib>
 
-namespace cellgate::render {
+namespace cellgate {
 
 std::string Sha256Hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -22,4 +22,4 @@ std::string Sha256Hex(std::string_view data) {
   return out;
 }
 
-}  // namespace cellgate::render
+}  // namespace cellgate
