@@ -200,20 +200,24 @@ void SelfHealer::OnEvent(const kube::GroupVersionKind& gvk, const kube::WatchEve
 void SelfHealer::WorkerLoop() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
+    if (pending_.empty()) {
+      // Nothing to check: sleep until an event or Stop() (both notify). A fleet has one
+      // healer per app, so an idle healer must cost no wake-ups.
+      cv_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+      continue;
+    }
     Clock::TimePoint now = cell_.clock.Now();
     auto next = pending_.end();
     for (auto it = pending_.begin(); it != pending_.end(); ++it) {
       if (next == pending_.end() || it->second.due < next->second.due) next = it;
     }
-    if (next == pending_.end() || next->second.due > now) {
-      // Re-read the clock at least every 100 ms, so a fake clock advanced by a test (or a
-      // backoff running out) is noticed without a notification.
-      auto wait = std::chrono::milliseconds(100);
-      if (next != pending_.end()) {
-        wait = std::min(
-            wait, std::chrono::duration_cast<std::chrono::milliseconds>(next->second.due - now) +
-                      std::chrono::milliseconds(1));
-      }
+    if (next->second.due > now) {
+      // Something is due later (a backoff): re-read the clock at least every 100 ms, so a
+      // fake clock advanced by a test is noticed without a notification.
+      auto wait = std::min(
+          std::chrono::milliseconds(100),
+          std::chrono::duration_cast<std::chrono::milliseconds>(next->second.due - now) +
+              std::chrono::milliseconds(1));
       cv_.wait_for(lock, wait);
       continue;
     }
