@@ -25,6 +25,10 @@ struct MirrorSource::RepoState {
   Status last_status;                       // of the latest refresh; guarded by mu
   std::optional<Clock::TimePoint> last_ok;  // start of the latest good refresh; guarded by mu
   FetchStats stats;                         // guarded by mu
+  // Revisions resolved against the mirror as it was after refresh number `memo_generation`;
+  // any completed refresh (good or bad) empties it. Guarded by mu.
+  std::map<std::string, std::string, std::less<>> memo;
+  std::uint64_t memo_generation = 0;
 };
 
 MirrorSource::MirrorSource(MirrorSourceOptions options)
@@ -129,9 +133,30 @@ Result<std::string> MirrorSource::Resolve(const std::string& repo_url, const std
                                           const ResolveOptions& options) {
   RepoState& state = State(repo_url);
   if (Status st = Refresh(state, repo_url, options); !st) return std::unexpected(st.error());
+  std::uint64_t generation = 0;
+  {
+    std::lock_guard lock(state.mu);
+    generation = state.generation;
+    if (state.memo_generation != generation) {
+      state.memo.clear();
+      state.memo_generation = generation;
+    }
+    if (auto it = state.memo.find(revision); it != state.memo.end()) {
+      ++state.stats.memo_hits;
+      return it->second;
+    }
+  }
   auto repo = OpenBare(state.dir);
   if (!repo) return std::unexpected(repo.error());
-  return ResolveRevision(repo->get(), revision, RedactUrl(repo_url));
+  auto commit = ResolveRevision(repo->get(), revision, RedactUrl(repo_url));
+  if (commit) {
+    std::lock_guard lock(state.mu);
+    // Only while no refresh completed meanwhile: the answer may predate it.
+    if (state.generation == generation && state.memo_generation == generation) {
+      state.memo.emplace(revision, *commit);
+    }
+  }
+  return commit;
 }
 
 Result<std::shared_ptr<const Snapshot>> MirrorSource::Open(const std::string& repo_url,

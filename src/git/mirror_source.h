@@ -11,7 +11,9 @@
 // for it and share its result, whatever credentials they passed (the credentials of the
 // caller that started it are used). Different repositories refresh in parallel. A failed
 // refresh leaves the mirror as it was, so commits resolved earlier stay readable via Open,
-// and the next Resolve tries the remote again.
+// and the next Resolve tries the remote again. Resolved revisions are remembered until the
+// next refresh completes, so N applications on one revision open the mirror once per
+// refresh, not N times.
 //
 // One process per work_dir: mirrors are not locked against other processes.
 //
@@ -56,6 +58,7 @@ struct FetchStats {
   std::uint64_t failures = 0;    // refreshes that failed
   std::uint64_t coalesced = 0;   // Resolve calls that shared another caller's refresh
   std::uint64_t fresh_hits = 0;  // Resolve calls that skipped the refresh (max_staleness)
+  std::uint64_t memo_hits = 0;   // Resolve calls answered without opening the mirror
 };
 
 class MirrorSource final : public Source {

@@ -127,6 +127,22 @@ TEST_F(MirrorSourceTest, MaxStalenessSkipsEvenTheLsRemote) {
   EXPECT_EQ(source_->Stats(origin_.url()).ls_remotes, 2u);
 }
 
+TEST_F(MirrorSourceTest, ResolvedRevisionsAreRememberedUntilTheNextRefresh) {
+  std::string c1 = origin_.CommitAndPublish("one");
+  ResolveOptions options{.max_staleness = std::chrono::minutes(1)};
+  EXPECT_EQ(MustResolve("main", options), c1);
+  EXPECT_EQ(MustResolve("main", options), c1);
+  EXPECT_EQ(MustResolve("main", options), c1);
+  EXPECT_EQ(source_->Stats(origin_.url()).memo_hits, 2u);
+  EXPECT_EQ(MustResolve("HEAD", options), c1);  // another spelling is resolved on its own
+  EXPECT_EQ(source_->Stats(origin_.url()).memo_hits, 2u);
+
+  std::string c2 = origin_.CommitAndPublish("two");
+  EXPECT_EQ(MustResolve("main"), c2);  // a refresh forgets what was remembered
+  EXPECT_EQ(MustResolve("HEAD", options), c2);
+  EXPECT_EQ(source_->Stats(origin_.url()).memo_hits, 2u);
+}
+
 TEST_F(MirrorSourceTest, ConcurrentResolvesShareOneFetch) {
   for (int i = 0; i < 20; ++i) {
     origin_.Write("f" + std::to_string(i) + ".yaml",

@@ -1,9 +1,9 @@
 #include "sync/self_heal.h"
 
 #include <algorithm>
-#include <charconv>
 #include <set>
 
+#include "core/digest.h"
 #include "sync/annotations.h"
 #include "sync/key_order.h"
 #include "sync/normalize.h"
@@ -16,19 +16,7 @@ std::string ResourceVersion(const Object& o) {
   return StringAt(o.body(), {"metadata", "resourceVersion"});
 }
 
-// True when `rv` is not newer than `ours`: numeric where both parse (etcd revisions), else
-// only an exact match counts.
-bool NotNewer(const std::string& rv, const std::string& ours) {
-  if (rv.empty() || ours.empty()) return false;
-  std::uint64_t a = 0, b = 0;
-  auto [pa, ea] = std::from_chars(rv.data(), rv.data() + rv.size(), a);
-  auto [pb, eb] = std::from_chars(ours.data(), ours.data() + ours.size(), b);
-  if (ea == std::errc() && eb == std::errc() && pa == rv.data() + rv.size() &&
-      pb == ours.data() + ours.size()) {
-    return a <= b;
-  }
-  return rv == ours;
-}
+bool NotNewer(const std::string& rv, const std::string& ours) { return NotNewerVersion(rv, ours); }
 
 bool Counts(const Object& o) { return !IsHook(o) && !IsIgnored(o) && !IsSkipped(o); }
 
@@ -43,12 +31,14 @@ std::vector<Object> BaselineFrom(const AppComparison& comparison) {
 }
 
 SelfHealer::SelfHealer(CellAccess cell, WatchHub& hub, SelfHealTarget target,
-                       SelfHealOptions options, HealCallback on_heal)
+                       SelfHealOptions options, HealCallback on_heal, HealRunner* runner)
     : cell_(cell),
       hub_(hub),
       target_(std::move(target)),
       options_(options),
       on_heal_(std::move(on_heal)),
+      own_runner_(runner == nullptr ? std::make_unique<HealRunner>(cell_.clock, 1) : nullptr),
+      runner_(runner == nullptr ? *own_runner_ : *runner),
       guard_(options.guard) {
   for (const auto& d : target_.desired) {
     if (Counts(d)) desired_by_key_[d.Key()] = &d;
@@ -59,17 +49,21 @@ SelfHealer::SelfHealer(CellAccess cell, WatchHub& hub, SelfHealTarget target,
     known_good_[key] = Fingerprint(key, b);
     applied_rv_[key] = ResourceVersion(b);
   }
+  // Only the fingerprints and resourceVersions above are kept: a fleet has one healer per
+  // app, and a copy of every live object would double the controller's memory.
+  target_.baseline.clear();
+  target_.baseline.shrink_to_fit();
 }
 
 SelfHealer::~SelfHealer() { Stop(); }
 
-nlohmann::json SelfHealer::Fingerprint(const ObjectKey& key, const Object& live) const {
+std::string SelfHealer::Fingerprint(const ObjectKey& key, const Object& live) const {
   Json none;
   Json body = live.body();
   if (target_.ignore != nullptr && !target_.ignore->empty()) {
     target_.ignore->Apply(key, none, body);
   }
-  return Canonical(NormalizeForDiff(body));
+  return Sha256Hex(Canonical(NormalizeForDiff(body)).dump());
 }
 
 Object SelfHealer::Outgoing(const Object& desired, const std::optional<Object>& live) const {
@@ -89,7 +83,6 @@ Status SelfHealer::Start() {
     running_ = true;
     stats_.running = true;
   }
-  worker_ = std::thread([this] { WorkerLoop(); });
   for (const auto& gvk : kinds) {
     auto handle =
         hub_.Subscribe(gvk, label, [this, gvk](const kube::WatchEvent& e) { OnEvent(gvk, e); });
@@ -111,9 +104,10 @@ void SelfHealer::Stop() {
     stopping_ = true;
     cv_.notify_all();
   }
-  // Without mu_: a watch thread may be waiting for it inside OnEvent.
+  // Without mu_: a watch thread may be waiting for it inside OnEvent, and a check running on
+  // the runner takes it.
   watches_.clear();
-  if (worker_.joinable()) worker_.join();
+  runner_.Cancel(this);
   std::lock_guard lock(mu_);
   running_ = false;
   stats_.running = false;
@@ -150,7 +144,7 @@ void SelfHealer::Offer(const ObjectKey& key, std::optional<Object> live) {
     it->second.live = std::move(live);  // keep the first arrival for the latency figure
     it->second.recheck = false;
   }
-  cv_.notify_all();
+  runner_.Schedule(this, now);
 }
 
 void SelfHealer::OnEvent(const kube::GroupVersionKind& gvk, const kube::WatchEvent& event) {
@@ -197,30 +191,15 @@ void SelfHealer::OnEvent(const kube::GroupVersionKind& gvk, const kube::WatchEve
   }
 }
 
-void SelfHealer::WorkerLoop() {
+std::optional<Clock::TimePoint> SelfHealer::RunDue() {
   std::unique_lock lock(mu_);
-  while (!stopping_) {
-    if (pending_.empty()) {
-      // Nothing to check: sleep until an event or Stop() (both notify). A fleet has one
-      // healer per app, so an idle healer must cost no wake-ups.
-      cv_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
-      continue;
-    }
+  while (!stopping_ && !pending_.empty()) {
     Clock::TimePoint now = cell_.clock.Now();
-    auto next = pending_.end();
+    auto next = pending_.begin();
     for (auto it = pending_.begin(); it != pending_.end(); ++it) {
-      if (next == pending_.end() || it->second.due < next->second.due) next = it;
+      if (it->second.due < next->second.due) next = it;
     }
-    if (next->second.due > now) {
-      // Something is due later (a backoff): re-read the clock at least every 100 ms, so a
-      // fake clock advanced by a test is noticed without a notification.
-      auto wait = std::min(
-          std::chrono::milliseconds(100),
-          std::chrono::duration_cast<std::chrono::milliseconds>(next->second.due - now) +
-              std::chrono::milliseconds(1));
-      cv_.wait_for(lock, wait);
-      continue;
-    }
+    if (next->second.due > now) return next->second.due;  // a backoff
     ObjectKey key = next->first;
     Pending item = std::move(next->second);
     pending_.erase(next);
@@ -235,6 +214,7 @@ void SelfHealer::WorkerLoop() {
     Check(key, std::move(item));
     lock.lock();
   }
+  return std::nullopt;
 }
 
 void SelfHealer::Check(const ObjectKey& key, Pending item) {
@@ -329,7 +309,7 @@ void SelfHealer::Check(const ObjectKey& key, Pending item) {
     ++stats_.heals;
     guard_.OnHealed(key, now);
     applied_rv_[key] = ResourceVersion(*written);
-    nlohmann::json got = Fingerprint(key, *written);
+    std::string got = Fingerprint(key, *written);
     if (!predicted || got == Fingerprint(key, *predicted)) {
       known_good_[key] = std::move(got);
     } else {
@@ -338,9 +318,9 @@ void SelfHealer::Check(const ObjectKey& key, Pending item) {
       auto it = pending_.find(key);
       if (it == pending_.end() || !it->second.live ||
           NotNewer(ResourceVersion(*it->second.live), ResourceVersion(*written))) {
+        // RunDue picks it up: this runs inside it.
         pending_[key] =
             Pending{.live = *written, .seen = cell_.clock.Now(), .due = now, .recheck = true};
-        cv_.notify_all();
       }
     }
     if (const GuardedObject* g = guard_.Find(key)) condition = g->condition;

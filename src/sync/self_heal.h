@@ -28,9 +28,10 @@
 // Snapshot() returns a state the controller can publish (heals, conditions, per-object
 // state, watch errors). Heals are also reported to the callback, on the worker thread.
 //
-// Lifetime: Start() subscribes and starts the worker; Stop() (or the destructor) unsubscribes
-// and joins. The CellAccess references and the hub must outlive the healer. Each healer has
-// one worker thread.
+// Lifetime: Start() subscribes; Stop() (or the destructor) unsubscribes and waits for a check
+// in progress. Checks and heals run on `runner` (heal_runner.h), shared by the healers of a
+// cell; without one the healer makes its own with one thread. An idle healer costs no thread
+// and no wake-ups. The CellAccess references, the hub and the runner must outlive the healer.
 //
 // Thread-safety: Snapshot() may be called from any thread; Start/Stop from one thread.
 #pragma once
@@ -43,13 +44,13 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "sync/cell.h"
 #include "sync/compare.h"
 #include "sync/diff.h"
 #include "sync/heal_guard.h"
+#include "sync/heal_runner.h"
 #include "sync/ignore.h"
 #include "sync/watch_hub.h"
 
@@ -97,16 +98,15 @@ struct SelfHealStatus {
   std::vector<std::string> watch_errors;  // most recent first, at most 10
 };
 
-class SelfHealer {
+class SelfHealer final : private HealRunner::Client {
  public:
   SelfHealer(CellAccess cell, WatchHub& hub, SelfHealTarget target, SelfHealOptions options = {},
-             HealCallback on_heal = {});
-  ~SelfHealer();
+             HealCallback on_heal = {}, HealRunner* runner = nullptr);
+  ~SelfHealer() override;
   SelfHealer(const SelfHealer&) = delete;
   SelfHealer& operator=(const SelfHealer&) = delete;
 
-  // Subscribes to each rendered kind and starts the worker. Fails when a kind cannot be
-  // watched.
+  // Subscribes to each rendered kind. Fails when a kind cannot be watched.
   cellgate::Status Start();
   void Stop();
 
@@ -123,17 +123,21 @@ class SelfHealer {
   void OnEvent(const kube::GroupVersionKind& gvk, const kube::WatchEvent& event);
   void Offer(const ObjectKey& key, std::optional<Object> live);    // mu_ held
   bool Unchanged(const ObjectKey& key, const Object& live) const;  // mu_ held
-  void WorkerLoop();
+  // HealRunner::Client: checks what is due, returns when the next backoff ends.
+  std::optional<Clock::TimePoint> RunDue() override;
   void Check(const ObjectKey& key, Pending pending);
-  // Normalised, ignoreDifferences removed, keys sorted: equal means "no change that matters".
-  nlohmann::json Fingerprint(const ObjectKey& key, const Object& live) const;
+  // SHA-256 of the object normalised, ignoreDifferences removed, keys sorted: equal means
+  // "no change that matters".
+  std::string Fingerprint(const ObjectKey& key, const Object& live) const;
   Object Outgoing(const Object& desired, const std::optional<Object>& live) const;
 
   CellAccess cell_;
   WatchHub& hub_;
-  const SelfHealTarget target_;
+  SelfHealTarget target_;  // baseline emptied by the constructor; otherwise unchanged
   const SelfHealOptions options_;
   HealCallback on_heal_;
+  std::unique_ptr<HealRunner> own_runner_;  // when no runner was given
+  HealRunner& runner_;
   std::map<ObjectKey, const Object*> desired_by_key_;
 
   mutable std::mutex mu_;
@@ -141,13 +145,12 @@ class SelfHealer {
   bool stopping_ = false;
   bool running_ = false;
   std::map<ObjectKey, Pending> pending_;           // guarded by mu_
-  std::map<ObjectKey, Json> known_good_;           // guarded by mu_
+  std::map<ObjectKey, std::string> known_good_;    // guarded by mu_: Fingerprint
   std::map<ObjectKey, std::string> applied_rv_;    // guarded by mu_: our last write
   std::map<kube::GroupVersionKind, bool> listed_;  // guarded by mu_: first kReplace seen
   HealGuard guard_;                                // guarded by mu_
   SelfHealStatus stats_;                           // guarded by mu_
   std::vector<std::unique_ptr<WatchHub::Subscription>> watches_;
-  std::thread worker_;
 };
 
 }  // namespace cellgate::sync

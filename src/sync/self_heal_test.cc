@@ -308,5 +308,44 @@ TEST(WatchHubTest, OneWatchPerKindSharedByApps) {
   EXPECT_EQ(fake.WatchCount(), 0u);
 }
 
+TEST_F(SelfHealTest, WatchHubWaitsForWritesToReachItsCache) {
+  auto healer = SyncAndHeal();
+  ASSERT_TRUE(healer->Start());
+  const kube::GroupVersionKind cm{.version = "v1", .kind = "ConfigMap"};
+  const ObjectKey settings{"", "ConfigMap", "shop", "settings"};
+  fake_.Edit(settings, [](Json& d) { d["data"]["mode"] = "slow"; });
+  auto live = fake_.Find(settings);
+  ASSERT_TRUE(live);
+  const std::string rv = StringAt(live->body(), {"metadata", "resourceVersion"});
+  EXPECT_TRUE(hub_.WaitForWrites({{.gvk = cm, .key = settings, .resource_version = rv}}, 2s));
+
+  // A version the cache has not seen: false once the timeout passes.
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(hub_.WaitForWrites(
+      {{.gvk = cm, .key = settings, .resource_version = std::to_string(std::stoull(rv) + 100)}},
+      100ms));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 100ms);
+
+  // A kind nobody watches: false at once.
+  start = std::chrono::steady_clock::now();
+  const kube::GroupVersionKind svc{.version = "v1", .kind = "Service"};
+  EXPECT_FALSE(hub_.WaitForWrites(
+      {{.gvk = svc, .key = {"", "Service", "shop", "web"}, .resource_version = "1"}}, 2s));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+
+  // A pruned object the cache still holds: not caught up.
+  EXPECT_FALSE(hub_.WaitForWrites({{.gvk = cm, .key = settings}}, 50ms));
+  EXPECT_TRUE(hub_.WaitForWrites({{.gvk = cm, .key = {"", "ConfigMap", "shop", "gone"}}}, 2s));
+}
+
+TEST(NotNewerVersionTest, ComparesEtcdRevisionsAsNumbers) {
+  EXPECT_TRUE(NotNewerVersion("9", "10"));
+  EXPECT_TRUE(NotNewerVersion("10", "10"));
+  EXPECT_FALSE(NotNewerVersion("11", "10"));
+  EXPECT_TRUE(NotNewerVersion("abc", "abc"));
+  EXPECT_FALSE(NotNewerVersion("abc", "abd"));
+  EXPECT_FALSE(NotNewerVersion("", "10"));
+}
+
 }  // namespace
 }  // namespace cellgate::sync

@@ -1,5 +1,6 @@
 #include "sync/watch_hub.h"
 
+#include <charconv>
 #include <vector>
 
 #include "sync/tracking.h"
@@ -29,6 +30,46 @@ WatchHub::~WatchHub() {
 std::size_t WatchHub::WatchCount() const {
   std::lock_guard lock(mu_);
   return kinds_.size();
+}
+
+bool NotNewerVersion(std::string_view rv, std::string_view ours) {
+  if (rv.empty() || ours.empty()) return false;
+  std::uint64_t a = 0, b = 0;
+  auto [pa, ea] = std::from_chars(rv.data(), rv.data() + rv.size(), a);
+  auto [pb, eb] = std::from_chars(ours.data(), ours.data() + ours.size(), b);
+  if (ea == std::errc() && eb == std::errc() && pa == rv.data() + rv.size() &&
+      pb == ours.data() + ours.size()) {
+    return a <= b;
+  }
+  return rv == ours;
+}
+
+bool WatchHub::WaitForWrites(const std::vector<WrittenObject>& writes,
+                             std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  bool unwatched = false;
+  auto caught_up = [&] {
+    for (const auto& w : writes) {
+      auto it = kinds_.find(w.gvk);
+      if (it == kinds_.end() || it->second->closed || !it->second->current) {
+        unwatched = true;
+        return true;
+      }
+      const Kind& kind = *it->second;
+      if (!kind.listed) return false;
+      auto obj = kind.objects.find(w.key);
+      if (w.resource_version.empty()) {
+        if (obj != kind.objects.end()) return false;
+      } else if (obj == kind.objects.end() ||
+                 !NotNewerVersion(w.resource_version,
+                                  StringAt(obj->second.body(), {"metadata", "resourceVersion"}))) {
+        return false;
+      }
+    }
+    return true;
+  };
+  bool done = changed_.wait_for(lock, timeout, caught_up);
+  return done && !unwatched;
 }
 
 std::optional<std::vector<Object>> WatchHub::CachedObjects(const kube::GroupVersionKind& gvk,
@@ -103,6 +144,10 @@ Result<std::unique_ptr<WatchHub::Subscription>> WatchHub::Subscribe(
 }
 
 void WatchHub::OnEvent(const std::shared_ptr<Kind>& kind, const kube::WatchEvent& event) {
+  struct Notify {
+    std::condition_variable& cv;
+    ~Notify() { cv.notify_all(); }
+  } notify{changed_};
   auto deliver = [&](const std::string& label, const kube::WatchEvent& e) {
     for (auto& [id, s] : kind->subscribers) {
       if (s.label_value == label) s.callback(e);

@@ -15,6 +15,11 @@
 // watch has not failed since its last event, CachedObjects answers from the cache, so
 // comparing an app whose kinds are watched sends no lists.
 //
+// After a sync, WaitForWrites tells whether the cache has caught up with what was written
+// (every written object at its write's resourceVersion or newer, every pruned one gone), so
+// the comparison that follows can read the cache instead of listing: a sync of 1,000 apps
+// then costs no lists for its status.
+//
 // Thread-safety: thread-safe. Callbacks run on the kind's watch thread (or, for the first
 // kReplace, on the thread calling Subscribe), one at a time per kind, under the hub's lock:
 // they must be quick and must not call the hub. Destroying a Subscription unsubscribes; do
@@ -22,17 +27,32 @@
 // watcher must outlive the hub.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "kube/client.h"
 #include "sync/live_state.h"
 
 namespace cellgate::sync {
+
+// True when resourceVersion `rv` is not newer than `ours`: compared as numbers where both
+// parse (etcd revisions, which every etcd-backed API server uses), else only equal counts.
+bool NotNewerVersion(std::string_view rv, std::string_view ours);
+
+// One object a sync wrote (resource_version from the write's answer) or pruned (empty).
+struct WrittenObject {
+  kube::GroupVersionKind gvk;
+  ObjectKey key;
+  std::string resource_version;
+};
 
 class WatchHub final : public LiveCache {
  public:
@@ -61,6 +81,10 @@ class WatchHub final : public LiveCache {
   Result<std::unique_ptr<Subscription>> Subscribe(const kube::GroupVersionKind& gvk,
                                                   const std::string& label_value,
                                                   kube::WatchCallback callback);
+
+  // Waits up to `timeout` until the cache holds every write (see above). False at once when
+  // one of the kinds is not watched or its watch is failing, false after the timeout.
+  bool WaitForWrites(const std::vector<WrittenObject>& writes, std::chrono::milliseconds timeout);
 
   // Kinds watched now (one watch each).
   std::size_t WatchCount() const;
@@ -93,6 +117,7 @@ class WatchHub final : public LiveCache {
 
   kube::Watcher& watcher_;
   mutable std::mutex mu_;
+  std::condition_variable changed_;                                // notified after every event
   std::map<kube::GroupVersionKind, std::shared_ptr<Kind>> kinds_;  // guarded by mu_
   int next_id_ = 0;                                                // guarded by mu_
 };

@@ -28,7 +28,8 @@ CellTarget::CellTarget(CellInfo info, std::shared_ptr<CellClient> client,
       client_(std::move(client)),
       kinds_(std::move(kinds)),
       clock_(clock),
-      watch_hub_(client_->watcher()) {}
+      watch_hub_(client_->watcher()),
+      heal_runner_(clock_, kHealThreads) {}
 
 CellInfo CellTarget::info() const {
   std::lock_guard lock(info_mu_);

@@ -11,7 +11,8 @@
 // A CellTarget is one cell as a reconcile uses it: the registry's CellInfo (state included,
 // as of the lookup), its CellClient, a KindCatalog over the client's discovery and the
 // cell's WatchHub (one watch per kind for every self-healer of the cell; Access() hands it to
-// the sync engine as the LiveCache) and PredictionMemo (dry runs not asked again). Targets are
+// the sync engine as the LiveCache), PredictionMemo (dry runs not asked again) and HealRunner
+// (the worker threads its self-healers share). Targets are
 // built once per cell client and reused; a client the registry rebuilt (Secret changed) gets a new
 // target, and users of the old one keep it until they let go.
 //
@@ -29,6 +30,7 @@
 #include "fleet/cell_registry.h"
 #include "render/application.h"
 #include "sync/cell.h"
+#include "sync/heal_runner.h"
 #include "sync/prediction_memo.h"
 #include "sync/watch_hub.h"
 
@@ -56,6 +58,9 @@ class CellTarget {
   sync::KindCatalog& kinds() { return *kinds_; }
   sync::WatchHub& watch_hub() { return watch_hub_; }
   sync::PredictionMemo& memo() { return memo_; }
+  // Runs the checks and heals of every self-healer of this cell (kHealThreads workers).
+  sync::HealRunner& heal_runner() { return heal_runner_; }
+  static constexpr int kHealThreads = 4;
 
  private:
   friend class CellTargets;
@@ -69,6 +74,7 @@ class CellTarget {
   const Clock& clock_;
   sync::WatchHub watch_hub_;
   sync::PredictionMemo memo_;
+  sync::HealRunner heal_runner_;
 };
 
 class CellTargets {

@@ -3,11 +3,11 @@
 
 #include <algorithm>
 
+#include "core/digest.h"
 #include "fleet/controller/reconcile_context.h"
 #include "fleet/controller/reconciler.h"
 #include "fleet/controller/status_inputs.h"
 #include "fleet/event_recorder.h"
-#include "core/digest.h"
 
 namespace cellgate::fleet::controller {
 namespace {
@@ -29,6 +29,27 @@ nlohmann::json Canonical(const Json& j) { return nlohmann::json::parse(j.dump())
 bool Completed(sync::OperationPhase phase) {
   return phase == sync::OperationPhase::kSucceeded || phase == sync::OperationPhase::kFailed ||
          phase == sync::OperationPhase::kError;
+}
+
+// How long the status after a sync waits for the cell's watch cache before it lists instead.
+constexpr std::chrono::seconds kPostSyncCacheWait{5};
+
+// What the sync wrote or pruned (hooks aside: they are not part of the app's status).
+std::vector<sync::WrittenObject> WritesOf(const sync::SyncResult& result) {
+  std::vector<sync::WrittenObject> out;
+  for (const auto& r : result.resources) {
+    if (r.hook) continue;
+    kube::GroupVersionKind gvk{.group = r.key.group, .version = r.version, .kind = r.key.kind};
+    if (r.result == sync::ResultCode::kPruned) {
+      out.push_back({.gvk = std::move(gvk), .key = r.key});
+    } else if (r.result == sync::ResultCode::kSynced && r.live) {
+      out.push_back(
+          {.gvk = kube::GroupVersionKind::Of(*r.live),
+           .key = r.key,
+           .resource_version = StringAt(r.live->body(), {"metadata", "resourceVersion"})});
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -76,8 +97,10 @@ sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const Sy
   }
 
   if (!inv.dry_run) {
-    // What the cell holds now is what the status reports.
-    auto again = Observe(ctx, revision, false, stop, ReadMode::kList);
+    // What the cell holds now is what the status reports: read from the cell's watch cache
+    // once it has seen every write, else listed.
+    const bool cached = ctx.cell->watch_hub().WaitForWrites(WritesOf(result), kPostSyncCacheWait);
+    auto again = Observe(ctx, revision, false, stop, cached ? ReadMode::kCached : ReadMode::kList);
     if (again) {
       observed = std::move(*again);
     } else {
@@ -219,8 +242,8 @@ void Reconciler::ManageSelfHeal(Context& ctx, const Observed& observed) {
       .ignore = obs.ignore,
       .respect_ignore_differences = plan && plan->respect_ignore_differences,
       .baseline = sync::BaselineFrom(obs.comparison)};
-  if (auto s = parts_.healers->Ensure(ctx.ref, ctx.cell, std::move(target),
-                                      Sha256Hex(fingerprint_text));
+  if (auto s =
+          parts_.healers->Ensure(ctx.ref, ctx.cell, std::move(target), Sha256Hex(fingerprint_text));
       !s) {
     spdlog::warn("{}: {}", ctx.ref.ToString(), s.error().message());
     return;

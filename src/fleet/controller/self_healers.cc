@@ -23,11 +23,12 @@ Status SelfHealers::Ensure(const AppRef& ref, const std::shared_ptr<CellTarget>&
   entry->cell = cell;
   entry->fingerprint = fingerprint;
   HealListener listener = on_heal_;
-  entry->healer =
-      std::make_unique<sync::SelfHealer>(cell->Access(), cell->watch_hub(), std::move(target),
-                                         options_, [listener, ref](const sync::HealEvent& e) {
-                                           if (listener) listener(ref, e);
-                                         });
+  entry->healer = std::make_unique<sync::SelfHealer>(
+      cell->Access(), cell->watch_hub(), std::move(target), options_,
+      [listener, ref](const sync::HealEvent& e) {
+        if (listener) listener(ref, e);
+      },
+      &cell->heal_runner());
   if (auto s = entry->healer->Start(); !s) {
     Stop(ref);
     return std::unexpected(s.error().Wrap("self-heal of " + ref.ToString()));

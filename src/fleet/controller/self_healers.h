@@ -5,7 +5,7 @@
 // on; a healer starts after the first successful sync and is restarted when what it guards
 // changes (a new revision, a spec change: the fingerprint), or the destination cell (or its
 // client) changes. Stop is called when selfHeal is turned off, the app is deleted, or it
-// cannot be compared. Heals reach `on_heal` on the healer's worker thread.
+// cannot be compared. Heals reach `on_heal` on a worker of the cell's HealRunner.
 //
 // Ownership: each entry keeps its CellTarget alive for as long as its healer runs (the healer
 // holds references into it). Thread-safety: thread-safe; healers are started and stopped
