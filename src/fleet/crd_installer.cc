@@ -5,8 +5,8 @@
 #include <set>
 #include <utility>
 
-#include "core/yaml.h"
 #include "core/digest.h"
+#include "core/yaml.h"
 
 namespace cellgate::fleet {
 namespace {

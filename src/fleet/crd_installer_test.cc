@@ -5,9 +5,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/digest.h"
 #include "core/yaml.h"
 #include "fleet/fake_cluster.h"
-#include "core/digest.h"
 
 namespace cellgate::fleet {
 namespace {

@@ -152,7 +152,7 @@ Result<std::string> MirrorSource::Resolve(const std::string& repo_url, const std
   if (commit) {
     std::lock_guard lock(state.mu);
     // Only while no refresh completed meanwhile: the answer may predate it.
-    if (state.generation == generation && state.memo_generation == generation) {
+    if (state.generation == generation) {
       state.memo.emplace(revision, *commit);
     }
   }

@@ -4,8 +4,8 @@
 #include <atomic>
 #include <thread>
 
-#include "git/url.h"
 #include "core/digest.h"
+#include "git/url.h"
 #include "render/envsubst.h"
 #include "render/helm.h"
 #include "render/kustomize.h"

@@ -16,8 +16,6 @@ std::string ResourceVersion(const Object& o) {
   return StringAt(o.body(), {"metadata", "resourceVersion"});
 }
 
-bool NotNewer(const std::string& rv, const std::string& ours) { return NotNewerVersion(rv, ours); }
-
 bool Counts(const Object& o) { return !IsHook(o) && !IsIgnored(o) && !IsSkipped(o); }
 
 }  // namespace
@@ -130,7 +128,8 @@ bool SelfHealer::Unchanged(const ObjectKey& key, const Object& live) const {
 void SelfHealer::Offer(const ObjectKey& key, std::optional<Object> live) {
   if (live) {
     auto applied = applied_rv_.find(key);
-    if ((applied != applied_rv_.end() && NotNewer(ResourceVersion(*live), applied->second)) ||
+    if ((applied != applied_rv_.end() &&
+         NotNewerVersion(ResourceVersion(*live), applied->second)) ||
         Unchanged(key, *live)) {
       ++stats_.ignored;
       return;
@@ -206,7 +205,7 @@ std::optional<Clock::TimePoint> SelfHealer::RunDue() {
     // Queued before a heal of ours that has since returned: it shows the state we replaced.
     auto applied = applied_rv_.find(key);
     if (item.live && !item.recheck && applied != applied_rv_.end() &&
-        NotNewer(ResourceVersion(*item.live), applied->second)) {
+        NotNewerVersion(ResourceVersion(*item.live), applied->second)) {
       ++stats_.ignored;
       continue;
     }
@@ -256,7 +255,7 @@ void SelfHealer::Check(const ObjectKey& key, Pending item) {
     // write): its event will be checked; comparing with this older snapshot would see drift
     // in fields that merely moved on.
     if (ResourceVersion(*dry) != ResourceVersion(*item.live) &&
-        !NotNewer(ResourceVersion(*dry), ResourceVersion(*item.live))) {
+        !NotNewerVersion(ResourceVersion(*dry), ResourceVersion(*item.live))) {
       std::lock_guard lock(mu_);
       ++stats_.ignored;
       return;
@@ -317,7 +316,7 @@ void SelfHealer::Check(const ObjectKey& key, Pending item) {
       // newer event for it is already waiting (the echo of this write is not newer).
       auto it = pending_.find(key);
       if (it == pending_.end() || !it->second.live ||
-          NotNewer(ResourceVersion(*it->second.live), ResourceVersion(*written))) {
+          NotNewerVersion(ResourceVersion(*it->second.live), ResourceVersion(*written))) {
         // RunDue picks it up: this runs inside it.
         pending_[key] =
             Pending{.live = *written, .seen = cell_.clock.Now(), .due = now, .recheck = true};

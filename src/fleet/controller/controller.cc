@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "core/digest.h"
 #include "fleet/appsets/appset_controller.h"
 #include "fleet/appsets/status_writer.h"
 #include "fleet/cell_client.h"
@@ -15,7 +16,6 @@
 #include "http/standard_handlers.h"
 #include "http/webhook_handler.h"
 #include "kube/kubeconfig.h"
-#include "core/digest.h"
 
 namespace cellgate::fleet::controller {
 namespace {
@@ -38,7 +38,7 @@ std::set<std::string> AppNamespaces(const ControllerOptions& o) {
 std::string SecretsDigest(const http::WebhookSecrets& s) {
   // Only to notice a change in the logs; a digest of all values together reveals none.
   return Sha256Hex(s.github + "\n" + s.gitlab + "\n" + s.gogs + "\n" + s.gitea + "\n" +
-                           s.bitbucket_uuid + "\n" + s.bitbucket_server);
+                   s.bitbucket_uuid + "\n" + s.bitbucket_server);
 }
 
 }  // namespace

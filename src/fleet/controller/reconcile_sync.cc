@@ -39,9 +39,9 @@ std::vector<sync::WrittenObject> WritesOf(const sync::SyncResult& result) {
   std::vector<sync::WrittenObject> out;
   for (const auto& r : result.resources) {
     if (r.hook) continue;
-    kube::GroupVersionKind gvk{.group = r.key.group, .version = r.version, .kind = r.key.kind};
     if (r.result == sync::ResultCode::kPruned) {
-      out.push_back({.gvk = std::move(gvk), .key = r.key});
+      out.push_back(
+          {.gvk = {.group = r.key.group, .version = r.version, .kind = r.key.kind}, .key = r.key});
     } else if (r.result == sync::ResultCode::kSynced && r.live) {
       out.push_back(
           {.gvk = kube::GroupVersionKind::Of(*r.live),

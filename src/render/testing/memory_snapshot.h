@@ -19,8 +19,8 @@
 #include <system_error>
 #include <vector>
 
-#include "git/source.h"
 #include "core/digest.h"
+#include "git/source.h"
 #include "render/paths.h"
 
 namespace cellgate::render::testing {
