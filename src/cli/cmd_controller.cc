@@ -6,6 +6,7 @@
 //                       [--webhook-secret-name cellgate-secret]
 //                       [--repo-poll-interval 3m] [--workers-per-cell 4]
 //                       [--kube-api-qps 50] [--kube-api-burst 100]
+//                       [--event-qps 25] [--event-burst 50]
 //                       [--leader-elect=false] [--leader-elect-lease-duration 15s]
 //                       [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]
 //                       [--identity ID] [--cache-dir DIR]
@@ -139,6 +140,11 @@ void RegisterControllerCommand(CLI::App& app, Streams io, RunState& state) {
       ->capture_default_str();
   cmd->add_option("--kube-api-burst", o.kube_api_burst, "burst above --kube-api-qps")
       ->capture_default_str();
+  cmd->add_option("--event-qps", o.event_qps,
+                  "Kubernetes Events per second on the hub, a budget apart from "
+                  "--kube-api-qps (0 = no limit)")
+      ->capture_default_str();
+  cmd->add_option("--event-burst", o.event_burst, "burst above --event-qps")->capture_default_str();
   cmd->add_flag("--leader-elect", o.leader_elect,
                 "elect one active replica on the Lease cellgate-controller (default true; "
                 "--leader-elect=false runs without)");

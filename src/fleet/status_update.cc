@@ -29,6 +29,11 @@ nlohmann::json WithoutTimestamps(const Json& status) {
 
 }  // namespace
 
+bool ReconciledAtDue(const Json& live_status, WallTime now, const StatusUpdateOptions& options) {
+  auto at = ParseRfc3339(StringAt(live_status, {"reconciledAt"}));
+  return !at || now - *at >= options.reconciled_at_max_age;
+}
+
 StatusUpdate PlanStatusUpdate(const Json& live_status, const Json& desired_status, WallTime now,
                               const StatusUpdateOptions& options) {
   if (!live_status.is_object() || live_status.empty()) return {true, "new status"};
@@ -44,8 +49,7 @@ StatusUpdate PlanStatusUpdate(const Json& live_status, const Json& desired_statu
     }
     return {true, "changed: " + changed};
   }
-  auto at = ParseRfc3339(StringAt(live_status, {"reconciledAt"}));
-  if (!at || now - *at >= options.reconciled_at_max_age) {
+  if (ReconciledAtDue(live_status, now, options)) {
     return {true, "reconciledAt older than " +
                       std::to_string(options.reconciled_at_max_age.count()) + "m"};
   }

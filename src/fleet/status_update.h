@@ -31,6 +31,9 @@ struct StatusUpdate {
   std::string reason;
 };
 
+// True when the live status has no reconciledAt or one older than reconciled_at_max_age.
+bool ReconciledAtDue(const Json& live_status, WallTime now, const StatusUpdateOptions& options);
+
 StatusUpdate PlanStatusUpdate(const Json& live_status, const Json& desired_status, WallTime now,
                               const StatusUpdateOptions& options = {});
 

@@ -14,9 +14,20 @@ struct ListOutcome {
   std::vector<Object> objects;
   std::string note;
   std::optional<Error> error;
+  std::optional<std::string> cache_version;
 };
 
 }  // namespace
+
+bool CacheUnchanged(LiveCache& cache, const std::string& instance,
+                    const std::vector<CachedKindVersion>& read) {
+  const std::string label_value = InstanceLabelValue(instance);
+  for (const auto& k : read) {
+    auto now = cache.CachedVersion(k.gvk, label_value);
+    if (!now || *now != k.version) return false;
+  }
+  return true;
+}
 
 std::vector<kube::GroupVersionKind> KindsOf(std::span<const Object> objects) {
   std::vector<kube::GroupVersionKind> out;
@@ -79,10 +90,11 @@ Result<LiveState> LoadLiveState(kube::Reader& reader, KindCatalog& kinds,
     }
     const auto& m = mappings[i];
     if (request.cache != nullptr) {
-      if (auto cached = request.cache->CachedObjects(m.gvk, InstanceLabelValue(request.instance))) {
-        for (auto& obj : *cached) {
+      if (auto cached = request.cache->Cached(m.gvk, InstanceLabelValue(request.instance))) {
+        for (auto& obj : cached->objects) {
           if (IsTrackedBy(obj, request.instance)) outcomes[i].objects.push_back(std::move(obj));
         }
+        outcomes[i].cache_version = std::move(cached->version);
         return;
       }
     }
@@ -107,6 +119,9 @@ Result<LiveState> LoadLiveState(kube::Reader& reader, KindCatalog& kinds,
     if (!outcomes[i].note.empty()) state.notes.push_back(outcomes[i].note);
     for (auto& o : outcomes[i].objects) state.objects.push_back(std::move(o));
     state.listed.push_back(mappings[i]);
+    if (outcomes[i].cache_version) {
+      state.cached.push_back({mappings[i].gvk, std::move(*outcomes[i].cache_version)});
+    }
   }
   std::sort(state.objects.begin(), state.objects.end(),
             [](const Object& a, const Object& b) { return a.Key() < b.Key(); });

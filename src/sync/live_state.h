@@ -41,6 +41,22 @@
 
 namespace cellgate::sync {
 
+// What a LiveCache holds of one kind for one label value, and a version of exactly that:
+// `version` changes whenever an object with the label is added, changed or removed, and when
+// the kind's watch fails or re-lists; it never comes back to an earlier value within the
+// process (so "same version" means "same objects").
+struct CachedObjects {
+  std::vector<Object> objects;
+  std::string version;
+};
+
+// One kind read from a LiveCache, and the version it had when read.
+struct CachedKindVersion {
+  kube::GroupVersionKind gvk;
+  std::string version;
+  bool operator==(const CachedKindVersion&) const = default;
+};
+
 // Objects already known from a watch of the kind (WatchHub), so a list can be spared.
 class LiveCache {
  public:
@@ -48,9 +64,17 @@ class LiveCache {
   // Every object of `gvk` labelled app.cellgate.io/instance=`label_value`, when a watch of
   // exactly that kind has listed and has not failed since; nullopt when the cell must be
   // asked. The objects still go through IsTrackedBy.
-  virtual std::optional<std::vector<Object>> CachedObjects(const kube::GroupVersionKind& gvk,
-                                                           const std::string& label_value) = 0;
+  virtual std::optional<CachedObjects> Cached(const kube::GroupVersionKind& gvk,
+                                              const std::string& label_value) = 0;
+  // The version Cached would report now, without copying objects; nullopt when Cached would.
+  virtual std::optional<std::string> CachedVersion(const kube::GroupVersionKind& gvk,
+                                                   const std::string& label_value) = 0;
 };
+
+// True when every kind in `read` (LiveState::cached of app `instance`) still has the version
+// it had: none of the app's objects of those kinds changed since.
+bool CacheUnchanged(LiveCache& cache, const std::string& instance,
+                    const std::vector<CachedKindVersion>& read);
 
 struct LiveStateRequest {
   std::string instance;  // the app's instance name (app_spec.h)
@@ -67,6 +91,10 @@ struct LiveState {
   std::vector<Object> objects;                // tracked by the app, hooks included; sorted by key
   std::vector<kube::ResourceMapping> listed;  // the kinds that were read
   std::vector<std::string> notes;             // kinds skipped, and why
+  // The kinds of `listed` that came from the cache, with the version read (see LiveCache).
+  // When it has an entry for every kind of `listed` and there are no notes, CacheUnchanged
+  // later tells whether the same request would read the same objects.
+  std::vector<CachedKindVersion> cached;
 };
 
 Result<LiveState> LoadLiveState(kube::Reader& reader, KindCatalog& kinds,

@@ -117,9 +117,9 @@ Object Labelled(const std::string& name, const std::string& app) {
   return o;
 }
 
-std::vector<std::string> Names(const std::optional<std::vector<Object>>& objects) {
+std::vector<std::string> Names(const std::optional<CachedObjects>& cached) {
   std::vector<std::string> out;
-  for (const auto& o : *objects) out.push_back(o.Name());
+  for (const auto& o : cached->objects) out.push_back(o.Name());
   return out;
 }
 
@@ -127,25 +127,86 @@ TEST(WatchHubCacheTest, AnswersOnlyForListedKindsWhoseWatchIsHealthy) {
   const kube::GroupVersionKind cm{"", "v1", "ConfigMap"};
   ScriptedWatcher watcher;
   WatchHub hub(watcher);
-  EXPECT_FALSE(hub.CachedObjects(cm, "web")) << "not watched";
+  EXPECT_FALSE(hub.Cached(cm, "web")) << "not watched";
   auto sub = hub.Subscribe(cm, "web", [](const kube::WatchEvent&) {});
   ASSERT_TRUE(sub);
-  EXPECT_FALSE(hub.CachedObjects(cm, "web")) << "not listed yet";
+  EXPECT_FALSE(hub.Cached(cm, "web")) << "not listed yet";
 
   watcher.callback({.type = kube::WatchEventType::kReplace,
                     .objects = {Labelled("a", "web"), Labelled("b", "other")}});
-  EXPECT_EQ(Names(hub.CachedObjects(cm, "web")), std::vector<std::string>{"a"});
+  EXPECT_EQ(Names(hub.Cached(cm, "web")), std::vector<std::string>{"a"});
   watcher.callback({.type = kube::WatchEventType::kAdded, .object = Labelled("c", "web")});
   watcher.callback({.type = kube::WatchEventType::kModified, .object = Labelled("b", "web")});
-  EXPECT_EQ(Names(hub.CachedObjects(cm, "web")), (std::vector<std::string>{"a", "b", "c"}));
-  EXPECT_TRUE(Names(hub.CachedObjects(cm, "other")).empty()) << "b moved to web";
+  EXPECT_EQ(Names(hub.Cached(cm, "web")), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_TRUE(Names(hub.Cached(cm, "other")).empty()) << "b moved to web";
   watcher.callback({.type = kube::WatchEventType::kDeleted, .object = Labelled("a", "web")});
-  EXPECT_EQ(Names(hub.CachedObjects(cm, "web")), (std::vector<std::string>{"b", "c"}));
+  EXPECT_EQ(Names(hub.Cached(cm, "web")), (std::vector<std::string>{"b", "c"}));
 
   watcher.callback({.type = kube::WatchEventType::kError});
-  EXPECT_FALSE(hub.CachedObjects(cm, "web")) << "a failed watch may have missed changes";
+  EXPECT_FALSE(hub.Cached(cm, "web")) << "a failed watch may have missed changes";
   watcher.callback({.type = kube::WatchEventType::kBookmark});
-  EXPECT_TRUE(hub.CachedObjects(cm, "web")) << "the watch is back";
+  EXPECT_TRUE(hub.Cached(cm, "web")) << "the watch is back";
+}
+
+TEST(WatchHubCacheTest, VersionChangesExactlyWhenTheLabelsObjectsOrTheWatchChange) {
+  const kube::GroupVersionKind cm{"", "v1", "ConfigMap"};
+  ScriptedWatcher watcher;
+  WatchHub hub(watcher);
+  auto sub = hub.Subscribe(cm, "web", [](const kube::WatchEvent&) {});
+  ASSERT_TRUE(sub);
+  EXPECT_FALSE(hub.CachedVersion(cm, "web")) << "not listed yet";
+  watcher.callback({.type = kube::WatchEventType::kReplace,
+                    .objects = {Labelled("a", "web"), Labelled("b", "other")}});
+  auto web = hub.CachedVersion(cm, "web");
+  auto other = hub.CachedVersion(cm, "other");
+  auto none = hub.CachedVersion(cm, "nobody");
+  ASSERT_TRUE(web && other && none);
+  EXPECT_EQ(hub.Cached(cm, "web")->version, *web) << "Cached reports the same version";
+
+  watcher.callback({.type = kube::WatchEventType::kModified, .object = Labelled("b", "other")});
+  EXPECT_EQ(hub.CachedVersion(cm, "web"), web) << "another label's change";
+  EXPECT_NE(hub.CachedVersion(cm, "other"), other);
+  other = hub.CachedVersion(cm, "other");
+  watcher.callback({.type = kube::WatchEventType::kBookmark});
+  EXPECT_EQ(hub.CachedVersion(cm, "web"), web) << "a bookmark changes nothing";
+
+  watcher.callback({.type = kube::WatchEventType::kAdded, .object = Labelled("c", "nobody")});
+  EXPECT_NE(hub.CachedVersion(cm, "nobody"), none) << "a label's first object";
+  watcher.callback({.type = kube::WatchEventType::kDeleted, .object = Labelled("a", "web")});
+  EXPECT_NE(hub.CachedVersion(cm, "web"), web) << "a label's object removed";
+  web = hub.CachedVersion(cm, "web");
+
+  watcher.callback({.type = kube::WatchEventType::kModified, .object = Labelled("c", "web")});
+  EXPECT_NE(hub.CachedVersion(cm, "web"), web) << "an object moved to the label";
+  EXPECT_NE(hub.CachedVersion(cm, "nobody"), none) << "and away from the other one";
+  web = hub.CachedVersion(cm, "web");
+
+  watcher.callback({.type = kube::WatchEventType::kError});
+  EXPECT_FALSE(hub.CachedVersion(cm, "web")) << "a failing watch has no version";
+  watcher.callback({.type = kube::WatchEventType::kBookmark});
+  ASSERT_TRUE(hub.CachedVersion(cm, "web"));
+  EXPECT_NE(hub.CachedVersion(cm, "web"), web) << "events may have been missed meanwhile";
+  EXPECT_NE(hub.CachedVersion(cm, "other"), other);
+}
+
+TEST(WatchHubCacheTest, AKindWatchedAgainNeverRepeatsAVersion) {
+  const kube::GroupVersionKind cm{"", "v1", "ConfigMap"};
+  ScriptedWatcher watcher;
+  WatchHub hub(watcher);
+  std::optional<std::string> first;
+  {
+    auto sub = hub.Subscribe(cm, "web", [](const kube::WatchEvent&) {});
+    ASSERT_TRUE(sub);
+    watcher.callback({.type = kube::WatchEventType::kReplace, .objects = {Labelled("a", "web")}});
+    first = hub.CachedVersion(cm, "web");
+    ASSERT_TRUE(first);
+  }
+  EXPECT_FALSE(hub.CachedVersion(cm, "web")) << "not watched any more";
+  auto sub = hub.Subscribe(cm, "web", [](const kube::WatchEvent&) {});
+  ASSERT_TRUE(sub);
+  watcher.callback({.type = kube::WatchEventType::kReplace, .objects = {Labelled("b", "web")}});
+  ASSERT_TRUE(hub.CachedVersion(cm, "web"));
+  EXPECT_NE(hub.CachedVersion(cm, "web"), first);
 }
 
 TEST(WatchHubCacheTest, LoadLiveStateListsOnlyKindsTheCacheDoesNotHold) {
@@ -155,7 +216,7 @@ TEST(WatchHubCacheTest, LoadLiveStateListsOnlyKindsTheCacheDoesNotHold) {
   WatchHub hub(fake);
   auto sub = hub.Subscribe({"", "v1", "ConfigMap"}, "web", [](const kube::WatchEvent&) {});
   ASSERT_TRUE(sub);
-  for (int i = 0; i < 500 && !hub.CachedObjects({"", "v1", "ConfigMap"}, "web"); ++i) {
+  for (int i = 0; i < 500 && !hub.Cached({"", "v1", "ConfigMap"}, "web"); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   fake.ClearLog();
@@ -169,6 +230,16 @@ TEST(WatchHubCacheTest, LoadLiveStateListsOnlyKindsTheCacheDoesNotHold) {
   auto lists = fake.LogWith("list ");
   ASSERT_EQ(lists.size(), 1u) << "ConfigMaps come from the watch cache";
   EXPECT_NE(lists[0].find("Secret"), std::string::npos) << lists[0];
+  ASSERT_EQ(live->cached.size(), 1u) << "only the cached kind has a version";
+  EXPECT_EQ(live->cached[0].gvk.kind, "ConfigMap");
+  EXPECT_TRUE(CacheUnchanged(hub, "web", live->cached));
+  fake.Put(Labelled("second", "web"));
+  bool changed = false;
+  for (int i = 0; i < 500 && !changed; ++i) {
+    changed = !CacheUnchanged(hub, "web", live->cached);
+    if (!changed) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(changed) << "a new object of the app is a change";
 }
 
 }  // namespace

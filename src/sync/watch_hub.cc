@@ -1,5 +1,6 @@
 #include "sync/watch_hub.h"
 
+#include <atomic>
 #include <charconv>
 #include <vector>
 
@@ -9,6 +10,12 @@ namespace cellgate::sync {
 namespace {
 
 std::string LabelOf(const Object& o) { return o.Label(kInstanceLabel); }
+
+// Process-wide, so versions of a hub, a kind or a label never repeat.
+std::uint64_t NextVersion() {
+  static std::atomic<std::uint64_t> next{0};
+  return ++next;
+}
 
 }  // namespace
 
@@ -72,26 +79,45 @@ bool WatchHub::WaitForWrites(const std::vector<WrittenObject>& writes,
   return done && !unwatched;
 }
 
-std::optional<std::vector<Object>> WatchHub::CachedObjects(const kube::GroupVersionKind& gvk,
-                                                           const std::string& label_value) {
-  std::lock_guard lock(mu_);
+std::optional<std::string> WatchHub::VersionOf(const kube::GroupVersionKind& gvk,
+                                               const std::string& label_value) const {
   auto it = kinds_.find(gvk);
   if (it == kinds_.end()) return std::nullopt;
   const Kind& kind = *it->second;
   if (!kind.listed || !kind.current || kind.closed) return std::nullopt;
-  return Labelled(kind, label_value);
+  auto v = kind.label_versions.find(label_value);
+  return std::to_string(kind.epoch) + "." +
+         std::to_string(v == kind.label_versions.end() ? 0 : v->second);
+}
+
+std::optional<CachedObjects> WatchHub::Cached(const kube::GroupVersionKind& gvk,
+                                              const std::string& label_value) {
+  std::lock_guard lock(mu_);
+  auto version = VersionOf(gvk, label_value);
+  if (!version) return std::nullopt;
+  return CachedObjects{.objects = Labelled(*kinds_.at(gvk), label_value),
+                       .version = std::move(*version)};
+}
+
+std::optional<std::string> WatchHub::CachedVersion(const kube::GroupVersionKind& gvk,
+                                                   const std::string& label_value) {
+  std::lock_guard lock(mu_);
+  return VersionOf(gvk, label_value);
 }
 
 void WatchHub::Put(Kind& kind, const Object& obj) {
   ObjectKey key = obj.Key();
   Remove(kind, key);
-  kind.by_label[LabelOf(obj)].insert(key);
+  std::string label = LabelOf(obj);
+  kind.label_versions[label] = NextVersion();
+  kind.by_label[std::move(label)].insert(key);
   kind.objects.emplace(std::move(key), obj);
 }
 
 void WatchHub::Remove(Kind& kind, const ObjectKey& key) {
   auto it = kind.objects.find(key);
   if (it == kind.objects.end()) return;
+  kind.label_versions[LabelOf(it->second)] = NextVersion();
   auto label = kind.by_label.find(LabelOf(it->second));
   if (label != kind.by_label.end()) {
     label->second.erase(key);
@@ -126,6 +152,7 @@ Result<std::unique_ptr<WatchHub::Subscription>> WatchHub::Subscribe(
   }
   auto kind = std::make_shared<Kind>();
   kind->gvk = gvk;
+  kind->epoch = NextVersion();
   kind->subscribers[id] = Subscriber{label_value, std::move(callback)};
   kinds_[gvk] = kind;
   // The watcher lists on its own thread and calls back there; that callback waits for mu_,
@@ -158,11 +185,13 @@ void WatchHub::OnEvent(const std::shared_ptr<Kind>& kind, const kube::WatchEvent
     case kube::WatchEventType::kBookmark:
       return;
     case kube::WatchEventType::kError:
+      kind->epoch = NextVersion();  // events may have been missed
       for (auto& [id, s] : kind->subscribers) s.callback(event);
       return;
     case kube::WatchEventType::kReplace: {
       kind->objects.clear();
       kind->by_label.clear();
+      kind->epoch = NextVersion();
       std::map<std::string, kube::WatchEvent> per_label;
       for (auto& [id, s] : kind->subscribers) {
         per_label.emplace(s.label_value,

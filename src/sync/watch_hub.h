@@ -12,8 +12,11 @@
 // object whose label changes to another app's shows up there; the old app sees it deleted.
 //
 // The hub is also a LiveCache (live_state.h): for a kind it watches, has listed and whose
-// watch has not failed since its last event, CachedObjects answers from the cache, so
-// comparing an app whose kinds are watched sends no lists.
+// watch has not failed since its last event, Cached answers from the cache, so comparing an
+// app whose kinds are watched sends no lists. Versions come from one process-wide counter:
+// each change of a label's objects gives the label a new number, each list or failure of a
+// kind's watch gives the kind a new epoch; a version is "<epoch>.<number>", so a kind that
+// is unwatched and watched again never repeats an earlier version.
 //
 // After a sync, WaitForWrites tells whether the cache has caught up with what was written
 // (every written object at its write's resourceVersion or newer, every pruned one gone), so
@@ -29,9 +32,11 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -90,8 +95,10 @@ class WatchHub final : public LiveCache {
   std::size_t WatchCount() const;
 
   // LiveCache: copies of the kind's objects with that label, or nullopt (see above).
-  std::optional<std::vector<Object>> CachedObjects(const kube::GroupVersionKind& gvk,
-                                                   const std::string& label_value) override;
+  std::optional<sync::CachedObjects> Cached(const kube::GroupVersionKind& gvk,
+                                            const std::string& label_value) override;
+  std::optional<std::string> CachedVersion(const kube::GroupVersionKind& gvk,
+                                           const std::string& label_value) override;
 
  private:
   struct Subscriber {
@@ -107,11 +114,16 @@ class WatchHub final : public LiveCache {
     bool current = false;  // no kError since the last list or event
     bool closed = false;
     std::map<int, Subscriber> subscribers;
+    std::uint64_t epoch = 0;                              // new on creation, list, failure
+    std::map<std::string, std::uint64_t> label_versions;  // new on each change of the label
   };
 
   static void Put(Kind& kind, const Object& obj);
   static void Remove(Kind& kind, const ObjectKey& key);
   static std::vector<Object> Labelled(const Kind& kind, const std::string& label_value);
+  // "<epoch>.<label version>", or nullopt when the kind cannot answer (see above). mu_ held.
+  std::optional<std::string> VersionOf(const kube::GroupVersionKind& gvk,
+                                       const std::string& label_value) const;
   void OnEvent(const std::shared_ptr<Kind>& kind, const kube::WatchEvent& event);  // mu_ held
   void Unsubscribe(const kube::GroupVersionKind& gvk, int id);
 

@@ -52,6 +52,7 @@ Status ValidateControllerOptions(const ControllerOptions& o) {
   if (o.repo_poll_interval.count() <= 0) return bad("--repo-poll-interval must be positive");
   if (o.workers_per_cell < 1) return bad("--workers-per-cell must be at least 1");
   if (o.kube_api_burst < 1) return bad("--kube-api-burst must be at least 1");
+  if (o.event_burst < 1) return bad("--event-burst must be at least 1");
   if (o.leader_elect) {
     if (o.retry_period.count() <= 0) return bad("--leader-elect-retry-period must be positive");
     if (o.renew_deadline <= o.retry_period) {
@@ -129,6 +130,12 @@ Result<std::unique_ptr<Controller>> Controller::Create(ControllerOptions options
   auto lease = kube::ClusterClient::Create(c->hub_config_, lease_options);
   if (!lease) return std::unexpected(lease.error().Wrap("hub client"));
   c->lease_client_ = std::move(*lease);
+  kube::ClusterClientOptions event_options;
+  event_options.transport.rate_limit = {.qps = c->options_.event_qps,
+                                        .burst = c->options_.event_burst};
+  auto events = kube::ClusterClient::Create(c->hub_config_, event_options);
+  if (!events) return std::unexpected(events.error().Wrap("hub client"));
+  c->events_client_ = std::move(*events);
   c->appset_status_ = std::make_unique<appsets::HubStatusWriter>(*c->hub_);
   KubeCellConnectorOptions cell_options;
   cell_options.client.transport.rate_limit = rate_limit;
@@ -346,6 +353,7 @@ bool Controller::StartActing() {
       FleetRuntimeDeps{
           .hub_reader = hub_->reader(),
           .hub_applier = hub_->applier(),
+          .hub_event_applier = &events_client_->applier(),
           .hub_watcher = hub_->watcher(),
           .hub_config = hub_config_,
           .connector = *connector_,
@@ -361,7 +369,7 @@ bool Controller::StartActing() {
     return false;
   }
   auto events = std::make_shared<EventRecorder>(
-      hub_->applier(), clock_,
+      events_client_->applier(), clock_,
       EventRecorderOptions{.component = "cellgate-applicationset-controller",
                            .reporting_instance = options_.identity});
   const std::chrono::milliseconds poll = options_.repo_poll_interval;

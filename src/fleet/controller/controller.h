@@ -91,6 +91,11 @@ struct ControllerOptions {
   // own bucket): Argo CD's and Flux's defaults. <= 0 QPS turns limiting off.
   double kube_api_qps = 50;
   int kube_api_burst = 100;
+  // Kubernetes Events on the hub go through a client of their own with this budget (as
+  // controller-runtime's event recorder has its own client), so a burst of Events never
+  // delays status writes. <= 0 QPS turns limiting off.
+  double event_qps = 25;
+  int event_burst = 50;
   std::filesystem::path cache_dir;  // "" = $XDG_CACHE_HOME/cellgate or ~/.cache/cellgate
   bool install_crds = true;
 
@@ -139,7 +144,8 @@ class Controller {
   const kube::ClusterConfig hub_config_;
   SystemClock clock_;
   std::unique_ptr<kube::ClusterClient> hub_;
-  std::unique_ptr<kube::ClusterClient> lease_client_;  // short timeouts for renewals
+  std::unique_ptr<kube::ClusterClient> lease_client_;   // short timeouts for renewals
+  std::unique_ptr<kube::ClusterClient> events_client_;  // Events, own rate limit
   std::unique_ptr<appsets::HubStatusWriter> appset_status_;
   std::unique_ptr<CellConnector> connector_;
   std::unique_ptr<git::MirrorSource> mirrors_;

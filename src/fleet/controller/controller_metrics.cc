@@ -40,6 +40,13 @@ Result<std::unique_ptr<ControllerMetrics>> ControllerMetrics::Register(metrics::
              f.reconcile);
   }
   if (s) {
+    s = Take(registry.AddCounter({.name = "cellgate_app_reconcile_unchanged_total",
+                                  .help = "Reconciles that skipped render and comparison "
+                                          "because nothing they read had changed, by cell.",
+                                  .labels = {"cell"}}),
+             f.unchanged);
+  }
+  if (s) {
     s = Take(registry.AddCounter({.name = "cellgate_drift_heals_total",
                                   .help = "Objects re-applied by self-heal after drift.",
                                   .labels = app}),
@@ -222,6 +229,10 @@ void ControllerMetrics::CountHeal(const AppRef& ref) {
   auto it = apps_.find(ref);
   std::string cell = it == apps_.end() ? "" : it->second.cell;
   families_.heals->WithLabels({ref.name, ref.ns, cell})->Inc();
+}
+
+void ControllerMetrics::CountUnchanged(std::string_view cell) {
+  families_.unchanged->WithLabels({cell})->Inc();
 }
 
 void ControllerMetrics::SetSelfHealBackoff(const AppRef& ref, bool backing_off) {

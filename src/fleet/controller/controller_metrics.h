@@ -84,6 +84,8 @@ class ControllerMetrics {
   // phase: "Succeeded", "Failed", "Error".
   void CountSync(const AppRef& ref, std::string_view phase);
   void CountHeal(const AppRef& ref);
+  // A reconcile that skipped render and comparison: nothing it reads changed (steady_memo.h).
+  void CountUnchanged(std::string_view cell);
   void SetSelfHealBackoff(const AppRef& ref, bool backing_off);
   void ObserveReconcile(std::string_view cell, std::chrono::nanoseconds took);
   void ObserveQueueWait(std::string_view queue, std::chrono::nanoseconds wait);
@@ -104,6 +106,7 @@ class ControllerMetrics {
     std::shared_ptr<metrics::CounterFamily> syncs;
     std::shared_ptr<metrics::HistogramFamily> reconcile;
     std::shared_ptr<metrics::CounterFamily> heals;
+    std::shared_ptr<metrics::CounterFamily> unchanged;
     std::shared_ptr<metrics::GaugeFamily> backoff;
     std::shared_ptr<metrics::HistogramFamily> git_duration;
     std::shared_ptr<metrics::HistogramFamily> queue_latency;

@@ -73,9 +73,10 @@ std::shared_ptr<HomeCluster> FleetRuntime::MakeHome(const std::string& name,
 Status FleetRuntime::Start() {
   if (auto s = registry_.Start(); !s) return s;
   listener_id_ = registry_.AddListener([this](const CellChange& c) { OnCellChange(c); });
-  auto hub = MakeHome(
-      std::string(kHubHome),
-      {.reader = deps_.hub_reader, .applier = deps_.hub_applier, .watcher = deps_.hub_watcher});
+  auto hub = MakeHome(std::string(kHubHome), {.reader = deps_.hub_reader,
+                                              .applier = deps_.hub_applier,
+                                              .events = deps_.hub_event_applier,
+                                              .watcher = deps_.hub_watcher});
   if (auto s = hub->Start(); !s) {
     registry_.Stop();
     return s;
@@ -199,6 +200,7 @@ void FleetRuntime::OnAppChange(const std::string& home, const std::string& key,
 }
 
 void FleetRuntime::OnProjectChange(const std::string& home) {
+  reconciler_.InvalidateSteady();  // projects are not in the steady digest
   if (auto h = homes_.Get(home)) EnqueueAll(*h);
 }
 

@@ -71,6 +71,7 @@ struct FleetRuntimeOptions {
 struct FleetRuntimeDeps {
   kube::Reader& hub_reader;
   kube::Applier& hub_applier;
+  kube::Applier* hub_event_applier = nullptr;  // Events on the hub; null: hub_applier
   kube::Watcher& hub_watcher;
   kube::ClusterConfig hub_config;
   CellConnector& connector;

@@ -47,6 +47,9 @@ struct HomeClusterOptions {
 struct HomeClusterClients {
   kube::Reader& reader;
   kube::Applier& applier;
+  // Where Events go (a client with a budget of its own); null: `applier`, whose rate limit
+  // the Events then share with status writes.
+  kube::Applier* events = nullptr;
   kube::Watcher& watcher;
   std::shared_ptr<CellClient> keepalive;  // null for the hub
 };

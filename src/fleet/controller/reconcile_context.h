@@ -2,6 +2,7 @@
 // what one comparison at one revision found.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,7 +31,8 @@ struct Reconciler::Context {
   std::vector<ConditionInput> conditions;
   std::optional<OperationStateInput> operation_state;
   std::optional<HistoryEntryInput> history;
-  bool clear_operation = false;  // the next status write also removes `operation`
+  bool clear_operation = false;         // the next status write also removes `operation`
+  std::uint64_t steady_generation = 0;  // SteadyMemo's when this pass began
 };
 
 struct Reconciler::Observed {

@@ -221,11 +221,7 @@ void Reconciler::RunAutoSync(Context& ctx, Observed& observed, std::stop_token s
 
 void Reconciler::ManageSelfHeal(Context& ctx, const Observed& observed) {
   if (parts_.healers == nullptr) return;
-  const SyncPolicy& policy = ctx.model->sync_policy;
-  const bool wanted = options_.self_heal && policy.IsAutomated() && policy.automated->self_heal &&
-                      !ctx.model->operation &&
-                      observed.observation.comparison.sync == sync::SyncStatus::kSynced;
-  if (!wanted) {
+  if (!SelfHealWanted(ctx, observed.observation.comparison.sync == sync::SyncStatus::kSynced)) {
     parts_.healers->Stop(ctx.ref);
     if (parts_.metrics != nullptr) parts_.metrics->SetSelfHealBackoff(ctx.ref, false);
     return;

@@ -56,12 +56,14 @@ Requeue Reconciler::Reconcile(const AppRef& ref, std::stop_token stop) {
 }
 
 void Reconciler::Forget(const AppRef& ref) {
+  steady_.Forget(ref.Key());
   if (parts_.healers != nullptr) parts_.healers->Stop(ref);
   if (parts_.metrics != nullptr) parts_.metrics->RemoveApp(ref);
 }
 
 Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
   const AppRef& ref = ctx.ref;
+  ctx.steady_generation = steady_.Generation();
   ctx.home = parts_.homes.Get(ref.home);
   if (ctx.home) ctx.object = ctx.home->apps().Get(ref.ns, ref.name);
   if (!ctx.object) {
@@ -116,6 +118,9 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
   }
 
   const bool refresh = ctx.model->refresh != RefreshType::kNone;
+  if (!refresh && !ctx.model->operation) {
+    if (auto next = ReuseSteady(ctx)) return *next;
+  }
   auto observed =
       Observe(ctx, "", refresh, stop,
               ctx.model->refresh == RefreshType::kHard ? ReadMode::kHard : ReadMode::kCached);
@@ -199,6 +204,9 @@ Requeue Reconciler::Converge(Context& ctx, Observed observed, std::stop_token st
   if (auto s = Publish(ctx, std::move(input)); !s) {
     spdlog::warn("{}: {}", ctx.ref.ToString(), s.error().message());
     next = Requeue::Backoff();
+    steady_.Forget(ctx.ref.Key());
+  } else {
+    RememberSteady(ctx, observed);
   }
   UpdateMetrics(ctx, observed.sync_status, observed.health_status);
   if (next.kind == Requeue::Kind::kAfter && NeedsProgressPoll(observed.health_status)) {
@@ -226,6 +234,7 @@ StatusInput Reconciler::StatusFor(const Context& ctx, const Observed& observed) 
 
 Requeue Reconciler::ReportProblem(Context& ctx, std::string_view type, const std::string& message,
                                   Requeue next) {
+  steady_.Forget(ctx.ref.Key());
   if (parts_.healers != nullptr) parts_.healers->Stop(ctx.ref);
   if (!ctx.object) return next;
   spdlog::info("{}: {}: {}", ctx.ref.ToString(), type, message);

@@ -1,8 +1,7 @@
 // Reconciler: one level-based reconcile of one Application (Argo CD's refresh, auto-sync and
 // operation processing in one pass), run by a worker of the app's destination cell.
 //
-// Reconcile(ref) reads the Application from its home's watch cache, never trusting what the
-// previous pass remembered, and converges:
+// Reconcile(ref) reads the Application from its home's watch cache and converges:
 //
 //   1. gone from the cache: stop its self-healer, drop its metrics; deleting with one of the
 //      resources finalizers: delete what the app deployed (reconcile_delete.cc), then drop
@@ -29,6 +28,13 @@
 //      (OperationStarted, OperationCompleted, SyncFailed, Pruned, DriftDetected, DriftHealed)
 //      and metrics.
 //
+// Steady apps (steady_memo.h): after a pass that ran nothing and found the app Synced and
+// Healthy from the watch cache, a later pass without refresh or operation whose inputs (spec,
+// annotations, commit, destination, status summary) and watched live objects are unchanged
+// skips render, comparison and self-heal setup: it only refreshes reconciledAt when due and
+// the metrics. At least every steady_max_age a full pass runs anyway. An AppProject change
+// (InvalidateSteady) and any problem forget what was remembered.
+//
 // Requeue: after poll_interval normally; after progress_interval while the app is
 // Progressing or Missing (syncs do not wait for health, as in Argo CD: the status follows);
 // with backoff after a failure that may pass (git, render, the cell's API).
@@ -40,6 +46,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <stop_token>
 #include <string>
 
@@ -51,6 +58,7 @@
 #include "fleet/controller/git_resolver.h"
 #include "fleet/controller/home_directory.h"
 #include "fleet/controller/self_healers.h"
+#include "fleet/controller/steady_memo.h"
 #include "fleet/controller/sync_invocation.h"
 #include "fleet/controller/worker_pool.h"
 #include "fleet/status_update.h"
@@ -73,6 +81,8 @@ struct ReconcilerOptions {
   // wait for health between them.
   sync::ExecutorOptions executor{.wait_after_last_step = false};
   StatusUpdateOptions status;
+  // How long a steady app may go without a full comparison; 0 compares on every pass.
+  std::chrono::milliseconds steady_max_age{std::chrono::minutes(30)};
 };
 
 struct ReconcilerParts {
@@ -98,6 +108,9 @@ class Reconciler {
 
   const ReconcilerOptions& options() const { return options_; }
 
+  // Forgets every steady app (an input not in the steady digest changed, e.g. an AppProject).
+  void InvalidateSteady() { steady_.Invalidate(); }
+
  private:
   struct Context;
   struct Observed;
@@ -117,6 +130,11 @@ class Reconciler {
   sync::SyncResult SyncOnce(Context& ctx, Observed& observed, const SyncInvocation& invocation,
                             std::stop_token stop);
   void ManageSelfHeal(Context& ctx, const Observed& observed);
+  bool SelfHealWanted(const Context& ctx, bool synced) const;
+  // reconcile_steady.cc: the digest of a pass's inputs, the shortcut, and remembering.
+  std::string SteadyInputs(const Context& ctx, const std::string& commit) const;
+  std::optional<Requeue> ReuseSteady(Context& ctx);
+  void RememberSteady(const Context& ctx, const Observed& observed);
   Requeue ReconcileDeletion(Context& ctx);
   void Forget(const AppRef& ref);
 
@@ -128,6 +146,7 @@ class Reconciler {
 
   const ReconcilerOptions options_;
   ReconcilerParts parts_;
+  SteadyMemo steady_;
 };
 
 }  // namespace cellgate::fleet::controller

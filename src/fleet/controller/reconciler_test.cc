@@ -185,6 +185,74 @@ TEST_F(ReconcilerTest, SteadyAppIsNotSyncedOrWrittenAgain) {
   EXPECT_EQ(Status(ref)["history"].size(), 1u);
 }
 
+// With its ConfigMaps watched (as a self-healer of the cell would), a steady app's later
+// passes skip render and comparison until something they read changes.
+TEST_F(ReconcilerTest, SteadyAppSkipsTheComparisonUntilAnInputOrALiveObjectChanges) {
+  source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  Start();
+  WaitForProbes();
+  auto target = cells_->ByName("cell-2");
+  ASSERT_TRUE(target) << target.error().message();
+  const kube::GroupVersionKind cm{"", "v1", "ConfigMap"};
+  auto watched = (*target)->watch_hub().Subscribe(cm, "web", [](const kube::WatchEvent&) {});
+  ASSERT_TRUE(watched);
+  ASSERT_TRUE(
+      Eventually([&] { return (*target)->watch_hub().CachedVersion(cm, "web").has_value(); }));
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated));
+  Reconcile(ref);  // syncs: not steady yet
+  ASSERT_TRUE(Eventually([&] {
+    auto c = (*target)->watch_hub().Cached(cm, "web");
+    return c && c->objects.size() == 1;
+  }));
+  Reconcile(ref);  // compares from the cache: steady
+  const int opens = source_.opens();
+  const int writes = hub_.Applies("Application");
+
+  Reconcile(ref);
+  Reconcile(ref);
+  EXPECT_EQ(source_.opens(), opens) << "nothing changed: no render";
+  EXPECT_EQ(hub_.Applies("Application"), writes) << "nothing changed: no status write";
+  EXPECT_EQ(StringAt(Status(ref), {"sync", "status"}), "Synced");
+
+  // Drift in the cell (no selfHeal): the next pass compares and reports it.
+  auto before = (*target)->watch_hub().CachedVersion(cm, "web");
+  Cell(kCell2).Edit(ConfigMapKey("web"), [](Json& body) { body["data"]["color"] = "red"; });
+  ASSERT_TRUE(
+      Eventually([&] { return (*target)->watch_hub().CachedVersion(cm, "web") != before; }));
+  Reconcile(ref);
+  EXPECT_GT(source_.opens(), opens) << "a live object changed: compared again";
+  EXPECT_EQ(StringAt(Status(ref), {"sync", "status"}), "OutOfSync") << Status(ref).dump();
+
+  // An OutOfSync app is never skipped; once back in sync, a new commit is compared too.
+  Cell(kCell2).Edit(ConfigMapKey("web"), [](Json& body) { body["data"]["color"] = "blue"; });
+  ASSERT_TRUE(Eventually([&] {
+    Reconcile(ref);
+    return StringAt(Status(ref), {"sync", "status"}) == "Synced";
+  }));
+  Reconcile(ref);
+  std::string second = source_.Publish(
+      kRepo, {{"app/web.yaml",
+               "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  color: red\n"}});
+  Reconcile(ref);
+  EXPECT_EQ(StringAt(Status(ref), {"sync", "revision"}), second);
+  EXPECT_EQ(StringAt(Cell(kCell2).Find(ConfigMapKey("web"))->body(), {"data", "color"}), "red");
+
+  // An AppProject change (InvalidateSteady) makes the next pass compare.
+  ASSERT_TRUE(Eventually([&] {
+    auto c = (*target)->watch_hub().Cached(cm, "web");
+    return c && c->objects.size() == 1 &&
+           StringAt(c->objects[0].body(), {"data", "color"}) == "red";
+  }));
+  Reconcile(ref);
+  Reconcile(ref);
+  const int steady_opens = source_.opens();
+  Reconcile(ref);
+  EXPECT_EQ(source_.opens(), steady_opens);
+  reconciler_->InvalidateSteady();
+  Reconcile(ref);
+  EXPECT_GT(source_.opens(), steady_opens);
+}
+
 TEST_F(ReconcilerTest, NewCommitIsSyncedAndRecordedInHistory) {
   source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
   Start();

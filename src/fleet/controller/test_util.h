@@ -214,6 +214,7 @@ class FakeSource final : public git::Source {
   Result<std::shared_ptr<const git::Snapshot>> Open(const std::string&,
                                                     const std::string& commit) override {
     std::lock_guard lock(mu_);
+    ++opens_;
     auto it = snapshots_.find(commit);
     if (it == snapshots_.end()) return MakeError(ErrorCode::kNotFound, "no commit " + commit);
     return std::shared_ptr<const git::Snapshot>(it->second);
@@ -226,12 +227,17 @@ class FakeSource final : public git::Source {
     std::lock_guard lock(mu_);
     return forced_;
   }
+  int opens() const {
+    std::lock_guard lock(mu_);
+    return opens_;
+  }
 
  private:
   mutable std::mutex mu_;
   int commits_ = 0;
   int resolves_ = 0;
   int forced_ = 0;
+  int opens_ = 0;
   std::map<std::string, std::string> head_;
   std::map<std::string, std::shared_ptr<render::testing::MemorySnapshot>> snapshots_;
 };
