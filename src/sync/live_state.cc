@@ -119,8 +119,8 @@ Result<LiveState> LoadLiveState(kube::Reader& reader, KindCatalog& kinds,
     if (!outcomes[i].note.empty()) state.notes.push_back(outcomes[i].note);
     for (auto& o : outcomes[i].objects) state.objects.push_back(std::move(o));
     state.listed.push_back(mappings[i]);
-    if (outcomes[i].cache_version) {
-      state.cached.push_back({mappings[i].gvk, std::move(*outcomes[i].cache_version)});
+    if (std::optional<std::string>& version = outcomes[i].cache_version; version.has_value()) {
+      state.cached.push_back({mappings[i].gvk, std::move(version.value())});
     }
   }
   std::sort(state.objects.begin(), state.objects.end(),

@@ -54,13 +54,16 @@ std::string Reconciler::SteadyInputs(const Context& ctx, const std::string& comm
 }
 
 bool Reconciler::SelfHealWanted(const Context& ctx, bool synced) const {
-  if (parts_.healers == nullptr || !options_.self_heal) return false;
+  if (parts_.healers == nullptr || !options_.self_heal || !ctx.model) return false;
   const SyncPolicy& policy = ctx.model->sync_policy;
-  return policy.IsAutomated() && policy.automated->self_heal && !ctx.model->operation && synced;
+  return policy.IsAutomated() && policy.automated.has_value() && policy.automated->self_heal &&
+         !ctx.model->operation && synced;
 }
 
 std::optional<Requeue> Reconciler::ReuseSteady(Context& ctx) {
-  if (options_.steady_max_age.count() <= 0 || HasConditions(ctx.status)) return std::nullopt;
+  if (options_.steady_max_age.count() <= 0 || !ctx.model || HasConditions(ctx.status)) {
+    return std::nullopt;
+  }
   const render::Application& app = ctx.model->app;
   std::string wanted = app.source.target_revision.empty() ? "HEAD" : app.source.target_revision;
   auto commit = parts_.git.Resolve(app.source.repo_url, wanted, false);
@@ -91,10 +94,10 @@ std::optional<Requeue> Reconciler::ReuseSteady(Context& ctx) {
 
 void Reconciler::RememberSteady(const Context& ctx, const Observed& observed) {
   const sync::LiveState& live = observed.observation.live;
-  const bool steady = !ctx.model->operation && !ctx.operation_state && ctx.conditions.empty() &&
-                      observed.sync_status == "Synced" && observed.health_status == "Healthy" &&
-                      live.notes.empty() && live.cached.size() == live.listed.size() &&
-                      !HasConditions(ctx.status);
+  const bool steady = ctx.model && !ctx.model->operation && !ctx.operation_state &&
+                      ctx.conditions.empty() && observed.sync_status == "Synced" &&
+                      observed.health_status == "Healthy" && live.notes.empty() &&
+                      live.cached.size() == live.listed.size() && !HasConditions(ctx.status);
   if (!steady) {
     steady_.Forget(ctx.ref.Key());
     return;
