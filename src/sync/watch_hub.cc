@@ -117,8 +117,9 @@ void WatchHub::Put(Kind& kind, const Object& obj) {
 void WatchHub::Remove(Kind& kind, const ObjectKey& key) {
   auto it = kind.objects.find(key);
   if (it == kind.objects.end()) return;
-  kind.label_versions[LabelOf(it->second)] = NextVersion();
-  auto label = kind.by_label.find(LabelOf(it->second));
+  const std::string value = LabelOf(it->second);
+  kind.label_versions[value] = NextVersion();
+  auto label = kind.by_label.find(value);
   if (label != kind.by_label.end()) {
     label->second.erase(key);
     if (label->second.empty()) kind.by_label.erase(label);

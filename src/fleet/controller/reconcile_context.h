@@ -46,6 +46,9 @@ struct Reconciler::Observed {
   std::string health_message;
 };
 
+// The revision the app asks for: spec.source.targetRevision, or HEAD when it is empty.
+std::string WantedRevision(const render::Application& app);
+
 // The condition types every reconcile evaluates (so old ones of these types are replaced).
 inline std::vector<std::string> EvaluatedConditionTypes() {
   return {std::string(kInvalidSpecError), std::string(kComparisonError),

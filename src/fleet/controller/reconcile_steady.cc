@@ -65,8 +65,7 @@ std::optional<Requeue> Reconciler::ReuseSteady(Context& ctx) {
     return std::nullopt;
   }
   const render::Application& app = ctx.model->app;
-  std::string wanted = app.source.target_revision.empty() ? "HEAD" : app.source.target_revision;
-  auto commit = parts_.git.Resolve(app.source.repo_url, wanted, false);
+  auto commit = parts_.git.Resolve(app.source.repo_url, WantedRevision(app), false);
   if (!commit) return std::nullopt;  // the full pass reports it
   auto cached = steady_.Match(ctx.ref.Key(), SteadyInputs(ctx, *commit), parts_.clock.Now(),
                               options_.steady_max_age);

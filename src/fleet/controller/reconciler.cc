@@ -39,6 +39,10 @@ std::vector<std::string> PreviousImages(const Json& status) {
 
 }  // namespace
 
+std::string WantedRevision(const render::Application& app) {
+  return app.source.target_revision.empty() ? "HEAD" : app.source.target_revision;
+}
+
 std::string Reconciler::ControlPlaneNamespaceFor(std::string_view app_namespace) const {
   if (app_namespace == sync::kDefaultControlPlaneNamespace) return std::string(app_namespace);
   return options_.controller_namespace;
@@ -140,8 +144,7 @@ Result<Reconciler::Observed> Reconciler::Observe(Context& ctx, const std::string
                                                  ReadMode mode) {
   ctx.problem_type = kComparisonError;
   const render::Application& app = ctx.model->app;
-  std::string wanted = revision.empty() ? app.source.target_revision : revision;
-  if (wanted.empty()) wanted = "HEAD";
+  const std::string wanted = revision.empty() ? WantedRevision(app) : revision;
   auto commit = parts_.git.Resolve(app.source.repo_url, wanted, force_refresh);
   if (!commit) {
     return std::unexpected(
