@@ -59,8 +59,26 @@ sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const Sy
   const std::string& revision = observed.revision;
   ctx.operation_state = RunningOperationState(inv, parts_.clock.WallNow(),
                                               "Sync to " + Short(revision) + " in progress");
-  if (auto s = Publish(ctx, StatusFor(ctx, observed)); !s) {
-    spdlog::warn("{}: {}", ctx.ref.ToString(), s.error().message());
+  // A manual operation shows Running at once (the CLI waits on it). An automated sync shows
+  // it once it has run for progress_interval: most finish sooner, and then the hub gets one
+  // status write (the result) instead of two.
+  bool running_published = false;
+  auto publish_running = [&] {
+    running_published = true;
+    if (auto s = Publish(ctx, StatusFor(ctx, observed)); !s) {
+      spdlog::warn("{}: {}", ctx.ref.ToString(), s.error().message());
+    }
+  };
+  if (!inv.automated) publish_running();
+  const Clock::TimePoint sync_started = parts_.clock.Now();
+  sync::ProgressCallback progress;
+  if (!running_published) {
+    progress = [&](const sync::SyncProgress&) {
+      if (!running_published &&
+          parts_.clock.Now() - sync_started >= options_.progress_interval) {
+        publish_running();
+      }
+    };
   }
   std::string started = inv.automated ? "Initiated automated sync to '" + revision + "'"
                                       : "Initiated sync to '" + revision + "'";
@@ -77,7 +95,7 @@ sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const Sy
   executor.dry_run = inv.dry_run;
   sync::SyncResult result =
       sync::SyncApp(access, inv.spec, observed.observation,
-                    {.prune = inv.prune, .revision = revision}, executor, {}, stop);
+                    {.prune = inv.prune, .revision = revision}, executor, progress, stop);
   if (result.revision.empty()) result.revision = revision;
   const std::string phase(sync::OperationPhaseName(result.phase));
   spdlog::info("{}: sync to {} {}: {}", ctx.ref.ToString(), Short(revision), phase, result.message);

@@ -35,6 +35,10 @@
 // the metrics. At least every steady_max_age a full pass runs anyway. An AppProject change
 // (InvalidateSteady) and any problem forget what was remembered.
 //
+// Syncs: a manual operation writes operationState Running before it starts; an automated
+// sync writes it only once the sync has run for progress_interval (reported at its next
+// progress step), so a quick sync costs the hub one status write, its result.
+//
 // Requeue: after poll_interval normally; after progress_interval while the app is
 // Progressing or Missing (syncs do not wait for health, as in Argo CD: the status follows);
 // with backoff after a failure that may pass (git, render, the cell's API).

@@ -61,10 +61,7 @@ class ReconcilerTest : public ::testing::Test {
     homes_.Put(home_);
     cells_ = std::make_unique<CellTargets>(*registry_, clock_, testing::FakeKinds());
     git_ = std::make_unique<GitResolver>(source_, nullptr, nullptr, clock_, 3min);
-    reconciler_ = std::make_unique<Reconciler>(ReconcilerOptions{.controller_namespace = "cellgate",
-                                                                 .poll_interval = 3min,
-                                                                 .progress_interval = 2s,
-                                                                 .self_heal = false},
+    reconciler_ = std::make_unique<Reconciler>(options_,
                                                ReconcilerParts{.homes = homes_,
                                                                .cells = *cells_,
                                                                .git = *git_,
@@ -128,6 +125,20 @@ class ReconcilerTest : public ::testing::Test {
     return out;
   }
 
+  // The operationState phases of the Application statuses written to the hub, in order.
+  std::vector<std::string> WrittenPhases() const {
+    std::vector<std::string> out;
+    for (const Object& o : hub_.Applied("Application")) {
+      std::string phase = StringAt(o.body(), {"status", "operationState", "phase"});
+      if (!phase.empty()) out.push_back(phase);
+    }
+    return out;
+  }
+
+  ReconcilerOptions options_{.controller_namespace = "cellgate",
+                             .poll_interval = 3min,
+                             .progress_interval = 2s,
+                             .self_heal = false};
   SystemClock clock_;
   testing::FakeHub hub_;
   testing::FakeConnector connector_;
@@ -321,6 +332,42 @@ TEST_F(ReconcilerTest, ManualOperationRunsThenIsCleared) {
   EXPECT_EQ(StringAt(status, {"operationState", "operation", "initiatedBy", "username"}), "alice");
   EXPECT_EQ(StringAt(status, {"sync", "status"}), "Synced");
   ASSERT_EQ(status["history"].size(), 1u);
+}
+
+TEST_F(ReconcilerTest, ManualOperationWritesRunningBeforeItsResult) {
+  source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  Start();
+  WaitForProbes();
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2)) +
+                      "operation:\n  sync:\n    revision: HEAD\n");
+  Reconcile(ref);
+  // The result is written together with the removal of the operation (an update).
+  EXPECT_EQ(WrittenPhases(), std::vector<std::string>{"Running"});
+  EXPECT_EQ(StringAt(Status(ref), {"operationState", "phase"}), "Succeeded");
+}
+
+TEST_F(ReconcilerTest, QuickAutomatedSyncWritesOnlyItsResult) {
+  source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  Start();
+  WaitForProbes();
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated));
+  Reconcile(ref);
+  ASSERT_TRUE(Cell(kCell2).Find(ConfigMapKey("web")));
+  EXPECT_EQ(WrittenPhases(), std::vector<std::string>{"Succeeded"})
+      << "a sync quicker than progress_interval skips the Running write";
+}
+
+TEST_F(ReconcilerTest, AutomatedSyncThatRunsForProgressIntervalWritesRunning) {
+  options_.progress_interval = 0s;  // every sync has run long enough at its first step
+  source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  Start();
+  WaitForProbes();
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated));
+  Reconcile(ref);
+  std::vector<std::string> phases = WrittenPhases();
+  ASSERT_EQ(phases.size(), 2u);
+  EXPECT_EQ(phases[0], "Running");
+  EXPECT_EQ(phases[1], "Succeeded");
 }
 
 TEST_F(ReconcilerTest, UnknownDestinationIsAnInvalidSpecAndAppliesNothing) {

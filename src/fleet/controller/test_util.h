@@ -62,6 +62,7 @@ class FakeHub final : public kube::Reader, public kube::Applier, public kube::Wa
     {
       std::lock_guard lock(mu_);
       ++applies_by_kind_[object.Kind()];
+      applied_[object.Kind()].push_back(object);
     }
     auto [g, v] = SplitApiVersion(object.ApiVersion());
     auto existing = cluster_.Get({g, v, object.Kind()}, object.Namespace(), object.Name());
@@ -102,6 +103,12 @@ class FakeHub final : public kube::Reader, public kube::Applier, public kube::Wa
     auto it = applies_by_kind_.find(kind);
     return it == applies_by_kind_.end() ? 0 : it->second;
   }
+  // Every object applied of `kind`, in order, as sent.
+  std::vector<Object> Applied(const std::string& kind) const {
+    std::lock_guard lock(mu_);
+    auto it = applied_.find(kind);
+    return it == applied_.end() ? std::vector<Object>{} : it->second;
+  }
   Object MustGet(const std::string& kind, const std::string& ns, const std::string& name) {
     std::string api = kind == "Secret" || kind == "Event" ? "v1" : "argoproj.io/v1alpha1";
     auto [g, v] = SplitApiVersion(api);
@@ -113,7 +120,8 @@ class FakeHub final : public kube::Reader, public kube::Applier, public kube::Wa
  private:
   fleet::testing::FakeCluster cluster_;
   mutable std::mutex mu_;
-  std::map<std::string, int> applies_by_kind_;  // guarded by mu_
+  std::map<std::string, int> applies_by_kind_;        // guarded by mu_
+  std::map<std::string, std::vector<Object>> applied_;  // guarded by mu_
 };
 
 // A cell: sync's FakeCell behind a CellClient; probes answer unless `up` is false.
