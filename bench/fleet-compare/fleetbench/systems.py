@@ -36,6 +36,7 @@ import yaml
 from . import workload
 
 ARGO_APPS = "/apis/argoproj.io/v1alpha1/namespaces/argocd/applications"
+ARGO_APPSETS = "/apis/argoproj.io/v1alpha1/namespaces/argocd/applicationsets"
 FLUX_KS = "/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations"
 FLUX_GIT = "/apis/source.toolkit.fluxcd.io/v1/namespaces/flux-system/gitrepositories"
 
@@ -198,6 +199,9 @@ class Flux(Peer):
     name = "flux"
     components = ("source-controller", "kustomize-controller")
 
+    def start_env(self):
+        return {"CELLGATE_FLUX_CONCURRENT": str(self.env.opts.flux_concurrent)}
+
     def register_cells(self):
         hub = self.env.clusters[self.env.hub]
         for cell in self.env.cells:
@@ -317,7 +321,20 @@ class Cellgate:
         ArgoCD.register_cells(self)
 
     def apply_apps(self):
-        ArgoCD.apply_apps(self)
+        if not self.env.opts.cellgate_appsets:
+            ArgoCD.apply_apps(self)
+            return
+        # The same Applications, generated: one ApplicationSet per cell whose list generator
+        # names that cell's apps, and whose template is the Application above.
+        hub = self.env.clusters[self.env.hub]
+        for cell in self.env.cells:
+            apps = [a for a in self.env.apps if self.env.cell_of(a) == cell]
+            app = argo_application("{{app}}", cell, self.env.repo_url)
+            hub.apply(f"{ARGO_APPSETS}/bench-{cell}", {
+                "apiVersion": "argoproj.io/v1alpha1", "kind": "ApplicationSet",
+                "metadata": {"name": f"bench-{cell}", "namespace": "argocd"},
+                "spec": {"generators": [{"list": {"elements": [{"app": a} for a in apps]}}],
+                         "template": {"metadata": {"name": "{{app}}"}, "spec": app["spec"]}}})
 
     def notify(self, commit):
         if self.env.opts.cellgate_notify == "annotate":
