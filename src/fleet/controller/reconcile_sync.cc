@@ -74,8 +74,7 @@ sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const Sy
   sync::ProgressCallback progress;
   if (!running_published) {
     progress = [&](const sync::SyncProgress&) {
-      if (!running_published &&
-          parts_.clock.Now() - sync_started >= options_.progress_interval) {
+      if (!running_published && parts_.clock.Now() - sync_started >= options_.progress_interval) {
         publish_running();
       }
     };

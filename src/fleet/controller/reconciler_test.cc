@@ -61,12 +61,11 @@ class ReconcilerTest : public ::testing::Test {
     homes_.Put(home_);
     cells_ = std::make_unique<CellTargets>(*registry_, clock_, testing::FakeKinds());
     git_ = std::make_unique<GitResolver>(source_, nullptr, nullptr, clock_, 3min);
-    reconciler_ = std::make_unique<Reconciler>(options_,
-                                               ReconcilerParts{.homes = homes_,
-                                                               .cells = *cells_,
-                                                               .git = *git_,
-                                                               .renderer = renderer_,
-                                                               .clock = clock_});
+    reconciler_ = std::make_unique<Reconciler>(options_, ReconcilerParts{.homes = homes_,
+                                                                         .cells = *cells_,
+                                                                         .git = *git_,
+                                                                         .renderer = renderer_,
+                                                                         .clock = clock_});
   }
 
   // Waits until every cell has answered (or failed) its first probe.
@@ -338,8 +337,8 @@ TEST_F(ReconcilerTest, ManualOperationWritesRunningBeforeItsResult) {
   source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
   Start();
   WaitForProbes();
-  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2)) +
-                      "operation:\n  sync:\n    revision: HEAD\n");
+  AppRef ref =
+      PutApp(testing::AppYaml("web", Dest(kCell2)) + "operation:\n  sync:\n    revision: HEAD\n");
   Reconcile(ref);
   // The result is written together with the removal of the operation (an update).
   EXPECT_EQ(WrittenPhases(), std::vector<std::string>{"Running"});

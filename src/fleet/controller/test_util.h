@@ -120,7 +120,7 @@ class FakeHub final : public kube::Reader, public kube::Applier, public kube::Wa
  private:
   fleet::testing::FakeCluster cluster_;
   mutable std::mutex mu_;
-  std::map<std::string, int> applies_by_kind_;        // guarded by mu_
+  std::map<std::string, int> applies_by_kind_;          // guarded by mu_
   std::map<std::string, std::vector<Object>> applied_;  // guarded by mu_
 };
 
