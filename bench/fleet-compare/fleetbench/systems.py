@@ -83,9 +83,14 @@ def argo_app_ok(obj, target):
 
 
 def flux_ks_ok(obj, target):
+    # kustomize-controller sets lastAppliedRevision only after the apply and the health
+    # checks (`wait: true`) passed, together with Ready=True. Ready turns Unknown again
+    # while the next interval's reconcile of the same revision runs; with hundreds of
+    # Kustomizations on a 1m interval some are always in that state. So: applied and
+    # healthy at the target, and not failed since.
     st = obj.get("status", {})
     ready = next((c for c in st.get("conditions", []) if c.get("type") == "Ready"), {})
-    return (ready.get("status") == "True"
+    return (ready.get("status") in ("True", "Unknown")
             and st.get("lastAppliedRevision") == f"main@sha1:{target['commit']}"
             and st.get("observedGeneration") == obj["metadata"].get("generation"))
 
