@@ -132,6 +132,26 @@ void EventRecorder::Run() {
   }
 }
 
+Json EventRecorder::EventBody(const Pending& p, const std::string& name, const std::string& first,
+                              const std::string& last, std::int64_t count) const {
+  Json event = {{"apiVersion", "v1"},
+                {"kind", "Event"},
+                {"metadata", {{"name", name}, {"namespace", p.ns}}},
+                {"involvedObject", p.involved},
+                {"reason", p.reason},
+                {"message", p.message},
+                {"type", std::string(TypeName(p.type))},
+                {"source", {{"component", options_.component}}},
+                {"firstTimestamp", first},
+                {"lastTimestamp", last},
+                {"count", count},
+                {"reportingComponent", options_.component}};
+  if (!options_.reporting_instance.empty()) {
+    event["reportingInstance"] = options_.reporting_instance;
+  }
+  return event;
+}
+
 void EventRecorder::Send(const Pending& p) {
   // client-go's event key: the object's identity (not its resourceVersion), type, reason
   // and message.
@@ -147,43 +167,30 @@ void EventRecorder::Send(const Pending& p) {
 
   if (auto it = sent_.find(key);
       it != sent_.end() && p.at - it->second.last < options_.aggregation_window) {
-    Object update = it->second.event;
-    Json& body = update.mutable_body();
-    std::int64_t n = body.value("count", std::int64_t{1});
-    body["count"] = n + 1;
-    body["lastTimestamp"] = stamp;
+    Sent& sent = it->second;
+    Json body = EventBody(p, sent.name, sent.first_timestamp, stamp, sent.count + 1);
+    body["metadata"]["uid"] = sent.uid;
+    body["metadata"]["resourceVersion"] = sent.resource_version;
+    body["involvedObject"] = sent.involved;
     // Server-side apply with the stored resourceVersion: conditional like an update, but a
     // PATCH, the verb controllers are granted on events.
-    auto stored = applier_.Apply(update, {.field_manager = options_.component});
+    auto stored = applier_.Apply(Object(std::move(body)), {.field_manager = options_.component});
     if (stored) {
-      it->second.event = std::move(*stored);
-      it->second.last = p.at;
+      sent.resource_version = StringAt(stored->body(), {"metadata", "resourceVersion"});
+      sent.count += 1;
+      sent.last = p.at;
       count(&EventRecorderStats::aggregated);
       return;
     }
     // Expired, deleted or changed by someone else: start a new Event.
-    spdlog::debug("event {}: update failed, creating a new one: {}", update.Name(),
+    spdlog::debug("event {}: update failed, creating a new one: {}", sent.name,
                   stored.error().message());
   }
 
   const std::uint64_t nanos = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(p.at.time_since_epoch()).count());
-  Json event = {
-      {"apiVersion", "v1"},
-      {"kind", "Event"},
-      {"metadata", {{"name", p.object_name + "." + Hex(nanos + sequence_)}, {"namespace", p.ns}}},
-      {"involvedObject", p.involved},
-      {"reason", p.reason},
-      {"message", p.message},
-      {"type", std::string(TypeName(p.type))},
-      {"source", {{"component", options_.component}}},
-      {"firstTimestamp", stamp},
-      {"lastTimestamp", stamp},
-      {"count", 1},
-      {"reportingComponent", options_.component}};
-  if (!options_.reporting_instance.empty())
-    event["reportingInstance"] = options_.reporting_instance;
-  auto created = applier_.Create(Object(std::move(event)), {});
+  std::string name = p.object_name + "." + Hex(nanos + sequence_);
+  auto created = applier_.Create(Object(EventBody(p, name, stamp, stamp, 1)), {});
   if (!created) {
     spdlog::warn("event {} on {} {}/{} not written: {}", p.reason, StringAt(p.involved, {"kind"}),
                  p.ns, p.object_name, created.error().message());
@@ -193,7 +200,14 @@ void EventRecorder::Send(const Pending& p) {
   count(&EventRecorderStats::created);
   const std::uint64_t seq = ++sequence_;
   if (auto old = sent_.find(key); old != sent_.end()) sent_order_.erase(old->second.sequence);
-  sent_[key] = Sent{.event = std::move(*created), .last = p.at, .sequence = seq};
+  sent_[key] = Sent{.name = std::move(name),
+                    .uid = StringAt(created->body(), {"metadata", "uid"}),
+                    .resource_version = StringAt(created->body(), {"metadata", "resourceVersion"}),
+                    .first_timestamp = stamp,
+                    .involved = p.involved,
+                    .count = 1,
+                    .last = p.at,
+                    .sequence = seq};
   sent_order_[seq] = key;
   while (sent_.size() > options_.remembered_events && !sent_order_.empty()) {
     sent_.erase(sent_order_.begin()->second);

@@ -120,14 +120,24 @@ class EventRecorder {
     double tokens = 0;
     Clock::TimePoint last{};
   };
+  // What aggregating into a sent Event needs, not the stored Event itself (the server's copy
+  // carries managedFields and bookkeeping: ~4 KiB each, 4096 of them remembered).
   struct Sent {
-    Object event;  // as last stored
+    std::string name;
+    std::string uid;               // so an update never recreates a deleted Event
+    std::string resource_version;  // of the last write, for the conditional update
+    std::string first_timestamp;
+    Json involved;  // involvedObject as first sent (client-go keeps it on aggregation)
+    std::int64_t count = 1;
     std::chrono::system_clock::time_point last;
     std::uint64_t sequence = 0;  // for forgetting the oldest
   };
 
   void Run();
   void Send(const Pending& p);
+  // The Event as this recorder writes it: `name`, `count`, first and last timestamp.
+  Json EventBody(const Pending& p, const std::string& name, const std::string& first,
+                 const std::string& last, std::int64_t count) const;
   bool TakeToken(const std::string& object_key);
 
   kube::Applier& applier_;

@@ -73,6 +73,8 @@ TEST_F(EventRecorderTest, RepeatsWithinTheWindowAggregateIntoOneEvent) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].body()["count"], 3);
   EXPECT_NE(events[0].body()["firstTimestamp"], events[0].body()["lastTimestamp"]);
+  // As client-go aggregates: the involvedObject stays as first reported.
+  EXPECT_EQ(events[0].body()["involvedObject"]["resourceVersion"], "42");
   EXPECT_EQ(recorder.Stats().aggregated, 2u);
 
   // Another message or type is another Event.

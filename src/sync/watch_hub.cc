@@ -68,8 +68,7 @@ bool WatchHub::WaitForWrites(const std::vector<WrittenObject>& writes,
       if (w.resource_version.empty()) {
         if (obj != kind.objects.end()) return false;
       } else if (obj == kind.objects.end() ||
-                 !NotNewerVersion(w.resource_version,
-                                  StringAt(obj->second.body(), {"metadata", "resourceVersion"}))) {
+                 !NotNewerVersion(w.resource_version, obj->second.resource_version)) {
         return false;
       }
     }
@@ -105,19 +104,29 @@ std::optional<std::string> WatchHub::CachedVersion(const kube::GroupVersionKind&
   return VersionOf(gvk, label_value);
 }
 
+WatchHub::Stored WatchHub::Pack(const Object& obj) {
+  Stored stored{.label = LabelOf(obj),
+                .resource_version = StringAt(obj.body(), {"metadata", "resourceVersion"}),
+                .cbor = Json::to_cbor(obj.body())};
+  stored.cbor.shrink_to_fit();
+  return stored;
+}
+
+Object WatchHub::Unpack(const Stored& stored) { return Object(Json::from_cbor(stored.cbor)); }
+
 void WatchHub::Put(Kind& kind, const Object& obj) {
   ObjectKey key = obj.Key();
   Remove(kind, key);
-  std::string label = LabelOf(obj);
-  kind.label_versions[label] = NextVersion();
-  kind.by_label[std::move(label)].insert(key);
-  kind.objects.emplace(std::move(key), obj);
+  Stored stored = Pack(obj);
+  kind.label_versions[stored.label] = NextVersion();
+  kind.by_label[stored.label].insert(key);
+  kind.objects.emplace(std::move(key), std::move(stored));
 }
 
 void WatchHub::Remove(Kind& kind, const ObjectKey& key) {
   auto it = kind.objects.find(key);
   if (it == kind.objects.end()) return;
-  const std::string value = LabelOf(it->second);
+  const std::string value = it->second.label;
   kind.label_versions[value] = NextVersion();
   auto label = kind.by_label.find(value);
   if (label != kind.by_label.end()) {
@@ -131,7 +140,8 @@ std::vector<Object> WatchHub::Labelled(const Kind& kind, const std::string& labe
   std::vector<Object> out;
   auto label = kind.by_label.find(label_value);
   if (label == kind.by_label.end()) return out;
-  for (const auto& key : label->second) out.push_back(kind.objects.at(key));
+  out.reserve(label->second.size());
+  for (const auto& key : label->second) out.push_back(Unpack(kind.objects.at(key)));
   return out;
 }
 
@@ -212,10 +222,10 @@ void WatchHub::OnEvent(const std::shared_ptr<Kind>& kind, const kube::WatchEvent
     case kube::WatchEventType::kModified: {
       ObjectKey key = event.object.Key();
       auto old = kind->objects.find(key);
-      if (old != kind->objects.end() && LabelOf(old->second) != LabelOf(event.object)) {
-        deliver(LabelOf(old->second), kube::WatchEvent{.type = kube::WatchEventType::kDeleted,
-                                                       .object = old->second,
-                                                       .resource_version = event.resource_version});
+      if (old != kind->objects.end() && old->second.label != LabelOf(event.object)) {
+        deliver(old->second.label, kube::WatchEvent{.type = kube::WatchEventType::kDeleted,
+                                                    .object = Unpack(old->second),
+                                                    .resource_version = event.resource_version});
       }
       Put(*kind, event.object);
       deliver(LabelOf(event.object), event);

@@ -11,6 +11,8 @@
 // again after the watcher re-lists (410 Gone), and kError events of the kind's watch. An
 // object whose label changes to another app's shows up there; the old app sees it deleted.
 //
+// Cached objects are kept as CBOR and decoded for each reader (see Stored below).
+//
 // The hub is also a LiveCache (live_state.h): for a kind it watches, has listed and whose
 // watch has not failed since its last event, Cached answers from the cache, so comparing an
 // app whose kinds are watched sends no lists. Versions come from one process-wide counter:
@@ -105,10 +107,20 @@ class WatchHub final : public LiveCache {
     std::string label_value;
     kube::WatchCallback callback;
   };
+  // A cached object, packed: CBOR of the body is a fifth of nlohmann's tree of the same
+  // object (a Deployment with its managedFields: ~1.3 KiB against ~6 KiB), and readers get
+  // copies anyway, which decoding makes as fast as copying the tree.
+  struct Stored {
+    std::string label;             // app.cellgate.io/instance
+    std::string resource_version;  // for WaitForWrites
+    std::vector<std::uint8_t> cbor;
+  };
+  static Stored Pack(const Object& obj);
+  static Object Unpack(const Stored& stored);
   struct Kind {
     kube::GroupVersionKind gvk;
     std::unique_ptr<kube::WatchHandle> handle;
-    std::map<ObjectKey, Object> objects;                  // current, for late subscribers
+    std::map<ObjectKey, Stored> objects;                  // current, for late subscribers
     std::map<std::string, std::set<ObjectKey>> by_label;  // keys of `objects` per label value
     bool listed = false;
     bool current = false;  // no kError since the last list or event

@@ -94,7 +94,12 @@ void ObjectCache::OnEvent(const kube::WatchEvent& event) {
       auto& slot = objects_[key];
       if (slot && SameVersion(*slot, object)) return;
       ObjectPtr before = slot;
-      slot = std::make_shared<const Object>(object);
+      auto stored = std::make_shared<Object>(object);
+      if (auto meta = stored->mutable_body().find("metadata");
+          meta != stored->mutable_body().end() && meta->is_object()) {
+        meta->erase("managedFields");
+      }
+      slot = std::move(stored);
       changes.push_back({std::move(key), std::move(before), slot});
     };
     switch (event.type) {

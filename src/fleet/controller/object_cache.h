@@ -4,7 +4,9 @@
 //
 // The controller reads Applications and AppProjects from here, never from the API server, so
 // a reconcile costs no GET and a steady fleet costs one watch per kind per cluster. Objects
-// are held as shared_ptr<const Object>: readers get a snapshot without copying.
+// are held as shared_ptr<const Object>: readers get a snapshot without copying. Stored
+// objects lack metadata.managedFields: the controller never reads it, and on an Application
+// whose status is written by server-side apply it is a large part of the object.
 //
 // Events: kReplace (the first list, and every re-list after 410 Gone) replaces the store and
 // reports each added, changed and vanished object; kAdded/kModified/kDeleted report one.
