@@ -300,9 +300,7 @@ std::string FormatAppDetails(const Json& app, std::chrono::system_clock::time_po
 
 Json AppForOutput(const Json& app) {
   Json out = app;
-  if (auto meta = out.find("metadata"); meta != out.end() && meta->is_object()) {
-    meta->erase("managedFields");
-  }
+  EraseManagedFields(out);
   return out;
 }
 

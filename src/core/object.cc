@@ -44,6 +44,13 @@ std::string StringAt(const Json& j, std::initializer_list<std::string_view> path
   return cur->is_string() ? cur->get<std::string>() : std::string();
 }
 
+void EraseManagedFields(Json& object) {
+  if (!object.is_object()) return;
+  if (auto meta = object.find("metadata"); meta != object.end() && meta->is_object()) {
+    meta->erase("managedFields");
+  }
+}
+
 Result<Object> Object::FromJson(Json body, Origin origin) {
   auto where = [&] {
     auto o = origin.ToString();

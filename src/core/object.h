@@ -91,4 +91,8 @@ std::pair<std::string, std::string> SplitApiVersion(std::string_view api_version
 // string. Used for the many optional fields of manifests.
 std::string StringAt(const Json& j, std::initializer_list<std::string_view> path);
 
+// Removes metadata.managedFields from an object's JSON; a no-op when it has none. For what
+// cellgate keeps, sends in an apply or shows: the server's bookkeeping, often half the object.
+void EraseManagedFields(Json& object);
+
 }  // namespace cellgate

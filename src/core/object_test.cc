@@ -41,6 +41,20 @@ TEST(Object, RejectsManifestsWithoutIdentity) {
   ASSERT_FALSE(scalar);
 }
 
+TEST(Object, EraseManagedFieldsKeepsTheRestOfTheMetadata) {
+  Json j = Json::parse(R"({"metadata":{"name":"a","resourceVersion":"7",
+      "managedFields":[{"manager":"kubectl"}]},"data":{"k":"v"}})");
+  EraseManagedFields(j);
+  EXPECT_EQ(j, Json::parse(R"({"metadata":{"name":"a","resourceVersion":"7"},
+      "data":{"k":"v"}})"));
+  Json odd = Json::parse(R"({"metadata":"not a map"})");
+  EraseManagedFields(odd);
+  EXPECT_EQ(odd["metadata"], "not a map");
+  Json scalar = 3;
+  EraseManagedFields(scalar);
+  EXPECT_EQ(scalar, 3);
+}
+
 TEST(Error, WrapKeepsCodeAndChainsContext) {
   Error e(ErrorCode::kUnavailable, "connection refused");
   Error w = e.Wrap("fetch repo").Wrap("render app web");

@@ -132,12 +132,13 @@ void EventRecorder::Run() {
   }
 }
 
-Json EventRecorder::EventBody(const Pending& p, const std::string& name, const std::string& first,
-                              const std::string& last, std::int64_t count) const {
+Json EventRecorder::EventBody(const Pending& p, const Json& involved, const std::string& name,
+                              const std::string& first, const std::string& last,
+                              std::int64_t count) const {
   Json event = {{"apiVersion", "v1"},
                 {"kind", "Event"},
                 {"metadata", {{"name", name}, {"namespace", p.ns}}},
-                {"involvedObject", p.involved},
+                {"involvedObject", involved},
                 {"reason", p.reason},
                 {"message", p.message},
                 {"type", std::string(TypeName(p.type))},
@@ -168,10 +169,9 @@ void EventRecorder::Send(const Pending& p) {
   if (auto it = sent_.find(key);
       it != sent_.end() && p.at - it->second.last < options_.aggregation_window) {
     Sent& sent = it->second;
-    Json body = EventBody(p, sent.name, sent.first_timestamp, stamp, sent.count + 1);
+    Json body = EventBody(p, sent.involved, sent.name, sent.first_timestamp, stamp, sent.count + 1);
     body["metadata"]["uid"] = sent.uid;
     body["metadata"]["resourceVersion"] = sent.resource_version;
-    body["involvedObject"] = sent.involved;
     // Server-side apply with the stored resourceVersion: conditional like an update, but a
     // PATCH, the verb controllers are granted on events.
     auto stored = applier_.Apply(Object(std::move(body)), {.field_manager = options_.component});
@@ -190,7 +190,7 @@ void EventRecorder::Send(const Pending& p) {
   const std::uint64_t nanos = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(p.at.time_since_epoch()).count());
   std::string name = p.object_name + "." + Hex(nanos + sequence_);
-  auto created = applier_.Create(Object(EventBody(p, name, stamp, stamp, 1)), {});
+  auto created = applier_.Create(Object(EventBody(p, p.involved, name, stamp, stamp, 1)), {});
   if (!created) {
     spdlog::warn("event {} on {} {}/{} not written: {}", p.reason, StringAt(p.involved, {"kind"}),
                  p.ns, p.object_name, created.error().message());

@@ -135,9 +135,10 @@ class EventRecorder {
 
   void Run();
   void Send(const Pending& p);
-  // The Event as this recorder writes it: `name`, `count`, first and last timestamp.
-  Json EventBody(const Pending& p, const std::string& name, const std::string& first,
-                 const std::string& last, std::int64_t count) const;
+  // The Event as this recorder writes it for `p`, about `involved`: `name`, `count`, first and
+  // last timestamp.
+  Json EventBody(const Pending& p, const Json& involved, const std::string& name,
+                 const std::string& first, const std::string& last, std::int64_t count) const;
   bool TakeToken(const std::string& object_key);
 
   kube::Applier& applier_;

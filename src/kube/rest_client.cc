@@ -118,9 +118,7 @@ Result<Object> RestClient::Apply(const Object& object, const ApplyOptions& optio
   auto mapping = mapper_.Map(GroupVersionKind::Of(object));
   if (!mapping) return std::unexpected(mapping.error().Wrap(context));
   Json body = object.body();
-  if (auto meta = body.find("metadata"); meta != body.end() && meta->is_object()) {
-    meta->erase("managedFields");
-  }
+  EraseManagedFields(body);
   std::string path = ResourcePath(*mapping, NamespaceFor(*mapping, object), object.Name()) +
                      QueryString({{"fieldManager", options.field_manager},
                                   {"force", options.force ? "true" : ""},

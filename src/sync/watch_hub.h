@@ -108,8 +108,8 @@ class WatchHub final : public LiveCache {
     kube::WatchCallback callback;
   };
   // A cached object, packed: CBOR of the body is a fifth of nlohmann's tree of the same
-  // object (a Deployment with its managedFields: ~1.3 KiB against ~6 KiB), and readers get
-  // copies anyway, which decoding makes as fast as copying the tree.
+  // object (a Deployment with its managedFields: ~1.3 KiB against ~6 KiB). Readers always got
+  // copies; decoding now makes the copy.
   struct Stored {
     std::string label;             // app.cellgate.io/instance
     std::string resource_version;  // for WaitForWrites

@@ -95,10 +95,7 @@ void ObjectCache::OnEvent(const kube::WatchEvent& event) {
       if (slot && SameVersion(*slot, object)) return;
       ObjectPtr before = slot;
       auto stored = std::make_shared<Object>(object);
-      if (auto meta = stored->mutable_body().find("metadata");
-          meta != stored->mutable_body().end() && meta->is_object()) {
-        meta->erase("managedFields");
-      }
+      EraseManagedFields(stored->mutable_body());
       slot = std::move(stored);
       changes.push_back({std::move(key), std::move(before), slot});
     };
