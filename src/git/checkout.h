@@ -7,6 +7,12 @@
 // the repository; others are skipped (and logged by path). Submodules become empty
 // directories, as in `git clone` without `--recurse-submodules`.
 //
+// The tree is untrusted. Every entry name is checked (CheckTreeEntryName: no "..", no
+// separators, no ".git" spellings), and every file, directory and symlink is created
+// relative to its parent directory's descriptor with mkdirat/openat/symlinkat, exclusively
+// (O_EXCL, O_NOFOLLOW), never through a path string: a symlink written earlier in the same
+// checkout is never followed, and a name that appears twice in one tree is refused.
+//
 // Thread-safety: WriteCheckout uses `repo` only during the call (the caller serialises access
 // to it); RemoveCheckouts may run concurrently with writers but removes what it is told to.
 #pragma once
@@ -23,12 +29,21 @@
 
 namespace cellgate::git {
 
+struct CheckoutLimits {
+  std::uint64_t max_blob_bytes = 64u << 20;    // one file
+  std::uint64_t max_total_bytes = 256u << 20;  // all files of one checkout together
+  std::uint64_t max_files = 20'000;            // files, directories and symlinks together
+  int max_depth = 256;                         // directories nested in one another
+};
+
 // Writes `root` (the tree of `commit`) to `<checkouts_dir>/<commit>` unless it exists, and
-// returns that directory. kResourceExhausted for a file larger than `max_blob_bytes`.
+// returns that directory. kResourceExhausted (naming the commit and the limit) when the tree
+// is over one of `limits`; kInvalidArgument for a refused or duplicate entry name. Nothing is
+// left behind on error.
 Result<std::filesystem::path> WriteCheckout(git_repository* repo, const git_tree* root,
                                             const std::string& commit,
                                             const std::filesystem::path& checkouts_dir,
-                                            std::uint64_t max_blob_bytes);
+                                            const CheckoutLimits& limits);
 
 struct CheckoutCleanup {
   // Remove checkouts last materialized (written or reused) longer ago than this; zero

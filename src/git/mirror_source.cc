@@ -167,11 +167,16 @@ Result<std::shared_ptr<const Snapshot>> MirrorSource::Open(const std::string& re
     return MakeError(ErrorCode::kNotFound,
                      "no mirror of " + RedactUrl(repo_url) + ": resolve a revision first");
   }
-  auto snapshot =
-      TreeSnapshot::Open(TreeSnapshot::Options{.mirror_dir = dir,
-                                               .checkouts_dir = options_.work_dir / "checkouts",
-                                               .max_blob_bytes = options_.max_blob_bytes},
-                         commit);
+  auto snapshot = TreeSnapshot::Open(
+      TreeSnapshot::Options{.mirror_dir = dir,
+                            .checkouts_dir = options_.work_dir / "checkouts",
+                            .limits =
+                                {
+                                    .max_blob_bytes = options_.max_blob_bytes,
+                                    .max_total_bytes = options_.max_checkout_bytes,
+                                    .max_files = options_.max_checkout_files,
+                                }},
+      commit);
   if (!snapshot) return std::unexpected(snapshot.error().Wrap("open " + RedactUrl(repo_url)));
   return std::shared_ptr<const Snapshot>(std::move(*snapshot));
 }

@@ -43,6 +43,10 @@ struct MirrorSourceOptions {
   std::chrono::seconds fetch_timeout{120};
   // Files larger than this are refused (ReadFile, Materialize) with kResourceExhausted.
   std::uint64_t max_blob_bytes = 64u << 20;
+  // Materialize refuses (kResourceExhausted) a checkout whose files add up to more bytes
+  // than this, or that holds more files, directories and symlinks than max_checkout_files.
+  std::uint64_t max_checkout_bytes = 256u << 20;
+  std::uint64_t max_checkout_files = 20'000;
   // SSH host keys accepted for every repository (OpenSSH known_hosts text, as in Argo CD's
   // argocd-ssh-known-hosts-cm). An SSH server whose key is not listed is refused unless the
   // repository's credentials set insecure_skip_tls_verify.

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace cellgate::git::testing {
 
@@ -105,7 +106,44 @@ class Origin {
     return sha;
   }
 
+  // Hostile objects, written straight into the origin with no checks on names or order (as
+  // `git hash-object --literally` allows): a blob, a tree of raw entries, and a commit of a
+  // tree made the tip of `main`.
+  struct RawEntry {
+    std::string mode;  // "100644", "100755", "120000" (symlink), "40000" (tree)
+    std::string name;
+    std::string oid;  // hex
+  };
+  std::string RawBlob(const std::string& content) const { return RawObject("blob", content); }
+  std::string RawTree(const std::vector<RawEntry>& entries) const {
+    std::string body;
+    for (const RawEntry& e : entries) {
+      body += e.mode + " " + e.name + std::string(1, '\0');
+      for (std::size_t i = 0; i + 1 < e.oid.size(); i += 2) {
+        body += static_cast<char>(std::stoi(e.oid.substr(i, 2), nullptr, 16));
+      }
+    }
+    return RawObject("tree", body);
+  }
+  std::string PublishTree(const std::string& tree) const {
+    std::string sha = Sh(BareGit() + "commit-tree -m hostile " + tree);
+    Sh(BareGit() + "update-ref refs/heads/main " + sha);
+    return sha;
+  }
+
  private:
+  std::string BareGit() const {
+    return "GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t "
+           "GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com "
+           "git --git-dir=" +
+           Quote(bare_.string()) + " ";
+  }
+  std::string RawObject(const std::string& type, const std::string& body) const {
+    std::filesystem::path file = bare_ / ("raw-" + type);
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << body;
+    return Sh(BareGit() + "hash-object -w --literally -t " + type + " " + Quote(file.string()));
+  }
+
   std::filesystem::path bare_;
   std::filesystem::path work_;
 };

@@ -28,7 +28,66 @@ Error Escapes(std::string_view display, std::string_view link, std::string_view 
                    std::string(link) + "' -> '" + std::string(target) + "')");
 }
 
+// `name` without the code points HFS+ ignores in file names (the zero-width and direction
+// marks git's is_hfs_dotgit lists: U+200C..U+200F, U+202A..U+202E, U+206A..U+206F, U+FEFF),
+// ASCII lowercased. Each of those is a three-byte UTF-8 sequence led by 0xE2 or 0xEF, which
+// cannot occur inside another character's encoding.
+std::string HfsFold(std::string_view name) {
+  std::string out;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    auto b = [&](std::size_t k) { return static_cast<unsigned char>(name[i + k]); };
+    if (i + 2 < name.size()) {
+      bool ignorable = (b(0) == 0xE2 && b(1) == 0x80 &&
+                        ((b(2) >= 0x8C && b(2) <= 0x8F) || (b(2) >= 0xAA && b(2) <= 0xAE))) ||
+                       (b(0) == 0xE2 && b(1) == 0x81 && b(2) >= 0xAA && b(2) <= 0xAF) ||
+                       (b(0) == 0xEF && b(1) == 0xBB && b(2) == 0xBF);
+      if (ignorable) {
+        i += 2;
+        continue;
+      }
+    }
+    char c = name[i];
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+
+// NTFS drops trailing dots and spaces and reads "name:stream" as "name": true when `rest`
+// (what follows a name) is such a tail.
+bool NtfsTail(std::string_view rest) {
+  for (char c : rest) {
+    if (c == ':') return true;
+    if (c != '.' && c != ' ') return false;
+  }
+  return true;
+}
+
+bool IsDotGit(std::string_view name) {
+  std::string folded = HfsFold(name);
+  if (folded == ".git") return true;  // any case; HFS+ ignorables removed
+  for (std::string_view alias : {".git", "git~1"}) {
+    if (folded.starts_with(alias) && NtfsTail(std::string_view(folded).substr(alias.size()))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+Status CheckTreeEntryName(std::string_view name, std::string_view path, std::string_view commit) {
+  const char* why = nullptr;
+  if (name.empty() || name == "." || name == "..") {
+    why = "is empty, '.' or '..'";
+  } else if (name.find_first_of(std::string_view("/\\\0", 3)) != std::string_view::npos) {
+    why = "contains '/', '\\' or NUL";
+  } else if (IsDotGit(name)) {
+    why = "names the repository directory '.git'";
+  }
+  if (why == nullptr) return Ok();
+  return MakeError(ErrorCode::kInvalidArgument, "commit " + std::string(commit) + ": tree entry '" +
+                                                    std::string(path) + "' " + why);
+}
 
 Result<std::vector<std::string>> SplitRepoPath(std::string_view path) {
   if (path.starts_with('/')) {
@@ -57,7 +116,7 @@ std::string JoinRepoPath(const std::vector<std::string>& components) {
 
 Result<ResolvedEntry> ResolveTreePath(git_repository* repo, const git_tree* root,
                                       const std::vector<std::string>& components, bool follow_last,
-                                      std::string_view display) {
+                                      std::string_view display, std::string_view commit) {
   struct Step {
     std::string name;
     git_oid oid;
@@ -104,6 +163,12 @@ Result<ResolvedEntry> ResolveTreePath(git_repository* repo, const git_tree* root
     TreePtr tree(raw);
     const git_tree_entry* entry = git_tree_entry_byname(tree.get(), name.c_str());
     if (entry == nullptr) return std::unexpected(not_found());
+    if (Status ok =
+            CheckTreeEntryName(git_tree_entry_name(entry),
+                               real_path().empty() ? name : real_path() + "/" + name, commit);
+        !ok) {
+      return std::unexpected(ok.error());
+    }
     git_filemode_t mode = git_tree_entry_filemode(entry);
     if (mode == GIT_FILEMODE_LINK && (follow_last || !todo.empty())) {
       std::string link = real_path().empty() ? name : real_path() + "/" + name;

@@ -51,7 +51,7 @@ Result<std::shared_ptr<const TreeSnapshot>> TreeSnapshot::Open(const Options& op
 Result<ResolvedEntry> TreeSnapshot::Resolve(const std::string& path) const {
   auto parts = SplitRepoPath(path);
   if (!parts) return std::unexpected(parts.error());
-  return ResolveTreePath(repo_.get(), root_.get(), *parts, /*follow_last=*/true, path);
+  return ResolveTreePath(repo_.get(), root_.get(), *parts, /*follow_last=*/true, path, commit_);
 }
 
 Status TreeSnapshot::ListInto(const git_oid& tree_oid, const std::string& prefix, bool recursive,
@@ -63,9 +63,11 @@ Status TreeSnapshot::ListInto(const git_oid& tree_oid, const std::string& prefix
   TreePtr tree(raw);
   for (std::size_t i = 0; i < git_tree_entrycount(tree.get()); ++i) {
     const git_tree_entry* e = git_tree_entry_byindex(tree.get(), i);
+    std::string_view name = git_tree_entry_name(e);
     std::string path = prefix;
     if (!path.empty()) path += '/';
-    path += git_tree_entry_name(e);
+    path += name;
+    if (Status ok = CheckTreeEntryName(name, path, commit_); !ok) return ok;
     TreeEntry entry{.path = std::move(path),
                     .type = TypeOf(git_tree_entry_filemode(e)),
                     .oid = OidHex(*git_tree_entry_id(e))};
@@ -91,7 +93,7 @@ Result<std::vector<TreeEntry>> TreeSnapshot::List(const std::string& dir, bool r
   std::lock_guard lock(mu_);
   auto parts = SplitRepoPath(dir);
   if (!parts) return std::unexpected(parts.error());
-  auto resolved = ResolveTreePath(repo_.get(), root_.get(), *parts, true, dir);
+  auto resolved = ResolveTreePath(repo_.get(), root_.get(), *parts, true, dir, commit_);
   if (!resolved) return std::unexpected(resolved.error());
   if (resolved->mode != GIT_FILEMODE_TREE) {
     return MakeError(ErrorCode::kInvalidArgument, "'" + dir + "' is not a directory");
@@ -120,10 +122,11 @@ Result<std::string> TreeSnapshot::ReadFile(const std::string& path) const {
   if (git_odb_read_header(&size, &type, odb_.get(), &resolved->oid) != 0) {
     return std::unexpected(GitError(ErrorCode::kInternal, "read " + path));
   }
-  if (size > options_.max_blob_bytes) {
+  if (size > options_.limits.max_blob_bytes) {
     return MakeError(ErrorCode::kResourceExhausted,
                      "file '" + path + "' is " + std::to_string(size) +
-                         " bytes, over the limit of " + std::to_string(options_.max_blob_bytes));
+                         " bytes, over the limit of " +
+                         std::to_string(options_.limits.max_blob_bytes));
   }
   git_blob* raw = nullptr;
   if (git_blob_lookup(&raw, repo_.get(), &resolved->oid) != 0) {
@@ -143,8 +146,7 @@ Result<std::string> TreeSnapshot::ObjectId(const std::string& path) const {
 
 Result<std::filesystem::path> TreeSnapshot::Materialize() const {
   std::lock_guard lock(mu_);
-  return WriteCheckout(repo_.get(), root_.get(), commit_, options_.checkouts_dir,
-                       options_.max_blob_bytes);
+  return WriteCheckout(repo_.get(), root_.get(), commit_, options_.checkouts_dir, options_.limits);
 }
 
 }  // namespace cellgate::git

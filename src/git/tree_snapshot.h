@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "git/checkout.h"
 #include "git/libgit2.h"
 #include "git/source.h"
 #include "git/tree_path.h"
@@ -24,7 +25,7 @@ class TreeSnapshot final : public Snapshot {
   struct Options {
     std::filesystem::path mirror_dir;
     std::filesystem::path checkouts_dir;
-    std::uint64_t max_blob_bytes = 64u << 20;
+    CheckoutLimits limits;  // limits.max_blob_bytes also bounds ReadFile
   };
 
   // kNotFound when `commit` (a full SHA) is not a commit in the mirror.
