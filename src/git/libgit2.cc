@@ -2,11 +2,16 @@
 
 #include <mutex>
 
+#include "git/net_deadline.h"
+
 namespace cellgate::git {
 
 void EnsureLibgit2() {
   static std::once_flag once;
-  std::call_once(once, [] { git_libgit2_init(); });
+  std::call_once(once, [] {
+    git_libgit2_init();
+    InstallNetDeadlines();
+  });
 }
 
 std::string LastGitMessage() {

@@ -38,8 +38,9 @@ struct SyncCounts;
 
 struct MirrorSourceOptions {
   std::filesystem::path work_dir;  // required
-  // Bound on one refresh (ls-remote + fetch). Checked as data arrives; a server that
-  // accepts the connection and then sends nothing is bounded by the kernel's TCP timeouts.
+  // Bound on one refresh (ls-remote + fetch), connecting included: every socket libgit2
+  // opens gives up at it, even against a server that accepts and never answers
+  // (net_deadline.h); kDeadlineExceeded.
   std::chrono::seconds fetch_timeout{120};
   // Files larger than this are refused (ReadFile, Materialize) with kResourceExhausted.
   std::uint64_t max_blob_bytes = 64u << 20;

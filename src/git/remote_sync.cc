@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "git/libgit2.h"
+#include "git/net_deadline.h"
 #include "git/server_identity.h"
 #include "git/url.h"
 
@@ -144,7 +145,11 @@ Error Failure(const CallbackState& s, std::string_view phase, int rc) {
   ReplaceAll(detail, s.creds().password, "<redacted>");
   ReplaceAll(detail, "\n", "; ");
   std::string what = std::string(phase) + " " + RedactUrl(s.access->url) + ": ";
+  // A callback saw the deadline, or the stream gave up at it (net_deadline.h).
   if (s.timed_out) return Error(ErrorCode::kDeadlineExceeded, what + "deadline exceeded");
+  if (Clock::now() >= s.access->deadline) {
+    return Error(ErrorCode::kDeadlineExceeded, what + "deadline exceeded: " + detail);
+  }
   if (rc == GIT_EAUTH || s.auth_refused || detail.find("status code: 401") != std::string::npos ||
       detail.find("status code: 403") != std::string::npos) {
     return Error(ErrorCode::kPermissionDenied, what + "authentication refused: " + detail);
@@ -208,6 +213,8 @@ void FollowRemoteHead(git_repository* repo, git_remote* remote) {
 }  // namespace
 
 Status SyncMirror(git_repository* mirror, const RemoteAccess& access, SyncCounts& counts) {
+  EnsureLibgit2();
+  ScopedNetDeadline bounded(access.deadline);  // every connection opened below
   CallbackState state{.access = &access, .port = SshPort(access.url)};
   git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
   callbacks.credentials = OnCredentials;

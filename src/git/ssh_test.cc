@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "git/mirror_source.h"
+#include "git/silent_server.h"
 #include "git/test_process.h"
 #include "git/test_repos.h"
 
@@ -137,6 +138,24 @@ TEST_F(SshTest, UnauthorisedKeyIsPermissionDenied) {
   auto no_key = source->Resolve(url_, "main");
   ASSERT_FALSE(no_key);
   EXPECT_EQ(no_key.error().code(), ErrorCode::kPermissionDenied) << no_key.error().message();
+}
+
+// Needs no sshd: the server accepts the connection and never sends its banner, so libssh2
+// waits on the socket itself until the deadline cuts it.
+TEST(SshDeadlineTest, ServerThatAcceptsAndNeverAnswers) {
+  testing::SilentServer server;
+  TempDir work;
+  auto source = MirrorSource::Create(
+      {.work_dir = work.path() / "cellgate", .fetch_timeout = std::chrono::seconds(1)});
+  ASSERT_TRUE(source) << source.error().message();
+  std::string url = "ssh://git@127.0.0.1:" + std::to_string(server.port()) + "/origin.git";
+  auto r = (*source)->Resolve(url, "main");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kDeadlineExceeded) << r.error().message();
+  EXPECT_TRUE(
+      r.error().message().starts_with("ls-remote ssh://127.0.0.1:" + std::to_string(server.port()) +
+                                      "/origin.git: deadline exceeded"))
+      << r.error().message();
 }
 
 }  // namespace
