@@ -9,7 +9,9 @@
 //                       [--event-qps 25] [--event-burst 50]
 //                       [--leader-elect=false] [--leader-elect-lease-duration 15s]
 //                       [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]
-//                       [--identity ID] [--cache-dir DIR]
+//                       [--identity ID] [--cache-dir DIR] [--allow-local-repos]
+//                       [--git-fetch-timeout 2m] [--max-checkout-bytes 268435456]
+//                       [--max-checkout-files 20000]
 //
 // Runs until SIGTERM or SIGINT, then stops reconciling, releases the Lease and exits 0.
 // Exit code 2 for bad flags, 1 when the controller cannot start (hub unreachable, CRDs
@@ -37,6 +39,7 @@ struct ControllerFlags {
   std::string renew = "10s";
   std::string retry = "2s";
   std::string cache_dir;
+  std::string git_fetch_timeout = "2m";
 };
 
 Result<std::chrono::milliseconds> Duration(const std::string& flag, const std::string& text) {
@@ -55,6 +58,12 @@ int RunController(ControllerFlags flags, Streams io) {
       {"leader-elect-lease-duration", {&flags.lease, &o.lease_duration}},
       {"leader-elect-renew-deadline", {&flags.renew, &o.renew_deadline}},
       {"leader-elect-retry-period", {&flags.retry, &o.retry_period}}};
+  auto fetch_timeout = Duration("git-fetch-timeout", flags.git_fetch_timeout);
+  if (!fetch_timeout) {
+    io.err << "cellgate controller: " << fetch_timeout.error().message() << "\n";
+    return 2;
+  }
+  o.git.fetch_timeout = std::chrono::ceil<std::chrono::seconds>(*fetch_timeout);
   for (const auto& [name, slot] : durations) {
     auto d = Duration(name, *slot.first);
     if (!d) {
@@ -159,6 +168,18 @@ void RegisterControllerCommand(CLI::App& app, Streams io, RunState& state) {
                   "this replica's name in the Lease (default $POD_NAME or host_random)");
   cmd->add_option("--cache-dir", flags->cache_dir,
                   "git mirrors (default $XDG_CACHE_HOME/cellgate or ~/.cache/cellgate)");
+  cmd->add_flag("--allow-local-repos", o.git.allow_local_repos,
+                "allow repoURLs that are local paths or file:// URLs (off: they would read the "
+                "controller's disk, other repositories' mirrors included)");
+  cmd->add_option("--git-fetch-timeout", flags->git_fetch_timeout,
+                  "bound on one repository refresh (connect, ls-remote and fetch)")
+      ->capture_default_str();
+  cmd->add_option("--max-checkout-bytes", o.git.max_checkout_bytes,
+                  "largest checkout written for kustomize and helm, all files together")
+      ->capture_default_str();
+  cmd->add_option("--max-checkout-files", o.git.max_checkout_files,
+                  "most files, directories and symlinks in one checkout")
+      ->capture_default_str();
   cmd->callback([flags, io, &state] { state.exit_code = RunController(*flags, io); });
 }
 

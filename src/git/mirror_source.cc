@@ -129,8 +129,17 @@ Status MirrorSource::Refresh(RepoState& state, const std::string& repo_url,
   return status;
 }
 
+Status MirrorSource::CheckAllowed(const std::string& repo_url) const {
+  if (options_.allow_local_repos || !IsLocalUrl(repo_url)) return Ok();
+  return MakeError(ErrorCode::kPermissionDenied,
+                   "repository '" + RedactUrl(repo_url) +
+                       "': local paths and file:// URLs are not allowed here "
+                       "(the controller's --allow-local-repos allows them)");
+}
+
 Result<std::string> MirrorSource::Resolve(const std::string& repo_url, const std::string& revision,
                                           const ResolveOptions& options) {
+  if (Status ok = CheckAllowed(repo_url); !ok) return std::unexpected(ok.error());
   RepoState& state = State(repo_url);
   if (Status st = Refresh(state, repo_url, options); !st) return std::unexpected(st.error());
   std::uint64_t generation = 0;
@@ -161,6 +170,7 @@ Result<std::string> MirrorSource::Resolve(const std::string& repo_url, const std
 
 Result<std::shared_ptr<const Snapshot>> MirrorSource::Open(const std::string& repo_url,
                                                            const std::string& commit) {
+  if (Status ok = CheckAllowed(repo_url); !ok) return std::unexpected(ok.error());
   fs::path dir = MirrorDir(repo_url);
   std::error_code ec;
   if (!fs::exists(dir / "HEAD", ec)) {

@@ -52,6 +52,11 @@ struct MirrorSourceOptions {
   // argocd-ssh-known-hosts-cm). An SSH server whose key is not listed is refused unless the
   // repository's credentials set insecure_skip_tls_verify.
   std::string ssh_known_hosts;
+  // Whether local paths and file:// URLs (IsLocalUrl) may be resolved and opened. They read
+  // the local disk, including other repositories' mirrors, whose directory names anyone can
+  // compute, with none of their credentials: the controller turns this off unless told
+  // otherwise (--allow-local-repos); the CLI keeps it on. Refused: kPermissionDenied.
+  bool allow_local_repos = true;
   // Measures max_staleness; nullptr means the system clock. Must outlive the source.
   const Clock* clock = nullptr;
 };
@@ -93,6 +98,7 @@ class MirrorSource final : public Source {
   explicit MirrorSource(MirrorSourceOptions options);
 
   RepoState& State(const std::string& repo_url);
+  Status CheckAllowed(const std::string& repo_url) const;
   Status Refresh(RepoState& state, const std::string& repo_url, const ResolveOptions& options);
   Status Sync(RepoState& state, const std::string& repo_url, const ResolveOptions& options,
               SyncCounts& counts);

@@ -12,6 +12,7 @@
 namespace cellgate::git {
 namespace {
 
+namespace fs = std::filesystem;
 using testing::Origin;
 using testing::TempDir;
 
@@ -250,6 +251,38 @@ TEST(MirrorSourceDeadline, AnExpiredFetchIsDeadlineExceeded) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::kDeadlineExceeded) << r.error().message();
   EXPECT_EQ(r.error().message(), "fetch " + origin.url() + ": deadline exceeded");
+}
+
+TEST(MirrorSourceLocal, LocalReposAreRefusedWhenNotAllowed) {
+  // Another repository's mirror has a name anyone can compute; a file:// URL to it reads it
+  // with none of that repository's credentials.
+  TempDir work;
+  Origin origin(work.path());
+  std::string commit = origin.CommitAndPublish("private");
+  const fs::path work_dir = work.path() / "cellgate";
+  auto open = MirrorSource::Create({.work_dir = work_dir});
+  ASSERT_TRUE(open);
+  ASSERT_TRUE((*open)->Resolve(origin.url(), "main"));  // fills the victim's mirror
+  const std::string victim = "file://" + (*open)->MirrorDir(origin.url()).string();
+  EXPECT_EQ((*open)->Resolve(victim, "main").value_or(""), commit);  // what the flag prevents
+
+  auto closed = MirrorSource::Create({.work_dir = work_dir, .allow_local_repos = false});
+  ASSERT_TRUE(closed);
+  for (const std::string& url : {victim, origin.url(), origin.bare().string(),
+                                 std::string("relative/repo"), std::string("FILE:///etc")}) {
+    auto r = (*closed)->Resolve(url, "main");
+    ASSERT_FALSE(r) << url;
+    EXPECT_EQ(r.error().code(), ErrorCode::kPermissionDenied) << r.error().message();
+    EXPECT_NE(r.error().message().find("local paths and file:// URLs are not allowed"),
+              std::string::npos)
+        << r.error().message();
+    auto o = (*closed)->Open(url, commit);
+    ASSERT_FALSE(o) << url;
+    EXPECT_EQ(o.error().code(), ErrorCode::kPermissionDenied) << o.error().message();
+  }
+  auto remote = (*closed)->Resolve("http://127.0.0.1:1/repo.git", "main");  // still tried
+  ASSERT_FALSE(remote);
+  EXPECT_EQ(remote.error().code(), ErrorCode::kUnavailable) << remote.error().message();
 }
 
 }  // namespace

@@ -51,6 +51,10 @@ Status ValidateControllerOptions(const ControllerOptions& o) {
   }
   if (o.repo_poll_interval.count() <= 0) return bad("--repo-poll-interval must be positive");
   if (o.workers_per_cell < 1) return bad("--workers-per-cell must be at least 1");
+  if (o.git.fetch_timeout.count() <= 0) return bad("--git-fetch-timeout must be positive");
+  if (o.git.max_checkout_bytes == 0 || o.git.max_checkout_files == 0) {
+    return bad("--max-checkout-bytes and --max-checkout-files must be positive");
+  }
   if (o.kube_api_burst < 1) return bad("--kube-api-burst must be at least 1");
   if (o.event_burst < 1) return bad("--event-burst must be at least 1");
   if (o.leader_elect) {
@@ -224,7 +228,9 @@ Status Controller::OnPush(const http::PushEvent& push) {
 
 Status Controller::Run() {
   std::filesystem::path cache = options_.cache_dir.empty() ? DefaultCacheDir() : options_.cache_dir;
-  auto mirrors = git::MirrorSource::Create({.work_dir = cache / "mirrors"});
+  git::MirrorSourceOptions git_options = options_.git;
+  git_options.work_dir = cache / "mirrors";
+  auto mirrors = git::MirrorSource::Create(std::move(git_options));
   if (!mirrors) return std::unexpected(mirrors.error().Wrap("git mirrors in " + cache.string()));
   mirrors_ = std::move(*mirrors);
   spdlog::info("controller: hub {} ({}), namespace {}", hub_config_.server,

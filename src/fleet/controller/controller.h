@@ -97,6 +97,9 @@ struct ControllerOptions {
   double event_qps = 25;
   int event_burst = 50;
   std::filesystem::path cache_dir;  // "" = $XDG_CACHE_HOME/cellgate or ~/.cache/cellgate
+  // Git mirrors: fetch timeout, checkout limits, local repositories (off here, unlike the
+  // library's default). work_dir is <cache_dir>/mirrors whatever is set.
+  git::MirrorSourceOptions git{.allow_local_repos = false};
   bool install_crds = true;
 
   bool leader_elect = true;
