@@ -308,6 +308,8 @@ TEST_F(AppCommandsE2E, SyncWithTheRealControllerDeploysTheApp) {
                                                            .bind_address = "127.0.0.1",
                                                            .port = 0,
                                                            .cache_dir = dir.path() / "cache",
+                                                           // the origin is a file:// repository
+                                                           .git = {.allow_local_repos = true},
                                                            .leader_elect = false});
   ASSERT_TRUE(controller) << controller.error().message();
   Status run_status = Ok();
