@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "git/mirror_source.h"
+#include "git/silent_server.h"
 #include "git/test_process.h"
 #include "git/test_repos.h"
 
@@ -154,6 +155,44 @@ TEST_F(HttpsTest, VerifiesCertificatesUnlessToldNotTo) {
   auto insecure =
       source_->Resolve(url, "main", {.credentials = {.insecure_skip_tls_verify = true}});
   ASSERT_TRUE(insecure) << insecure.error().message();
+}
+
+// The repository's server stalls after a first good fetch: one caller waits for the refresh
+// (until the deadline); others that accept a stale answer get the mirror's commit at once;
+// after the failure, unforced callers get it again without asking the server.
+TEST_F(HttpTest, StalledServerHoldsOneCaller) {
+  auto made = MirrorSource::Create(
+      {.work_dir = work_.path() / "stalled", .fetch_timeout = std::chrono::seconds(1)});
+  ASSERT_TRUE(made);
+  MirrorSource& source = **made;
+  auto http = std::make_unique<GitHttpServer>(work_.path(), std::vector<std::string>{});
+  const int port = http->port();
+  ASSERT_NE(port, 0);
+  const std::string url = Url(port);
+  ASSERT_EQ(source.Resolve(url, "main").value_or(""), commit_);
+  http.reset();
+  testing::SilentServer silent(/*accept_connections=*/true, port);
+  const ResolveOptions unforced{.max_staleness = std::chrono::milliseconds(1)};
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // older than max_staleness
+
+  Result<std::string> waiting = std::string();
+  std::thread first([&] { waiting = source.Resolve(url, "main", unforced); });
+  while (silent.accepted() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ResolveOptions stale = unforced;
+  stale.stale_while_refreshing = true;
+  auto answered = source.Resolve(url, "main", stale);
+  EXPECT_EQ(answered.value_or(answered.error().message()), commit_);
+  EXPECT_EQ(source.Stats(url).stale_hits, 1u);
+  first.join();
+  ASSERT_FALSE(waiting);
+  EXPECT_EQ(waiting.error().code(), ErrorCode::kDeadlineExceeded) << waiting.error().message();
+
+  auto again = source.Resolve(url, "main", unforced);  // within failure_backoff
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().message(), waiting.error().message());
+  EXPECT_EQ(source.Stats(url).backoff_hits, 1u);
+  EXPECT_EQ(source.Stats(url).ls_remotes, 2u);
+  EXPECT_EQ(silent.accepted(), 1);
 }
 
 }  // namespace

@@ -24,7 +24,9 @@ struct MirrorSource::RepoState {
   std::uint64_t generation = 0;             // completed refreshes; guarded by mu
   Status last_status;                       // of the latest refresh; guarded by mu
   std::optional<Clock::TimePoint> last_ok;  // start of the latest good refresh; guarded by mu
-  FetchStats stats;                         // guarded by mu
+  // End of the latest refresh if it failed (reset by a good one); guarded by mu.
+  std::optional<Clock::TimePoint> last_failed;
+  FetchStats stats;  // guarded by mu
   // Revisions resolved against the mirror as it was after refresh number `memo_generation`;
   // any completed refresh (good or bad) empties it. Guarded by mu.
   std::map<std::string, std::string, std::less<>> memo;
@@ -97,6 +99,16 @@ Status MirrorSource::Refresh(RepoState& state, const std::string& repo_url,
     ++state.stats.fresh_hits;
     return Ok();
   }
+  if (options.max_staleness.count() > 0 && state.last_failed &&
+      started - *state.last_failed < options_.failure_backoff) {
+    ++state.stats.backoff_hits;  // the remote failed a moment ago: do not ask it again yet
+    return state.last_status;
+  }
+  if (state.refreshing && options.stale_while_refreshing && options.max_staleness.count() > 0 &&
+      state.last_ok) {
+    ++state.stats.stale_hits;
+    return Ok();
+  }
   if (state.refreshing) {
     ++state.stats.coalesced;
     const std::uint64_t generation = state.generation;
@@ -119,8 +131,10 @@ Status MirrorSource::Refresh(RepoState& state, const std::string& repo_url,
   state.stats.fetches += static_cast<std::uint64_t>(counts.fetches);
   if (status) {
     state.last_ok = started;
+    state.last_failed.reset();
   } else {
     ++state.stats.failures;
+    state.last_failed = clock_.Now();
   }
   state.last_status = status;
   state.refreshing = false;

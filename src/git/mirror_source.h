@@ -9,11 +9,13 @@
 // entirely while the last successful refresh is younger than ResolveOptions::max_staleness.
 // Refreshes are coalesced per repository: callers that arrive while one is in flight wait
 // for it and share its result, whatever credentials they passed (the credentials of the
-// caller that started it are used). Different repositories refresh in parallel. A failed
-// refresh leaves the mirror as it was, so commits resolved earlier stay readable via Open,
-// and the next Resolve tries the remote again. Resolved revisions are remembered until the
-// next refresh completes, so N applications on one revision open the mirror once per
-// refresh, not N times.
+// caller that started it are used), unless they asked for stale_while_refreshing and the
+// mirror has been fetched before: then they are answered from the mirror at once. Different
+// repositories refresh in parallel. A failed refresh leaves the mirror as it was, so commits
+// resolved earlier stay readable via Open; unforced Resolve calls get its error again for
+// failure_backoff, and the next one after that tries the remote again. Resolved revisions are
+// remembered until the next refresh completes, so N applications on one revision open the mirror
+// once per refresh, not N times.
 //
 // One process per work_dir: mirrors are not locked against other processes.
 //
@@ -42,6 +44,11 @@ struct MirrorSourceOptions {
   // opens gives up at it, even against a server that accepts and never answers
   // (net_deadline.h); kDeadlineExceeded.
   std::chrono::seconds fetch_timeout{120};
+  // After a failed refresh, Resolve calls with a non-zero max_staleness get that failure
+  // again without asking the remote for this long, so a stalled or broken server costs one
+  // fetch_timeout per interval rather than one per caller. A forced Resolve (max_staleness
+  // zero) always asks.
+  std::chrono::seconds failure_backoff{30};
   // Files larger than this are refused (ReadFile, Materialize) with kResourceExhausted.
   std::uint64_t max_blob_bytes = 64u << 20;
   // Materialize refuses (kResourceExhausted) a checkout whose files add up to more bytes
@@ -63,12 +70,14 @@ struct MirrorSourceOptions {
 
 // Per-repository counters (tests assert on them; metrics export them).
 struct FetchStats {
-  std::uint64_t ls_remotes = 0;  // ls-remote attempts
-  std::uint64_t fetches = 0;     // fetch attempts (an ls-remote saw a change)
-  std::uint64_t failures = 0;    // refreshes that failed
-  std::uint64_t coalesced = 0;   // Resolve calls that shared another caller's refresh
-  std::uint64_t fresh_hits = 0;  // Resolve calls that skipped the refresh (max_staleness)
-  std::uint64_t memo_hits = 0;   // Resolve calls answered without opening the mirror
+  std::uint64_t ls_remotes = 0;    // ls-remote attempts
+  std::uint64_t fetches = 0;       // fetch attempts (an ls-remote saw a change)
+  std::uint64_t failures = 0;      // refreshes that failed
+  std::uint64_t coalesced = 0;     // Resolve calls that shared another caller's refresh
+  std::uint64_t fresh_hits = 0;    // Resolve calls that skipped the refresh (max_staleness)
+  std::uint64_t memo_hits = 0;     // Resolve calls answered without opening the mirror
+  std::uint64_t backoff_hits = 0;  // Resolve calls given the last failure (failure_backoff)
+  std::uint64_t stale_hits = 0;  // Resolve calls answered during a refresh (stale_while_refreshing)
 };
 
 class MirrorSource final : public Source {

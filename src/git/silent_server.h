@@ -12,7 +12,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <thread>
 #include <vector>
 
@@ -22,11 +24,15 @@ class SilentServer {
  public:
   // With `accept_connections` false the server never accepts, and its backlog of one is
   // filled at once, so further connection attempts get no answer at all (SYNs are dropped).
-  explicit SilentServer(bool accept_connections = true,
+  // `port` 0 picks a free one.
+  explicit SilentServer(bool accept_connections = true, int port = 0,
                         std::chrono::seconds give_up = std::chrono::seconds(30)) {
     listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     ::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
     ::listen(listener_, accept_connections ? 16 : 0);
@@ -49,7 +55,10 @@ class SilentServer {
                         .events = static_cast<short>(accept_connections ? POLLIN : 0),
                         .revents = 0}};
         if (::poll(p, 2, 100) > 0 && p[0].revents != 0) break;
-        if ((p[1].revents & POLLIN) != 0) held_.push_back(::accept(listener_, nullptr, nullptr));
+        if ((p[1].revents & POLLIN) != 0) {
+          held_.push_back(::accept(listener_, nullptr, nullptr));
+          ++accepted_;
+        }
       }
       for (int fd : held_) ::close(fd);
       ::close(listener_);
@@ -65,12 +74,14 @@ class SilentServer {
   SilentServer& operator=(const SilentServer&) = delete;
 
   int port() const { return port_; }
+  int accepted() const { return accepted_.load(); }
 
  private:
   int listener_ = -1;
   int port_ = 0;
   int stop_[2] = {-1, -1};
   std::vector<int> held_;  // owned by thread_ once it runs
+  std::atomic<int> accepted_{0};
   std::thread thread_;
 };
 

@@ -77,6 +77,10 @@ struct ResolveOptions {
   Credentials credentials;
   // Skip the ls-remote/fetch when the mirror was refreshed less than this long ago.
   std::chrono::milliseconds max_staleness{0};
+  // While another caller's refresh of the repository is in flight, answer from the mirror as
+  // it is (if a refresh ever succeeded) instead of waiting for it: at most one caller per
+  // repository waits on a slow server. Ignored when max_staleness is zero (a forced refresh).
+  bool stale_while_refreshing = false;
 };
 
 class Source {

@@ -22,8 +22,11 @@ std::unique_ptr<GitResolver> GitResolver::ForMirror(git::MirrorSource& mirror,
 
 Result<std::string> GitResolver::Resolve(const std::string& repo_url, const std::string& revision,
                                          bool force) {
-  git::ResolveOptions options{.max_staleness =
-                                  force ? std::chrono::milliseconds(0) : poll_interval_};
+  // Unforced: while another worker refreshes this repository, answer from the mirror (the
+  // last good state) rather than wait, so one slow server holds at most one worker.
+  git::ResolveOptions options{
+      .max_staleness = force ? std::chrono::milliseconds(0) : poll_interval_,
+      .stale_while_refreshing = !force};
   git::FetchStats before;
   if (stats_) before = stats_(repo_url);
   const auto start = clock_.Now();

@@ -8,6 +8,12 @@
 // therefore cost one ls-remote per interval, whatever N is. A forced resolve (the
 // argocd.argoproj.io/refresh annotation, a webhook push) refreshes at once.
 //
+// A slow or stalled repository server holds at most one reconcile worker per repository,
+// for at most the fetch timeout: unforced resolves that arrive during a refresh are answered
+// from the mirror (its last good state, ResolveOptions::stale_while_refreshing), and for a
+// while after a failed refresh they get that failure without asking the server again
+// (MirrorSourceOptions::failure_backoff). Fetches still run on the worker that needs them.
+//
 // Each resolve that reached the remote is timed into cellgate_git_request_duration_seconds
 // (kind "fetch" when it fetched, else "ls-remote"), attributed by comparing the mirror's
 // counters before and after; a resolve answered from the mirror is not a request.
