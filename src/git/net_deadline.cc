@@ -22,7 +22,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-static_assert(LIBGIT2_VER_MAJOR == 1, "the stream layout below is libgit2 1.x's");
+// The socket stream below mirrors libgit2 1.5's internal layout (SSH reads its fd directly).
+// libgit2 >= 1.7 has GIT_OPT_SET_SERVER_CONNECT_TIMEOUT / _TIMEOUT instead: use those there.
+static_assert(LIBGIT2_VER_MAJOR == 1 && LIBGIT2_VER_MINOR == 5,
+              "net_deadline.cc mirrors libgit2 1.5's socket stream; check the layout first");
 
 thread_local Clock::time_point t_deadline = Clock::time_point::max();
 
