@@ -1,6 +1,7 @@
-// The Beast/Asio side of Server. Everything Boost stays in this file so the rest of cellgate
-// compiles without Beast's headers. Boost reports errors through error_code overloads here;
-// no Boost exception escapes (pool threads catch anything a handler might still throw).
+// The Beast/Asio side of Server. Everything Boost stays in this file and server_tls.* so the
+// rest of cellgate compiles without Beast's headers. Boost reports errors through error_code
+// overloads here; no Boost exception escapes (pool threads catch anything a handler might still
+// throw).
 #include "http/server.h"
 
 #include <spdlog/spdlog.h>
@@ -16,6 +17,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <condition_variable>
 #include <exception>
 #include <limits>
@@ -25,6 +27,8 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "http/server_tls.h"
 
 namespace cellgate::http {
 namespace {
@@ -46,6 +50,19 @@ std::string FormatEndpoint(const tcp::endpoint& ep) {
   return host + ":" + std::to_string(ep.port());
 }
 
+// The peer's address without the port; IPv4-mapped IPv6 addresses as IPv4, so one peer is
+// one key whichever socket family accepted it.
+std::string PeerKey(const tcp::socket& socket) {
+  error_code ec;
+  tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return "unknown";
+  asio::ip::address a = peer.address();
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+    a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+  }
+  return a.to_string();
+}
+
 bool IsHopByHop(std::string_view name) {
   return EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Connection") ||
          EqualsIgnoreCase(name, "Transfer-Encoding") || EqualsIgnoreCase(name, "Keep-Alive");
@@ -53,7 +70,14 @@ bool IsHopByHop(std::string_view name) {
 
 }  // namespace
 
-class Session;
+// What Impl knows of a connection of either kind (plain or TLS).
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void Start() = 0;
+  // Called (posted) when the server stops.
+  virtual void Shutdown() = 0;
+};
 
 class Server::Impl {
  public:
@@ -67,12 +91,14 @@ class Server::Impl {
 
   ~Impl() { Stop(); }
 
+  Status LoadTls();
   Status Listen();
   void Run();
   void Stop();
 
   std::uint16_t port() const { return port_; }
   std::string address() const { return address_; }
+  bool tls() const { return tls_ != nullptr; }
   std::size_t connections() const {
     std::lock_guard lock(mu_);
     return sessions_.size();
@@ -81,11 +107,19 @@ class Server::Impl {
   const ServerOptions& options() const { return options_; }
   const Router& router() const { return router_; }
   bool stopping() const { return stopping_.load(); }
+  bool IsProbe(std::string_view method, std::string_view path) const;
   void Unregister(std::uint64_t id);
 
  private:
+  struct Entry {
+    std::weak_ptr<SessionBase> session;
+    std::string peer;
+    bool reserved = false;
+  };
+
   void Accept();
   void OnAccept(error_code ec, tcp::socket socket);
+  std::shared_ptr<SessionBase> MakeSession(tcp::socket socket, std::uint64_t id, bool reserved);
 
   const ServerOptions options_;
   const Router router_;
@@ -98,8 +132,12 @@ class Server::Impl {
   // pending handlers, and with them Sessions that unregister here.
   mutable std::mutex mu_;
   std::condition_variable sessions_gone_;
-  std::unordered_map<std::uint64_t, std::weak_ptr<Session>> sessions_;  // guarded by mu_
-  std::uint64_t next_id_ = 1;                                           // guarded by mu_
+  std::unordered_map<std::uint64_t, Entry> sessions_;      // guarded by mu_
+  std::unordered_map<std::string, std::size_t> per_peer_;  // guarded by mu_; ordinary ones
+  std::size_t ordinary_ = 0;                               // guarded by mu_
+  std::size_t reserved_ = 0;                               // guarded by mu_
+  std::uint64_t next_id_ = 1;                              // guarded by mu_
+  std::unique_ptr<internal::TlsContextSource> tls_;        // null: plain HTTP
 
   asio::io_context ioc_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
@@ -108,24 +146,39 @@ class Server::Impl {
   std::vector<std::thread> threads_;
 };
 
-// One connection. All its methods run on its strand (the socket's executor).
-class Session : public std::enable_shared_from_this<Session> {
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// One connection over a plain or a TLS stream. All its methods run on its strand (the
+// socket's executor). A reserved connection (server.h, "Connections") serves one probe.
+template <typename Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket socket, Server::Impl& server, std::uint64_t id)
-      : stream_(std::move(socket)), server_(server), id_(id) {
+  Session(tcp::socket socket, Server::Impl& server, std::uint64_t id, bool reserved,
+          std::shared_ptr<asio::ssl::context> tls)
+      : tls_(std::move(tls)),
+        stream_(MakeStream(std::move(socket), tls_.get())),
+        server_(server),
+        id_(id),
+        reserved_(reserved) {
     error_code ec;
-    tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+    tcp::endpoint peer = socket_().remote_endpoint(ec);
     remote_ = ec ? "unknown" : FormatEndpoint(peer);
   }
-  ~Session() { server_.Unregister(id_); }
+  ~Session() override { server_.Unregister(id_); }
 
-  void Start() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
+  void Start() override {
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (std::is_same_v<Stream, TlsStream>) {
+        self->Handshake();
+      } else {
+        self->WaitForRequest();
+      }
+    });
   }
 
-  // Called (posted) when the server stops.
-  void Shutdown() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+  void Shutdown() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
       self->stopping_ = true;
       // Writing: OnWrite closes after the response. Everything else waits for the peer.
       if (self->phase_ != Phase::kWriting) self->Close();
@@ -135,14 +188,46 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   enum class Phase { kIdle, kReading, kWriting, kLingering, kClosed };
 
+  static Stream MakeStream(tcp::socket socket, asio::ssl::context* tls) {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      return Stream(std::move(socket), *tls);
+    } else {
+      (void)tls;
+      return Stream(std::move(socket));
+    }
+  }
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  tcp::socket& socket_() { return lowest().socket(); }
+
+  // The first request's deadline: a reserved connection gets the short probe deadline.
+  std::chrono::milliseconds FirstDeadline() const {
+    const ServerOptions& o = server_.options();
+    return reserved_ ? std::min(o.read_timeout, o.probe_timeout) : o.read_timeout;
+  }
+
+  void Handshake() {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      phase_ = Phase::kReading;
+      lowest().expires_after(FirstDeadline());
+      stream_.async_handshake(
+          asio::ssl::stream_base::server, [self = this->shared_from_this()](error_code ec) {
+            if (ec) {
+              spdlog::debug("http {}: TLS handshake failed: {}", self->remote_, ec.message());
+              return self->Close();
+            }
+            self->WaitForRequest();
+          });
+    }
+  }
+
   void WaitForRequest() {
     if (stopping_ || server_.stopping()) return Close();
     if (buffer_.size() > 0) return ReadHeader();  // a pipelined request is already here
     phase_ = Phase::kIdle;
     const ServerOptions& o = server_.options();
-    stream_.expires_after(served_ == 0 ? o.read_timeout : o.idle_timeout);
+    lowest().expires_after(served_ == 0 ? FirstDeadline() : o.idle_timeout);
     stream_.async_read_some(buffer_.prepare(4096),
-                            [self = shared_from_this()](error_code ec, std::size_t n) {
+                            [self = this->shared_from_this()](error_code ec, std::size_t n) {
                               if (ec) return self->Close();
                               self->buffer_.commit(n);
                               self->ReadHeader();
@@ -157,10 +242,10 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(static_cast<std::uint64_t>(o.max_body_bytes));
     // One deadline for the whole request, header and body: a trickling client cannot hold
     // a connection open by sending a byte now and then.
-    stream_.expires_after(o.read_timeout);
+    lowest().expires_after(FirstDeadline());
     bhttp::async_read_header(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](error_code ec, std::size_t) { self->OnHeader(ec); });
+        [self = this->shared_from_this()](error_code ec, std::size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(error_code ec) {
@@ -170,7 +255,7 @@ class Session : public std::enable_shared_from_this<Session> {
       continue_ = std::make_unique<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
                                                                        req.version());
       bhttp::async_write(stream_, *continue_,
-                         [self = shared_from_this()](error_code wec, std::size_t) {
+                         [self = this->shared_from_this()](error_code wec, std::size_t) {
                            if (wec) return self->Close();
                            self->ReadBody();
                          });
@@ -181,7 +266,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadBody() {
     bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](error_code ec, std::size_t) {
+                      [self = this->shared_from_this()](error_code ec, std::size_t) {
                         if (ec) return self->OnReadError(ec);
                         self->Handle();
                       });
@@ -216,10 +301,18 @@ class Session : public std::enable_shared_from_this<Session> {
     request.body = std::move(msg.body());
     request.remote_address = remote_;
     const bool head = msg.method() == bhttp::verb::head;
-    const bool keep_alive = msg.keep_alive();
+    const bool keep_alive = msg.keep_alive() && !reserved_;
     const unsigned version = msg.version();
     parser_.reset();
 
+    if (reserved_ && !server_.IsProbe(request.method, request.path)) {
+      Response busy = Response::Text(503, "503 too many connections; try again later");
+      busy.headers.Set("Retry-After", "1");
+      ++served_;
+      // The whole request has been read, so there is nothing to drain: close at once and
+      // free the slot for the next probe.
+      return Write(std::move(busy), version, /*keep_alive=*/false, head, /*linger=*/false);
+    }
     auto started = std::chrono::steady_clock::now();
     Response response = server_.router().Dispatch(request);
     auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -251,29 +344,30 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive);
     response_ = res;
     phase_ = Phase::kWriting;
-    stream_.expires_after(server_.options().write_timeout);
-    bhttp::async_write(stream_, *res,
-                       [self = shared_from_this(), keep_alive, linger](error_code ec, std::size_t) {
-                         self->response_.reset();
-                         if (ec) return self->Close();
-                         if (linger) return self->Linger();
-                         if (!keep_alive || self->stopping_) return self->Close();
-                         self->WaitForRequest();
-                       });
+    lowest().expires_after(server_.options().write_timeout);
+    bhttp::async_write(
+        stream_, *res,
+        [self = this->shared_from_this(), keep_alive, linger](error_code ec, std::size_t) {
+          self->response_.reset();
+          if (ec) return self->Close();
+          if (linger) return self->Linger();
+          if (!keep_alive || self->stopping_) return self->Close();
+          self->WaitForRequest();
+        });
   }
 
   void Linger() {
     phase_ = Phase::kLingering;
     error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    socket_().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return Close();
-    stream_.expires_after(kLingerTime);
+    lowest().expires_after(kLingerTime);
     Drain();
   }
 
   void Drain() {
     stream_.async_read_some(asio::buffer(drain_),
-                            [self = shared_from_this()](error_code ec, std::size_t) {
+                            [self = this->shared_from_this()](error_code ec, std::size_t) {
                               if (ec || self->stopping_) return self->Close();
                               self->Drain();
                             });
@@ -283,13 +377,17 @@ class Session : public std::enable_shared_from_this<Session> {
     if (phase_ == Phase::kClosed) return;
     phase_ = Phase::kClosed;
     error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.close();
+    // TLS: no close_notify. Every response is framed by Content-Length, so a client loses
+    // nothing, and waiting for the peer's close_notify would hold the slot.
+    socket_().shutdown(tcp::socket::shutdown_both, ec);
+    lowest().close();
   }
 
-  beast::tcp_stream stream_;
+  std::shared_ptr<asio::ssl::context> tls_;  // null for plain; outlives stream_
+  Stream stream_;
   Server::Impl& server_;
   const std::uint64_t id_;
+  const bool reserved_;
   std::string remote_;
   beast::flat_buffer buffer_;
   std::unique_ptr<bhttp::request_parser<bhttp::string_body>> parser_;  // one per request
@@ -361,41 +459,92 @@ void Server::Impl::OnAccept(error_code ec, tcp::socket socket) {
     });
     return;
   }
+  std::string peer = PeerKey(socket);
   std::uint64_t id = 0;
+  bool reserved = false;
   {
     std::lock_guard lock(mu_);
     // Registered under the lock that Stop() takes, so a connection accepted while Stop runs
     // is either shut down by it or refused here.
-    if (!stopping() && sessions_.size() < options_.max_connections) id = next_id_++;
+    if (!stopping()) {
+      std::size_t& mine = per_peer_[peer];
+      if (ordinary_ < options_.max_connections && mine < options_.max_connections_per_address) {
+        ++ordinary_;
+        ++mine;
+        id = next_id_++;
+      } else if (reserved_ < options_.reserved_probe_connections) {
+        ++reserved_;
+        reserved = true;
+        id = next_id_++;
+      }
+      if (mine == 0) per_peer_.erase(peer);
+      if (id != 0) sessions_.emplace(id, Entry{.peer = peer, .reserved = reserved});
+    }
   }
   if (id == 0) {
+    spdlog::debug("http server {}: connection from {} refused: connection limits reached", address_,
+                  peer);
     error_code ignored;
     socket.close(ignored);
     return Accept();
   }
-  auto session = std::make_shared<Session>(std::move(socket), *this, id);
+  std::shared_ptr<SessionBase> session = MakeSession(std::move(socket), id, reserved);
   {
     std::lock_guard lock(mu_);
-    sessions_.emplace(id, session);
+    if (auto it = sessions_.find(id); it != sessions_.end()) it->second.session = session;
   }
   session->Start();
   Accept();
 }
 
+std::shared_ptr<SessionBase> Server::Impl::MakeSession(tcp::socket socket, std::uint64_t id,
+                                                       bool reserved) {
+  if (tls_) {
+    return std::make_shared<Session<TlsStream>>(std::move(socket), *this, id, reserved,
+                                                tls_->Current());
+  }
+  return std::make_shared<Session<PlainStream>>(std::move(socket), *this, id, reserved, nullptr);
+}
+
+bool Server::Impl::IsProbe(std::string_view method, std::string_view path) const {
+  if (method != "GET" && method != "HEAD") return false;
+  for (const std::string& p : options_.probe_paths) {
+    if (p == path) return true;
+  }
+  return false;
+}
+
 void Server::Impl::Unregister(std::uint64_t id) {
   std::lock_guard lock(mu_);
-  sessions_.erase(id);
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  if (it->second.reserved) {
+    --reserved_;
+  } else {
+    --ordinary_;
+    auto peer = per_peer_.find(it->second.peer);
+    if (peer != per_peer_.end() && --peer->second == 0) per_peer_.erase(peer);
+  }
+  sessions_.erase(it);
   if (sessions_.empty()) sessions_gone_.notify_all();
+}
+
+Status Server::Impl::LoadTls() {
+  if (options_.tls_cert_file.empty() && options_.tls_key_file.empty()) return Ok();
+  auto tls = internal::TlsContextSource::Load(options_.tls_cert_file, options_.tls_key_file);
+  if (!tls) return std::unexpected(tls.error().Wrap("http server"));
+  tls_ = std::move(*tls);
+  return Ok();
 }
 
 void Server::Impl::Stop() {
   std::call_once(stop_once_, [this] {
-    std::vector<std::shared_ptr<Session>> live;
+    std::vector<std::shared_ptr<SessionBase>> live;
     {
       std::lock_guard lock(mu_);
       stopping_ = true;
-      for (auto& [id, weak] : sessions_) {
-        if (auto s = weak.lock()) live.push_back(std::move(s));
+      for (auto& [id, entry] : sessions_) {
+        if (auto s = entry.session.lock()) live.push_back(std::move(s));
       }
     }
     asio::post(acceptor_.get_executor(), [this] {
@@ -423,14 +572,20 @@ void Server::Impl::Stop() {
 
 Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Router router) {
   if (options.threads < 1 || options.max_header_bytes == 0 || options.max_connections == 0 ||
-      options.read_timeout.count() <= 0 || options.idle_timeout.count() <= 0 ||
-      options.write_timeout.count() <= 0 ||
+      options.max_connections_per_address == 0 || options.read_timeout.count() <= 0 ||
+      options.idle_timeout.count() <= 0 || options.write_timeout.count() <= 0 ||
+      options.probe_timeout.count() <= 0 ||
       options.max_header_bytes > std::numeric_limits<std::uint32_t>::max()) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "http server: threads, header limit, connection limit and timeouts must be "
+                     "http server: threads, header limit, connection limits and timeouts must be "
                      "positive");
   }
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "http server: a TLS certificate needs its key and a key its certificate");
+  }
   auto impl = std::make_unique<Impl>(std::move(options), std::move(router));
+  if (auto tls = impl->LoadTls(); !tls) return std::unexpected(tls.error());
   if (auto listening = impl->Listen(); !listening) return std::unexpected(listening.error());
   impl->Run();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
@@ -440,6 +595,7 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() { Stop(); }
 std::uint16_t Server::port() const { return impl_->port(); }
 std::string Server::address() const { return impl_->address(); }
+bool Server::tls() const { return impl_->tls(); }
 std::size_t Server::connections() const { return impl_->connections(); }
 void Server::Stop() { impl_->Stop(); }
 

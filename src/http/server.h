@@ -1,15 +1,19 @@
 // Server: a small embedded HTTP/1.1 server (Boost.Beast over Asio) for cellgate's own
-// endpoints: /metrics, /healthz, /readyz and POST /api/webhook. Plain HTTP; TLS is left to
-// the Ingress or service mesh in front (README: why).
+// endpoints: /metrics, /healthz, /readyz and POST /api/webhook. Plain HTTP, or HTTPS when
+// a certificate and key are given.
 //
-//   auto server = Server::Start({.bind_address = "0.0.0.0", .port = 8080}, std::move(router));
+//   auto server = Server::Start({.bind_address = "127.0.0.1", .port = 8080}, std::move(router));
 //   if (!server) return server.error();
 //   spdlog::info("listening on {}", (*server)->address());
 //   ...
 //   (*server)->Stop();
 //
 // Behaviour:
-//   - Port 0 binds an ephemeral port; port() reports the one bound.
+//   - Binds loopback unless told otherwise; port 0 binds an ephemeral port; port() reports
+//     the one bound.
+//   - TLS when tls_cert_file and tls_key_file are set (both or neither): TLS 1.2 and 1.3
+//     only, the handshake within read_timeout; the files are read again when they change
+//     on disk (server_tls.h). Start fails when they do not load or do not match.
 //   - Keep-alive per HTTP/1.1 (HTTP/1.0 only with `Connection: keep-alive`); pipelined
 //     requests are answered in order. `Expect: 100-continue` is answered before the body
 //     is read.
@@ -20,7 +24,12 @@
 //     that connects and sends nothing, or trickles bytes, is dropped); between keep-alive
 //     requests a connection may idle for idle_timeout; a response must be written within
 //     write_timeout.
-//   - Connections beyond max_connections are closed at once.
+//   - Connections: at most max_connections in all and max_connections_per_address from one
+//     peer address. A connection over either limit takes one of reserved_probe_connections
+//     slots if one is free, else it is closed at once. A reserved connection serves one
+//     request, GET or HEAD of a path in probe_paths, within probe_timeout; any other
+//     request on it gets 503 with `Retry-After`. So clients holding every ordinary slot
+//     (idle keep-alive or not) cannot make the kubelet's probes fail.
 //
 // Threading: a fixed pool of `threads` threads runs all I/O and calls handlers; each
 // connection's steps run one at a time on that connection's strand. A handler that blocks
@@ -36,6 +45,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "http/router.h"
@@ -49,16 +59,23 @@ struct ServerOptions {
   std::size_t max_header_bytes = std::size_t{16} * 1024;
   std::size_t max_body_bytes = std::size_t{1024} * 1024;
   std::chrono::milliseconds read_timeout{10'000};
-  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds idle_timeout{30'000};
   std::chrono::milliseconds write_timeout{10'000};
   std::size_t max_connections = 512;
+  std::size_t max_connections_per_address = 64;
+  std::size_t reserved_probe_connections = 8;  // beyond the two limits above; 0: none
+  std::vector<std::string> probe_paths = {"/healthz", "/readyz"};
+  std::chrono::milliseconds probe_timeout{2'000};  // whole request on a reserved connection
+  // PEM files; both set: HTTPS. The certificate file may hold the chain after the leaf.
+  std::string tls_cert_file;
+  std::string tls_key_file;
   std::chrono::milliseconds stop_timeout{5'000};
 };
 
 class Server {
  public:
-  // Binds, listens and starts the pool. kInvalidArgument for bad options or address,
-  // kUnavailable when the address cannot be bound (e.g. the port is taken).
+  // Binds, listens and starts the pool. kInvalidArgument for bad options or address, or TLS
+  // files that do not load; kUnavailable when the address cannot be bound (port taken).
   static Result<std::unique_ptr<Server>> Start(ServerOptions options, Router router);
 
   ~Server();
@@ -68,6 +85,7 @@ class Server {
   std::uint16_t port() const;
   // "host:port" as bound, e.g. "127.0.0.1:38411" or "[::1]:8080".
   std::string address() const;
+  bool tls() const;
   // Connections currently open.
   std::size_t connections() const;
 

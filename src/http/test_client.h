@@ -25,7 +25,9 @@ struct ClientResponse {
 
 class TestClient {
  public:
-  explicit TestClient(std::uint16_t port);
+  // Connects to 127.0.0.1:port, from `source_address` when given (any of 127.0.0.0/8 works
+  // on Linux without configuration: a way to be several peers).
+  explicit TestClient(std::uint16_t port, const char* source_address = nullptr);
   ~TestClient();
   TestClient(const TestClient&) = delete;
   TestClient& operator=(const TestClient&) = delete;

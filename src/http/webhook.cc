@@ -89,14 +89,65 @@ std::string CanonicalUuid(std::string_view uuid) {
   return out;
 }
 
-Status Verify(GitProvider provider, const WebhookSecrets& secrets, const Request& request) {
+// The secret that authenticates `provider`'s deliveries; empty when none is configured.
+const std::string& SecretFor(GitProvider provider, const WebhookSecrets& secrets) {
   switch (provider) {
     case GitProvider::kGitHub:
-      if (secrets.github.empty()) return Ok();
+      return secrets.github;
+    case GitProvider::kGitea:
+      return secrets.gitea.empty() ? secrets.gogs : secrets.gitea;
+    case GitProvider::kGogs:
+      return secrets.gogs;
+    case GitProvider::kBitbucketServer:
+      return secrets.bitbucket_server;
+    case GitProvider::kGitLab:
+      return secrets.gitlab;
+    case GitProvider::kBitbucketCloud:
+      return secrets.bitbucket_uuid;
+  }
+  return secrets.github;
+}
+
+// The argocd-secret key a provider's secret comes from, for error messages.
+std::string_view SecretKeyFor(GitProvider provider) {
+  switch (provider) {
+    case GitProvider::kGitHub:
+      return "webhook.github.secret";
+    case GitProvider::kGitea:
+      return "webhook.gitea.secret or webhook.gogs.secret";
+    case GitProvider::kGogs:
+      return "webhook.gogs.secret";
+    case GitProvider::kBitbucketServer:
+      return "webhook.bitbucketserver.secret";
+    case GitProvider::kGitLab:
+      return "webhook.gitlab.secret";
+    case GitProvider::kBitbucketCloud:
+      return "webhook.bitbucket.uuid";
+  }
+  return "";
+}
+
+Status Verify(GitProvider provider, const WebhookConfig& config, const Request& request) {
+  const WebhookSecrets& secrets = config.secrets;
+  if (SecretFor(provider, secrets).empty()) {
+    if (AnyWebhookSecret(secrets)) {
+      return Denied(provider, "no secret is configured for this provider (" +
+                                  std::string(SecretKeyFor(provider)) +
+                                  ") while other providers have one; its deliveries are refused");
+    }
+    if (!config.allow_unsigned) {
+      return Denied(
+          provider,
+          "no webhook secret is configured and unsigned deliveries are not allowed (set " +
+              std::string(SecretKeyFor(provider)) + ")");
+    }
+    return Ok();
+  }
+  switch (provider) {
+    case GitProvider::kGitHub:
       return VerifyHmacHeader(provider, request, secrets.github, "X-Hub-Signature-256", "sha256=");
     case GitProvider::kGitea: {
-      const std::string& secret = secrets.gitea.empty() ? secrets.gogs : secrets.gitea;
-      if (secret.empty()) return Ok();
+      const std::string& secret = SecretFor(provider, secrets);
       // Gitea signs with both headers; older Gitea versions only send Gogs' one.
       std::string_view header =
           !request.headers.Has("X-Gitea-Signature") && request.headers.Has("X-Gogs-Signature")
@@ -105,14 +156,11 @@ Status Verify(GitProvider provider, const WebhookSecrets& secrets, const Request
       return VerifyHmacHeader(provider, request, secret, header, "");
     }
     case GitProvider::kGogs:
-      if (secrets.gogs.empty()) return Ok();
       return VerifyHmacHeader(provider, request, secrets.gogs, "X-Gogs-Signature", "");
     case GitProvider::kBitbucketServer:
-      if (secrets.bitbucket_server.empty()) return Ok();
       return VerifyHmacHeader(provider, request, secrets.bitbucket_server, "X-Hub-Signature",
                               "sha256=");
     case GitProvider::kGitLab: {
-      if (secrets.gitlab.empty()) return Ok();
       auto token = request.headers.Get("X-Gitlab-Token");
       if (!token || token->empty()) {
         return Denied(provider, "X-Gitlab-Token header missing (a secret is configured)");
@@ -123,7 +171,6 @@ Status Verify(GitProvider provider, const WebhookSecrets& secrets, const Request
       return Ok();
     }
     case GitProvider::kBitbucketCloud: {
-      if (secrets.bitbucket_uuid.empty()) return Ok();
       std::string given = CanonicalUuid(request.headers.Get("X-Hook-UUID").value_or(""));
       if (given.empty()) {
         return Denied(provider, "X-Hook-UUID header missing (a UUID is configured)");
@@ -281,6 +328,11 @@ std::string_view GitProviderName(GitProvider provider) {
   return "unknown";
 }
 
+bool AnyWebhookSecret(const WebhookSecrets& s) {
+  return !s.github.empty() || !s.gitlab.empty() || !s.gogs.empty() || !s.gitea.empty() ||
+         !s.bitbucket_uuid.empty() || !s.bitbucket_server.empty();
+}
+
 std::string ShortRefName(std::string_view ref) {
   for (std::string_view prefix : {"refs/heads/", "refs/tags/"}) {
     if (ref.starts_with(prefix)) return std::string(ref.substr(prefix.size()));
@@ -300,7 +352,7 @@ Result<WebhookEvent> ParseWebhook(const WebhookConfig& config, const Request& re
     return Ignored(std::nullopt, "", "unknown webhook event (no Git provider event header)");
   }
   const GitProvider provider = detected->provider;
-  if (auto verified = Verify(provider, config.secrets, request); !verified) {
+  if (auto verified = Verify(provider, config, request); !verified) {
     return std::unexpected(verified.error());
   }
   Action action = Classify(provider, detected->event);

@@ -18,9 +18,13 @@
 //   Bitbucket Server  X-Event-Key: repo:refs_changed,            X-Hub-Signature: sha256=<hex>
 //                     diagnostics:ping
 //
-// A provider's check applies only when its secret is configured (Argo CD's rule: an unset
-// secret accepts unsigned deliveries). With a secret, a missing, malformed or wrong
-// signature is an error and nothing is parsed.
+// Authenticity policy (stricter than Argo CD, whose unset secret accepts unsigned
+// deliveries of that provider whatever the others have; webhook_policy_test.cc cites it):
+//   - a provider whose secret is configured: a missing, malformed or wrong signature / token
+//     / UUID is refused and nothing is parsed;
+//   - a provider without a secret while any other secret is configured: refused;
+//   - no secret configured at all: refused unless config.allow_unsigned.
+// Pings are verified like pushes.
 //
 // Outcomes:
 //   kPush     one PushEvent per ref the delivery updates (Bitbucket can send several)
@@ -109,10 +113,16 @@ inline constexpr std::size_t kDefaultMaxWebhookPayloadBytes = std::size_t{25} * 
 
 struct WebhookConfig {
   WebhookSecrets secrets;
+  // With no secret configured at all, accept unsigned deliveries of every provider. Off by
+  // default; has no effect once any secret is set (see "Authenticity policy" above).
+  bool allow_unsigned = false;
   std::size_t max_payload_bytes = kDefaultMaxWebhookPayloadBytes;
 };
 
 Result<WebhookEvent> ParseWebhook(const WebhookConfig& config, const Request& request);
+
+// True when any provider's secret is set.
+bool AnyWebhookSecret(const WebhookSecrets& secrets);
 
 // "refs/heads/feature/x" → "feature/x", "refs/tags/v1" → "v1"; anything else unchanged.
 std::string ShortRefName(std::string_view ref);

@@ -36,6 +36,8 @@ class Recorder {
   std::vector<PushEvent> pushes_;
 };
 
+const WebhookConfig kUnsigned{.allow_unsigned = true};
+
 WebhookConfig Secret() {
   WebhookConfig c;
   c.secrets.github = "hook-secret";
@@ -69,7 +71,7 @@ TEST(WebhookHandler, BadSignatureIs401AndChangesNothing) {
 
 TEST(WebhookHandler, StatusPerOutcome) {
   Recorder recorder;
-  WebhookConfig config;
+  WebhookConfig config{.allow_unsigned = true};
   config.max_payload_bytes = std::size_t{64} * 1024;
   Handler handler = MakeWebhookHandler(config, recorder.Callback());
   EXPECT_EQ(handler(Delivery({{"X-GitHub-Event", "ping"}}, LoadPayload("github-ping.json"))).status,
@@ -90,21 +92,22 @@ TEST(WebhookHandler, StatusPerOutcome) {
 
 TEST(WebhookHandler, RefusedPushIs503WhenRetryableElse500) {
   Recorder full;
-  Handler busy =
-      MakeWebhookHandler({}, full.Callback(MakeError(ErrorCode::kUnavailable, "queue is full")));
+  Handler busy = MakeWebhookHandler(
+      kUnsigned, full.Callback(MakeError(ErrorCode::kUnavailable, "queue is full")));
   Response r = busy(Delivery({{"X-GitHub-Event", "push"}}, LoadPayload("github-push.json")));
   EXPECT_EQ(r.status, 503);
   EXPECT_NE(r.body.find("queue is full"), std::string::npos);
 
   Recorder broken;
-  Handler failing = MakeWebhookHandler({}, broken.Callback(MakeError(ErrorCode::kInternal, "bug")));
+  Handler failing =
+      MakeWebhookHandler(kUnsigned, broken.Callback(MakeError(ErrorCode::kInternal, "bug")));
   EXPECT_EQ(failing(Delivery({{"X-GitHub-Event", "push"}}, LoadPayload("github-push.json"))).status,
             500);
 }
 
 TEST(WebhookHandler, EveryRefOfABitbucketDeliveryIsHandedOn) {
   Recorder recorder;
-  Handler handler = MakeWebhookHandler({}, recorder.Callback());
+  Handler handler = MakeWebhookHandler(kUnsigned, recorder.Callback());
   Response r = handler(Delivery({{"X-Event-Key", "repo:refs_changed"}},
                                 LoadPayload("bitbucket-server-refs-changed.json")));
   EXPECT_EQ(r.status, 200);
@@ -119,11 +122,13 @@ TEST(WebhookHandler, CountsDeliveriesByProviderAndOutcome) {
   auto requests = RegisterWebhookMetrics(registry);
   ASSERT_TRUE(requests.has_value()) << requests.error().message();
   Recorder recorder;
-  Handler handler = MakeWebhookHandler(Secret(), recorder.Callback(), {.requests = *requests});
+  WebhookConfig config = Secret();
+  config.secrets.gitlab = "gl-token";  // every provider that delivers needs its own secret
+  Handler handler = MakeWebhookHandler(config, recorder.Callback(), {.requests = *requests});
   handler(SignedPush("hook-secret"));
   handler(SignedPush("hook-secret"));
   handler(SignedPush("wrong"));
-  handler(Delivery({{"X-Gitlab-Event", "Issue Hook"}}, "{}"));
+  handler(Delivery({{"X-Gitlab-Event", "Issue Hook"}, {"X-Gitlab-Token", "gl-token"}}, "{}"));
   std::string page = registry.Expose();
   EXPECT_NE(page.find("cellgate_webhook_requests_total{provider=\"GitHub\",outcome=\"push\"} 2\n"),
             std::string::npos)

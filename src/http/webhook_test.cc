@@ -36,6 +36,10 @@ Request GitHub(const std::string& event, const std::string& body, const std::str
       body);
 }
 
+// Parsing tests use unsigned deliveries, allowed explicitly (webhook_policy_test.cc has the
+// default policy).
+const WebhookConfig kUnsigned{.allow_unsigned = true};
+
 WebhookConfig WithGitHubSecret(std::string secret) {
   WebhookConfig config;
   config.secrets.github = std::move(secret);
@@ -45,7 +49,7 @@ WebhookConfig WithGitHubSecret(std::string secret) {
 // ---- GitHub ----
 
 TEST(GitHubWebhook, PushCarriesUrlsRefShasAndChangedFiles) {
-  WebhookEvent e = ParseOk({}, GitHub("push", LoadPayload("github-push.json")));
+  WebhookEvent e = ParseOk(kUnsigned, GitHub("push", LoadPayload("github-push.json")));
   ASSERT_EQ(e.kind, WebhookKind::kPush);
   EXPECT_EQ(e.provider, GitProvider::kGitHub);
   ASSERT_EQ(e.pushes.size(), 1u);
@@ -70,8 +74,9 @@ TEST(GitHubWebhook, PushCarriesUrlsRefShasAndChangedFiles) {
                    "apps/payments/base/pdb.yaml", "apps/web/overlays/eu-west/replicas.yaml"}));
 }
 
-TEST(GitHubWebhook, UnsignedDeliveryIsAcceptedWhenNoSecretIsConfigured) {
-  EXPECT_EQ(ParseOk({}, GitHub("push", LoadPayload("github-push.json"))).kind, WebhookKind::kPush);
+TEST(GitHubWebhook, UnsignedDeliveryIsAcceptedWhenAllowedAndNoSecretIsConfigured) {
+  EXPECT_EQ(ParseOk(kUnsigned, GitHub("push", LoadPayload("github-push.json"))).kind,
+            WebhookKind::kPush);
 }
 
 TEST(GitHubWebhook, ValidSignatureIsAccepted) {
@@ -113,7 +118,7 @@ TEST(GitHubWebhook, MissingWrongOrMalformedSignatureIsDenied) {
 
 TEST(GitHubWebhook, PingIsAPingAndIsVerifiedToo) {
   std::string body = LoadPayload("github-ping.json");
-  WebhookEvent e = ParseOk({}, GitHub("ping", body));
+  WebhookEvent e = ParseOk(kUnsigned, GitHub("ping", body));
   EXPECT_EQ(e.kind, WebhookKind::kPing);
   EXPECT_TRUE(e.pushes.empty());
   EXPECT_EQ(ParseOk(WithGitHubSecret("s"), GitHub("ping", body, "s")).kind, WebhookKind::kPing);
@@ -122,7 +127,7 @@ TEST(GitHubWebhook, PingIsAPingAndIsVerifiedToo) {
 }
 
 TEST(GitHubWebhook, TagPushIsATagWithUnknownFiles) {
-  WebhookEvent e = ParseOk({}, GitHub("push", LoadPayload("github-tag-push.json")));
+  WebhookEvent e = ParseOk(kUnsigned, GitHub("push", LoadPayload("github-tag-push.json")));
   ASSERT_EQ(e.pushes.size(), 1u);
   const PushEvent& p = e.pushes[0];
   EXPECT_TRUE(p.is_tag);
@@ -135,19 +140,20 @@ TEST(GitHubWebhook, ForcedDeletedOrCreatedPushesHaveIncompleteFileLists) {
   json base = json::parse(LoadPayload("github-push.json"));
   json forced = base;
   forced["forced"] = true;
-  EXPECT_FALSE(ParseOk({}, GitHub("push", forced.dump())).pushes.at(0).changed_files_complete);
+  EXPECT_FALSE(
+      ParseOk(kUnsigned, GitHub("push", forced.dump())).pushes.at(0).changed_files_complete);
 
   json deleted = base;
   deleted["deleted"] = true;
   deleted["after"] = std::string(40, '0');
   deleted["commits"] = json::array();
-  PushEvent d = ParseOk({}, GitHub("push", deleted.dump())).pushes.at(0);
+  PushEvent d = ParseOk(kUnsigned, GitHub("push", deleted.dump())).pushes.at(0);
   EXPECT_TRUE(d.deleted);
   EXPECT_FALSE(d.changed_files_complete);
 
   json created = base;
   created["before"] = std::string(40, '0');
-  PushEvent c = ParseOk({}, GitHub("push", created.dump())).pushes.at(0);
+  PushEvent c = ParseOk(kUnsigned, GitHub("push", created.dump())).pushes.at(0);
   EXPECT_TRUE(c.created);
   EXPECT_FALSE(c.changed_files_complete);
 }
@@ -157,15 +163,18 @@ TEST(GitHubWebhook, CappedCommitListIsIncomplete) {
   json commit = payload["commits"][0];
   payload["commits"] = json::array();
   for (int i = 0; i < 2048; ++i) payload["commits"].push_back(commit);
-  EXPECT_FALSE(ParseOk({}, GitHub("push", payload.dump())).pushes.at(0).changed_files_complete);
+  EXPECT_FALSE(
+      ParseOk(kUnsigned, GitHub("push", payload.dump())).pushes.at(0).changed_files_complete);
   payload["commits"].erase(payload["commits"].begin());  // 2047: under the cap
-  EXPECT_TRUE(ParseOk({}, GitHub("push", payload.dump())).pushes.at(0).changed_files_complete);
+  EXPECT_TRUE(
+      ParseOk(kUnsigned, GitHub("push", payload.dump())).pushes.at(0).changed_files_complete);
 }
 
 TEST(GitHubWebhook, CommitWithoutFileListsMakesTheListIncomplete) {
   json payload = json::parse(LoadPayload("github-push.json"));
   payload["commits"][1].erase("modified");
-  EXPECT_FALSE(ParseOk({}, GitHub("push", payload.dump())).pushes.at(0).changed_files_complete);
+  EXPECT_FALSE(
+      ParseOk(kUnsigned, GitHub("push", payload.dump())).pushes.at(0).changed_files_complete);
 }
 
 TEST(GitHubWebhook, FormEncodedDeliveryIsParsed) {
@@ -193,33 +202,35 @@ TEST(GitHubWebhook, FormEncodedDeliveryIsParsed) {
 }
 
 TEST(GitHubWebhook, OtherEventsAreIgnored) {
-  WebhookEvent e = ParseOk({}, GitHub("issues", "{}"));
+  WebhookEvent e = ParseOk(kUnsigned, GitHub("issues", "{}"));
   EXPECT_EQ(e.kind, WebhookKind::kIgnored);
   EXPECT_EQ(e.provider, GitProvider::kGitHub);
   EXPECT_NE(e.reason.find("\"issues\" is not handled"), std::string::npos);
 }
 
 TEST(GitHubWebhook, MalformedPayloadsAreInvalidArguments) {
-  Error not_json = ParseFails({}, GitHub("push", "{\"ref\": refs/heads/main}"));
+  Error not_json = ParseFails(kUnsigned, GitHub("push", "{\"ref\": refs/heads/main}"));
   EXPECT_EQ(not_json.code(), ErrorCode::kInvalidArgument);
   EXPECT_NE(not_json.message().find("GitHub webhook: payload is not valid JSON (at byte"),
             std::string::npos)
       << not_json.message();
 
-  Error array = ParseFails({}, GitHub("push", "[1,2]"));
+  Error array = ParseFails(kUnsigned, GitHub("push", "[1,2]"));
   EXPECT_NE(array.message().find("not a JSON object"), std::string::npos);
 
-  Error deep = ParseFails({}, GitHub("push", std::string(100000, '[') + std::string(100000, ']')));
+  Error deep =
+      ParseFails(kUnsigned, GitHub("push", std::string(100000, '[') + std::string(100000, ']')));
   EXPECT_EQ(deep.code(), ErrorCode::kInvalidArgument);
   EXPECT_NE(deep.message().find("nests deeper"), std::string::npos);
 
-  Error no_ref = ParseFails({}, GitHub("push", R"({"repository":{"html_url":"https://x/y"}})"));
+  Error no_ref =
+      ParseFails(kUnsigned, GitHub("push", R"({"repository":{"html_url":"https://x/y"}})"));
   EXPECT_NE(no_ref.message().find("has no ref"), std::string::npos);
-  Error no_repo = ParseFails({}, GitHub("push", R"({"ref":"refs/heads/main"})"));
+  Error no_repo = ParseFails(kUnsigned, GitHub("push", R"({"ref":"refs/heads/main"})"));
   EXPECT_NE(no_repo.message().find("names no repository URL"), std::string::npos);
   // Wrong types are errors too, not crashes.
   Error wrong_types =
-      ParseFails({}, GitHub("push", R"({"ref":7,"repository":[],"commits":{"a":1}})"));
+      ParseFails(kUnsigned, GitHub("push", R"({"ref":7,"repository":[],"commits":{"a":1}})"));
   EXPECT_EQ(wrong_types.code(), ErrorCode::kInvalidArgument);
 }
 
@@ -241,7 +252,7 @@ Request GitLab(const std::string& event, const std::string& body, const std::str
 }
 
 TEST(GitLabWebhook, PushHookCarriesProjectUrlsAndFiles) {
-  WebhookEvent e = ParseOk({}, GitLab("Push Hook", LoadPayload("gitlab-push.json")));
+  WebhookEvent e = ParseOk(kUnsigned, GitLab("Push Hook", LoadPayload("gitlab-push.json")));
   ASSERT_EQ(e.kind, WebhookKind::kPush);
   ASSERT_EQ(e.pushes.size(), 1u);
   const PushEvent& p = e.pushes[0];
@@ -264,11 +275,11 @@ TEST(GitLabWebhook, TruncatedCommitListIsIncomplete) {
   json payload = json::parse(LoadPayload("gitlab-push.json"));
   payload["total_commits_count"] = 25;  // GitLab lists only 20 of them
   EXPECT_FALSE(
-      ParseOk({}, GitLab("Push Hook", payload.dump())).pushes.at(0).changed_files_complete);
+      ParseOk(kUnsigned, GitLab("Push Hook", payload.dump())).pushes.at(0).changed_files_complete);
 }
 
 TEST(GitLabWebhook, TagPushHook) {
-  WebhookEvent e = ParseOk({}, GitLab("Tag Push Hook", LoadPayload("gitlab-tag-push.json")));
+  WebhookEvent e = ParseOk(kUnsigned, GitLab("Tag Push Hook", LoadPayload("gitlab-tag-push.json")));
   ASSERT_EQ(e.pushes.size(), 1u);
   EXPECT_TRUE(e.pushes[0].is_tag);
   EXPECT_EQ(e.pushes[0].revision, "v1.7.0");
@@ -289,15 +300,15 @@ TEST(GitLabWebhook, TokenIsCheckedWhenConfigured) {
 }
 
 TEST(GitLabWebhook, SystemHookPushesAreHandledAndOthersIgnored) {
-  WebhookEvent push = ParseOk({}, GitLab("System Hook", LoadPayload("gitlab-push.json")));
+  WebhookEvent push = ParseOk(kUnsigned, GitLab("System Hook", LoadPayload("gitlab-push.json")));
   EXPECT_EQ(push.kind, WebhookKind::kPush);
-  WebhookEvent tag = ParseOk({}, GitLab("System Hook", LoadPayload("gitlab-tag-push.json")));
+  WebhookEvent tag = ParseOk(kUnsigned, GitLab("System Hook", LoadPayload("gitlab-tag-push.json")));
   ASSERT_EQ(tag.kind, WebhookKind::kPush);
   EXPECT_FALSE(tag.pushes.at(0).changed_files_complete);
-  WebhookEvent other =
-      ParseOk({}, GitLab("System Hook", R"({"object_kind":"merge_request","event_type":"mr"})"));
+  WebhookEvent other = ParseOk(
+      kUnsigned, GitLab("System Hook", R"({"object_kind":"merge_request","event_type":"mr"})"));
   EXPECT_EQ(other.kind, WebhookKind::kIgnored);
-  EXPECT_EQ(ParseOk({}, GitLab("Merge Request Hook", "{}")).kind, WebhookKind::kIgnored);
+  EXPECT_EQ(ParseOk(kUnsigned, GitLab("Merge Request Hook", "{}")).kind, WebhookKind::kIgnored);
 }
 
 // ---- Gitea and Gogs ----
@@ -347,7 +358,7 @@ TEST(GiteaWebhook, FallsBackToTheGogsSecretAndRejectsBadSignatures) {
   EXPECT_EQ(ParseOk(config, gogs_header_only).kind, WebhookKind::kPush);
   json truncated = json::parse(body);
   truncated["total_commits"] = 40;
-  EXPECT_FALSE(ParseOk({}, Delivery({{"X-Gitea-Event", "push"}}, truncated.dump()))
+  EXPECT_FALSE(ParseOk(kUnsigned, Delivery({{"X-Gitea-Event", "push"}}, truncated.dump()))
                    .pushes.at(0)
                    .changed_files_complete);
 }
@@ -380,7 +391,7 @@ Request BitbucketCloud(const std::string& event, const std::string& body,
 
 TEST(BitbucketCloudWebhook, EveryChangeIsAPushWithDerivedCloneUrls) {
   WebhookEvent e =
-      ParseOk({}, BitbucketCloud("repo:push", LoadPayload("bitbucket-cloud-push.json")));
+      ParseOk(kUnsigned, BitbucketCloud("repo:push", LoadPayload("bitbucket-cloud-push.json")));
   ASSERT_EQ(e.kind, WebhookKind::kPush);
   EXPECT_EQ(e.provider, GitProvider::kBitbucketCloud);
   ASSERT_EQ(e.pushes.size(), 2u);
@@ -414,7 +425,7 @@ TEST(BitbucketCloudWebhook, UuidIsCheckedWhenConfigured) {
 }
 
 TEST(BitbucketCloudWebhook, PullRequestEventsAreIgnored) {
-  WebhookEvent e = ParseOk({}, BitbucketCloud("pullrequest:created", "{}"));
+  WebhookEvent e = ParseOk(kUnsigned, BitbucketCloud("pullrequest:created", "{}"));
   EXPECT_EQ(e.kind, WebhookKind::kIgnored);
   EXPECT_EQ(e.provider, GitProvider::kBitbucketCloud);
 }
@@ -432,7 +443,8 @@ Request BitbucketServer(const std::string& event, const std::string& body,
 
 TEST(BitbucketServerWebhook, RefsChangedGivesOnePushPerRef) {
   WebhookEvent e = ParseOk(
-      {}, BitbucketServer("repo:refs_changed", LoadPayload("bitbucket-server-refs-changed.json")));
+      kUnsigned,
+      BitbucketServer("repo:refs_changed", LoadPayload("bitbucket-server-refs-changed.json")));
   ASSERT_EQ(e.kind, WebhookKind::kPush);
   EXPECT_EQ(e.provider, GitProvider::kBitbucketServer);
   ASSERT_EQ(e.pushes.size(), 2u);
@@ -465,13 +477,13 @@ TEST(BitbucketServerWebhook, SignatureAndPing) {
             std::string::npos);
   EXPECT_EQ(ParseOk(config, BitbucketServer("diagnostics:ping", "{}", "bbs-secret")).kind,
             WebhookKind::kPing);
-  EXPECT_EQ(ParseOk({}, BitbucketServer("pr:opened", "{}")).kind, WebhookKind::kIgnored);
+  EXPECT_EQ(ParseOk(kUnsigned, BitbucketServer("pr:opened", "{}")).kind, WebhookKind::kIgnored);
 }
 
 TEST(BitbucketServerWebhook, PayloadWithoutLinksIsInvalid) {
   json payload = json::parse(LoadPayload("bitbucket-server-refs-changed.json"));
   payload["repository"].erase("links");
-  Error e = ParseFails({}, BitbucketServer("repo:refs_changed", payload.dump()));
+  Error e = ParseFails(kUnsigned, BitbucketServer("repo:refs_changed", payload.dump()));
   EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
   EXPECT_NE(e.message().find("names no repository URL"), std::string::npos);
 }
@@ -479,11 +491,12 @@ TEST(BitbucketServerWebhook, PayloadWithoutLinksIsInvalid) {
 // ---- Unknown ----
 
 TEST(Webhook, NoProviderHeaderIsIgnored) {
-  WebhookEvent e = ParseOk({}, Delivery({{"User-Agent", "curl/8"}}, "{}"));
+  WebhookEvent e = ParseOk(kUnsigned, Delivery({{"User-Agent", "curl/8"}}, "{}"));
   EXPECT_EQ(e.kind, WebhookKind::kIgnored);
   EXPECT_FALSE(e.provider.has_value());
   EXPECT_NE(e.reason.find("unknown webhook event"), std::string::npos);
-  EXPECT_EQ(ParseOk({}, Delivery({{"X-GitHub-Event", ""}}, "{}")).kind, WebhookKind::kIgnored);
+  EXPECT_EQ(ParseOk(kUnsigned, Delivery({{"X-GitHub-Event", ""}}, "{}")).kind,
+            WebhookKind::kIgnored);
 }
 
 TEST(Webhook, ShortRefNames) {

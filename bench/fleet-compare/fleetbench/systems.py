@@ -269,6 +269,8 @@ class Cellgate:
         e = self.env
         return [self.binary, "controller", "--kubeconfig", e.kubeconfig, "--context", e.hub,
                 "--namespace", "argocd", "--leader-elect=false", "--bind-address", "127.0.0.1",
+                # The bench's push delivery is unsigned (see notify).
+                "--allow-unsigned-webhooks",
                 "--metrics-port", str(self.port), "--cache-dir", os.path.join(self.dir, "cache"),
                 *e.opts.cellgate_args]
 
@@ -346,7 +348,8 @@ class Cellgate:
             refresh_all(self.env)
             return
         # Its own push path: one GitHub push delivery to POST /api/webhook (no secret is
-        # configured, so it is accepted unsigned, Argo CD's rule). No commit file lists:
+        # configured and --allow-unsigned-webhooks is given, so it is accepted unsigned, as
+        # Argo CD accepts it with no secret). No commit file lists:
         # every app of the repository is touched.
         body = json.dumps({"ref": "refs/heads/main", "before": self.env.opts.before_commit,
                            "after": commit,
