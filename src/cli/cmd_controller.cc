@@ -2,8 +2,9 @@
 //
 //   cellgate controller [--kubeconfig K] [--context C] | --in-cluster
 //                       [--namespace cellgate] [--app-namespace NS]...
-//                       [--bind-address 0.0.0.0] [--metrics-port 8083]
-//                       [--webhook-secret-name cellgate-secret]
+//                       [--bind-address 127.0.0.1] [--metrics-port 8083]
+//                       [--tls-cert-file F --tls-key-file F]
+//                       [--webhook-secret-name cellgate-secret] [--allow-unsigned-webhooks]
 //                       [--repo-poll-interval 3m] [--workers-per-cell 4]
 //                       [--kube-api-qps 50] [--kube-api-burst 100]
 //                       [--event-qps 25] [--event-burst 50]
@@ -128,14 +129,23 @@ void RegisterControllerCommand(CLI::App& app, Streams io, RunState& state) {
   cmd->add_option("--app-namespace", flags->app_namespaces,
                   "namespace to serve Applications and ApplicationSets in (repeat; default "
                   "argocd and --namespace)");
-  cmd->add_option("--bind-address", o.bind_address, "address of the HTTP endpoints")
+  cmd->add_option("--bind-address", o.bind_address,
+                  "IP address of the HTTP endpoints (in a pod: the pod IP, or 0.0.0.0)")
       ->capture_default_str();
+  cmd->add_option("--tls-cert-file", o.tls_cert_file,
+                  "PEM certificate (chain) for HTTPS on --metrics-port; reloaded when it changes")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--tls-key-file", o.tls_key_file, "PEM private key of --tls-cert-file")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--metrics-port", o.port,
                   "port of /metrics, /healthz, /readyz and POST /api/webhook (0: any)")
       ->capture_default_str();
   cmd->add_option("--webhook-secret-name", o.webhook_secret_name,
                   "Secret in --namespace with webhook.github.secret, webhook.gitlab.secret, ...")
       ->capture_default_str();
+  cmd->add_flag("--allow-unsigned-webhooks", o.allow_unsigned_webhooks,
+                "accept unsigned Git webhooks while the Secret has no webhook secret at all "
+                "(once any is set, every provider needs its own)");
   cmd->add_option("--repo-poll-interval", flags->poll,
                   "how often each repository is checked for new commits")
       ->capture_default_str();

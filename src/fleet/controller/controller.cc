@@ -8,6 +8,7 @@
 #include "fleet/appsets/appset_controller.h"
 #include "fleet/appsets/status_writer.h"
 #include "fleet/cell_client.h"
+#include "fleet/controller/readiness.h"
 #include "fleet/crd_installer.h"
 #include "fleet/event_recorder.h"
 #include "fleet/leader_election.h"
@@ -57,6 +58,9 @@ Status ValidateControllerOptions(const ControllerOptions& o) {
   }
   if (o.kube_api_burst < 1) return bad("--kube-api-burst must be at least 1");
   if (o.event_burst < 1) return bad("--event-burst must be at least 1");
+  if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
+    return bad("--tls-cert-file and --tls-key-file go together");
+  }
   if (o.leader_elect) {
     if (o.retry_period.count() <= 0) return bad("--leader-elect-retry-period must be positive");
     if (o.renew_deadline <= o.retry_period) {
@@ -163,7 +167,7 @@ Status Controller::StartServer() {
   http::Router router;
   Status s = router.Handle("GET", "/metrics", http::MetricsHandler(registry_));
   if (s) s = router.Handle("GET", "/healthz", http::ProbeHandler([] { return Ok(); }));
-  if (s) s = router.Handle("GET", "/readyz", http::ProbeHandler([] { return Ok(); }));
+  if (s) s = router.Handle("GET", "/readyz", http::ProbeHandler([this] { return Ready(); }));
   if (s) {
     s = router.Handle(
         "POST", "/api/webhook", [this, requests = *webhook_requests](const http::Request& request) {
@@ -173,20 +177,35 @@ Status Controller::StartServer() {
             secrets = secrets_;
           }
           auto handler = http::MakeWebhookHandler(
-              {.secrets = *secrets}, [this](const http::PushEvent& push) { return OnPush(push); },
-              {.requests = requests});
+              {.secrets = *secrets, .allow_unsigned = options_.allow_unsigned_webhooks},
+              [this](const http::PushEvent& push) { return OnPush(push); }, {.requests = requests});
           return handler(request);
         });
   }
   if (!s) return s;
-  auto server = http::Server::Start({.bind_address = options_.bind_address, .port = options_.port},
+  auto server = http::Server::Start({.bind_address = options_.bind_address,
+                                     .port = options_.port,
+                                     .tls_cert_file = options_.tls_cert_file,
+                                     .tls_key_file = options_.tls_key_file},
                                     std::move(router));
   if (!server) return std::unexpected(server.error().Wrap("HTTP server"));
   server_ = std::move(*server);
   port_ = server_->port();
-  spdlog::info("controller: serving /metrics, /healthz, /readyz and /api/webhook on {}",
-               server_->address());
+  spdlog::info("controller: serving /metrics, /healthz, /readyz and /api/webhook on {}://{}",
+               server_->tls() ? "https" : "http", server_->address());
   return Ok();
+}
+
+Status Controller::Ready() const {
+  ReplicaState state{.leader_elect = options_.leader_elect};
+  std::shared_ptr<FleetRuntime> runtime;
+  {
+    std::lock_guard lock(mu_);
+    state.leading = want_leading_;
+    runtime = runtime_;
+  }
+  if (runtime) state.caches = runtime->Ready();
+  return ReplicaReadiness(state);
 }
 
 void Controller::RefreshWebhookSecrets() {
@@ -215,6 +234,19 @@ void Controller::RefreshWebhookSecrets() {
         secrets.gitlab.empty() ? "unset" : "set",
         secrets.gitea.empty() && secrets.gogs.empty() ? "unset" : "set",
         secrets.bitbucket_uuid.empty() && secrets.bitbucket_server.empty() ? "unset" : "set");
+    if (!http::AnyWebhookSecret(secrets)) {
+      if (options_.allow_unsigned_webhooks) {
+        spdlog::warn(
+            "controller: no webhook secret in Secret {}/{}: unsigned webhook "
+            "deliveries are accepted (--allow-unsigned-webhooks)",
+            options_.ns, options_.webhook_secret_name);
+      } else {
+        spdlog::warn(
+            "controller: no webhook secret in Secret {}/{}: webhook deliveries are "
+            "refused until one is set",
+            options_.ns, options_.webhook_secret_name);
+      }
+    }
     secrets_digest_ = std::move(digest);
   }
   secrets_ = std::make_shared<const http::WebhookSecrets>(std::move(secrets));

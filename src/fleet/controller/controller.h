@@ -8,10 +8,11 @@
 // Run():
 //   1. connects to the hub (kubeconfig + context, or the pod's in-cluster service account)
 //      and installs the argoproj.io CRDs if missing (crd_installer.h);
-//   2. serves HTTP on bind_address:port: GET /metrics (Prometheus text), GET /healthz (200
-//      while the process runs), GET /readyz (200 once the CRDs are installed and the server
-//      is up, as controller-runtime's readyz: a standby replica is ready too, so a rolling
-//      update can proceed), POST /api/webhook (Git push events, http/webhook_handler.h);
+//   2. serves HTTP (HTTPS with tls_cert_file / tls_key_file) on bind_address:port, loopback
+//      unless configured: GET /metrics (Prometheus text), GET /healthz (200 while the
+//      process runs), GET /readyz (readiness.h: the leader once its caches have listed; a
+//      standby at once, so a rolling update can proceed), POST /api/webhook (Git push
+//      events, http/webhook_handler.h);
 //   3. stands for election on the Lease `cellgate-controller` in `ns` (leader_election.h);
 //      while it leads it runs a FleetRuntime (the Applications) and an
 //      ApplicationSetController (the ApplicationSets), pushes going to both. When the lease
@@ -23,9 +24,10 @@
 // Webhook secrets: the Secret `webhook_secret_name` in `ns`, with argocd-secret's keys
 // (webhook.github.secret, webhook.gitlab.secret, webhook.gogs.secret, webhook.bitbucket.uuid,
 // webhook.bitbucketserver.secret; cellgate adds webhook.gitea.secret). It is read at start and
-// every `secret_refresh` (a missing Secret means no secrets: unsigned pushes are accepted, as
-// Argo CD does with unset secrets). Values never appear in logs or errors. A standby answers
-// pushes with 503 (the Git server retries; only the leader reconciles).
+// every `secret_refresh`. With no secret at all deliveries are refused unless
+// allow_unsigned_webhooks; once any secret is set, a provider without its own is refused
+// (stricter than Argo CD; http/webhook.h). Values never appear in logs or errors. A standby
+// answers pushes with 503 (the Git server retries; only the leader reconciles).
 //
 // Git mirrors live under cache_dir/mirrors ("" = $XDG_CACHE_HOME/cellgate or
 // $HOME/.cache/cellgate). Repositories are polled per repository every repo_poll_interval
@@ -77,9 +79,14 @@ struct ControllerOptions {
 
   std::string ns = "cellgate";           // controller namespace: cells, Lease, projects
   std::set<std::string> app_namespaces;  // empty = {"argocd", ns}
-  std::string bind_address = "0.0.0.0";  // HTTP: /metrics /healthz /readyz /api/webhook
-  std::uint16_t port = 8083;             // 0 = ephemeral (port() tells)
+  // HTTP: /metrics /healthz /readyz /api/webhook. Loopback by default; in a pod, the pod IP
+  // (probes, Prometheus and Git servers reach the pod there).
+  std::string bind_address = "127.0.0.1";
+  std::uint16_t port = 8083;  // 0 = ephemeral (port() tells)
+  std::string tls_cert_file;  // both set: HTTPS (PEM; reloaded when the files change)
+  std::string tls_key_file;
   std::string webhook_secret_name = "cellgate-secret";
+  bool allow_unsigned_webhooks = false;  // only matters while no webhook secret is set
   std::chrono::milliseconds secret_refresh{std::chrono::seconds(30)};
 
   std::chrono::milliseconds repo_poll_interval{std::chrono::minutes(3)};
@@ -130,6 +137,8 @@ class Controller {
   // The HTTP port once Run has bound it (0 before).
   std::uint16_t port() const { return port_.load(); }
   bool leading() const { return acting_.load(); }
+  // What /readyz answers (readiness.h).
+  Status Ready() const;
   // The FleetRuntime while leading, else null (tests).
   std::shared_ptr<FleetRuntime> runtime() const;
 

@@ -286,6 +286,15 @@ void FleetRuntime::SetAppSetPushListener(PushListener listener) {
 
 Status FleetRuntime::Ready() const {
   if (!started_) return MakeError(ErrorCode::kUnavailable, "not reconciling");
+  // Start() goes on after its timeout even when a list has not come back; until it has,
+  // the caches are not the cluster's state and the replica is not ready.
+  if (!registry_.HasSynced()) {
+    return MakeError(ErrorCode::kUnavailable, "cell registry (cluster Secrets) not listed yet");
+  }
+  auto hub = homes_.Get(kHubHome);
+  if (!hub || !hub->WaitForSync(std::chrono::milliseconds(0))) {
+    return MakeError(ErrorCode::kUnavailable, "hub Applications and AppProjects not listed yet");
+  }
   return Ok();
 }
 

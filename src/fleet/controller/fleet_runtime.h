@@ -101,7 +101,8 @@ class FleetRuntime {
 
   // Queues the app on the queue its destination routes to.
   void Enqueue(const AppRef& ref);
-  // /readyz: the registry and the hub's caches have listed.
+  // Ok once started and the cell registry and the hub's Application and AppProject caches
+  // have listed; kUnavailable naming the first that has not (readiness.h).
   Status Ready() const;
 
   CellRegistry& registry() { return registry_; }
