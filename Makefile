@@ -7,9 +7,12 @@ BUILD := build
 ASAN_BUILD := build-asan
 BENCH_BUILD := build-bench
 CELLS ?= 3
+# Where `make image-push` sends the image; the tag is the project version.
+IMAGE_REPO ?= ghcr.io/cellgate/cellgate
+IMAGE_TAG ?= $(shell sed -n 's/^project.cellgate VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 
 .PHONY: all setup tools build asan unit e2e test demo cells cells-down cells-status \
-        format lint tidy bench bench-compare clean
+        format lint tidy bench bench-compare clean image image-test image-push
 
 all: build
 
@@ -40,6 +43,18 @@ e2e: asan tools
 
 test:
 	scripts/test
+
+# OCI image layout at build/image (tag = project version), built without a daemon.
+image: build tools
+	scripts/image --tag $(IMAGE_TAG) >/dev/null
+
+# Runs the image with runc: cellgate version, cellgate render (tests/deploy/image_smoke.py).
+image-test: image
+	python3 tests/deploy/image_smoke.py --tag $(IMAGE_TAG)
+
+# Needs skopeo (apt-get install skopeo) and a login to the registry (skopeo login).
+image-push: image
+	skopeo copy oci:build/image:$(IMAGE_TAG) docker://$(IMAGE_REPO):$(IMAGE_TAG)
 
 demo:
 	scripts/demo
