@@ -155,18 +155,22 @@ class Smoke:
         env = dict(e.split("=", 1) for e in p["env"])
         env.update({e["name"]: e["value"] for e in ctr.get("env", []) if "value" in e})
         p["env"] = [f"{k}={v}" for k, v in env.items()]
-        # Kubelet mounts each volume; an emptyDir is fresh, writable by fsGroup.
+        # As the kubelet does: each emptyDir is a fresh host directory, mode 0777, group
+        # fsGroup with setgid when one is set, bind-mounted over the image's directory.
         vols = {v["name"]: v for v in pod.get("volumes", [])}
-        paths = []
+        paths = {}
         for vm in ctr.get("volumeMounts", []):
             if "emptyDir" not in vols[vm["name"]]:
                 raise Failure(f"volume {vm['name']}: only emptyDir volumes are simulated")
-            paths.append(vm["mountPath"])
-        gid = sc.get("fsGroup", p["user"]["gid"])
+            host = pathlib.Path(tempfile.mkdtemp(prefix=f"vol-{vm['name']}.", dir=bundle.parent))
+            os.chmod(host, 0o777)
+            if "fsGroup" in sc:
+                os.chown(host, 0, sc["fsGroup"])
+                os.chmod(host, 0o2777)
+            paths[vm["mountPath"]] = host
         s["mounts"] = [m for m in s["mounts"] if m["destination"] not in paths]
-        s["mounts"] += [{"destination": d, "type": "tmpfs", "source": "tmpfs",
-                         "options": ["nosuid", "nodev", "size=256m", "mode=2770",
-                                     f"uid=0", f"gid={gid}"]} for d in paths]
+        s["mounts"] += [{"destination": d, "type": "bind", "source": str(h),
+                         "options": ["rbind", "rw", "nosuid", "nodev"]} for d, h in paths.items()]
         s["mounts"] += mounts
         (bundle / "config.json").write_text(json.dumps(s, indent=1))
         return p["user"]["uid"], env, paths
@@ -277,9 +281,13 @@ def main():
         run(["chown", "-R", f"{uid}:{uid}", str(repo)])
         ro = {"destination": "/repo", "type": "bind", "source": str(repo),
               "options": ["rbind", "ro", "nosuid", "nodev", "noexec"]}
-        r, *_ = smoke.contain(bundle, ["cellgate", "render", "-f", "/repo/apps.yaml",
-                                       "--repo", "/repo", "--revision", "main", "-o", "json"],
-                              [ro])
+        r, _, _, paths = smoke.contain(bundle, ["cellgate", "render", "-f", "/repo/apps.yaml",
+                                                "--repo", "/repo", "--revision", "main",
+                                                "-o", "json"], [ro])
+        written = [p for p in paths.get(CACHE, tmp / "none").rglob("*")]
+        smoke.check(any(p.name == "HEAD" for p in written),
+                    f"render keeps its git mirror in the {CACHE} volume",
+                    repr([str(p) for p in written[:10]]))
         ok = smoke.check(r.returncode == 0, f"{runtime}: cellgate render exits 0",
                          f"exit {r.returncode}: {r.stderr}")
         got = {}
