@@ -52,9 +52,10 @@ image: build tools
 image-test: image
 	python3 tests/deploy/image_smoke.py --tag $(IMAGE_TAG)
 
-# Needs skopeo (apt-get install skopeo) and a login to the registry (skopeo login).
+# Needs skopeo (apt-get install skopeo) and a login to the registry (skopeo login);
+# SKOPEO_FLAGS passes more, e.g. --dest-tls-verify=false for a local test registry.
 image-push: image
-	skopeo copy oci:build/image:$(IMAGE_TAG) docker://$(IMAGE_REPO):$(IMAGE_TAG)
+	skopeo copy $(SKOPEO_FLAGS) oci:build/image:$(IMAGE_TAG) docker://$(IMAGE_REPO):$(IMAGE_TAG)
 
 demo:
 	scripts/demo
