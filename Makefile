@@ -9,7 +9,7 @@ BENCH_BUILD := build-bench
 CELLS ?= 3
 
 .PHONY: all setup tools build asan unit e2e test demo cells cells-down cells-status \
-        format lint tidy bench bench-compare clean
+        format lint tidy fuzz bench bench-compare clean
 
 all: build
 
@@ -40,6 +40,10 @@ e2e: asan tools
 
 test:
 	scripts/test
+
+# libFuzzer targets (fuzz/README.md), 5 minutes each; FUZZ_TIME=seconds to change.
+fuzz: setup
+	scripts/fuzz --time $(or $(FUZZ_TIME),300)
 
 demo:
 	scripts/demo
@@ -80,4 +84,4 @@ bench-compare: setup tools
 	bench/fleet-compare/run $(BENCH_COMPARE_ARGS)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) build-fuzz
