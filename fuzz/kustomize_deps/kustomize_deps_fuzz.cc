@@ -3,12 +3,20 @@
 // ("=== <path> -> <target>" makes a symlink). The app path is "app". FindKustomizeDeps must
 // return or fail without crashing, leaking or hanging, and what it returns must stay inside
 // the repository: every directory and file is a normalized relative path (no "..", no
-// leading "/"), as the render cache and the tool runner rely on.
+// leading "/"), as the render cache and the tool runner rely on. And a local reference
+// (resources, bases, components) that leaves the repository, in any kustomization the app
+// reaches, makes it fail, wherever it appears (after a remote or missing one too).
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "core/yaml.h"
 #include "render/kustomize_deps.h"
 #include "render/testing/memory_snapshot.h"
 
@@ -26,6 +34,65 @@ bool InsideRepository(const std::string& p) {
     rest.remove_prefix(slash + 1);
   }
   return true;
+}
+
+// `dir` + "/" + `ref` normalized, or nullopt when it leaves the repository; remote refs
+// (a scheme or a host) are "".
+std::optional<std::string> Join(const std::string& dir, std::string_view ref) {
+  if (ref.find("://") != std::string_view::npos || ref.starts_with("github.com/") ||
+      ref.starts_with("git@")) {
+    return std::string();
+  }
+  if (ref.starts_with("/")) return std::nullopt;
+  std::vector<std::string> segs;
+  std::string all = dir + "/" + std::string(ref);
+  std::string_view rest = all;
+  while (!rest.empty()) {
+    auto slash = rest.find('/');
+    std::string_view seg = rest.substr(0, slash);
+    if (seg == "..") {
+      if (segs.empty()) return std::nullopt;
+      segs.pop_back();
+    } else if (!seg.empty() && seg != ".") {
+      segs.emplace_back(seg);
+    }
+    if (slash == std::string_view::npos) break;
+    rest.remove_prefix(slash + 1);
+  }
+  std::string out;
+  for (const auto& s : segs) out += (out.empty() ? "" : "/") + s;
+  return out;
+}
+
+// Follows resources, bases and components from "app" through every kustomization that
+// exists (skipping remote and missing ones, as kustomize would fail or fetch there, and
+// symlinks, which the snapshot resolves on its own); true when a local reference in any of
+// them leaves the repository.
+bool SomeReferenceLeaves(const cellgate::render::testing::MemorySnapshot& snapshot) {
+  std::set<std::string> seen{"app"};
+  std::vector<std::string> todo{"app"};
+  while (!todo.empty() && seen.size() < 200) {
+    std::string dir = todo.back();
+    todo.pop_back();
+    for (const char* name : cellgate::render::kKustomizationNames) {
+      auto text = snapshot.ReadFile(dir + "/" + name);
+      if (!text) continue;
+      auto docs = cellgate::ParseYamlDocuments(*text, name);
+      if (!docs || docs->size() != 1 || !(*docs)[0].value.is_object()) break;
+      const auto& k = (*docs)[0].value;
+      for (const char* field : {"resources", "bases", "components"}) {
+        if (!k.contains(field) || !k[field].is_array()) continue;
+        for (const auto& ref : k[field]) {
+          if (!ref.is_string()) continue;
+          auto target = Join(dir, ref.get<std::string>());
+          if (!target) return true;
+          if (!target->empty() && seen.insert(*target).second) todo.push_back(*target);
+        }
+      }
+      break;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -59,6 +126,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   auto deps = cellgate::render::FindKustomizeDeps(snapshot, "app");
   if (!deps) return 0;
+  if (SomeReferenceLeaves(snapshot)) {
+    std::fprintf(stderr, "a reference leaving the repository was accepted\n");
+    std::abort();
+  }
   for (const auto& d : deps->dirs) {
     if (!InsideRepository(d)) __builtin_trap();
   }
