@@ -44,6 +44,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       .method = "POST", .target = "/api/webhook", .path = "/api/webhook"};
   for (const auto& [name, value] : sets[choice % sets.size()]) request.headers.Add(name, value);
   cellgate::http::WebhookConfig config{.max_payload_bytes = 1 << 20};
+  // Unsigned deliveries must reach the payload parsers: turn on the configuration's switch
+  // for them where it has one.
+  [](auto& c) {
+    if constexpr (requires { c.allow_unsigned = true; }) c.allow_unsigned = true;
+  }(config);
   if (choice >= sets.size()) {
     // Signed: every secret set, the body's first line offered as every signature header.
     config.secrets = {.github = "s",
