@@ -6,8 +6,8 @@
 //
 // Objects live in an in-memory object database (libgit2's mempack), reset for each input.
 // The process first moves into its own mount namespace where every mount is read-only
-// except its scratch directory and the working directory (libFuzzer's corpus and
-// artifacts), so a writer that escapes cannot touch the machine's files while being tested.
+// except the working directory (its scratch directory, libFuzzer's artifacts) and the
+// corpus directories, so a writer that escapes cannot touch the machine's files while being tested.
 #include <fuzzer/FuzzedDataProvider.h>
 #include <git2.h>
 #include <git2/sys/mempack.h>
@@ -93,10 +93,14 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
     else if (!a.starts_with("-") && fs::is_directory(a))
       writable.push_back(fs::absolute(a));
   }
-  char tmpl[] = "/tmp/cellgate-checkout-fuzz-XXXXXX";
-  if (!mkdtemp(tmpl)) Die("mkdtemp");
+  // Scratch in the working directory (writable below), removed at exit.
+  std::string tmpl = (fs::current_path() / "checkout-scratch-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) Die("mkdtemp");
   g_base = tmpl;
-  writable.push_back(g_base);
+  std::atexit([] {
+    std::error_code ec;
+    fs::remove_all(g_base, ec);
+  });
   Sandbox(writable);
 
   spdlog::set_level(spdlog::level::off);  // skipped symlinks are logged; not findings
