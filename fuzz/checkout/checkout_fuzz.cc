@@ -150,7 +150,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   char hex[GIT_OID_HEXSZ + 1];
   git_oid_tostr(hex, sizeof hex, &trees.back());
   fs::path checkouts = g_base / "checkouts";
-  auto out = cellgate::git::WriteCheckout(g_repo, root, hex, checkouts, 1 << 16);
+  auto out = cellgate::git::WriteCheckout(
+      g_repo, root, hex, checkouts,
+      {.max_blob_bytes = 1 << 16, .max_total_bytes = 4 << 20, .max_files = 2000});
   git_tree_free(root);
 
   std::error_code ec;
