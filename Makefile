@@ -12,7 +12,7 @@ IMAGE_REPO ?= ghcr.io/cellgate/cellgate
 IMAGE_TAG ?= $(shell sed -n 's/^project.cellgate VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 
 .PHONY: all setup tools build asan unit e2e test demo cells cells-down cells-status \
-        format lint tidy bench bench-compare clean image image-test image-push
+        format lint tidy fuzz bench bench-compare clean image image-test image-push
 
 all: build
 
@@ -57,6 +57,10 @@ image-test: image
 image-push: image
 	skopeo copy $(SKOPEO_FLAGS) oci:build/image:$(IMAGE_TAG) docker://$(IMAGE_REPO):$(IMAGE_TAG)
 
+# libFuzzer targets (fuzz/README.md), 5 minutes each; FUZZ_TIME=seconds to change.
+fuzz: setup
+	scripts/fuzz --time $(or $(FUZZ_TIME),300)
+
 demo:
 	scripts/demo
 
@@ -96,4 +100,4 @@ bench-compare: setup tools
 	bench/fleet-compare/run $(BENCH_COMPARE_ARGS)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) build-fuzz

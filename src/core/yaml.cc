@@ -14,13 +14,17 @@
 namespace cellgate {
 namespace {
 
-std::size_t CountNodes(const Json& j) {
-  std::size_t n = 1;
-  if (j.is_object() || j.is_array()) {
-    for (const auto& v : j) n += CountNodes(v);
-  }
-  return n;
-}
+// What a node costs once expanded: its nodes and the bytes of its scalars (keys included).
+struct Size {
+  std::size_t nodes = 0;
+  std::size_t bytes = 0;
+};
+
+// An anchored node: the copy every alias to it makes, and that copy's size.
+struct Anchor {
+  Json value;
+  Size size;
+};
 
 // One open collection while building a document from events.
 struct Frame {
@@ -30,6 +34,7 @@ struct Frame {
   std::string key;
   bool key_is_merge = false;
   std::string anchor;
+  Size size{.nodes = 1};  // this collection and everything added to it so far
 };
 
 class DocumentBuilder {
@@ -66,11 +71,13 @@ class DocumentBuilder {
           root_ = Json();
           have_root_ = false;
           nodes_ = 0;
+          doc_index_ = doc_index;
+          doc_start_bytes_ = bytes_;
           root_line_ = static_cast<int>(event.start_mark.line) + 1;
           break;
         case YAML_DOCUMENT_END_EVENT:
-          docs.push_back(
-              YamlDocument{have_root_ ? std::move(root_) : Json(), root_line_, doc_index++});
+          docs.push_back(YamlDocument{have_root_ ? std::move(root_) : Json(), root_line_,
+                                      doc_index++, bytes_ - doc_start_bytes_});
           break;
         case YAML_SCALAR_EVENT: {
           auto st = OnScalar(event);
@@ -91,7 +98,7 @@ class DocumentBuilder {
           const yaml_char_t* anchor =
               f.is_map ? event.data.mapping_start.anchor : event.data.sequence_start.anchor;
           if (anchor) f.anchor = reinterpret_cast<const char*>(anchor);
-          if (auto st = Count(1, event.start_mark); !st) return std::unexpected(st.error());
+          if (auto st = Count(f.size, event.start_mark); !st) return std::unexpected(st.error());
           stack_.push_back(std::move(f));
           break;
         }
@@ -99,8 +106,12 @@ class DocumentBuilder {
         case YAML_MAPPING_END_EVENT: {
           Frame f = std::move(stack_.back());
           stack_.pop_back();
-          if (!f.anchor.empty()) anchors_[f.anchor] = f.value;
-          auto st = Add(std::move(f.value), false, event.start_mark);
+          if (!f.anchor.empty()) {
+            // The anchor keeps its own copy (nested anchors copy one subtree once per level).
+            if (auto st = Count(f.size, event.start_mark); !st) return std::unexpected(st.error());
+            anchors_[f.anchor] = Anchor{f.value, f.size};
+          }
+          auto st = Add(std::move(f.value), f.size, false, event.start_mark);
           if (!st) return std::unexpected(st.error());
           break;
         }
@@ -111,11 +122,13 @@ class DocumentBuilder {
             return MakeError(ErrorCode::kInvalidArgument,
                              At(event.start_mark) + ": unknown anchor '" + name + "'");
           }
-          // Every alias copies its anchor; counting the copy bounds "billion laughs" input.
-          if (auto st = Count(CountNodes(it->second), event.start_mark); !st) {
+          // Every alias copies its anchor; counting the copy (before making it) bounds
+          // "billion laughs" input and large anchors repeated many times.
+          const Anchor& anchor = it->second;
+          if (auto st = Count(anchor.size, event.start_mark); !st) {
             return std::unexpected(st.error());
           }
-          auto st = Add(Json(it->second), false, event.start_mark);
+          auto st = Add(Json(anchor.value), anchor.size, false, event.start_mark);
           if (!st) return std::unexpected(st.error());
           break;
         }
@@ -142,13 +155,23 @@ class DocumentBuilder {
     return msg;
   }
 
-  Status Count(std::size_t n, const yaml_mark_t& mark) {
-    nodes_ += n;
+  // Adds what one node (or one copy made by an anchor or alias) costs: nodes per document,
+  // scalar bytes per file.
+  Status Count(const Size& size, const yaml_mark_t& mark) {
+    nodes_ += size.nodes;
+    bytes_ += size.bytes;
     if (nodes_ > limits_.max_nodes) {
       return MakeError(ErrorCode::kResourceExhausted,
-                       At(mark) + ": document expands to more than " +
-                           std::to_string(limits_.max_nodes) +
-                           " nodes (alias bomb or oversized document)");
+                       At(mark) + ": document " + std::to_string(doc_index_) +
+                           " expands to more than " + std::to_string(limits_.max_nodes) +
+                           " nodes (YAML anchors and aliases copy what they name)");
+    }
+    if (bytes_ > limits_.max_expanded_bytes) {
+      return MakeError(ErrorCode::kResourceExhausted,
+                       At(mark) + ": document " + std::to_string(doc_index_) +
+                           ": the file expands to more than " +
+                           std::to_string(limits_.max_expanded_bytes) +
+                           " bytes of scalars (YAML anchors and aliases copy what they name)");
     }
     return Ok();
   }
@@ -169,20 +192,26 @@ class DocumentBuilder {
                      ? (tag == "tag:yaml.org,2002:null" ? Json(nullptr)
                                                         : yaml_internal::ResolvePlainScalar(text))
                      : Json(std::string(text));
-    if (auto st = Count(1, event.start_mark); !st) return st;
+    Size size{.nodes = 1, .bytes = text.size()};
+    if (auto st = Count(size, event.start_mark); !st) return st;
     bool is_merge_key = s.style == YAML_PLAIN_SCALAR_STYLE && text == "<<";
-    if (s.anchor) anchors_[reinterpret_cast<const char*>(s.anchor)] = value;
-    return Add(std::move(value), is_merge_key, event.start_mark);
+    if (s.anchor) {
+      if (auto st = Count(size, event.start_mark); !st) return st;
+      anchors_[reinterpret_cast<const char*>(s.anchor)] = Anchor{value, size};
+    }
+    return Add(std::move(value), size, is_merge_key, event.start_mark);
   }
 
-  // Places a finished node into its parent (or as the document root).
-  Status Add(Json value, bool is_merge_key, const yaml_mark_t& mark) {
+  // Places a finished node of `size` into its parent (or as the document root).
+  Status Add(Json value, const Size& size, bool is_merge_key, const yaml_mark_t& mark) {
     if (stack_.empty()) {
       root_ = std::move(value);
       have_root_ = true;
       return Ok();
     }
     Frame& top = stack_.back();
+    top.size.nodes += size.nodes;
+    top.size.bytes += size.bytes;
     if (!top.is_map) {
       top.value.push_back(std::move(value));
       return Ok();
@@ -233,11 +262,14 @@ class DocumentBuilder {
   std::string file_;
   YamlLimits limits_;
   std::vector<Frame> stack_;
-  std::unordered_map<std::string, Json> anchors_;
+  std::unordered_map<std::string, Anchor> anchors_;
   Json root_;
   bool have_root_ = false;
   int root_line_ = 0;
-  std::size_t nodes_ = 0;
+  std::size_t nodes_ = 0;  // this document's, after expansion
+  std::size_t bytes_ = 0;  // the whole file's scalar bytes, after expansion
+  std::size_t doc_start_bytes_ = 0;
+  int doc_index_ = 0;
 };
 
 }  // namespace

@@ -5,9 +5,11 @@
 // YAML 1.1 rules: yes/no/on/off are booleans, 0644 is octal, `<<` merges maps), so a
 // manifest means here what it means to `kubectl apply`.
 //
-// Hostile input is bounded: a file larger than max_bytes, nesting deeper than max_depth or
-// a document that would expand (aliases included) to more than max_nodes is refused with a
-// kResourceExhausted error instead of consuming memory. Errors name the file and line.
+// Hostile input is bounded: a file larger than max_bytes, nesting deeper than max_depth, a
+// document that would expand to more than max_nodes, or a file whose scalars would expand to
+// more than max_expanded_bytes is refused with a kResourceExhausted error before the copies
+// are made. Every copy an alias or an anchor makes counts. Errors name the file, line and
+// document index.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -23,8 +25,9 @@
 namespace cellgate {
 
 struct YamlLimits {
-  std::size_t max_bytes = 64u << 20;  // one file
-  std::size_t max_nodes = 2'000'000;  // per document, after alias expansion
+  std::size_t max_bytes = 64u << 20;           // one file
+  std::size_t max_nodes = 2'000'000;           // per document, after alias expansion
+  std::size_t max_expanded_bytes = 64u << 20;  // scalar bytes per file, after alias expansion
   int max_depth = 200;
 };
 
@@ -32,6 +35,8 @@ struct YamlDocument {
   Json value;     // null for an empty document
   int line = 0;   // 1-based line where the document's content starts
   int index = 0;  // 0-based document index in the stream
+  // Scalar bytes this document expanded to: aliases and anchors count each copy they make.
+  std::size_t expanded_bytes = 0;
 };
 
 // Parses a multi-document YAML stream. `file` is used only in error messages.

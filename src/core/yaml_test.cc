@@ -95,6 +95,77 @@ TEST(YamlParse, AliasBombIsRefusedQuickly) {
   EXPECT_NE(docs.error().message().find("bomb.yaml"), std::string::npos);
 }
 
+// Billion laughs with long strings: few nodes (about 11,000), but every alias copies 8 KiB
+// strings, so the document expands to 80 MiB from a 9 KiB file.
+TEST(YamlParse, BillionLaughsOfLongStringsIsRefusedByExpandedBytes) {
+  std::string text = "a: &a \"" + std::string(8 << 10, 'x') + "\"\n";
+  std::string prev = "a";
+  for (char c = 'b'; c <= 'e'; ++c) {
+    std::string name(1, c);
+    text.append(name).append(": &").append(name).append(" [");
+    for (int i = 0; i < 10; ++i) text += (i ? ",*" : "*") + prev;
+    text += "]\n";
+    prev = name;
+  }
+  auto docs = ParseYamlDocuments(text, "apps/web/laughs.yaml");
+  ASSERT_FALSE(docs);
+  EXPECT_EQ(docs.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_NE(docs.error().message().find("apps/web/laughs.yaml:5"), std::string::npos)
+      << docs.error().message();
+  EXPECT_NE(docs.error().message().find("bytes"), std::string::npos) << docs.error().message();
+}
+
+// One 1 MiB anchor repeated by 70 aliases: a 1 MiB file (well inside the directory size
+// limit) that expands to 70 MiB.
+TEST(YamlParse, LargeAnchorWithManyAliasesIsRefused) {
+  std::string text = "data: &big \"" + std::string(1 << 20, 'y') + "\"\ncopies:\n";
+  for (int i = 0; i < 70; ++i) text += "- *big\n";
+  auto docs = ParseYamlDocuments(text, "big-anchor.yaml");
+  ASSERT_FALSE(docs);
+  EXPECT_EQ(docs.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_NE(docs.error().message().find("big-anchor.yaml:"), std::string::npos)
+      << docs.error().message();
+  EXPECT_NE(docs.error().message().find("document 0"), std::string::npos) << docs.error().message();
+}
+
+// Expanded bytes are counted over the whole file, not per document.
+TEST(YamlParse, ExpandedBytesAreCountedAcrossDocuments) {
+  YamlLimits limits{.max_expanded_bytes = 1000};
+  std::string doc = "a: &a \"" + std::string(100, 'z') + "\"\nb: [*a, *a, *a, *a]\n";
+  ASSERT_TRUE(ParseYamlDocuments(doc, "one.yaml", limits));
+  auto two = ParseYamlDocuments(doc + "---\n" + doc, "two.yaml", limits);
+  ASSERT_FALSE(two);
+  EXPECT_EQ(two.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_NE(two.error().message().find("document 1"), std::string::npos) << two.error().message();
+}
+
+// A document without aliases never reaches the expanded-bytes limit when it is no larger
+// than the file-size limit (scalar text is never longer than its source).
+TEST(YamlParse, AliasFreeFileAtTheSizeLimitIsAccepted) {
+  YamlLimits limits{.max_bytes = 4096, .max_expanded_bytes = 4096};
+  std::string text = "k: \"" + std::string(4000, 'q') + "\"\nlist: [a, b, c]\n";
+  ASSERT_LE(text.size(), limits.max_bytes);
+  auto docs = ParseYamlDocuments(text, "plain.yaml", limits);
+  ASSERT_TRUE(docs) << docs.error().message();
+  EXPECT_EQ((*docs)[0].value["k"].get<std::string>().size(), 4000u);
+}
+
+// Each anchor keeps a copy of its node; nested anchors copy the same subtree once per level,
+// so those copies count too.
+TEST(YamlParse, NestedAnchorCopiesCount) {
+  YamlLimits limits{.max_nodes = 10'000};
+  std::string inner = "[";
+  for (int i = 0; i < 1000; ++i) inner += i ? ",1" : "1";
+  inner += "]";
+  std::string text;
+  for (int d = 0; d < 20; ++d) text += "{k: &a" + std::to_string(d) + " ";
+  text += inner;
+  for (int d = 0; d < 20; ++d) text += "}";
+  auto docs = ParseYamlDocuments(text, "nested.yaml", limits);
+  ASSERT_FALSE(docs);
+  EXPECT_EQ(docs.error().code(), ErrorCode::kResourceExhausted);
+}
+
 TEST(YamlParse, OversizedFileAndDeepNestingAreRefused) {
   YamlLimits limits{.max_bytes = 100};
   auto big = ParseYamlDocuments(std::string(200, 'a'), "big.yaml", limits);

@@ -1,5 +1,6 @@
 #include "render/directory.h"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -51,6 +52,7 @@ Result<DirectoryRender> RenderDirectory(const git::Snapshot& snapshot, const std
   }
 
   DirectoryRender out;
+  std::size_t expanded = 0;  // scalar bytes after YAML alias expansion
   for (const auto& entry : *entries) {
     if (entry.type != git::EntryType::kFile && entry.type != git::EntryType::kSymlink) continue;
     std::string_view name = BaseName(entry.path);
@@ -94,8 +96,18 @@ Result<DirectoryRender> RenderDirectory(const git::Snapshot& snapshot, const std
     }
     ManifestParseOptions parse{
         .limits = limits.yaml, .json = is_json, .skip_unrelated_yaml = !is_json};
+    // YAML aliases may not expand the directory past its combined limit either.
+    parse.limits.max_expanded_bytes =
+        std::min(limits.yaml.max_expanded_bytes, limits.max_combined_bytes - expanded);
     auto parsed = ParseManifests(*text, entry.path, parse);
+    if (!parsed && parsed.error().code() == ErrorCode::kResourceExhausted) {
+      return std::unexpected(parsed.error().Wrap("manifests under '" + DisplayPath(app_path) +
+                                                 "' exceed " +
+                                                 std::to_string(limits.max_combined_bytes) +
+                                                 " bytes combined after YAML alias expansion"));
+    }
     if (!parsed) return std::unexpected(parsed.error());
+    expanded += parsed->expanded_bytes;
     if (!parsed->note.empty()) out.notes.push_back(std::move(parsed->note));
     for (auto& obj : parsed->objects) out.objects.push_back(std::move(obj));
   }

@@ -160,5 +160,24 @@ TEST(Directory, AliasBombIsBounded) {
   EXPECT_NE(r.error().message().find("bomb/cm.yaml"), std::string::npos);
 }
 
+// Each file stays far below the per-file YAML limits, but together their aliases expand the
+// directory (1 MB of files) to 20 MB, past the 10 MB combined limit.
+TEST(Directory, AliasExpansionCountsAgainstTheCombinedLimit) {
+  MemorySnapshot s;
+  for (int f = 0; f < 5; ++f) {
+    std::string name = "cm" + std::to_string(f);
+    std::string text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + "}\n";
+    text += "x-big: &big \"" + std::string(200'000, 'v') + "\"\ndata:\n";
+    for (int i = 0; i < 20; ++i) text += "  k" + std::to_string(i) + ": *big\n";
+    s.AddFile("amp/" + name + ".yaml", text);
+  }
+  auto r = RenderDirectory(s, "amp", {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_NE(r.error().message().find("after YAML alias expansion"), std::string::npos)
+      << r.error().message();
+  EXPECT_NE(r.error().message().find("amp/cm"), std::string::npos) << r.error().message();
+}
+
 }  // namespace
 }  // namespace cellgate::render

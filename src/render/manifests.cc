@@ -127,6 +127,7 @@ Result<ParsedManifests> ParseManifests(std::string_view text, const std::string&
   if (options.helm_source_comments) sources = HelmSources(text);
 
   for (auto& doc : *docs) {
+    result.expanded_bytes += doc.expanded_bytes;
     if (doc.value.is_null()) continue;
     Origin origin{file, doc.index, options.tool_output ? 0 : doc.line};
     if (options.helm_source_comments) {

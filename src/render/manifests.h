@@ -42,6 +42,8 @@ struct ManifestParseOptions {
 struct ParsedManifests {
   std::vector<Object> objects;
   std::string note;  // why the file was skipped, when it was
+  // Scalar bytes of the parsed documents after YAML alias expansion (0 for JSON).
+  std::size_t expanded_bytes = 0;
 };
 
 // `file` is the origin recorded on every object (relative to the repository root).
