@@ -117,7 +117,10 @@ Result<std::filesystem::path> Renderer::Tool(std::string_view name) {
     std::lock_guard lock(mu_);
     if (auto it = tool_paths_.find(std::string(name)); it != tool_paths_.end()) return it->second;
   }
-  auto path = FindTool(name, name == "helm" ? options_.helm_path : options_.kustomize_path);
+  auto path = FindTool(
+      name, {.explicit_path = name == "helm" ? options_.helm_path : options_.kustomize_path,
+             .tools_dir = options_.tools_dir,
+             .writable_dirs = options_.writable_dirs});
   if (!path) return path;
   std::lock_guard lock(mu_);
   tool_paths_[std::string(name)] = *path;

@@ -38,8 +38,11 @@
 namespace cellgate::render {
 
 struct RendererOptions {
-  std::filesystem::path kustomize_path;  // "": $CELLGATE_CACHE/bin, ~/.cache/cellgate/bin, PATH
-  std::filesystem::path helm_path;
+  std::filesystem::path kustomize_path;  // "": <tools_dir>/kustomize, else PATH
+  std::filesystem::path helm_path;       // "": <tools_dir>/helm, else PATH
+  std::filesystem::path tools_dir;       // read-only directory holding kustomize and helm
+  // Directories this process writes to (git cache, checkouts): never a tool location.
+  std::vector<std::filesystem::path> writable_dirs;
   std::vector<std::string> kustomize_build_options;  // argocd-cm kustomize.buildOptions
   // helm --kube-version when the source sets none (Argo CD uses the destination cluster's).
   std::string kube_version = "1.32.0";

@@ -3,12 +3,13 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -158,6 +159,72 @@ bool HasExited(pid_t pid) {
   return info.si_pid == pid;
 }
 
+struct SpawnSpec {
+  const char* program;
+  char* const* argv;
+  char* const* envp;
+  const char* cwd;
+  int out_fd;
+  int err_fd;
+  std::uint64_t memory_limit;  // RLIMIT_AS; 0: none
+};
+
+// The vfork child: only system calls, then exec or _exit. Reports a failure's errno through
+// `child_errno`, which it shares with the parent until it execs or exits.
+[[noreturn]] void ExecChild(const SpawnSpec& s, int devnull, volatile int* child_errno) {
+  // Handlers would run on our shared stack once signals are unblocked, and the tool should
+  // not inherit ignored signals: every disposition goes back to the default.
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);
+  rlimit limit{.rlim_cur = s.memory_limit, .rlim_max = s.memory_limit};
+  if (::setpgid(0, 0) != 0 || (s.memory_limit > 0 && ::setrlimit(RLIMIT_AS, &limit) != 0) ||
+      ::dup2(devnull, 0) < 0 || ::dup2(s.out_fd, 1) < 0 || ::dup2(s.err_fd, 2) < 0 ||
+      ::close_range(3, ~0u, 0) != 0 || ::chdir(s.cwd) != 0) {
+    *child_errno = errno;
+    ::_exit(127);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::execve(s.program, s.argv, s.envp);
+  *child_errno = errno;
+  ::_exit(127);
+}
+
+// posix_spawn cannot set resource limits; this is what it does (vfork, file actions, own
+// process group, default signals, exec) plus setrlimit. Returns 0 or an errno value.
+int Spawn(const SpawnSpec& s, pid_t* pid_out) {
+  Fd devnull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  if (devnull.get() < 0) return errno;
+  sigset_t all, old;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &old);  // no handler may run in the child
+  volatile int child_errno = 0;
+  pid_t pid = ::vfork();
+  if (pid == 0) ExecChild(s, devnull.get(), &child_errno);
+  int err = pid < 0 ? errno : child_errno;
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (pid > 0 && err != 0) {
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
+  if (err == 0) *pid_out = pid;
+  return err;
+}
+
+bool LooksOutOfMemory(std::string_view err) {
+  std::string lower(err);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (std::string_view sign : {"out of memory", "cannot allocate memory", "bad_alloc"}) {
+    if (lower.find(sign) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string MiB(std::uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
 }  // namespace
 
 ToolRunner::ToolRunner(ToolRunnerOptions options)
@@ -206,29 +273,16 @@ Result<ToolOutput> ToolRunner::Run(const ToolInvocation& inv) {
   }
   Fd err_r(err_pipe[0]), err_w(err_pipe[1]);
 
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&fa, out_w.get(), 1);
-  posix_spawn_file_actions_adddup2(&fa, err_w.get(), 2);
-  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
   fs::path cwd = inv.cwd.empty() ? scratch->path() : inv.cwd;
-  posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
   pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, inv.program.c_str(), &fa, &attr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
+  int rc = Spawn({.program = inv.program.c_str(),
+                  .argv = argv.data(),
+                  .envp = envp.data(),
+                  .cwd = cwd.c_str(),
+                  .out_fd = out_w.get(),
+                  .err_fd = err_w.get(),
+                  .memory_limit = options_.memory_limit_bytes},
+                 &pid);
   if (rc != 0) {
     return MakeError(rc == ENOENT ? ErrorCode::kNotFound : ErrorCode::kInternal,
                      cmdline + ": spawn: " + std::strerror(rc));
@@ -305,6 +359,13 @@ Result<ToolOutput> ToolRunner::Run(const ToolInvocation& inv) {
         ErrorCode::kResourceExhausted,
         what + ": output is larger than " + std::to_string(options_.max_stdout_bytes) + " bytes");
   }
+  if (options_.memory_limit_bytes > 0 && (WIFSIGNALED(status) || WEXITSTATUS(status) != 0) &&
+      LooksOutOfMemory(output.err)) {
+    return MakeError(
+        ErrorCode::kResourceExhausted,
+        what + ": ran out of memory under the " + MiB(options_.memory_limit_bytes) +
+            " address-space limit (ToolRunnerOptions::memory_limit_bytes): " + stderr_tail);
+  }
   if (WIFSIGNALED(status)) {
     return MakeError(ErrorCode::kInternal, what + ": killed by signal " +
                                                std::to_string(WTERMSIG(status)) +
@@ -318,25 +379,51 @@ Result<ToolOutput> ToolRunner::Run(const ToolInvocation& inv) {
   return output;
 }
 
-Result<std::filesystem::path> FindTool(std::string_view name, const fs::path& explicit_path) {
-  auto executable = [](const fs::path& p) { return ::access(p.c_str(), X_OK) == 0; };
-  std::vector<std::string> looked;
-  if (!explicit_path.empty()) {
-    fs::path p = fs::absolute(explicit_path);
+namespace {
+
+// True when `path` (resolved through symlinks as far as it exists) lies in or below `dir`.
+bool PathWithin(const fs::path& path, const fs::path& dir) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  fs::path d = fs::weakly_canonical(fs::absolute(dir, ec), ec);
+  auto [dit, pit] = std::mismatch(d.begin(), d.end(), p.begin(), p.end());
+  return dit == d.end() || (std::next(dit) == d.end() && dit->empty());
+}
+
+Status NotWritable(std::string_view name, const fs::path& where, const ToolLookup& lookup) {
+  for (const auto& w : lookup.writable_dirs) {
+    if (!w.empty() && PathWithin(where, w)) {
+      return MakeError(ErrorCode::kPermissionDenied,
+                       std::string(name) + ": " + where.string() + " is inside " + w.string() +
+                           ", which cellgate writes to at run time; tools must come from a "
+                           "read-only location");
+    }
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Result<std::filesystem::path> FindTool(std::string_view name, const ToolLookup& lookup) {
+  auto executable = [](const fs::path& p) {
+    std::error_code ec;
+    return fs::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
+  };
+  if (!lookup.explicit_path.empty()) {
+    fs::path p = fs::absolute(lookup.explicit_path);
+    if (auto st = NotWritable(name, p, lookup); !st) return std::unexpected(st.error());
     if (executable(p)) return p;
     return MakeError(ErrorCode::kNotFound,
-                     std::string(name) + " not found at " + explicit_path.string());
+                     std::string(name) + " not found at " + lookup.explicit_path.string());
   }
-  std::vector<fs::path> candidates;
-  if (const char* cache = std::getenv("CELLGATE_CACHE"); cache && *cache) {
-    candidates.push_back(fs::path(cache) / "bin" / name);
-  }
-  if (const char* home = std::getenv("HOME"); home && *home) {
-    candidates.push_back(fs::path(home) / ".cache/cellgate/bin" / name);
-  }
-  for (const auto& c : candidates) {
-    if (executable(c)) return fs::absolute(c);
-    looked.push_back(c.string());
+  std::vector<std::string> looked;
+  if (!lookup.tools_dir.empty()) {
+    fs::path dir = fs::absolute(lookup.tools_dir);
+    if (auto st = NotWritable(name, dir, lookup); !st) {
+      return std::unexpected(st.error().Wrap("--tools-dir"));
+    }
+    if (executable(dir / name)) return dir / name;
+    looked.push_back(dir.string());
   }
   if (const char* path = std::getenv("PATH")) {
     std::string_view rest = path;
@@ -344,8 +431,8 @@ Result<std::filesystem::path> FindTool(std::string_view name, const fs::path& ex
       auto colon = rest.find(':');
       std::string_view dir = rest.substr(0, colon);
       if (!dir.empty()) {
-        fs::path c = fs::path(dir) / name;
-        if (executable(c)) return fs::absolute(c);
+        fs::path c = fs::absolute(fs::path(dir) / name);
+        if (executable(c) && NotWritable(name, c, lookup)) return c;
       }
       if (colon == std::string_view::npos) break;
       rest.remove_prefix(colon + 1);
@@ -354,8 +441,10 @@ Result<std::filesystem::path> FindTool(std::string_view name, const fs::path& ex
   }
   std::string where;
   for (const auto& l : looked) where += (where.empty() ? "" : ", ") + l;
-  return MakeError(ErrorCode::kNotFound, std::string(name) + " not found (looked in " + where +
-                                             "); run scripts/kube-tools or pass its path");
+  return MakeError(ErrorCode::kNotFound,
+                   std::string(name) + " not found (looked in " + where +
+                       "); put it on PATH, pass --tools-dir or its path (scripts/kube-tools "
+                       "builds it)");
 }
 
 }  // namespace cellgate::render

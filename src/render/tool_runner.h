@@ -1,11 +1,15 @@
 // Runs the external renderers (kustomize, helm) the way Argo CD's repo-server does, but
 // without a shell and with hard bounds:
 //
-//  - posix_spawn of an absolute path with an argv vector; nothing is interpreted by a shell.
+//  - vfork + execve of an absolute path with an argv vector (what posix_spawn does, plus
+//    setrlimit); nothing is interpreted by a shell.
 //  - The child gets a clean environment: PATH (the tool's own directory, then /usr/local/bin,
 //    /usr/bin, /bin), HOME, TMPDIR, XDG_* and HELM_{CACHE,CONFIG,DATA}_HOME inside a fresh
 //    temporary directory that is removed afterwards, plus the invocation's own variables.
 //    Nothing is inherited from our environment, so credentials in it never reach a tool.
+//  - Its address space is capped with RLIMIT_AS (default 8 GiB, ToolRunnerOptions::
+//    memory_limit_bytes), set in the child before exec; a tool that dies of it (stderr says
+//    "out of memory" / "cannot allocate memory") is kResourceExhausted naming the limit.
 //  - It runs in its own process group; on timeout (default 90 s) or when stdout exceeds its
 //    limit the whole group is killed with SIGKILL. Stragglers left in the group after the
 //    tool exits are killed too.
@@ -39,6 +43,9 @@ struct ToolRunnerOptions {
   std::size_t max_stderr_bytes = 1u << 20;  // beyond this only the tail is kept
   std::size_t error_stderr_chars = 2000;    // how much stderr an error message quotes
   std::filesystem::path temp_dir;           // "": std::filesystem::temp_directory_path()
+  // RLIMIT_AS of each tool process (0: unlimited). Go binaries reserve address space well
+  // beyond what they touch: kustomize and helm need about 1.5 GiB of it for small builds.
+  std::uint64_t memory_limit_bytes = 8ull << 30;
 };
 
 struct ToolInvocation {
@@ -65,7 +72,7 @@ class ToolRunner {
 
   // Runs the program to completion. Errors: kNotFound (program missing), kInvalidArgument
   // (non-zero exit; the tool refused its input), kDeadlineExceeded (timeout),
-  // kResourceExhausted (stdout limit), kInternal (spawn or pipe failure).
+  // kResourceExhausted (stdout or memory limit), kInternal (spawn or pipe failure).
   Result<ToolOutput> Run(const ToolInvocation& invocation);
 
   std::uint64_t invocations() const { return invocations_.load(); }
@@ -77,10 +84,19 @@ class ToolRunner {
   std::atomic<std::uint64_t> invocations_{0};
 };
 
-// Locates an external tool: `explicit_path` if given, else $CELLGATE_CACHE/bin/<name>, else
-// $HOME/.cache/cellgate/bin/<name> (scripts/kube-tools' default), else the first <name> on
-// PATH. kNotFound names every place it looked.
-Result<std::filesystem::path> FindTool(std::string_view name,
-                                       const std::filesystem::path& explicit_path = {});
+// Where external tools come from. Tools are never looked up in a directory the process
+// writes to at run time (its git cache, checkouts, scratch space): a repository that
+// managed to plant a file there must not get it executed.
+struct ToolLookup {
+  std::filesystem::path explicit_path;  // this file, if given (--kustomize, --helm)
+  std::filesystem::path tools_dir;      // else <tools_dir>/<name>, if given (--tools-dir)
+  // Directories written at run time. An explicit path or tools_dir inside one is refused
+  // (kPermissionDenied); PATH entries inside one are skipped.
+  std::vector<std::filesystem::path> writable_dirs;
+};
+
+// Locates an external tool: lookup.explicit_path, else <lookup.tools_dir>/<name>, else the
+// first <name> on PATH. kNotFound names every place it looked.
+Result<std::filesystem::path> FindTool(std::string_view name, const ToolLookup& lookup = {});
 
 }  // namespace cellgate::render

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -133,16 +134,110 @@ TEST(ToolRunner, MissingProgramAndRedaction) {
       << r.error().message();
 }
 
-TEST(ToolRunner, FindToolLooksInCacheThenPath) {
+// Sets an environment variable for one scope.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+std::filesystem::path MakeTempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "cellgate-find-XXXXXX").string();
+  EXPECT_NE(::mkdtemp(tmpl.data()), nullptr);
+  return tmpl;
+}
+
+void PlantTool(const std::filesystem::path& dir, const std::string& name,
+               const std::string& marker) {
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / name) << "#!/bin/sh\ntouch " << marker << "\n";
+  std::filesystem::permissions(dir / name, std::filesystem::perms::owner_all);
+}
+
+TEST(ToolRunner, FindToolUsesExplicitPathsThenToolsDirThenPath) {
   auto found = FindTool("sh");
   ASSERT_TRUE(found) << found.error().message();
   EXPECT_TRUE(found->is_absolute());
-  auto explicit_path = FindTool("kustomize", "/bin/sh");
+  auto explicit_path = FindTool("kustomize", {.explicit_path = "/bin/sh"});
   ASSERT_TRUE(explicit_path);
   EXPECT_EQ(*explicit_path, "/bin/sh");
+  auto from_dir = FindTool("sh", {.tools_dir = "/bin"});
+  ASSERT_TRUE(from_dir) << from_dir.error().message();
+  EXPECT_EQ(*from_dir, "/bin/sh");
   auto missing = FindTool("definitely-not-a-tool-xyz");
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message().find("PATH"), std::string::npos);
+}
+
+// A repository that plants a file in the controller's cache must not get it executed.
+TEST(ToolRunner, ToolsPlantedInTheCacheAreNeverRun) {
+  const auto tmp = MakeTempDir();
+  const auto cache = tmp / "cache", home = tmp / "home", marker = tmp / "ran";
+  PlantTool(cache / "bin", "kustomize", marker.string());
+  PlantTool(home / ".cache/cellgate/bin", "kustomize", marker.string());
+  ScopedEnv cache_env("CELLGATE_CACHE", cache.string());
+  ScopedEnv home_env("HOME", home.string());
+  ScopedEnv path_env("PATH", "/usr/bin:/bin");
+  auto found = FindTool("kustomize");
+  if (found) {
+    EXPECT_FALSE(found->string().starts_with(tmp.string())) << *found;
+    ToolRunner runner;
+    (void)runner.Run({.program = *found, .args = {"version"}});
+  } else {
+    EXPECT_EQ(found.error().code(), ErrorCode::kNotFound);
+  }
+  EXPECT_FALSE(std::filesystem::exists(marker));
+  std::filesystem::remove_all(tmp);
+}
+
+TEST(ToolRunner, ToolsDirInsideAWritableDirIsRefused) {
+  const auto tmp = MakeTempDir();
+  PlantTool(tmp / "cache/bin", "kustomize", (tmp / "ran").string());
+  auto refused = FindTool("kustomize", {.tools_dir = tmp / "cache/bin",
+                                        .writable_dirs = {tmp / "cache/checkouts", tmp / "cache"}});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kPermissionDenied);
+  EXPECT_NE(refused.error().message().find("--tools-dir"), std::string::npos);
+  auto explicit_path = FindTool("kustomize", {.explicit_path = tmp / "cache/bin/kustomize",
+                                              .writable_dirs = {tmp / "cache"}});
+  ASSERT_FALSE(explicit_path);
+  EXPECT_EQ(explicit_path.error().code(), ErrorCode::kPermissionDenied);
+  {  // PATH entries inside a writable directory are skipped
+    ScopedEnv path_env("PATH", (tmp / "cache/bin").string());
+    EXPECT_FALSE(FindTool("kustomize", {.writable_dirs = {tmp / "cache"}}));
+    EXPECT_TRUE(FindTool("kustomize"));
+  }
+  std::filesystem::remove_all(tmp);
+}
+
+// awk doubling a string: ~400 MiB of heap at its peak, fine without a limit.
+constexpr const char* kAllocate =
+    "awk 'BEGIN { s = \"x\"; for (i = 0; i < 28; i++) s = s s; print length(s) }'";
+
+TEST(ToolRunner, MemoryLimitStopsAToolThatAllocatesPastIt) {
+  ToolRunner limited({.memory_limit_bytes = 128u << 20});
+  auto out = limited.Run(Sh(kAllocate));
+  ASSERT_FALSE(out) << out->out;
+  EXPECT_EQ(out.error().code(), ErrorCode::kResourceExhausted) << out.error().message();
+  EXPECT_NE(out.error().message().find("out of memory under the 128 MiB"), std::string::npos)
+      << out.error().message();
+  ToolRunner defaults;
+  auto fine = defaults.Run(Sh(kAllocate));
+  ASSERT_TRUE(fine) << fine.error().message();
+  EXPECT_EQ(fine->out, "268435456\n");
 }
 
 }  // namespace
