@@ -3,19 +3,23 @@
 // exactly those trees: a commit that changes an unrelated directory reuses the render, a
 // commit that changes a base the overlay points at does not.
 //
-// Every local path in resources, bases, components, crds, configurations, generators,
-// transformers, validators, patches[].path, patchesJson6902[].path, patchesStrategicMerge,
-// replacements[].path, openapi.path and the files/envs of configMap/secretGenerator is
-// resolved against its kustomization's directory; directories are followed recursively.
+// Every kustomization reachable from the app path is read and every local reference in it
+// checked: resources, bases, components, crds, configurations, generators, transformers,
+// validators (and the path-like keys of the configs they name or inline), patches[].path,
+// patchesJson6902[].path, patchesStrategicMerge, replacements[].path, openapi.path, the
+// files/envs/env of configMap/secretGenerator, helmCharts' valuesFile,
+// additionalValuesFiles and chart directory (helmGlobals.chartHome or "charts"),
+// helmChartInflationGenerator's chartHome and values. Each must exist and stay inside the
+// repository (lexically here; RunKustomize re-checks after symlinks on disk), or the app is
+// refused with an error naming the kustomization file and the entry: kPermissionDenied for an
+// absolute path, an escape or a remote reference when remote bases are off, kNotFound for a
+// missing path, kInvalidArgument for a kustomization that does not parse, kResourceExhausted
+// beyond max_directories. There is no silent cap.
 //
-// When something cannot be pinned to paths in this commit the result falls back to the
-// whole repository (whole_repository, keyed on the root tree id): remote resources (URLs,
-// github.com/...), helmCharts (kustomize pulls charts), a kustomization that does not parse,
-// a referenced path that does not exist, a symlink or submodule inside a referenced tree, or
-// more than 256 directories.
-//
-// A path that leaves the repository ("../../../etc") or is absolute is refused with
-// kPermissionDenied before any tool runs.
+// Remote references (URLs, github.com/..., helmCharts with a repo) are refused unless
+// allow_remote; when allowed, kustomize fetches them at build time and the cache key falls
+// back to the whole repository (whole_repository, keyed on the root tree id), as it does for
+// helmCharts and for symlinks or submodules inside a referenced tree.
 //
 // Thread-safety: a pure function of the snapshot.
 #pragma once
@@ -32,19 +36,40 @@ namespace cellgate::render {
 inline constexpr const char* kKustomizationNames[] = {"kustomization.yaml", "kustomization.yml",
                                                       "Kustomization"};
 
+// One local reference: where it was written and where it leads.
+struct KustomizeReference {
+  std::string kustomization;  // repository path of the kustomization file
+  std::string field;          // "resources", "patches", ...
+  std::string entry;          // as written
+  std::string path;           // resolved repository path
+};
+
 struct KustomizeDeps {
   // Directories the build reads: the app path first, then the others sorted; none is inside
   // another.
   std::vector<std::string> dirs;
   // Referenced files that lie outside every directory above.
   std::vector<std::string> files;
+  // Every local reference, for the checks after symlinks on disk.
+  std::vector<KustomizeReference> references;
   bool whole_repository = false;
   std::string reason;  // why whole_repository
 };
 
-// `app_path` normalized; `components` are the Application's kustomize.components (relative
-// to the app path), which Argo CD adds to the kustomization before building.
+struct KustomizeDepsOptions {
+  // The Application's kustomize.components (relative to the app path), which Argo CD adds
+  // to the kustomization before building; missing ones are skipped when ignore_missing.
+  std::vector<std::string> components;
+  bool ignore_missing_components = false;
+  bool allow_remote = false;  // remote bases and chart repositories
+  // Kustomization directories (and referenced directories) one app may reach.
+  std::size_t max_directories = 1000;
+  // Local references one app may make, summed over its kustomizations.
+  std::size_t max_references = 100'000;
+};
+
+// `app_path` normalized.
 Result<KustomizeDeps> FindKustomizeDeps(const git::Snapshot& snapshot, const std::string& app_path,
-                                        const std::vector<std::string>& components = {});
+                                        const KustomizeDepsOptions& options = {});
 
 }  // namespace cellgate::render

@@ -119,7 +119,7 @@ TEST_F(KustomizeTest, AppOverridesRunInAScratchCopy) {
       Json::array({{{"target", {{"kind", "Service"}}},
                     {"patch", R"([{"op":"replace","path":"/spec/ports/0/port","value":8080}])"}}});
   k.components = {"../../components/extra"};
-  auto deps = FindKustomizeDeps(s, "overlays/prod", k.components);
+  auto deps = FindKustomizeDeps(s, "overlays/prod", {.components = k.components});
   ASSERT_TRUE(deps);
   EXPECT_FALSE(deps->whole_repository) << deps->reason;
   auto objs = RunKustomize(runner_, s, "overlays/prod", &k, *deps, build_);

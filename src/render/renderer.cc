@@ -205,13 +205,16 @@ Result<Renderer::Plan> Renderer::MakePlan(const git::Snapshot& snapshot,
       plan.binary = *bin;
       auto version = ToolVersion(plan.binary);
       if (!version) return std::unexpected(version.error());
-      auto deps =
-          FindKustomizeDeps(snapshot, plan.path,
-                            eff.kustomize ? eff.kustomize->components : std::vector<std::string>{});
+      auto deps = FindKustomizeDeps(
+          snapshot, plan.path,
+          {.components = eff.kustomize ? eff.kustomize->components : std::vector<std::string>{},
+           .ignore_missing_components = eff.kustomize && eff.kustomize->ignore_missing_components,
+           .allow_remote = options_.allow_remote_bases});
       if (!deps) return std::unexpected(deps.error());
       plan.kustomize_deps = std::move(*deps);
       key += "kustomize " + *version + "\n";
       for (const auto& o : options_.kustomize_build_options) key += o + " ";
+      if (options_.allow_remote_bases) key += "remote";
       key += "\n";
       if (plan.kustomize_deps.whole_repository) {
         if (auto st = AppendTreeIds(snapshot, {""}, &key); !st) return std::unexpected(st.error());

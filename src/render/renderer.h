@@ -44,6 +44,9 @@ struct RendererOptions {
   // Directories this process writes to (git cache, checkouts): never a tool location.
   std::vector<std::filesystem::path> writable_dirs;
   std::vector<std::string> kustomize_build_options;  // argocd-cm kustomize.buildOptions
+  // Remote kustomize bases and helmCharts repositories reach the network at build time;
+  // off, they are refused naming the kustomization and the entry (kustomize_deps.h).
+  bool allow_remote_bases = false;
   // helm --kube-version when the source sets none (Argo CD uses the destination cluster's).
   std::string kube_version = "1.32.0";
   std::vector<std::string> api_versions;  // helm --api-versions
