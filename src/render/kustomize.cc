@@ -2,8 +2,8 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <fstream>
-#include <optional>
 #include <sstream>
 #include <system_error>
 
@@ -39,15 +39,113 @@ class ScratchDir {
   fs::path path_;
 };
 
-Status CopyInto(const fs::path& from_root, const fs::path& to_root, const std::string& rel) {
-  std::error_code ec;
-  fs::path src = rel.empty() ? from_root : from_root / rel;
-  fs::path dst = rel.empty() ? to_root : to_root / rel;
-  fs::create_directories(dst.parent_path(), ec);
-  fs::copy(src, dst, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
-  if (ec) {
-    return MakeError(ErrorCode::kInternal, "copy " + (rel.empty() ? "." : rel) +
-                                               " to a scratch directory: " + ec.message());
+bool FsWithin(const fs::path& path, const fs::path& dir) {
+  auto [dit, pit] = std::mismatch(dir.begin(), dir.end(), path.begin(), path.end());
+  return dit == dir.end();
+}
+
+std::string Display(const std::string& rel) { return rel.empty() ? "." : rel; }
+
+// Copies the trees a build reads from the shared checkout into a render's scratch root,
+// checking every symlink on the way after resolution on disk: one that leads outside the
+// checkout refuses the render; one that stays inside is copied as a link and its target is
+// copied too, so the scratch root resolves it the same way.
+class ScratchCopy {
+ public:
+  ScratchCopy(fs::path from, fs::path to) : from_(std::move(from)), to_(std::move(to)) {}
+
+  Status Copy(const std::string& rel) {
+    pending_.push_back(rel);
+    while (!pending_.empty()) {
+      std::string next = std::move(pending_.back());
+      pending_.pop_back();
+      if (auto st = CopyOne(next); !st) return st;
+    }
+    return Ok();
+  }
+
+ private:
+  bool Covered(const std::string& rel) const {
+    return std::any_of(done_.begin(), done_.end(),
+                       [&](const std::string& d) { return IsWithin(rel, d); });
+  }
+
+  Status CopyOne(const std::string& rel) {
+    if (Covered(rel)) return Ok();
+    done_.push_back(rel);
+    std::error_code ec;
+    const fs::path src = rel.empty() ? from_ : from_ / rel;
+    const fs::path dst = rel.empty() ? to_ : to_ / rel;
+    fs::create_directories(dst.parent_path(), ec);
+    auto status = fs::symlink_status(src, ec);
+    if (ec) return IoError(rel, ec);
+    if (fs::is_symlink(status)) return Link(src, dst, rel);
+    if (!fs::is_directory(status)) return File(src, dst, rel);
+    fs::create_directories(dst, ec);
+    if (ec) return IoError(rel, ec);
+    for (auto it = fs::recursive_directory_iterator(src, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const fs::path rel_entry = fs::relative(it->path(), from_);
+      const fs::path out = to_ / rel_entry;
+      auto st = it->symlink_status(ec);
+      if (ec) break;
+      Status done = Ok();
+      if (fs::is_symlink(st)) {
+        done = Link(it->path(), out, rel_entry.generic_string());
+      } else if (fs::is_directory(st)) {
+        fs::create_directory(out, ec);
+      } else if (fs::is_regular_file(st)) {
+        done = File(it->path(), out, rel_entry.generic_string());
+      }
+      if (!done) return done;
+    }
+    if (ec) return IoError(rel, ec);
+    return Ok();
+  }
+
+  Status File(const fs::path& src, const fs::path& dst, const std::string& rel) {
+    std::error_code ec;
+    fs::copy_file(src, dst, fs::copy_options::overwrite_existing, ec);
+    if (ec) return IoError(rel, ec);
+    return Ok();
+  }
+
+  Status Link(const fs::path& src, const fs::path& dst, const std::string& rel) {
+    std::error_code ec;
+    fs::path target = fs::weakly_canonical(src, ec);
+    if (ec || !FsWithin(target, from_)) {
+      return MakeError(ErrorCode::kPermissionDenied,
+                       "symlink " + rel + " points outside the repository");
+    }
+    fs::path text = fs::read_symlink(src, ec);
+    if (!ec) fs::create_symlink(text, dst, ec);
+    if (ec) return IoError(rel, ec);
+    pending_.push_back(fs::relative(target, from_).generic_string());
+    if (pending_.back() == ".") pending_.back().clear();
+    return Ok();
+  }
+
+  static Status IoError(const std::string& rel, const std::error_code& ec) {
+    return MakeError(ErrorCode::kInternal,
+                     "copy " + Display(rel) + " to a scratch directory: " + ec.message());
+  }
+
+  fs::path from_, to_;
+  std::vector<std::string> done_;
+  std::vector<std::string> pending_;
+};
+
+// Every reference the walker resolved lexically, resolved again on disk: a symlink on the
+// way must not lead outside the checkout.
+Status CheckReferencesOnDisk(const fs::path& root, const KustomizeDeps& deps) {
+  for (const auto& r : deps.references) {
+    std::error_code ec;
+    fs::path real = fs::weakly_canonical(root / r.path, ec);
+    if (ec || !FsWithin(real, root)) {
+      return MakeError(ErrorCode::kPermissionDenied,
+                       r.kustomization + ": " + r.field + " entry '" + r.entry +
+                           "' leads outside the repository through a symlink");
+    }
   }
   return Ok();
 }
@@ -123,28 +221,31 @@ Result<std::vector<Object>> RunKustomize(ToolRunner& runner, const git::Snapshot
                                          const KustomizeDeps& deps, const KustomizeBuild& build) {
   auto checkout = snapshot.Materialize();
   if (!checkout) return std::unexpected(checkout.error().Wrap("materialize"));
-  const fs::path checkout_root = *checkout;
-  std::vector<std::pair<std::string, std::string>> redactions = {{checkout_root.string() + "/", ""},
+  std::error_code ec;
+  const fs::path checkout_root = fs::canonical(*checkout, ec);
+  if (ec) return MakeError(ErrorCode::kInternal, "checkout: " + ec.message());
+  if (auto st = CheckReferencesOnDisk(checkout_root, deps); !st) {
+    return std::unexpected(st.error());
+  }
+  // The build runs in <scratch>/repo, holding only what this commit's build reads: ".."
+  // from the repository root reaches only the (otherwise empty, 0700) scratch directory,
+  // never the shared checkout tree where other commits live.
+  auto made = ScratchDir::Create(runner.options().temp_dir);
+  if (!made) return std::unexpected(made.error());
+  ScratchDir scratch(std::move(*made));
+  const fs::path root = scratch.path() / "repo";
+  std::vector<std::pair<std::string, std::string>> redactions = {{root.string() + "/", ""},
+                                                                 {root.string(), "."},
+                                                                 {checkout_root.string() + "/", ""},
                                                                  {checkout_root.string(), "."}};
-
-  fs::path root = checkout_root;
-  std::optional<ScratchDir> scratch;
-  if (overrides && HasKustomizeOverrides(*overrides)) {
-    auto made = ScratchDir::Create(runner.options().temp_dir);
-    if (!made) return std::unexpected(made.error());
-    scratch.emplace(std::move(*made));
-    root = scratch->path();
-    redactions.insert(redactions.begin(), {{root.string() + "/", ""}, {root.string(), "."}});
-    if (deps.whole_repository) {
-      if (auto st = CopyInto(checkout_root, root, ""); !st) return std::unexpected(st.error());
-    } else {
-      for (const auto& d : deps.dirs) {
-        if (auto st = CopyInto(checkout_root, root, d); !st) return std::unexpected(st.error());
-      }
-      for (const auto& f : deps.files) {
-        if (auto st = CopyInto(checkout_root, root, f); !st) return std::unexpected(st.error());
-      }
+  ScratchCopy copy(checkout_root, root);
+  fs::create_directories(root, ec);
+  for (const auto& list : {deps.dirs, deps.files}) {
+    for (const auto& p : list) {
+      if (auto st = copy.Copy(p); !st) return std::unexpected(st.error());
     }
+  }
+  if (overrides && HasKustomizeOverrides(*overrides)) {
     const fs::path app_dir = app_path.empty() ? root : root / app_path;
     for (auto& args : KustomizeEditCommands(*overrides)) {
       auto r = runner.Run(
@@ -166,7 +267,6 @@ Result<std::vector<Object>> RunKustomize(ToolRunner& runner, const git::Snapshot
     if (!overrides->components.empty()) {
       std::vector<std::string> args = {"edit", "add", "component"};
       for (const auto& c : overrides->components) {
-        std::error_code ec;
         if (overrides->ignore_missing_components && !fs::exists(app_dir / c, ec)) continue;
         args.push_back(c);
       }

@@ -4,10 +4,16 @@
 // its scratch checkout (util/kustomize: nameprefix, namesuffix, image, replicas, label,
 // annotation, namespace, then patches appended to the kustomization, then components) and
 // then `kustomize build <path>` from the repository root. We run the same commands in the
-// same order, but in a scratch copy: the materialized checkout is shared and never modified.
-// The copy holds only the directories the build reads (kustomize_deps.h), or the whole tree
-// when those could not be pinned down. Without overrides the build reads the checkout
-// directly.
+// same order, but always in a per-render scratch root: <temp_dir>/cellgate-kustomize-XXXXXX/
+// repo, holding only the directories and files the build reads (kustomize_deps.h, which
+// checks every reference) copied from the shared checkout, which is never modified nor
+// built in. ".." from the repository root reaches only that private, otherwise empty
+// directory, never the checkouts of other commits.
+//
+// Before copying, every reference the walker resolved is resolved again on disk, through
+// symlinks; each symlink met while copying is too. One that leads outside the checkout
+// refuses the render (kPermissionDenied, naming the kustomization and the entry, or the
+// symlink). Symlinks that stay inside are copied as links, with their targets.
 //
 // Thread-safety: functions are reentrant; the ToolRunner bounds concurrency.
 #pragma once

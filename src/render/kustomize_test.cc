@@ -1,6 +1,7 @@
 #include "render/kustomize.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -149,17 +150,72 @@ TEST_F(KustomizeTest, AppOverridesRunInAScratchCopy) {
 TEST_F(KustomizeTest, ToolErrorsCarryStderrWithoutScratchPaths) {
   MemorySnapshot s;
   s.AddFile("bad/kustomization.yaml", "resources: [missing.yaml]\n");
-  auto deps = FindKustomizeDeps(s, "bad");
-  ASSERT_TRUE(deps);
+  KustomizeDeps deps{.dirs = {"bad"}};  // the walker would refuse it before kustomize runs
   KustomizeOptions k;
   k.name_prefix = "x-";
-  auto objs = RunKustomize(runner_, s, "bad", &k, *deps, build_);
+  auto objs = RunKustomize(runner_, s, "bad", &k, deps, build_);
   ASSERT_FALSE(objs);
   EXPECT_EQ(objs.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_NE(objs.error().message().find("missing.yaml"), std::string::npos)
       << objs.error().message();
   EXPECT_EQ(objs.error().message().find("cellgate-kustomize-"), std::string::npos)
       << objs.error().message();
+}
+
+// A directory next to the shared checkout, where another commit's checkout would be.
+class SiblingOfCheckout {
+ public:
+  SiblingOfCheckout(const std::filesystem::path& checkout, const std::string& name)
+      : dir_(checkout.parent_path() / name) {
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ / "kustomization.yaml") << "resources: [secret.yaml]\n";
+    std::ofstream(dir_ / "secret.yaml")
+        << "apiVersion: v1\nkind: Secret\nmetadata: {name: other-commit}\n";
+  }
+  ~SiblingOfCheckout() { std::filesystem::remove_all(dir_); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// Even a reference the walker did not report cannot reach beyond the commit: the build runs
+// in a scratch root holding only that commit's trees.
+TEST_F(KustomizeTest, BuildsInAScratchRootHoldingOnlyThisCommit) {
+  const std::string other = "cellgate-other-commit-" + std::to_string(::getpid());
+  MemorySnapshot s;
+  s.AddFile("app/kustomization.yaml", "resources: [../../" + other + "]\n");
+  auto checkout = s.Materialize();
+  ASSERT_TRUE(checkout);
+  SiblingOfCheckout sibling(*checkout, other);
+  std::string tmpl = (std::filesystem::temp_directory_path() / "cellgate-scratch-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+  ToolRunner runner({.temp_dir = tmpl});
+  KustomizeDeps deps{.dirs = {"app"}};  // as if the walker had missed the reference
+  auto objs = RunKustomize(runner, s, "app", nullptr, deps, build_);
+  std::filesystem::remove_all(tmpl);
+  ASSERT_FALSE(objs) << (*objs)[0].Name();
+  EXPECT_EQ(objs.error().message().find("other-commit\n"), std::string::npos);
+}
+
+// A symlink that looks lexically inside the repository but leads out of it on disk.
+TEST_F(KustomizeTest, ReferencesAreCheckedAfterSymlinks) {
+  const std::string other = "cellgate-other-commit-" + std::to_string(::getpid());
+  MemorySnapshot s;
+  s.AddFile("app/kustomization.yaml", "resources: [esc]\n");
+  s.AddSymlink("app/up", "..");               // the repository root
+  s.AddSymlink("app/esc", "up/../" + other);  // lexically app/<other>; on disk outside
+  s.AddFile("app/" + other + "/kustomization.yaml", "resources: []\n");  // the decoy
+  auto checkout = s.Materialize();
+  ASSERT_TRUE(checkout);
+  SiblingOfCheckout sibling(*checkout, other);
+  auto deps = FindKustomizeDeps(s, "app");
+  ASSERT_TRUE(deps) << deps.error().message();
+  auto objs = RunKustomize(runner_, s, "app", nullptr, *deps, build_);
+  ASSERT_FALSE(objs) << (*objs)[0].Name();
+  EXPECT_EQ(objs.error().code(), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(objs.error().message(),
+            "app/kustomization.yaml: resources entry 'esc' leads outside the repository through "
+            "a symlink");
 }
 
 }  // namespace
