@@ -166,7 +166,7 @@ struct SpawnSpec {
   const char* cwd;
   int out_fd;
   int err_fd;
-  std::uint64_t memory_limit;  // RLIMIT_AS; 0: none
+  std::uint64_t memory_limit;  // RLIMIT_DATA; 0: none
 };
 
 // The vfork child: only system calls, then exec or _exit. Reports a failure's errno through
@@ -178,7 +178,7 @@ struct SpawnSpec {
   dfl.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);
   rlimit limit{.rlim_cur = s.memory_limit, .rlim_max = s.memory_limit};
-  if (::setpgid(0, 0) != 0 || (s.memory_limit > 0 && ::setrlimit(RLIMIT_AS, &limit) != 0) ||
+  if (::setpgid(0, 0) != 0 || (s.memory_limit > 0 && ::setrlimit(RLIMIT_DATA, &limit) != 0) ||
       ::dup2(devnull, 0) < 0 || ::dup2(s.out_fd, 1) < 0 || ::dup2(s.err_fd, 2) < 0 ||
       ::close_range(3, ~0u, 0) != 0 || ::chdir(s.cwd) != 0) {
     *child_errno = errno;
@@ -364,12 +364,18 @@ Result<ToolOutput> ToolRunner::Run(const ToolInvocation& inv) {
     return MakeError(
         ErrorCode::kResourceExhausted,
         what + ": ran out of memory under the " + MiB(options_.memory_limit_bytes) +
-            " address-space limit (ToolRunnerOptions::memory_limit_bytes): " + stderr_tail);
+            " memory limit (RLIMIT_DATA, ToolRunnerOptions::memory_limit_bytes): " + stderr_tail);
   }
   if (WIFSIGNALED(status)) {
-    return MakeError(ErrorCode::kInternal, what + ": killed by signal " +
-                                               std::to_string(WTERMSIG(status)) +
-                                               (stderr_tail.empty() ? "" : ": " + stderr_tail));
+    const int sig = WTERMSIG(status);
+    const bool may_be_memory =
+        options_.memory_limit_bytes > 0 && (sig == SIGSEGV || sig == SIGBUS || sig == SIGABRT);
+    return MakeError(ErrorCode::kInternal,
+                     what + ": killed by signal " + std::to_string(sig) +
+                         (may_be_memory ? " (it may have hit the " +
+                                              MiB(options_.memory_limit_bytes) + " memory limit)"
+                                        : "") +
+                         (stderr_tail.empty() ? "" : ": " + stderr_tail));
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     return MakeError(ErrorCode::kInvalidArgument,
@@ -432,12 +438,15 @@ Result<std::filesystem::path> FindTool(std::string_view name, const ToolLookup& 
       std::string_view dir = rest.substr(0, colon);
       if (!dir.empty()) {
         fs::path c = fs::absolute(fs::path(dir) / name);
-        if (executable(c) && NotWritable(name, c, lookup)) return c;
+        if (executable(c)) {
+          if (NotWritable(name, c, lookup)) return c;
+          looked.push_back(c.string() + " (skipped: inside a directory cellgate writes to)");
+        }
       }
       if (colon == std::string_view::npos) break;
       rest.remove_prefix(colon + 1);
     }
-    looked.emplace_back("PATH");
+    looked.emplace_back("PATH=" + std::string(path));
   }
   std::string where;
   for (const auto& l : looked) where += (where.empty() ? "" : ", ") + l;

@@ -7,9 +7,10 @@
 //    /usr/bin, /bin), HOME, TMPDIR, XDG_* and HELM_{CACHE,CONFIG,DATA}_HOME inside a fresh
 //    temporary directory that is removed afterwards, plus the invocation's own variables.
 //    Nothing is inherited from our environment, so credentials in it never reach a tool.
-//  - Its address space is capped with RLIMIT_AS (default 8 GiB, ToolRunnerOptions::
-//    memory_limit_bytes), set in the child before exec; a tool that dies of it (stderr says
-//    "out of memory" / "cannot allocate memory") is kResourceExhausted naming the limit.
+//  - Its memory is capped with RLIMIT_DATA (heap and private writable mappings; default
+//    2 GiB, ToolRunnerOptions::memory_limit_bytes), set in the child before exec; a tool that
+//    dies of it (stderr says "out of memory" / "cannot allocate memory") is
+//    kResourceExhausted naming the limit.
 //  - It runs in its own process group; on timeout (default 90 s) or when stdout exceeds its
 //    limit the whole group is killed with SIGKILL. Stragglers left in the group after the
 //    tool exits are killed too.
@@ -43,9 +44,10 @@ struct ToolRunnerOptions {
   std::size_t max_stderr_bytes = 1u << 20;  // beyond this only the tail is kept
   std::size_t error_stderr_chars = 2000;    // how much stderr an error message quotes
   std::filesystem::path temp_dir;           // "": std::filesystem::temp_directory_path()
-  // RLIMIT_AS of each tool process (0: unlimited). Go binaries reserve address space well
-  // beyond what they touch: kustomize and helm need about 1.5 GiB of it for small builds.
-  std::uint64_t memory_limit_bytes = 8ull << 30;
+  // RLIMIT_DATA of each tool process (0: unlimited). Not RLIMIT_AS: Go binaries reserve
+  // address space far beyond what they use (kustomize needs ~768 MiB of it to print one
+  // ConfigMap), while their data segment follows the heap (~128 MiB for that build).
+  std::uint64_t memory_limit_bytes = 2ull << 30;
 };
 
 struct ToolInvocation {
