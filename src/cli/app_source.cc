@@ -18,6 +18,12 @@ fs::path DefaultWorkDir() {
   return fs::temp_directory_path() / "cellgate-render";
 }
 
+render::RendererOptions CliRendererOptions(const SourceFlags& flags) {
+  return {.tools_dir = flags.tools_dir,
+          .writable_dirs = {flags.work_dir.empty() ? DefaultWorkDir() : fs::path(flags.work_dir)},
+          .allow_remote_bases = true};
+}
+
 void AppSources::AddOverridden(const std::string& repo_url) {
   overridden_.insert(git::NormaliseRepoUrl(repo_url));
 }

@@ -32,10 +32,15 @@
 namespace cellgate::cli {
 
 struct SourceFlags {
-  std::string revision;  // overrides each source's targetRevision
-  std::string work_dir;  // git mirrors and checkouts; "" = DefaultWorkDir()
-  std::string repo;      // overrides the file's repoURLs
+  std::string revision;   // overrides each source's targetRevision
+  std::string work_dir;   // git mirrors and checkouts; "" = DefaultWorkDir()
+  std::string repo;       // overrides the file's repoURLs
+  std::string tools_dir;  // where kustomize and helm are; "" = PATH
 };
+
+// Renderer options for the CLI: tools from tools_dir or PATH (never inside the work
+// directory), remote kustomize bases allowed (a person runs the command).
+render::RendererOptions CliRendererOptions(const SourceFlags& flags);
 
 // $CELLGATE_CACHE/render, else ~/.cache/cellgate/render, else a temporary directory.
 std::filesystem::path DefaultWorkDir();

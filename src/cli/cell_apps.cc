@@ -21,6 +21,8 @@ void AddCellAppOptions(CLI::App* cmd, CellAppFlags& flags) {
                   "Use this repository (URL or local directory) instead of the file's repoURL");
   cmd->add_option("--work-dir", flags.source.work_dir,
                   "Where git mirrors and checkouts live (default $CELLGATE_CACHE/render)");
+  cmd->add_option("--tools-dir", flags.source.tools_dir,
+                  "Directory holding kustomize and helm (default: PATH)");
 }
 
 Result<std::unique_ptr<CellTarget>> CellTarget::Open(const CellAppFlags& flags) {
@@ -42,7 +44,7 @@ Result<std::vector<Result<CellApp>>> LoadCellApps(const CellAppFlags& flags, std
   if (!loaded) return std::unexpected(loaded.error());
   AppSources sources(flags.source, notes);
   for (const auto& l : *loaded) sources.AddOverridden(l.app.source.repo_url);
-  render::Renderer renderer;
+  render::Renderer renderer(CliRendererOptions(flags.source));
   std::vector<Result<CellApp>> out;
   for (auto& l : *loaded) {
     auto spec = sync::ParseAppSyncSpec(l.manifest);

@@ -79,7 +79,7 @@ int RunDiff(const DiffFlags& flags, Streams io) {
   if (!cell) return fail(cell.error().Wrap("application " + qualified));
 
   AppSources sources(flags.source, io.err);
-  render::Renderer renderer;
+  render::Renderer renderer(CliRendererOptions(flags.source));
   auto rendered = RenderApplication(*app, sources, renderer);
   if (!rendered) return fail(rendered.error());
   for (const auto& note : rendered->notes) io.err << "note: " << qualified << ": " << note << "\n";
@@ -120,6 +120,8 @@ void AddAppDiffCommand(CLI::App& app_cmd, Streams io, RunState& state) {
                   "Namespace of the hub's cluster Secrets (default cellgate)");
   cmd->add_option("--revision", flags->source.revision,
                   "Compare this revision instead of the app's targetRevision");
+  cmd->add_option("--tools-dir", flags->source.tools_dir,
+                  "Directory holding kustomize and helm (default: PATH)");
   cmd->add_option("--work-dir", flags->source.work_dir,
                   "Where git mirrors live (default $CELLGATE_CACHE/render)");
   cmd->callback([flags, io, &state] { state.exit_code = RunDiff(*flags, io); });

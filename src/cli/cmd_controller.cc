@@ -12,7 +12,8 @@
 //                       [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]
 //                       [--identity ID] [--cache-dir DIR] [--allow-local-repos]
 //                       [--git-fetch-timeout 2m] [--max-checkout-bytes 268435456]
-//                       [--max-checkout-files 20000]
+//                       [--max-checkout-files 20000] [--tools-dir DIR]
+//                       [--allow-remote-bases]
 //
 // Runs until SIGTERM or SIGINT, then stops reconciling, releases the Lease and exits 0.
 // Exit code 2 for bad flags, 1 when the controller cannot start (hub unreachable, CRDs
@@ -190,6 +191,12 @@ void RegisterControllerCommand(CLI::App& app, Streams io, RunState& state) {
   cmd->add_option("--max-checkout-files", o.git.max_checkout_files,
                   "most files, directories and symlinks in one checkout")
       ->capture_default_str();
+  cmd->add_option("--tools-dir", o.tools_dir,
+                  "read-only directory holding kustomize and helm (default: PATH; never inside "
+                  "--cache-dir)");
+  cmd->add_flag("--allow-remote-bases", o.allow_remote_bases,
+                "let kustomizations use remote bases and helmCharts repositories (network "
+                "access at render time; off by default)");
   cmd->callback([flags, io, &state] { state.exit_code = RunController(*flags, io); });
 }
 

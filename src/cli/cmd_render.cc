@@ -66,9 +66,11 @@ int RunRender(const RenderFlags& flags, Streams io) {
   }
   std::vector<render::Application> apps;
   for (auto& l : *loaded) apps.push_back(std::move(l.app));
-  render::Renderer renderer({.kustomize_path = flags.kustomize,
-                             .helm_path = flags.helm,
-                             .kube_version = flags.kube_version});
+  render::RendererOptions options = CliRendererOptions(flags.source);
+  options.kustomize_path = flags.kustomize;
+  options.helm_path = flags.helm;
+  options.kube_version = flags.kube_version;
+  render::Renderer renderer(std::move(options));
   AppSources sources(flags.source, io.err);
   for (const auto& app : apps) sources.AddOverridden(app.source.repo_url);
 
@@ -136,6 +138,8 @@ void RegisterRenderCommand(CLI::App& app, Streams io, RunState& state) {
                   "Render this revision instead of each source's targetRevision");
   cmd->add_option("-o,--output", flags->output, "yaml (documents) or json (a List)")
       ->check(CLI::IsMember({"yaml", "json"}));
+  cmd->add_option("--tools-dir", flags->source.tools_dir,
+                  "Directory holding kustomize and helm (default: PATH)");
   cmd->add_option("--work-dir", flags->source.work_dir,
                   "Where git mirrors and checkouts live (default $CELLGATE_CACHE/render)");
   cmd->add_option("--repo", flags->source.repo,

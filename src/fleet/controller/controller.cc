@@ -148,7 +148,19 @@ Result<std::unique_ptr<Controller>> Controller::Create(ControllerOptions options
   KubeCellConnectorOptions cell_options;
   cell_options.client.transport.rate_limit = rate_limit;
   c->connector_ = std::make_unique<KubeCellConnector>(std::move(cell_options));
-  c->renderer_ = std::make_unique<render::Renderer>();
+  const std::filesystem::path cache =
+      c->options_.cache_dir.empty() ? DefaultCacheDir() : c->options_.cache_dir;
+  render::RendererOptions render_options{.tools_dir = c->options_.tools_dir,
+                                         .writable_dirs = {cache},
+                                         .allow_remote_bases = c->options_.allow_remote_bases};
+  if (!c->options_.tools_dir.empty()) {
+    auto tool = render::FindTool("kustomize", {.tools_dir = render_options.tools_dir,
+                                               .writable_dirs = render_options.writable_dirs});
+    if (!tool && tool.error().code() == ErrorCode::kPermissionDenied) {
+      return std::unexpected(tool.error());
+    }
+  }
+  c->renderer_ = std::make_unique<render::Renderer>(std::move(render_options));
   auto metrics = ControllerMetrics::Register(c->registry_, c->clock_);
   if (!metrics) return std::unexpected(metrics.error().Wrap("metrics"));
   c->metrics_ = std::move(*metrics);

@@ -107,6 +107,10 @@ struct ControllerOptions {
   // Git mirrors: fetch timeout, checkout limits, local repositories (off here, unlike the
   // library's default). work_dir is <cache_dir>/mirrors whatever is set.
   git::MirrorSourceOptions git{.allow_local_repos = false};
+  // kustomize and helm: <tools_dir>/<name>, else PATH; never inside cache_dir (refused).
+  std::filesystem::path tools_dir;
+  // Remote kustomize bases and helmCharts repositories (network at render time).
+  bool allow_remote_bases = false;
   bool install_crds = true;
 
   bool leader_elect = true;
