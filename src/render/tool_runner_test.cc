@@ -232,7 +232,8 @@ TEST(ToolRunner, MemoryLimitStopsAToolThatAllocatesPastIt) {
   auto out = limited.Run(Sh(kAllocate));
   ASSERT_FALSE(out) << out->out;
   EXPECT_EQ(out.error().code(), ErrorCode::kResourceExhausted) << out.error().message();
-  EXPECT_NE(out.error().message().find("out of memory under the 128 MiB memory limit"), std::string::npos)
+  EXPECT_NE(out.error().message().find("out of memory under the 128 MiB memory limit"),
+            std::string::npos)
       << out.error().message();
   ToolRunner defaults;
   auto fine = defaults.Run(Sh(kAllocate));
