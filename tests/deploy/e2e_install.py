@@ -253,7 +253,8 @@ def test_install(run, probe_ns):
     run.check(len(nodes) == 2 and None not in nodes, "replicas on different nodes", str(nodes))
     c = pods[0]["spec"]["containers"][0] if pods else {}
     run.check(c.get("command") == ["cellgate", "controller", "--namespace", "cellgate",
-                                   "--bind-address", "$(POD_IP)", "--metrics-port", "8083"],
+                                   "--bind-address", "$(POD_IP)", "--metrics-port", "8083",
+                                   "--tools-dir", "/usr/local/bin"],
               "controller command line", str(c.get("command")))
     eps = json.loads(run.k.run("-n", "cellgate", "get", "endpoints", "cellgate-controller-metrics",
                                "-o", "json").stdout).get("subsets", [])
