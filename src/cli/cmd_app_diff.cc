@@ -51,12 +51,6 @@ std::vector<sync::GroupKind> StatusInventory(const Json& app) {
   return out;
 }
 
-// As the controller names objects: plain in argocd, else <ns>_<name> unless the app lives in
-// the controller namespace.
-std::string ControlPlaneNamespace(const std::string& app_ns, const std::string& controller_ns) {
-  return app_ns == sync::kDefaultControlPlaneNamespace ? app_ns : controller_ns;
-}
-
 int RunDiff(const DiffFlags& flags, Streams io) {
   auto fail = [&](const Error& e) {
     io.err << "cellgate: " << e.message() << "\n";
@@ -70,8 +64,8 @@ int RunDiff(const DiffFlags& flags, Streams io) {
   const std::string qualified = object->Namespace() + "/" + object->Name();
   auto app = render::ParseApplication(manifest);
   if (!app) return fail(app.error().Wrap("application " + qualified));
-  auto spec = sync::ParseAppSyncSpec(
-      manifest, ControlPlaneNamespace(object->Namespace(), flags.controller_namespace));
+  // As the controller names objects: plain in the controller namespace, else <ns>_<name>.
+  auto spec = sync::ParseAppSyncSpec(manifest, flags.controller_namespace);
   if (!spec) return fail(spec.error().Wrap("application " + qualified));
 
   auto cell = DestinationCell::Resolve((*hub)->client().watcher(), (*hub)->config(),

@@ -1,6 +1,38 @@
 #include "sync/app_sync.h"
 
+#include <algorithm>
+
 namespace cellgate::sync {
+namespace {
+
+// Desired objects with no live copy of ours may exist under another app's tracking id: the
+// live list is selected by our instance label, so ask for each by key.
+Result<std::vector<SharedResource>> FindShared(CellAccess& cell, const AppComparison& comparison,
+                                               const std::string& instance) {
+  std::vector<SharedResource> out;
+  for (const auto& r : comparison.resources) {
+    if (!r.desired || r.live) continue;
+    const Object& desired = *r.desired;
+    auto live =
+        cell.reader.Get(kube::GroupVersionKind::Of(desired), desired.Namespace(), desired.Name());
+    if (!live) {
+      if (IsUnreachable(live.error())) {
+        return std::unexpected(live.error().Wrap("read " + r.key.ToString()));
+      }
+      continue;  // absent, or not readable: no claim we can see
+    }
+    if (auto shared = SharedWith(*live, instance)) out.push_back(std::move(*shared));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const SharedResource& a, const SharedResource& b) { return a.key < b.key; });
+  return out;
+}
+
+}  // namespace
+
+std::string QualifiedName(const AppSyncSpec& spec) {
+  return spec.app_namespace.empty() ? spec.name : spec.app_namespace + "/" + spec.name;
+}
 
 Result<AppObservation> ObserveApp(CellAccess& cell, const AppSyncSpec& spec,
                                   std::span<const Object> rendered, const ObserveOptions& options,
@@ -37,6 +69,9 @@ Result<AppObservation> ObserveApp(CellAccess& cell, const AppSyncSpec& spec,
       stop);
   if (!comparison) return std::unexpected(comparison.error().Wrap(context));
   out.comparison = std::move(*comparison);
+  auto shared = FindShared(cell, out.comparison, spec.instance);
+  if (!shared) return std::unexpected(shared.error().Wrap(context));
+  out.shared = std::move(*shared);
   return out;
 }
 
@@ -50,6 +85,15 @@ SyncResult SyncApp(CellAccess& cell, const AppSyncSpec& spec, const AppObservati
     return failed;
   }
   plan_options->revision = overrides.revision;
+  if (plan_options->fail_on_shared_resource && !observed.shared.empty()) {
+    SyncResult failed{
+        .phase = OperationPhase::kFailed,
+        .message = "Shared resource found: " +
+                   SharedResourceMessage(observed.shared.front(), QualifiedName(spec)),
+        .revision = overrides.revision};
+    failed.started_at = failed.finished_at = cell.clock.WallNow();
+    return failed;
+  }
   SyncRequest request{.instance = spec.instance,
                       .options = *plan_options,
                       .desired = observed.desired.objects,
