@@ -110,8 +110,10 @@ void AddAppDiffCommand(CLI::App& app_cmd, Streams io, RunState& state) {
       "Desired (Git) vs live (its cell) for an Application (exit 0: equal, 1: differs, 2: error)");
   cmd->add_option("name", flags->name, "Application name, or <namespace>/<name>")->required();
   AddAppOptions(cmd, flags->app);
-  cmd->add_option("--controller-namespace", flags->controller_namespace,
-                  "Namespace of the hub's cluster Secrets (default cellgate)");
+  cmd->add_option(
+      "--controller-namespace", flags->controller_namespace,
+      "The controller's namespace: the hub's cluster Secrets, and the one namespace whose "
+      "Applications track objects by their plain name (default cellgate)");
   cmd->add_option("--revision", flags->source.revision,
                   "Compare this revision instead of the app's targetRevision");
   cmd->add_option("--work-dir", flags->source.work_dir,
