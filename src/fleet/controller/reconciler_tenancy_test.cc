@@ -177,6 +177,7 @@ class CellHomeTest : public TenancyTest {
  protected:
   void StartCellHome() {
     sync::testing::FakeCell& cell = Cell(kCell3);
+    cell.Put(testing::ParseOne("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: cellgate\n"));
     cell.Serve(kApplicationGvk, true, "applications");
     cell.Serve(kAppProjectGvk, true, "appprojects");
     cell_home_ = std::make_shared<HomeCluster>(

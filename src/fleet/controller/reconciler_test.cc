@@ -73,14 +73,15 @@ TEST_F(ReconcilerTest, SteadyAppSkipsTheComparisonUntilAnInputOrALiveObjectChang
   auto target = cells_->ByName("cell-2");
   ASSERT_TRUE(target) << target.error().message();
   const kube::GroupVersionKind cm{"", "v1", "ConfigMap"};
-  auto watched = (*target)->watch_hub().Subscribe(cm, "web", [](const kube::WatchEvent&) {});
+  const std::string instance = "argocd_web";  // argocd/web, controller namespace cellgate
+  auto watched = (*target)->watch_hub().Subscribe(cm, instance, [](const kube::WatchEvent&) {});
   ASSERT_TRUE(watched);
   ASSERT_TRUE(
-      Eventually([&] { return (*target)->watch_hub().CachedVersion(cm, "web").has_value(); }));
+      Eventually([&] { return (*target)->watch_hub().CachedVersion(cm, instance).has_value(); }));
   AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated));
   Reconcile(ref);  // syncs: not steady yet
   ASSERT_TRUE(Eventually([&] {
-    auto c = (*target)->watch_hub().Cached(cm, "web");
+    auto c = (*target)->watch_hub().Cached(cm, instance);
     return c && c->objects.size() == 1;
   }));
   Reconcile(ref);  // compares from the cache: steady
@@ -94,10 +95,10 @@ TEST_F(ReconcilerTest, SteadyAppSkipsTheComparisonUntilAnInputOrALiveObjectChang
   EXPECT_EQ(StringAt(Status(ref), {"sync", "status"}), "Synced");
 
   // Drift in the cell (no selfHeal): the next pass compares and reports it.
-  auto before = (*target)->watch_hub().CachedVersion(cm, "web");
+  auto before = (*target)->watch_hub().CachedVersion(cm, instance);
   Cell(kCell2).Edit(ConfigMapKey("web"), [](Json& body) { body["data"]["color"] = "red"; });
   ASSERT_TRUE(
-      Eventually([&] { return (*target)->watch_hub().CachedVersion(cm, "web") != before; }));
+      Eventually([&] { return (*target)->watch_hub().CachedVersion(cm, instance) != before; }));
   Reconcile(ref);
   EXPECT_GT(source_.opens(), opens) << "a live object changed: compared again";
   EXPECT_EQ(StringAt(Status(ref), {"sync", "status"}), "OutOfSync") << Status(ref).dump();
@@ -118,7 +119,7 @@ TEST_F(ReconcilerTest, SteadyAppSkipsTheComparisonUntilAnInputOrALiveObjectChang
 
   // An AppProject change (InvalidateSteady) makes the next pass compare.
   ASSERT_TRUE(Eventually([&] {
-    auto c = (*target)->watch_hub().Cached(cm, "web");
+    auto c = (*target)->watch_hub().Cached(cm, instance);
     return c && c->objects.size() == 1 &&
            StringAt(c->objects[0].body(), {"data", "color"}) == "red";
   }));
