@@ -51,12 +51,6 @@ std::vector<sync::GroupKind> StatusInventory(const Json& app) {
   return out;
 }
 
-// As the controller names objects: plain in argocd, else <ns>_<name> unless the app lives in
-// the controller namespace.
-std::string ControlPlaneNamespace(const std::string& app_ns, const std::string& controller_ns) {
-  return app_ns == sync::kDefaultControlPlaneNamespace ? app_ns : controller_ns;
-}
-
 int RunDiff(const DiffFlags& flags, Streams io) {
   auto fail = [&](const Error& e) {
     io.err << "cellgate: " << e.message() << "\n";
@@ -70,8 +64,8 @@ int RunDiff(const DiffFlags& flags, Streams io) {
   const std::string qualified = object->Namespace() + "/" + object->Name();
   auto app = render::ParseApplication(manifest);
   if (!app) return fail(app.error().Wrap("application " + qualified));
-  auto spec = sync::ParseAppSyncSpec(
-      manifest, ControlPlaneNamespace(object->Namespace(), flags.controller_namespace));
+  // As the controller names objects: plain in the controller namespace, else <ns>_<name>.
+  auto spec = sync::ParseAppSyncSpec(manifest, flags.controller_namespace);
   if (!spec) return fail(spec.error().Wrap("application " + qualified));
 
   auto cell = DestinationCell::Resolve((*hub)->client().watcher(), (*hub)->config(),
@@ -116,8 +110,10 @@ void AddAppDiffCommand(CLI::App& app_cmd, Streams io, RunState& state) {
       "Desired (Git) vs live (its cell) for an Application (exit 0: equal, 1: differs, 2: error)");
   cmd->add_option("name", flags->name, "Application name, or <namespace>/<name>")->required();
   AddAppOptions(cmd, flags->app);
-  cmd->add_option("--controller-namespace", flags->controller_namespace,
-                  "Namespace of the hub's cluster Secrets (default cellgate)");
+  cmd->add_option(
+      "--controller-namespace", flags->controller_namespace,
+      "The controller's namespace: the hub's cluster Secrets, and the one namespace whose "
+      "Applications track objects by their plain name (default cellgate)");
   cmd->add_option("--revision", flags->source.revision,
                   "Compare this revision instead of the app's targetRevision");
   cmd->add_option("--tools-dir", flags->source.tools_dir,

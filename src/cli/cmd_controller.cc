@@ -155,6 +155,8 @@ void RegisterControllerCommand(CLI::App& app, Streams io, RunState& state) {
       ->capture_default_str();
   cmd->add_option("--workers-per-cell", o.workers_per_cell, "reconcile workers per cell")
       ->capture_default_str();
+  cmd->add_flag("--cell-local-apps", o.cell_local_apps,
+                "also serve Applications stored in each cell, each limited to its own cell");
   cmd->add_option("--kube-api-qps", o.kube_api_qps,
                   "API requests per second per cluster (client-side limit; 0 = none)")
       ->capture_default_str();

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 #include "fleet/glob_match.h"
+#include "template/go_regexp.h"
 
 namespace cellgate::fleet {
 namespace {
@@ -287,12 +287,13 @@ AppProject DefaultProject() {
   return p;
 }
 
-Result<AppProject> FindProject(std::span<const AppProject> projects, std::string_view name) {
+Result<AppProject> FindProject(std::span<const AppProject> projects, std::string_view name,
+                               FindProjectOptions options) {
   std::string_view want = name.empty() ? kDefaultProject : name;
   for (const auto& p : projects) {
     if (p.name == want) return p;
   }
-  if (want == kDefaultProject) return DefaultProject();
+  if (want == kDefaultProject && options.implicit_default) return DefaultProject();
   return MakeError(ErrorCode::kNotFound,
                    "application references project " + std::string(want) + " which does not exist");
 }
@@ -318,11 +319,11 @@ bool IsAppNamespacePermitted(const AppProject& project, std::string_view app_nam
   const std::string ns(app_namespace);
   for (const auto& entry : project.source_namespaces) {
     if (entry.size() >= 2 && entry.front() == '/' && entry.back() == '/') {
-      try {
-        if (std::regex_search(ns, std::regex(entry.substr(1, entry.size() - 2)))) return true;
-      } catch (const std::regex_error&) {
-        // An invalid expression matches nothing, as in Argo CD.
-      }
+      // PCRE2 with a match limit (template/go_regexp.h): a pattern that would backtrack
+      // for ever stops with an error. An invalid or over-limit expression matches nothing,
+      // as an invalid one (or a regexp2 match error) does in Argo CD's util/regex Match.
+      auto pattern = std::string_view(entry).substr(1, entry.size() - 2);
+      if (tmpl::RegexMatch(pattern, ns).value_or(false)) return true;
     }
     if (GlobMatch(entry, ns, GlobDialect::kGobwas).value_or(false)) return true;
   }

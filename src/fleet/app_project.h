@@ -19,7 +19,7 @@
 //    = no cluster-scoped kind allowed. Blacklists deny what they match. A namespaced object
 //    must also be in a permitted destination namespace.
 //  - sourceNamespaces: an Application outside the controller namespace must match one
-//    entry (gobwas glob, or /regex/ — ECMAScript here, regexp2 in Argo CD).
+//    entry (gobwas glob, or /regex/ — PCRE2 with a match limit here, regexp2 in Argo CD).
 //  - The project "default" allows everything (sourceRepos *, destinations */*, cluster
 //    resources */*) when no AppProject named default exists (Argo CD's server creates it so).
 //
@@ -77,10 +77,20 @@ Result<AppProject> ParseAppProject(const Json& manifest);
 // The implicit default project.
 AppProject DefaultProject();
 
-// The project named `name` ("" means "default") among `projects`, falling back to
-// DefaultProject() for "default". kNotFound otherwise, with Argo CD's wording:
+struct FindProjectOptions {
+  // Whether "default" falls back to DefaultProject() when `projects` has none of that name.
+  // Only the hub has it: a cluster whose AppProjects the controller does not install (a cell
+  // storing its own Applications) never gets an implicit allow-all project.
+  bool implicit_default = true;
+};
+
+// The project named `name` ("" means "default") among `projects`, which the caller lists
+// from the controller namespace only (Argo CD: util/argo GetAppProjectByName, and the
+// ApplicationSet controller's validateGeneratedApplications, both read that namespace
+// alone). kNotFound otherwise, with Argo CD's wording:
 // "application references project team-a which does not exist".
-Result<AppProject> FindProject(std::span<const AppProject> projects, std::string_view name);
+Result<AppProject> FindProject(std::span<const AppProject> projects, std::string_view name,
+                               FindProjectOptions options = {});
 
 // Argo CD's NormalizeGitURL for project matching.
 std::string NormalizeRepoForProject(std::string_view url);

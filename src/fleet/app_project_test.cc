@@ -240,6 +240,30 @@ TEST(SourceNamespaces, ControllerNamespaceAlwaysOthersByGlobOrRegex) {
   EXPECT_FALSE(IsAppNamespacePermitted(p, "apps-12", "argocd"));
 }
 
+// A tenant's pattern with catastrophic backtracking (2^n paths on a near miss) stops at the
+// match limit and matches nothing, instead of holding a reconcile worker for ever. Namespace
+// names are at most 63 characters; 40 are plenty for a backtracking engine to never return.
+TEST(SourceNamespaces, CatastrophicBacktrackingPatternIsBoundedAndMatchesNothing) {
+  AppProject p;
+  p.name = "p";
+  const std::string near_miss = std::string(40, 'a') + "!";
+  for (const char* hostile : {"/^(a+)+$/", "/^(a|a)*$/", "/^(a|aa)+$/", "/(a*)*b/"}) {
+    p.source_namespaces = {hostile};
+    EXPECT_FALSE(IsAppNamespacePermitted(p, near_miss, "argocd")) << hostile;
+  }
+  p.source_namespaces = {"/^(a+)+$/"};
+  EXPECT_TRUE(IsAppNamespacePermitted(p, std::string(40, 'a'), "argocd"));
+}
+
+// The implicit default project is the hub's only (FindProjectOptions).
+TEST(FindProject, NoImplicitDefaultWhenNotAsked) {
+  std::vector<AppProject> none;
+  auto d = FindProject(none, "", {.implicit_default = false});
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(d.error().message(), "application references project default which does not exist");
+}
+
 TEST(CheckApplication, ViolationsNameTheRuleAndEntry) {
   AppProject p = Project(kTeamA);
   AppPlacement ok{.name = "shop",

@@ -1,6 +1,48 @@
 #include "sync/app_sync.h"
 
+#include <algorithm>
+#include <optional>
+
+#include "sync/parallel.h"
+
 namespace cellgate::sync {
+namespace {
+
+// Desired objects with no live copy of ours may exist under another app's tracking id: the
+// live list is selected by our instance label, so ask for each by key (in parallel).
+Result<std::vector<SharedResource>> FindShared(CellAccess& cell, const AppComparison& comparison,
+                                               const std::string& instance, int parallelism) {
+  std::vector<const Object*> untracked;
+  for (const auto& r : comparison.resources) {
+    if (r.desired && !r.live && !r.desired->Name().empty()) untracked.push_back(&*r.desired);
+  }
+  std::vector<std::optional<SharedResource>> found(untracked.size());
+  std::vector<std::optional<Error>> errors(untracked.size());
+  ParallelFor(untracked.size(), parallelism, [&](std::size_t i) {
+    const Object& desired = *untracked[i];
+    auto live =
+        cell.reader.Get(kube::GroupVersionKind::Of(desired), desired.Namespace(), desired.Name());
+    if (live) {
+      found[i] = SharedWith(*live, instance);
+    } else if (IsUnreachable(live.error())) {
+      errors[i] = live.error().Wrap("read " + desired.Key().ToString());
+    }  // else absent, or not readable: no claim we can see
+  });
+  std::vector<SharedResource> out;
+  for (std::size_t i = 0; i < untracked.size(); ++i) {
+    if (errors[i]) return std::unexpected(*errors[i]);
+    if (found[i]) out.push_back(std::move(*found[i]));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const SharedResource& a, const SharedResource& b) { return a.key < b.key; });
+  return out;
+}
+
+}  // namespace
+
+std::string QualifiedName(const AppSyncSpec& spec) {
+  return spec.app_namespace.empty() ? spec.name : spec.app_namespace + "/" + spec.name;
+}
 
 Result<AppObservation> ObserveApp(CellAccess& cell, const AppSyncSpec& spec,
                                   std::span<const Object> rendered, const ObserveOptions& options,
@@ -37,6 +79,9 @@ Result<AppObservation> ObserveApp(CellAccess& cell, const AppSyncSpec& spec,
       stop);
   if (!comparison) return std::unexpected(comparison.error().Wrap(context));
   out.comparison = std::move(*comparison);
+  auto shared = FindShared(cell, out.comparison, spec.instance, options.parallelism);
+  if (!shared) return std::unexpected(shared.error().Wrap(context));
+  out.shared = std::move(*shared);
   return out;
 }
 
@@ -50,6 +95,15 @@ SyncResult SyncApp(CellAccess& cell, const AppSyncSpec& spec, const AppObservati
     return failed;
   }
   plan_options->revision = overrides.revision;
+  if (plan_options->fail_on_shared_resource && !observed.shared.empty()) {
+    SyncResult failed{
+        .phase = OperationPhase::kFailed,
+        .message = "Shared resource found: " +
+                   SharedResourceMessage(observed.shared.front(), QualifiedName(spec)),
+        .revision = overrides.revision};
+    failed.started_at = failed.finished_at = cell.clock.WallNow();
+    return failed;
+  }
   SyncRequest request{.instance = spec.instance,
                       .options = *plan_options,
                       .desired = observed.desired.objects,

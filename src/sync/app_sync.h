@@ -22,6 +22,7 @@
 #include "sync/desired.h"
 #include "sync/executor.h"
 #include "sync/live_state.h"
+#include "sync/tracking.h"
 
 namespace cellgate::sync {
 
@@ -39,7 +40,13 @@ struct AppObservation {
   LiveState live;
   AppComparison comparison;
   std::shared_ptr<const IgnoreRules> ignore;  // compiled spec.ignoreDifferences
+  // Desired objects the app does not track whose live copy another app's tracking id claims
+  // (one GET per such object, so none in a synced app), sorted by key.
+  std::vector<SharedResource> shared;
 };
+
+// "<namespace>/<name>" of the app (Argo CD's Application.QualifiedName).
+std::string QualifiedName(const AppSyncSpec& spec);
 
 Result<AppObservation> ObserveApp(CellAccess& cell, const AppSyncSpec& spec,
                                   std::span<const Object> rendered,
@@ -50,6 +57,9 @@ struct SyncOverrides {
   std::string revision;  // for the result and for naming generateName hooks
 };
 
+// Runs the sync. With FailOnSharedResource=true and a shared resource observed, nothing is
+// applied and the result is Failed: "Shared resource found: <the first shared message>", as
+// Argo CD's controller/sync.go fails the operation.
 SyncResult SyncApp(CellAccess& cell, const AppSyncSpec& spec, const AppObservation& observed,
                    const SyncOverrides& overrides, const ExecutorOptions& options = {},
                    const ProgressCallback& progress = {}, std::stop_token stop = {});

@@ -1,5 +1,6 @@
 #include "sync/tracking.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "core/digest.h"
@@ -80,6 +81,19 @@ std::string TrackedApp(const Object& live) {
   bool self = id->group == live.Group() && id->kind == live.Kind() && id->name == live.Name() &&
               (live.Namespace().empty() || live.Namespace() == id->ns);
   return self ? id->app : std::string();
+}
+
+std::optional<SharedResource> SharedWith(const Object& live, std::string_view app) {
+  std::string owner = TrackedApp(live);
+  if (owner.empty() || owner == app) return std::nullopt;
+  return SharedResource{.key = live.Key(), .other = std::move(owner)};
+}
+
+std::string SharedResourceMessage(const SharedResource& shared, std::string_view qualified_app) {
+  std::string other = shared.other;
+  std::replace(other.begin(), other.end(), '_', '/');
+  return shared.key.kind + "/" + shared.key.name + " is part of applications " +
+         std::string(qualified_app) + " and " + other;
 }
 
 bool IsTrackedBy(const Object& live, std::string_view app) {

@@ -25,6 +25,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -66,5 +67,21 @@ std::string TrackedApp(const Object& live);
 
 // Writes the tracking annotation and the instance label onto a desired object before apply.
 void SetTracking(Object& desired, std::string_view app, std::string_view destination_namespace);
+
+// An object an application wants whose live copy another application's tracking id claims
+// (Argo CD's SharedResourceWarning, controller/state.go CompareAppState).
+struct SharedResource {
+  ObjectKey key;
+  std::string other;  // the other application's instance name
+};
+
+// The live copy of a desired object, when its tracking id names another instance than `app`
+// (an object without a tracking id, or with a copied one, is no claim).
+std::optional<SharedResource> SharedWith(const Object& live, std::string_view app);
+
+// Argo CD's condition message: "<Kind>/<name> is part of applications <namespace>/<app> and
+// <other>", the other instance's "<namespace>_<name>" written as "<namespace>/<name>".
+// `qualified_app` is "<namespace>/<name>" (just the name when the app has no namespace).
+std::string SharedResourceMessage(const SharedResource& shared, std::string_view qualified_app);
 
 }  // namespace cellgate::sync

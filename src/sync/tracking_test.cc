@@ -76,5 +76,22 @@ TEST(Tracking, InstanceLabelValueIsAlwaysValid) {
   EXPECT_EQ(InstanceLabelValue("::").size(), 16u);
 }
 
+// Argo CD's SharedResourceWarning (controller/state.go): another instance's id is a claim, an
+// absent or copied id is not; the other app's "<namespace>_<name>" reads "<namespace>/<name>".
+TEST(Tracking, SharedWithAnotherAppAndArgoCdsMessage) {
+  Object cm = Make("v1", "ConfigMap", "shop", "web");
+  EXPECT_FALSE(SharedWith(cm, "web"));
+  SetTracking(cm, "team-a_web", "shop");
+  EXPECT_FALSE(SharedWith(cm, "team-a_web"));
+  auto shared = SharedWith(cm, "web");
+  ASSERT_TRUE(shared);
+  EXPECT_EQ(shared->other, "team-a_web");
+  EXPECT_EQ(SharedResourceMessage(*shared, "cellgate/web"),
+            "ConfigMap/web is part of applications cellgate/web and team-a/web");
+  Object copy = Make("v1", "ConfigMap", "shop", "web-copy");
+  copy.SetAnnotation(kTrackingIdAnnotation, cm.Annotation(kTrackingIdAnnotation));
+  EXPECT_FALSE(SharedWith(copy, "web"));
+}
+
 }  // namespace
 }  // namespace cellgate::sync

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "fleet/cluster_secret.h"
 #include "fleet/controller/controller.h"
@@ -163,6 +164,19 @@ class ControllerE2E : public fleet::e2e::FleetE2ETest {
              "\n  labels: {cellgate.io/e2e: controller}"),
         {});
     ASSERT_TRUE(ns) << ns.error().message();
+  }
+
+  // The AppProject `default` in ns() (what Argo CD's server creates: everything allowed),
+  // admitting Applications of `source_namespaces` besides ns().
+  Object DefaultProject(const std::vector<std::string>& source_namespaces,
+                        const std::string& name = "default") const {
+    std::string list;
+    for (const auto& s : source_namespaces) list += (list.empty() ? "" : ", ") + s;
+    return Yaml("apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: " + name +
+                "\n  namespace: " + ns() + "\nspec:\n  sourceRepos: ['*']\n  sourceNamespaces: [" +
+                list +
+                "]\n  destinations: [{server: '*', namespace: '*'}]\n"
+                "  clusterResourceWhitelist: [{group: '*', kind: '*'}]\n");
   }
 
   ControllerOptions Options() const {

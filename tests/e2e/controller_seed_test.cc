@@ -3,7 +3,10 @@
 // each cell's clusters/<cell>/root-app.yaml applied into that cell with kubectl. The root app
 // (in the cell, destination https://kubernetes.default.svc = that cell) syncs its child
 // Applications into the same cell, which deploy the services there; status is written as
-// Argo CD writes it.
+// Argo CD writes it. Cell-local mode is opt-in (ControllerOptions::cell_local_apps), and a
+// cell gets no implicit project: each cell holds the `default` AppProject in the controller
+// namespace, admitting the tutorial's `argocd` namespace (the test's controller namespace is
+// its own, so `argocd` is not the control plane here).
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -53,10 +56,15 @@ TEST_F(ControllerSeedTest, TutorialRootAppPerCellDeploysIntoThatCellOnly) {
     auto crds = InstallEmbeddedCrds(cell(context));
     ASSERT_TRUE(crds) << context << ": " << crds.error().message();
     RunKubectl(context, "create namespace argocd");
+    CreateCellNamespace(context, ns());
+    auto project = cell(context).applier().Apply(DefaultProject({"argocd"}), {});
+    ASSERT_TRUE(project) << context << ": " << project.error().message();
   }
   Register("cell-2", "cell-us-east-1a");
   Register("cell-3", "cell-us-east-1b");
-  StartController();
+  ControllerOptions options = Options();
+  options.cell_local_apps = true;
+  StartController(std::move(options));
 
   const std::filesystem::path root_a = repo.work() / "clusters/cell-us-east-1a/root-app.yaml";
   std::string out = RunKubectl("cell-2", "apply -f " + root_a.string());

@@ -1,6 +1,5 @@
 #include "fleet/controller/app_routing.h"
 
-#include <array>
 #include <nlohmann/json.hpp>
 
 #include "sync/tracking.h"
@@ -86,13 +85,10 @@ std::optional<AppRef> AppRouting::ParentOf(const AppRef& child, const Object& ob
   if (parent.empty()) return std::nullopt;
   auto home = homes_.Get(child.home);
   if (!home) return std::nullopt;
-  // Instance names: plain for argocd and the controller namespace, else "<namespace>_<name>".
-  const std::array<std::string_view, 2> plain = {"argocd", controller_namespace_};
-  for (std::string_view ns : plain) {
-    if (home->apps().Get(ns, parent)) {
-      AppRef ref{child.home, std::string(ns), parent};
-      if (ref != child) return ref;
-    }
+  // Instance names: plain for the controller namespace, else "<namespace>_<name>".
+  if (home->apps().Get(controller_namespace_, parent)) {
+    AppRef ref{child.home, controller_namespace_, parent};
+    if (ref != child) return ref;
   }
   if (auto us = parent.find('_'); us != std::string::npos) {
     AppRef ref{child.home, parent.substr(0, us), parent.substr(us + 1)};

@@ -57,11 +57,7 @@ CellTargets::CellTargets(const CellRegistry& registry, const Clock& clock, KindC
 Result<CellHandle> CellTargets::Lookup(std::string_view home,
                                        const render::ApplicationDestination& dest) const {
   const std::string server = TrimSlash(dest.server);
-  if (!home.empty() &&
-      (server == kInClusterServer || (server.empty() && dest.name == kInClusterName))) {
-    return WithContext(registry_.FindByName(home),
-                       "destination of an Application in cell " + std::string(home));
-  }
+  if (!home.empty()) return LookupOwnCell(home, dest.name, server);
   if (!dest.name.empty() && !server.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "application destination can't have both name and server defined: " +
@@ -75,6 +71,26 @@ Result<CellHandle> CellTargets::Lookup(std::string_view home,
   }
   return MakeError(ErrorCode::kInvalidArgument,
                    "application destination must have either a server or a name");
+}
+
+Result<CellHandle> CellTargets::LookupOwnCell(std::string_view home, std::string_view name,
+                                              std::string_view server) const {
+  const std::string where = "destination of an Application stored in cell " + std::string(home);
+  if (!name.empty() && !server.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     where + ": application destination can't have both name and server defined: " +
+                         std::string(name) + " " + std::string(server));
+  }
+  auto own = registry_.FindByName(home);
+  if (!own) return std::unexpected(own.error().Wrap(where));
+  const bool in_cluster = server == kInClusterServer || (server.empty() && name == kInClusterName);
+  const bool itself = (!name.empty() && name == own->info.name) ||
+                      (!server.empty() && server == TrimSlash(own->info.server));
+  if (in_cluster || itself) return own;
+  return MakeError(ErrorCode::kPermissionDenied,
+                   where + ": " + (name.empty() ? std::string(server) : std::string(name)) +
+                       " is not that cell; an Application stored in a cell may deploy only to "
+                       "that cell (https://kubernetes.default.svc)");
 }
 
 Result<std::string> CellTargets::ResolveName(std::string_view home,

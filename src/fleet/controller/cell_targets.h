@@ -1,12 +1,14 @@
 // CellTargets: where an Application deploys, resolved to a cell the sync engine can use.
 //
 // Destination rules (Argo CD's ValidateDestination, plus cell-local mode):
-//  - An Application stored in a cell (home X) whose destination is the in-cluster server
-//    https://kubernetes.default.svc, or the name `in-cluster` without a server, deploys to
-//    X itself: that is what the same manifest means to an Argo CD installed in X.
-//  - Otherwise (and always for Applications in the hub) the destination is looked up in the
-//    hub's CellRegistry: by `name` when set, else by `server`. Setting both is refused, as
-//    Argo CD refuses it; setting neither too. In the hub, the in-cluster server is the hub.
+//  - An Application stored in a cell (home X) deploys to X and nowhere else: its destination
+//    must be the in-cluster server https://kubernetes.default.svc, the name `in-cluster`
+//    without a server (what the same manifest means to an Argo CD installed in X), or X's own
+//    registered name or server. Any other destination is kPermissionDenied: whoever may write
+//    Applications into one cell must not reach other cells with the controller's credentials.
+//  - Applications in the hub are looked up in the hub's CellRegistry: by `name` when set,
+//    else by `server`. Setting both is refused, as Argo CD refuses it; setting neither too.
+//    In the hub, the in-cluster server is the hub.
 //
 // A CellTarget is one cell as a reconcile uses it: the registry's CellInfo (state included,
 // as of the lookup), its CellClient, a KindCatalog over the client's discovery and the
@@ -98,6 +100,8 @@ class CellTargets {
  private:
   Result<CellHandle> Lookup(std::string_view home,
                             const render::ApplicationDestination& destination) const;
+  Result<CellHandle> LookupOwnCell(std::string_view home, std::string_view name,
+                                   std::string_view server) const;
   Result<std::shared_ptr<CellTarget>> Target(CellHandle handle);
 
   const CellRegistry& registry_;

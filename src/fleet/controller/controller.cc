@@ -392,7 +392,8 @@ bool Controller::StartActing() {
   const std::set<std::string> app_namespaces = AppNamespaces(options_);
   FleetRuntimeOptions ro{.controller_namespace = options_.ns,
                          .app_namespaces = app_namespaces,
-                         .workers_per_cell = options_.workers_per_cell};
+                         .workers_per_cell = options_.workers_per_cell,
+                         .cell_local_apps = options_.cell_local_apps};
   ro.reconciler.poll_interval = options_.repo_poll_interval;
   ro.reconciler.progress_interval = options_.progress_interval;
   ro.reconciler.self_heal_timeout = options_.self_heal_timeout;

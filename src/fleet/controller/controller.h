@@ -94,6 +94,9 @@ struct ControllerOptions {
   std::chrono::milliseconds self_heal_timeout{std::chrono::seconds(5)};
   int workers_per_cell = 4;
   int appset_workers = 2;
+  // Cell-local mode (fleet_runtime.h): also serve the Applications stored in each cell,
+  // each limited to its own cell. Off unless asked for.
+  bool cell_local_apps = false;
   // Client-side rate limit of every API client, per cluster (the hub and each cell has its
   // own bucket): Argo CD's and Flux's defaults. <= 0 QPS turns limiting off.
   double kube_api_qps = 50;

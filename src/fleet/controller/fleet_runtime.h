@@ -13,11 +13,13 @@
 // (app_routing.h): app changes, AppProject changes (all apps of that home), cell changes
 // (the cell's apps), webhook pushes (the touched apps), self-heal backoff (the app).
 //
-// Cell-local mode: when a cell is Connected, a worker of that cell checks whether its API
-// serves applications.argoproj.io (every `cell_home_recheck` until it does) and, if so, starts
-// watching its Applications and AppProjects as a home of its own. A cell whose server is the
-// hub's is never a second home. A removed cell, or one whose client was rebuilt, loses its
-// home (and gets it back after the next check).
+// Cell-local mode (off by default; `cell_local_apps`): when a cell is Connected, a worker of that
+// cell checks whether its API serves applications.argoproj.io (every `cell_home_recheck` until it
+// does) and, if so, starts watching its Applications and AppProjects as a home of its own. A cell
+// whose server is the hub's is never a second home. A removed cell, or one whose client was
+// rebuilt, loses its home (and gets it back after the next check). An Application stored in a cell
+// deploys only to that cell (cell_targets.h), and its project must be an AppProject in the cell's
+// controller namespace: no implicit `default` project outside the hub (home_cluster.h).
 //
 // Stop() stops acting at once: no new reconciles, in-flight syncs are told to stop (the
 // executor checks between requests), watches, healers and probers are stopped and joined, and
@@ -58,7 +60,7 @@ struct FleetRuntimeOptions {
   std::string controller_namespace = "cellgate";
   std::set<std::string> app_namespaces = {"argocd", "cellgate"};
   int workers_per_cell = 4;
-  bool cell_local_apps = true;
+  bool cell_local_apps = false;  // opt-in: see cell-local mode above
   bool create_default_project = true;
   std::chrono::milliseconds start_timeout{std::chrono::seconds(30)};
   std::chrono::milliseconds cell_home_recheck{std::chrono::seconds(10)};

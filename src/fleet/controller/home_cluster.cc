@@ -1,16 +1,7 @@
 #include "fleet/controller/home_cluster.h"
 
-#include <array>
-
 namespace cellgate::fleet::controller {
 namespace {
-
-std::set<std::string> ProjectNamespaces(const HomeClusterOptions& o) {
-  std::set<std::string> out = o.app_namespaces;
-  out.insert(o.controller_namespace);
-  out.insert("argocd");
-  return out;
-}
 
 CacheListener Forward(const HomeObjectListener& listener, const std::string& home) {
   if (!listener) return {};
@@ -29,7 +20,7 @@ HomeCluster::HomeCluster(HomeClusterOptions options, HomeClusterClients clients,
               options_.events),
       apps_(clients_.watcher, kApplicationGvk, {.namespaces = options_.app_namespaces},
             Forward(on_app, options_.name)),
-      projects_(clients_.watcher, kAppProjectGvk, {.namespaces = ProjectNamespaces(options_)},
+      projects_(clients_.watcher, kAppProjectGvk, {.namespaces = {options_.controller_namespace}},
                 Forward(on_project, options_.name)) {}
 
 HomeCluster::~HomeCluster() { Stop(); }
@@ -57,21 +48,18 @@ bool HomeCluster::ServesNamespace(std::string_view ns) const {
   return options_.app_namespaces.contains(std::string(ns));
 }
 
-Result<AppProject> HomeCluster::Project(std::string_view name,
-                                        std::string_view app_namespace) const {
+Result<AppProject> HomeCluster::Project(std::string_view name) const {
   std::string wanted = name.empty() ? std::string(kDefaultProject) : std::string(name);
-  const std::array<std::string_view, 3> order = {options_.controller_namespace, app_namespace,
-                                                 "argocd"};
-  for (std::string_view ns : order) {
-    ObjectPtr found = projects_.Get(ns, wanted);
-    if (!found) continue;
+  std::vector<AppProject> listed;
+  if (ObjectPtr found = projects_.Get(options_.controller_namespace, wanted)) {
     auto parsed = ParseAppProject(found->body());
     if (!parsed) {
-      return std::unexpected(parsed.error().Wrap("AppProject " + std::string(ns) + "/" + wanted));
+      return std::unexpected(
+          parsed.error().Wrap("AppProject " + options_.controller_namespace + "/" + wanted));
     }
-    return parsed;
+    listed.push_back(std::move(*parsed));
   }
-  return FindProject({}, wanted);
+  return FindProject(listed, wanted, {.implicit_default = is_hub()});
 }
 
 }  // namespace cellgate::fleet::controller

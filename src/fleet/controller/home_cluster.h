@@ -2,13 +2,18 @@
 // a cell that holds its own Applications (cell-local mode, see README.md).
 //
 // It owns what the controller keeps per home: the watch caches of Applications and
-// AppProjects (the app namespaces, plus the controller namespace for projects), and the
+// AppProjects (Applications in the app namespaces, AppProjects in the controller namespace
+// only), and the
 // EventRecorder that writes Events next to the Applications. Status, `operation` and
 // finalizer writes go through applier(); Events through events().
 //
-// Projects: an Application's spec.project is looked up in the controller namespace first,
-// then in the Application's own namespace, then in `argocd` (where Argo CD keeps them);
-// `default` falls back to Argo CD's implicit default project (app_project.h).
+// Projects: an Application's spec.project is looked up in the controller namespace only, as
+// Argo CD does (util/argo GetAppProjectByName reads the AppProject lister of the controller
+// namespace; an Application in another namespace may use a project only when the project's
+// sourceNamespaces admit it). Only that namespace's AppProjects are watched, so an AppProject a
+// tenant creates in its own namespace is never read. In the hub, `default` falls back to
+// Argo CD's implicit default project when no AppProject is named so; in a cell home there is
+// no implicit project (app_project.h FindProject).
 //
 // Ownership: a cell home keeps the cell's CellClient alive (`keepalive`) for as long as the
 // home exists; the hub home borrows the hub's client. Thread-safety: thread-safe. Listeners
@@ -80,8 +85,9 @@ class HomeCluster {
   EventRecorder& events() { return events_; }
   CellClient* cell_client() const { return clients_.keepalive.get(); }
 
-  // The project `name` ("" = default) for an Application in `app_namespace`.
-  Result<AppProject> Project(std::string_view name, std::string_view app_namespace) const;
+  // The project `name` ("" = default), from the controller namespace (rules above). Whether
+  // an Application's namespace may use it is CheckApplication's sourceNamespaces rule.
+  Result<AppProject> Project(std::string_view name) const;
 
  private:
   const HomeClusterOptions options_;

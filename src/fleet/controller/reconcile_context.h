@@ -51,9 +51,13 @@ std::string WantedRevision(const render::Application& app);
 
 // The condition types every reconcile evaluates (so old ones of these types are replaced).
 inline std::vector<std::string> EvaluatedConditionTypes() {
-  return {std::string(kInvalidSpecError), std::string(kComparisonError),
-          std::string(kSyncError),        std::string(kUnknownError),
-          std::string(kDeletionError),    std::string(kSelfHealBackoff)};
+  return {std::string(kInvalidSpecError),
+          std::string(kComparisonError),
+          std::string(kSyncError),
+          std::string(kUnknownError),
+          std::string(kDeletionError),
+          std::string(kSelfHealBackoff),
+          std::string(kSharedResourceWarning)};
 }
 
 }  // namespace cellgate::fleet::controller

@@ -34,7 +34,7 @@ Requeue Reconciler::ReconcileDeletion(Context& ctx) {
     return problem("delete resources: cell " + ctx.cell->name() +
                    " is unreachable: " + ctx.cell->info().connection.last_error);
   }
-  auto spec = sync::ParseAppSyncSpec(ctx.object->body(), ControlPlaneNamespaceFor(ctx.ref.ns));
+  auto spec = sync::ParseAppSyncSpec(ctx.object->body(), options_.controller_namespace);
   if (!spec) return problem(spec.error().message());
   std::vector<sync::GroupKind> inventory = InventoryOf(ctx.status);
   sync::CellAccess access = ctx.cell->Access();

@@ -43,9 +43,19 @@ std::string WantedRevision(const render::Application& app) {
   return app.source.target_revision.empty() ? "HEAD" : app.source.target_revision;
 }
 
-std::string Reconciler::ControlPlaneNamespaceFor(std::string_view app_namespace) const {
-  if (app_namespace == sync::kDefaultControlPlaneNamespace) return std::string(app_namespace);
-  return options_.controller_namespace;
+std::string Reconciler::HubTwin(const AppRef& ref, const std::string& cell) const {
+  if (ref.home == kHubHome) return "";
+  auto hub = parts_.homes.Get(kHubHome);
+  ObjectPtr twin = hub ? hub->apps().Get(ref.ns, ref.name) : nullptr;
+  if (!twin) return "";
+  auto model = ParseAppModel(twin->body());
+  if (!model) return "";
+  auto twin_cell = parts_.cells.ResolveName(kHubHome, model->app.destination);
+  if (!twin_cell || *twin_cell != cell) return "";
+  return "Application " + ref.ns + "/" + ref.name + " of the hub also deploys to cell " + cell +
+         " under the same instance name " +
+         sync::InstanceName(ref.ns, ref.name, options_.controller_namespace) +
+         "; rename one of them";
 }
 
 Requeue Reconciler::Reconcile(const AppRef& ref, std::stop_token stop) {
@@ -85,7 +95,7 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
   ctx.cell_label = dest.name.empty() ? dest.server : dest.name;
   if (ctx.model->deleting) return ReconcileDeletion(ctx);
 
-  auto spec = sync::ParseAppSyncSpec(body, ControlPlaneNamespaceFor(ref.ns));
+  auto spec = sync::ParseAppSyncSpec(body, options_.controller_namespace);
   if (!spec) return ReportProblem(ctx, kInvalidSpecError, spec.error().message(), poll);
   ctx.spec = std::move(*spec);
 
@@ -93,8 +103,11 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
   if (!cell) return ReportProblem(ctx, kInvalidSpecError, cell.error().message(), poll);
   ctx.cell = std::move(*cell);
   ctx.cell_label = ctx.cell->name();
+  if (std::string twin = HubTwin(ref, ctx.cell->name()); !twin.empty()) {
+    return ReportProblem(ctx, kInvalidSpecError, twin, poll);
+  }
 
-  auto project = ctx.home->Project(ctx.model->app.project, ref.ns);
+  auto project = ctx.home->Project(ctx.model->app.project);
   if (!project) return ReportProblem(ctx, kInvalidSpecError, project.error().message(), poll);
   ctx.project = std::move(*project);
   const CellInfo info = ctx.cell->info();
@@ -105,7 +118,7 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
                                       .ns = ref.ns,
                                       .repo_urls = {ctx.model->app.source.repo_url},
                                       .destination = ctx.destination},
-                                     ControlPlaneNamespaceFor(ref.ns));
+                                     options_.controller_namespace);
   if (!violations.empty()) {
     return ReportProblem(ctx, kInvalidSpecError, JoinViolations(violations), poll);
   }
@@ -197,6 +210,13 @@ Result<Reconciler::Observed> Reconciler::Observe(Context& ctx, const std::string
 
 Requeue Reconciler::Converge(Context& ctx, Observed observed, std::stop_token stop) {
   Requeue next = Requeue::After(options_.poll_interval);
+  // Reported before any sync, so a sync that overwrites the other app's claim (no
+  // FailOnSharedResource) still leaves the warning on this app, as in Argo CD.
+  const std::string qualified = sync::QualifiedName(ctx.spec);
+  for (const sync::SharedResource& shared : observed.observation.shared) {
+    ctx.conditions.push_back(
+        {std::string(kSharedResourceWarning), sync::SharedResourceMessage(shared, qualified)});
+  }
   if (ctx.model->operation) {
     next = RunOperation(ctx, observed, stop);  // may set ctx.clear_operation for the write below
   } else {

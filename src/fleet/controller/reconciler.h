@@ -75,6 +75,10 @@ namespace cellgate::fleet::controller {
 inline constexpr std::string_view kSelfHealBackoff = "SelfHealBackoff";
 
 struct ReconcilerOptions {
+  // The only control-plane namespace: its Applications get plain instance names and need no
+  // sourceNamespaces entry; an Application anywhere else (`argocd` included) is tracked as
+  // "<namespace>_<name>" and must be admitted by its project, as Argo CD's
+  // Application.InstanceName and AppProject.IsAppNamespacePermitted do.
   std::string controller_namespace = "cellgate";
   std::chrono::milliseconds poll_interval{std::chrono::minutes(3)};
   std::chrono::milliseconds progress_interval{std::chrono::seconds(2)};
@@ -106,10 +110,6 @@ class Reconciler {
 
   Requeue Reconcile(const AppRef& ref, std::stop_token stop = {});
 
-  // The instance-name namespace for Applications of `app_namespace`: Applications in
-  // `argocd` and in the controller namespace get plain tracking names (sync/app_spec.h).
-  std::string ControlPlaneNamespaceFor(std::string_view app_namespace) const;
-
   const ReconcilerOptions& options() const { return options_; }
 
   // Forgets every steady app (an input not in the steady digest changed, e.g. an AppProject).
@@ -120,6 +120,10 @@ class Reconciler {
   struct Observed;
 
   Requeue Run(Context& ctx, std::stop_token stop);
+  // An Application stored in a cell and one in the hub with the same namespace and name have
+  // the same instance name; when both deploy to `cell` they would track (and prune) each
+  // other's objects, so the cell's is refused: the message says why ("" = no collision).
+  std::string HubTwin(const AppRef& ref, const std::string& cell) const;
   Requeue ReportProblem(Context& ctx, std::string_view type, const std::string& message,
                         Requeue next);
   // How Observe reads: kCached uses the cell's watch cache and prediction memo; kList lists
