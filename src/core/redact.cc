@@ -345,25 +345,19 @@ void Redactor::AddSecret(const Json& object) {
 }
 
 std::string Redactor::Redact(std::string_view text) const {
+  if (text.empty()) return {};
   std::string s(text);
-  if (!values_.empty()) {
-    std::vector<const std::string*> longest_first;
-    for (const auto& v : values_) longest_first.push_back(&v);
-    std::stable_sort(
-        longest_first.begin(), longest_first.end(),
-        [](const std::string* a, const std::string* b) { return a->size() > b->size(); });
-    for (const std::string* v : longest_first) {
-      std::string next;
-      std::size_t pos = 0;
-      for (std::size_t hit = s.find(*v); hit != std::string::npos; hit = s.find(*v, pos)) {
-        next.append(s, pos, hit - pos);
-        next.append(kRedactedMask);
-        pos = hit + v->size();
-      }
-      if (pos == 0) continue;
-      next.append(s, pos);
-      s = std::move(next);
+  for (const std::string& v : values_) {  // longest first
+    std::string next;
+    std::size_t pos = 0;
+    for (std::size_t hit = s.find(v); hit != std::string::npos; hit = s.find(v, pos)) {
+      next.append(s, pos, hit - pos);
+      next.append(kRedactedMask);
+      pos = hit + v.size();
     }
+    if (pos == 0) continue;
+    next.append(s, pos);
+    s = std::move(next);
   }
   return RedactCredentials(s);
 }

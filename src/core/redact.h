@@ -63,7 +63,13 @@ class Redactor {
   std::string Redact(std::string_view text) const;
 
  private:
-  std::set<std::string> values_;
+  // Longest first, so a value that contains another is masked whole.
+  struct LongestFirst {
+    bool operator()(const std::string& a, const std::string& b) const {
+      return a.size() != b.size() ? a.size() > b.size() : a < b;
+    }
+  };
+  std::set<std::string, LongestFirst> values_;
 };
 
 // Redacts, in place, every string under a key named "message" anywhere in `j` (the messages

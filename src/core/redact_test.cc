@@ -29,6 +29,13 @@ TEST(RedactorTest, SecretDataAndStringDataAndLastAppliedAreKnown) {
   EXPECT_EQ(out, "++++++++ ++++++++ ++++++++ ++++++++");
 }
 
+TEST(RedactorTest, ValueContainingAnotherIsMaskedWhole) {
+  Redactor r;
+  r.AddValue("abcd");
+  r.AddValue("abcd-efgh");
+  EXPECT_EQ(r.Redact("x abcd-efgh y abcd"), "x ++++++++ y ++++++++");
+}
+
 TEST(RedactorTest, OtherObjectsAndShortValuesAreNotMasked) {
   Redactor r;
   r.AddSecret(Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","data":{"k":"visible"}})"));

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -533,7 +534,7 @@ class SecretOutputTest : public ReconcilerTest {
     ASSERT_TRUE(home_->events().Flush(10s));
     std::vector<std::pair<std::string, std::string>> outputs = {{"status", Status(ref).dump()},
                                                                 {"log", log_.text()}};
-    for (const Object& e : hub_.Applied("Event")) {
+    for (const Object& e : hub_.cluster().Objects("Event")) {
       outputs.emplace_back("Event", StringAt(e.body(), {"message"}));
     }
     for (const auto& [where, text] : outputs) {
@@ -564,7 +565,7 @@ TEST_F(SecretOutputTest, SecretValueInACellRefusalIsMaskedInStatusEventsAndLogs)
             std::string::npos)
       << status.dump();
   ASSERT_TRUE(home_->events().Flush(10s));
-  EXPECT_FALSE(hub_.Applied("Event").empty());
+  EXPECT_FALSE(hub_.cluster().Objects("Event").empty());
   ExpectPlantedNowhere(ref);
 }
 
