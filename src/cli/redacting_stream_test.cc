@@ -35,7 +35,7 @@ TEST(RedactingStream, HoldsAPrivateKeyUntilItsEnd) {
 // The CLI's diagnostics pass through it: an argument echoed in an error is masked.
 TEST(RedactingStream, CliDiagnosticsAreMasked) {
   std::ostringstream out, err;
-  int code = Run({"cellgate", "https://bob:pa55word@git.example/r.git"}, out, err);
+  int code = cli::Run({"cellgate", "https://bob:pa55word@git.example/r.git"}, out, err);
   EXPECT_NE(code, 0);
   EXPECT_EQ(err.str().find("pa55word"), std::string::npos) << err.str();
   EXPECT_NE(err.str().find("unknown command 'https://bob:++++++++@git.example"), std::string::npos)
