@@ -4,11 +4,14 @@
 #include <mutex>
 #include <ostream>
 
+#include "cli/redacting_stream.h"
 #include "core/log.h"
 
 namespace cellgate::cli {
 
-int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& raw_err) {
+  // Diagnostics pass the credential patterns (redacting_stream.h); command output does not.
+  RedactingOstream err(raw_err);
   CLI::App app{"cellgate: GitOps control plane for cellular Kubernetes fleets", "cellgate"};
   app.require_subcommand(1);
   std::string log_level = "info";

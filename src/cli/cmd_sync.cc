@@ -29,6 +29,7 @@
 
 #include "cli/app.h"
 #include "cli/cell_apps.h"
+#include "cli/redacting_stream.h"
 #include "sync/app_sync.h"
 #include "sync/heal_guard.h"
 #include "sync/self_heal.h"
@@ -76,7 +77,7 @@ class StopSignals {
 class ProgressPrinter {
  public:
   ProgressPrinter(std::ostream& err, std::string app)
-      : err_(err), app_(std::move(app)), tty_(&err == &std::cerr && isatty(STDERR_FILENO)) {}
+      : err_(err), app_(std::move(app)), tty_(IsTerminalStderr(err)) {}
 
   void operator()(const sync::SyncProgress& p) {
     std::string line = app_ + ": " + std::string(sync::SyncPhaseName(p.sync_phase)) + " wave " +

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "core/redact.h"
 #include "fleet/time_format.h"
 
 namespace cellgate::fleet {
@@ -85,7 +86,8 @@ void EventRecorder::Record(const Object& involved, EventType type, std::string_v
   p.object_name = involved.Name();
   p.type = type;
   p.reason = std::string(reason);
-  p.message = std::string(message.substr(0, kMaxMessage));
+  // Masked before the cut, so a cut cannot leave part of a credential unrecognised.
+  p.message = RedactCredentials(message).substr(0, kMaxMessage);
   p.at = clock_.WallNow();
   const std::string object_key = involved.Key().ToString();
   {

@@ -17,7 +17,8 @@
 // Events are named "<object name>.<hex nanoseconds>" (Argo CD's and client-go's scheme), live
 // in the involved object's namespace ("default" for cluster-scoped objects), carry
 // source.component and reportingComponent `component` and reportingInstance. Messages longer
-// than 1024 bytes are cut. Callers must not put secret values in messages.
+// than 1024 bytes are cut. Credential-looking text in a message is masked (core/redact.h's
+// RedactCredentials) before the cut; callers that know Secret values mask those first.
 //
 // Reasons: Argo CD's own where one exists (kOperationStarted, kOperationCompleted,
 // kResourceCreated, kResourceUpdated, kResourceDeleted, kResourceActionRan,

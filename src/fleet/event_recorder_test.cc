@@ -59,6 +59,19 @@ TEST_F(EventRecorderTest, WritesAnEventOnTheInvolvedObject) {
   EXPECT_EQ(recorder.Stats().created, 1u);
 }
 
+TEST_F(EventRecorderTest, CredentialsInMessagesAreMasked) {
+  EventRecorder recorder(hub_, clock_);
+  recorder.Record(App(), EventType::kWarning, event_reason::kSyncFailed,
+                  "apply v1/Secret shop/db: webhook said password=hunter22 and "
+                  "Authorization: Bearer abcdefgh123");
+  ASSERT_TRUE(recorder.Flush(seconds(10)));
+  auto events = Events(hub_);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].body()["message"],
+            "apply v1/Secret shop/db: webhook said password=++++++++ and "
+            "Authorization: Bearer ++++++++");
+}
+
 TEST_F(EventRecorderTest, RepeatsWithinTheWindowAggregateIntoOneEvent) {
   EventRecorder recorder(hub_, clock_);
   Object app = App();

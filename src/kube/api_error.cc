@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/object.h"
+#include "core/redact.h"
 
 namespace cellgate::kube {
 
@@ -98,7 +99,7 @@ Error HttpError(long http_status, std::string_view body) {
   }
   if (!detail.empty()) {
     message += ": ";
-    message += detail;
+    message += RedactCredentials(detail);
   }
   if (message.size() > kMaxErrorMessage) {
     message.resize(kMaxErrorMessage);

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/redact.h"
+
 namespace cellgate::kube {
 
 CredentialSource::CredentialSource(ClusterConfig config, const Clock& clock, ExecRunner runner)
@@ -53,8 +55,17 @@ Status CredentialSource::RefreshExecLocked() {
   if (exec_ && !expired && !invalidated_) return Ok();
   auto cred = runner_(config_);
   if (!cred) {
+    // The error may quote the plugin's stderr: mask the credentials this source knows.
+    Redactor known;
+    known.AddValue(config_.token);
+    known.AddValue(file_token_);
+    known.AddValue(config_.password);
+    if (exec_) {
+      known.AddValue(exec_->token);
+      known.AddValue(exec_->client_key_pem);
+    }
     exec_.reset();
-    return std::unexpected(cred.error());
+    return MakeError(cred.error().code(), known.Redact(cred.error().message()));
   }
   exec_ = std::move(*cred);
   return Ok();

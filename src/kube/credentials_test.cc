@@ -177,6 +177,51 @@ exit 3
   EXPECT_EQ(cred.error().message().find("LEAKED"), std::string::npos);
 }
 
+// A failing plugin may print its token on stderr (debug output, a half-finished
+// ExecCredential): none of it reaches the error, which feeds logs, conditions and Events.
+TEST(ExecPlugin, TokensPrintedOnStderrAreMasked) {
+  ScratchDir dir;
+  fs::path script = dir.Write("plugin.sh", R"(#!/bin/sh
+echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"opaque-plain-token-42"}}'
+echo "debug: minted opaque-plain-token-42" >&2
+echo '{"status":{"token":"json-token-abc123"}}' >&2
+echo "Authorization: Bearer hdr-token-xyz789" >&2
+echo "id token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2lnbmF0dXJlLWp3dA" >&2
+echo "aws_secret_access_key=wJalrXUtnFEMIK7MDENG" >&2
+echo "cannot cache the credential" >&2
+exit 1
+)",
+                              true);
+  ClusterConfig c = Base();
+  c.exec = ExecConfig{.command = script.string()};
+  auto cred = RunExecPlugin(c);
+  ASSERT_FALSE(cred);
+  const std::string& msg = cred.error().message();
+  for (const char* secret : {"opaque-plain-token-42", "json-token-abc123", "hdr-token-xyz789",
+                             "c2lnbmF0dXJlLWp3dA", "wJalrXUtnFEMIK7MDENG"}) {
+    EXPECT_EQ(msg.find(secret), std::string::npos) << secret << " in " << msg;
+  }
+  EXPECT_NE(msg.find("cannot cache the credential"), std::string::npos) << msg;
+}
+
+// The previous credential is masked in the error of a failed refresh.
+TEST(CredentialSource, FailedRefreshMasksTheCredentialsItHeld) {
+  FakeClock clock;
+  ClusterConfig c = Base();
+  c.exec = ExecConfig{.command = "fake"};
+  int runs = 0;
+  CredentialSource source(c, clock, [&](const ClusterConfig&) -> Result<ExecCredential> {
+    if (++runs == 1) return ExecCredential{.token = "first-token-value"};
+    return MakeError(ErrorCode::kUnavailable, "exec plugin: refresh of first-token-value refused");
+  });
+  ASSERT_TRUE(source.Get());
+  source.Invalidate();
+  auto again = source.Get();
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().message(), "exec plugin: refresh of ++++++++ refused");
+  EXPECT_EQ(again.error().code(), ErrorCode::kUnavailable);
+}
+
 TEST(ExecPlugin, MissingCommandShowsInstallHint) {
   ClusterConfig c = Base();
   c.exec = ExecConfig{.command = "/nonexistent/get-token", .install_hint = "brew install it"};

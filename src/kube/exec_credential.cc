@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/object.h"
+#include "core/redact.h"
 
 extern char** environ;
 
@@ -242,7 +243,16 @@ Result<ExecCredential> RunExecPlugin(const ClusterConfig& cluster, const ExecRun
   }
   if (run->exit_status != 0) {
     std::string msg = where + ": exited with status " + std::to_string(run->exit_status);
-    if (auto tail = Tail(run->err, 400); !tail.empty()) msg += ": " + tail;
+    // A plugin may print what it got on stderr too (debug output, the ExecCredential it
+    // failed to finish): the token and key it printed on stdout, and credential-looking text,
+    // are masked in the whole of stderr before the tail is cut.
+    Redactor printed;
+    Json out = Json::parse(run->out, nullptr, false);
+    if (out.is_object() && out.contains("status") && out["status"].is_object()) {
+      printed.AddValue(StringAt(out["status"], {"token"}));
+      printed.AddValue(StringAt(out["status"], {"clientKeyData"}));
+    }
+    if (auto tail = Tail(printed.Redact(run->err), 400); !tail.empty()) msg += ": " + tail;
     return MakeError(ErrorCode::kUnavailable, msg);
   }
   return WithContext(ParseExecCredential(run->out, x.api_version), where);

@@ -1,5 +1,6 @@
 #include "kube/rest_client.h"
 
+#include "core/redact.h"
 #include "kube/api_error.h"
 
 namespace cellgate::kube {
@@ -107,8 +108,20 @@ Result<ObjectList> RestClient::List(const GroupVersionKind& gvk, std::string_vie
   return all;
 }
 
-Result<Object> RestClient::Write(HttpRequest request, const std::string& context) {
-  auto body = JsonResponse(transport_.Do(request), context);
+Result<Object> RestClient::Write(HttpRequest request, const std::string& context,
+                                 const Object& sent) {
+  // An API server may quote what it was sent (a 422 on a Secret names the invalid value): a
+  // refused Secret's values are masked in the response before its message is cut and quoted.
+  Redactor known;
+  if (sent.Kind() == "Secret") known.AddSecret(sent.body());
+  auto response = transport_.Do(request);
+  if (!known.empty() && response && (response->status < 200 || response->status > 299)) {
+    response->body = known.Redact(response->body);
+  }
+  auto body = JsonResponse(response, context);
+  if (!body && !known.empty()) {
+    return MakeError(body.error().code(), known.Redact(body.error().message()));
+  }
   if (!body) return std::unexpected(body.error());
   return WithContext(Object::FromJson(std::move(*body)), context);
 }
@@ -129,7 +142,7 @@ Result<Object> RestClient::Apply(const Object& object, const ApplyOptions& optio
                 .body = body.dump(),
                 .content_type = "application/apply-patch+yaml",
                 .idempotent = true},
-               context);
+               context, object);
 }
 
 Result<Object> RestClient::Create(const Object& object, const WriteOptions& options) {
@@ -145,7 +158,7 @@ Result<Object> RestClient::Create(const Object& object, const WriteOptions& opti
                 .body = object.body().dump(),
                 .content_type = "application/json",
                 .idempotent = options.dry_run},
-               context);
+               context, object);
 }
 
 Result<Object> RestClient::Update(const Object& object, const WriteOptions& options) {
@@ -161,7 +174,7 @@ Result<Object> RestClient::Update(const Object& object, const WriteOptions& opti
                 .body = object.body().dump(),
                 .content_type = "application/json",
                 .idempotent = options.dry_run},
-               context);
+               context, object);
 }
 
 Status RestClient::Delete(const Object& object, const DeleteOptions& options) {

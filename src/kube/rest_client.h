@@ -38,7 +38,8 @@ class RestClient final : public Reader, public Applier {
   // The namespace a request for `object` uses, given its mapping.
   std::string NamespaceFor(const ResourceMapping& mapping, const Object& object) const;
   // Sends a write and parses the returned object.
-  Result<Object> Write(HttpRequest request, const std::string& context);
+  // `sent`: the object written; when it is a Secret, its values are masked in errors.
+  Result<Object> Write(HttpRequest request, const std::string& context, const Object& sent);
 
   Transport& transport_;
   RestMapper& mapper_;

@@ -15,6 +15,8 @@
 #include <cstring>
 #include <thread>
 
+#include "core/redact.h"
+
 namespace cellgate::render {
 namespace {
 
@@ -347,8 +349,11 @@ Result<ToolOutput> ToolRunner::Run(const ToolInvocation& inv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   int status = KillGroupAndReap(pid, timed_out || too_big);
-  std::string stderr_tail = Redact(Trimmed(output.err, options_.error_stderr_chars), inv);
-  std::string what = Redact(cmdline, inv);
+  // Credentials are masked in the whole of stderr before it is cut, so a cut cannot leave the
+  // body of a private key without its BEGIN line.
+  std::string stderr_tail =
+      Redact(Trimmed(RedactCredentials(output.err), options_.error_stderr_chars), inv);
+  std::string what = RedactCredentials(Redact(cmdline, inv));
   if (timed_out) {
     return MakeError(ErrorCode::kDeadlineExceeded,
                      what + ": killed after the " + DurationText(timeout) + " timeout" +

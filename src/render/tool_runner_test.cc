@@ -134,6 +134,28 @@ TEST(ToolRunner, MissingProgramAndRedaction) {
       << r.error().message();
 }
 
+// kustomize and helm quote what they could not parse, whole objects included: what looks like
+// a credential is masked in the stderr an error carries, even where the cut falls inside it.
+TEST(ToolRunner, CredentialsInStderrAreMasked) {
+  ToolRunner runner({.error_stderr_chars = 120});
+  auto r = runner.Run(
+      Sh("echo 'Error: map[stringData:map[password:s3cr3t-hunter2]]' >&2;"
+         "echo '-----BEGIN RSA PRIVATE KEY-----' >&2;"
+         "yes MIIEowIBAAKCAQEAkeybody | head -n 40 >&2;"
+         "echo '-----END RSA PRIVATE KEY-----' >&2;"
+         "echo 'repo https://bob:pa55-w0rd@git.example/r.git token=tok-123456' >&2; exit 1"));
+  ASSERT_FALSE(r);
+  const std::string& msg = r.error().message();
+  for (const char* secret : {"s3cr3t-hunter2", "keybody", "pa55-w0rd", "tok-123456"}) {
+    EXPECT_EQ(msg.find(secret), std::string::npos) << secret << " in " << msg;
+  }
+  EXPECT_NE(msg.find("exit status 1"), std::string::npos) << msg;
+  auto full = runner.Run(Sh("echo 'password=s3cr3t-hunter2' >&2; exit 1"));
+  ASSERT_FALSE(full);
+  EXPECT_NE(full.error().message().find("password=++++++++"), std::string::npos)
+      << full.error().message();
+}
+
 // Sets an environment variable for one scope.
 class ScopedEnv {
  public:

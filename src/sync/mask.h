@@ -1,5 +1,5 @@
-// Masking of Secret values, for everything that leaves the process in a readable form:
-// diffs, logs, events, error messages, application status.
+// Masking of Secret values in objects (diffs, objects shown by the CLI). Free text (errors,
+// conditions, Events, logs) is masked by core/redact.h, with the same mask.
 //
 // Every value under `data` of a core-group Secret (after folding `stringData` into `data`,
 // see normalize.h) is replaced with a run of '+'. Masks keep diff fidelity the way

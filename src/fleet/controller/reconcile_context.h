@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/redact.h"
 #include "fleet/app_model.h"
 #include "fleet/app_project.h"
 #include "fleet/app_status.h"
@@ -33,6 +34,9 @@ struct Reconciler::Context {
   std::optional<HistoryEntryInput> history;
   bool clear_operation = false;         // the next status write also removes `operation`
   std::uint64_t steady_generation = 0;  // SteadyMemo's when this pass began
+  // The values of the app's Secrets seen so far (desired and live): masked in every message
+  // this pass writes to the status, to Events or to the log.
+  Redactor secrets;
 };
 
 struct Reconciler::Observed {

@@ -97,7 +97,8 @@ sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const Sy
                     {.prune = inv.prune, .revision = revision}, executor, progress, stop);
   if (result.revision.empty()) result.revision = revision;
   const std::string phase(sync::OperationPhaseName(result.phase));
-  spdlog::info("{}: sync to {} {}: {}", ctx.ref.ToString(), Short(revision), phase, result.message);
+  spdlog::info("{}: sync to {} {}: {}", ctx.ref.ToString(), Short(revision), phase,
+               ctx.secrets.Redact(result.message));
   if (parts_.metrics != nullptr && Completed(result.phase)) {
     UpdateMetrics(ctx, observed.sync_status, observed.health_status);
     parts_.metrics->CountSync(ctx.ref, phase);
@@ -121,7 +122,8 @@ sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const Sy
     if (again) {
       observed = std::move(*again);
     } else {
-      spdlog::warn("{}: compare after sync: {}", ctx.ref.ToString(), again.error().message());
+      spdlog::warn("{}: compare after sync: {}", ctx.ref.ToString(),
+                   ctx.secrets.Redact(again.error().message()));
     }
   }
   ctx.operation_state = FinishedOperationState(result, inv, ctx.model->source_json);

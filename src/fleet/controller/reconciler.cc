@@ -147,6 +147,7 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
     }
   }
   if (!observed) {
+    LearnLiveSecrets(ctx);
     return ReportProblem(ctx, ctx.problem_type, observed.error().message(), Requeue::Backoff());
   }
   return Converge(ctx, std::move(*observed), stop);
@@ -170,6 +171,7 @@ Result<Reconciler::Observed> Reconciler::Observe(Context& ctx, const std::string
                                                       .destination_namespace = app.destination.ns,
                                                       .source = app.source});
   if (!rendered) return std::unexpected(rendered.error());
+  for (const Object& o : rendered->objects()) ctx.secrets.AddSecret(o.body());
 
   sync::KindCatalog& kinds = ctx.cell->kinds();
   const auto& objects = rendered->objects();
@@ -196,6 +198,7 @@ Result<Reconciler::Observed> Reconciler::Observe(Context& ctx, const std::string
                                        .use_cache = mode == ReadMode::kCached},
                                       stop);
   if (!observation) return std::unexpected(observation.error());
+  for (const Object& live : observation->live.objects) ctx.secrets.AddSecret(live.body());
   Observed o{.revision = *commit,
              .source_type = std::string(render::SourceTypeName(rendered->type())),
              .images = ImagesOf(objects),
@@ -260,7 +263,7 @@ Requeue Reconciler::ReportProblem(Context& ctx, std::string_view type, const std
   steady_.Forget(ctx.ref.Key());
   if (parts_.healers != nullptr) parts_.healers->Stop(ctx.ref);
   if (!ctx.object) return next;
-  spdlog::info("{}: {}: {}", ctx.ref.ToString(), type, message);
+  spdlog::info("{}: {}: {}", ctx.ref.ToString(), type, ctx.secrets.Redact(message));
   const Json& body = ctx.object->body();
   StatusInput input{
       .sync_status = "Unknown",
@@ -288,6 +291,7 @@ Requeue Reconciler::ReportProblem(Context& ctx, std::string_view type, const std
 Status Reconciler::Publish(Context& ctx, StatusInput input) {
   const WallTime now = parts_.clock.WallNow();
   Json status = BuildStatus(ctx.status, input, now);
+  RedactMessages(status, ctx.secrets);
   if (ctx.clear_operation) {
     ctx.clear_operation = false;
     auto s = EditApplication(*ctx.home, ctx.ref, [&](Json& body) {
@@ -328,7 +332,23 @@ void Reconciler::RecordEvent(Context& ctx, bool warning, std::string_view reason
                              const std::string& message) {
   if (!ctx.home || !ctx.object) return;
   ctx.home->events().Record(*ctx.object, warning ? EventType::kWarning : EventType::kNormal, reason,
-                            message);
+                            ctx.secrets.Redact(message));
+}
+
+void Reconciler::LearnLiveSecrets(Context& ctx) {
+  constexpr int kMaxSecretReads = 64;  // bounds the reads on this error path
+  if (!ctx.cell) return;
+  sync::CellAccess access = ctx.cell->Access();
+  int reads = 0;
+  for (const auto& r : ctx.status.value("resources", Json::array())) {
+    if (!r.is_object() || StringAt(r, {"kind"}) != "Secret" || !StringAt(r, {"group"}).empty()) {
+      continue;
+    }
+    if (++reads > kMaxSecretReads) break;
+    auto live =
+        access.reader.Get({"", "v1", "Secret"}, StringAt(r, {"namespace"}), StringAt(r, {"name"}));
+    if (live) ctx.secrets.AddSecret(live->body());
+  }
 }
 
 }  // namespace cellgate::fleet::controller

@@ -151,6 +151,9 @@ class Reconciler {
   void UpdateMetrics(Context& ctx, const std::string& sync_status,
                      const std::string& health_status);
   void RecordEvent(Context& ctx, bool warning, std::string_view reason, const std::string& message);
+  // Adds the app's live Secrets (those its last status lists, read from the cell) to
+  // ctx.secrets: when the render failed, the desired ones are unknown.
+  void LearnLiveSecrets(Context& ctx);
 
   const ReconcilerOptions options_;
   ReconcilerParts parts_;

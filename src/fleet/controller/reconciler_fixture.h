@@ -72,11 +72,12 @@ class ReconcilerTest : public ::testing::Test {
     homes_.Put(home_);
     cells_ = std::make_unique<CellTargets>(*registry_, clock_, testing::FakeKinds());
     git_ = std::make_unique<GitResolver>(source_, nullptr, nullptr, clock_, 3min);
-    reconciler_ = std::make_unique<Reconciler>(options_, ReconcilerParts{.homes = homes_,
-                                                                         .cells = *cells_,
-                                                                         .git = *git_,
-                                                                         .renderer = renderer_,
-                                                                         .clock = clock_});
+    reconciler_ = std::make_unique<Reconciler>(
+        options_, ReconcilerParts{.homes = homes_,
+                                  .cells = *cells_,
+                                  .git = *git_,
+                                  .renderer = tool_renderer_ ? *tool_renderer_ : renderer_,
+                                  .clock = clock_});
   }
 
   // Waits until every cell has answered (or failed) its first probe.
@@ -154,6 +155,7 @@ class ReconcilerTest : public ::testing::Test {
   testing::FakeConnector connector_;
   testing::FakeSource source_;
   render::Renderer renderer_;
+  std::unique_ptr<render::Renderer> tool_renderer_;  // set before Start to use other tools
   std::unique_ptr<CellRegistry> registry_;
   HomeDirectory homes_;
   std::shared_ptr<HomeCluster> home_;

@@ -1,10 +1,17 @@
 #include "fleet/controller/reconciler.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
+#include "core/log.h"
 #include "fleet/controller/reconciler_fixture.h"
 
 namespace cellgate::fleet::controller {
@@ -365,6 +372,98 @@ TEST_F(ReconcilerTest, AppInACellWithInClusterDestinationDeploysToThatCell) {
   EXPECT_EQ(*hub_name, "in-cluster") << "in the hub, kubernetes.default.svc is the hub";
   auto both = cells_->ResolveName("", {.server = kCell2, .name = "cell-2"});
   EXPECT_FALSE(both);
+}
+
+// A Secret value planted in Git, and where it must never show: the Application's status, its
+// Events and the log.
+constexpr const char* kPlanted = "s3cr3t-hunter2";
+constexpr const char* kPlantedBase64 = "czNjcjN0LWh1bnRlcjI=";
+const char* const kDbSecret =
+    "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  dsn: s3cr3t-hunter2\n";
+
+// Captures what is logged while it lives; the default stderr logger is restored after.
+class CapturedLog {
+ public:
+  CapturedLog() { InitLogging("info", std::make_shared<spdlog::sinks::ostream_sink_mt>(out_)); }
+  ~CapturedLog() { InitLogging("info"); }
+  std::string text() {
+    spdlog::default_logger()->flush();
+    return out_.str();
+  }
+
+ private:
+  std::ostringstream out_;
+};
+
+class SecretOutputTest : public ReconcilerTest {
+ protected:
+  // Every output channel, searched for the planted value in either form.
+  void ExpectPlantedNowhere(const AppRef& ref) {
+    ASSERT_TRUE(home_->events().Flush(10s));
+    std::vector<std::pair<std::string, std::string>> outputs = {{"status", Status(ref).dump()},
+                                                                {"log", log_.text()}};
+    for (const Object& e : hub_.cluster().Objects("Event")) {
+      outputs.emplace_back("Event", StringAt(e.body(), {"message"}));
+    }
+    for (const auto& [where, text] : outputs) {
+      EXPECT_EQ(text.find(kPlanted), std::string::npos) << where << ": " << text;
+      EXPECT_EQ(text.find(kPlantedBase64), std::string::npos) << where << ": " << text;
+    }
+  }
+
+  CapturedLog log_;
+};
+
+TEST_F(SecretOutputTest, SecretValueInACellRefusalIsMaskedInStatusEventsAndLogs) {
+  source_.Publish(kRepo, {{"app/db.yaml", kDbSecret}});
+  Cell(kCell2).FailWhen([](const sync::testing::FakeCell::Request& r) -> std::optional<Error> {
+    if (r.key.kind != "Secret" || r.verb != "apply" || r.dry_run) return std::nullopt;
+    return Error(ErrorCode::kInvalidArgument,
+                 "422 Unprocessable Entity: Secret \"db\" is invalid: stringData.dsn: Invalid "
+                 "value: \"s3cr3t-hunter2\"");
+  });
+  Start();
+  WaitForProbes();
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated));
+  Reconcile(ref);
+  Json status = Status(ref);
+  // The refusal is reported, with the value masked.
+  EXPECT_EQ(StringAt(status, {"operationState", "phase"}), "Failed") << status.dump();
+  EXPECT_NE(StringAt(status, {"operationState", "message"}).find("Invalid value: \"++++++++\""),
+            std::string::npos)
+      << status.dump();
+  ASSERT_TRUE(home_->events().Flush(10s));
+  EXPECT_FALSE(hub_.cluster().Objects("Event").empty());
+  ExpectPlantedNowhere(ref);
+}
+
+TEST_F(SecretOutputTest, SecretValueInToolStderrIsMaskedInStatusEventsAndLogs) {
+  // A kustomize that fails quoting the value, as it quotes objects it cannot use.
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("reconciler-tools-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::filesystem::path kustomize = dir / "kustomize";
+  std::ofstream(kustomize) << "#!/bin/sh\necho 'Error: accumulating resources: Secret db: "
+                              "Invalid value: \"s3cr3t-hunter2\"' >&2\nexit 1\n";
+  std::filesystem::permissions(kustomize, std::filesystem::perms::owner_all);
+  tool_renderer_ = std::make_unique<render::Renderer>(
+      render::RendererOptions{.kustomize_path = kustomize, .use_cache = false});
+  source_.Publish(kRepo, {{"app/db.yaml", kDbSecret}});
+  Start();
+  WaitForProbes();
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated));
+  Reconcile(ref);
+  ASSERT_TRUE(Cell(kCell2).Find(ObjectKey{"", "Secret", "shop", "db"}));
+  // The next commit builds the same Secret with kustomize, which fails.
+  source_.Publish(
+      kRepo, {{"app/db.yaml", kDbSecret}, {"app/kustomization.yaml", "resources:\n- db.yaml\n"}});
+  Reconcile(ref);
+  Json status = Status(ref);
+  EXPECT_EQ(ConditionTypes(status), "ComparisonError") << status.dump();
+  EXPECT_NE(status.dump().find("Invalid value: \\\"++++++++\\\""), std::string::npos)
+      << status.dump();
+  ExpectPlantedNowhere(ref);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
