@@ -108,7 +108,7 @@ Result<ObjectList> RestClient::List(const GroupVersionKind& gvk, std::string_vie
   return all;
 }
 
-Result<Object> RestClient::Write(HttpRequest request, const std::string& context,
+Result<Object> RestClient::Write(const HttpRequest& request, const std::string& context,
                                  const Object& sent) {
   // An API server may quote what it was sent (a 422 on a Secret names the invalid value): a
   // refused Secret's values are masked in the response before its message is cut and quoted.

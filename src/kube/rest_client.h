@@ -39,7 +39,7 @@ class RestClient final : public Reader, public Applier {
   std::string NamespaceFor(const ResourceMapping& mapping, const Object& object) const;
   // Sends a write and parses the returned object.
   // `sent`: the object written; when it is a Secret, its values are masked in errors.
-  Result<Object> Write(HttpRequest request, const std::string& context, const Object& sent);
+  Result<Object> Write(const HttpRequest& request, const std::string& context, const Object& sent);
 
   Transport& transport_;
   RestMapper& mapper_;

@@ -240,7 +240,7 @@ class Walker {
         if (auto st = ConfigPaths(dir, file, "helmChartInflationGenerator", g); !st) return st;
         if (auto r = g.find("chartRepoUrl"); r != g.end() && r->is_string()) {
           std::string url = r->get<std::string>();
-          if (!url.empty() && !IsRemote(url)) url = "https://" + url;  // always remote
+          if (!url.empty() && !IsRemote(url)) url.insert(0, "https://");  // always remote
           if (auto st = Reference(dir, file, "helmChartInflationGenerator.chartRepoUrl", url);
               !st) {
             return st;

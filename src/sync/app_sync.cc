@@ -30,8 +30,8 @@ Result<std::vector<SharedResource>> FindShared(CellAccess& cell, const AppCompar
   });
   std::vector<SharedResource> out;
   for (std::size_t i = 0; i < untracked.size(); ++i) {
-    if (errors[i]) return std::unexpected(*errors[i]);
-    if (found[i]) out.push_back(std::move(*found[i]));
+    if (const std::optional<Error>& e = errors[i]; e.has_value()) return std::unexpected(*e);
+    if (std::optional<SharedResource>& s = found[i]; s.has_value()) out.push_back(std::move(*s));
   }
   std::sort(out.begin(), out.end(),
             [](const SharedResource& a, const SharedResource& b) { return a.key < b.key; });
