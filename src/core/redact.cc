@@ -6,51 +6,10 @@
 #include <optional>
 #include <vector>
 
+#include "core/base64.h"
+
 namespace cellgate {
 namespace {
-
-constexpr std::string_view kBase64Chars =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string Base64(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
-                 (static_cast<unsigned char>(in[i + 1]) << 8) |
-                 static_cast<unsigned char>(in[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out += kBase64Chars[(v >> s) & 63];
-  }
-  if (std::size_t rest = in.size() - i; rest > 0) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    if (rest == 2) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += kBase64Chars[(v >> 18) & 63];
-    out += kBase64Chars[(v >> 12) & 63];
-    out += rest == 2 ? kBase64Chars[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
-std::optional<std::string> Unbase64(std::string_view in) {
-  while (!in.empty() && in.back() == '=') in.remove_suffix(1);
-  std::string out;
-  unsigned v = 0;
-  int bits = 0;
-  for (char c : in) {
-    auto pos = kBase64Chars.find(c);
-    if (pos == std::string_view::npos) return std::nullopt;
-    v = (v << 6) | static_cast<unsigned>(pos);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((v >> bits) & 0xff);
-    }
-  }
-  if (bits >= 6) return std::nullopt;  // a dangling single character
-  return out;
-}
 
 char Lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
@@ -309,12 +268,12 @@ std::string RedactCredentials(std::string_view text) {
 void Redactor::AddValue(std::string_view plain) {
   if (plain.size() < kMinRedactedValue) return;
   values_.emplace(plain);
-  values_.insert(Base64(plain));
+  values_.insert(Base64Encode(plain));
 }
 
 void Redactor::AddBase64Value(std::string_view encoded) {
   if (encoded.size() >= kMinRedactedValue) values_.emplace(encoded);
-  if (auto plain = Unbase64(encoded); plain && plain->size() >= kMinRedactedValue) {
+  if (auto plain = Base64Decode(encoded); plain && plain->size() >= kMinRedactedValue) {
     values_.insert(std::move(*plain));
   }
 }

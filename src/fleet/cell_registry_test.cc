@@ -124,9 +124,9 @@ class CellRegistryTest : public ::testing::Test {
                   {"kind", "Secret"},
                   {"metadata", {{"name", secret_name}, {"namespace", "argocd"}, {"labels", l}}},
                   {"data",
-                   {{"name", kube::Base64Encode(name)},
-                    {"server", kube::Base64Encode(server)},
-                    {"config", kube::Base64Encode(config)}}}});
+                   {{"name", Base64Encode(name)},
+                    {"server", Base64Encode(server)},
+                    {"config", Base64Encode(config)}}}});
     ASSERT_TRUE(hub_.Apply(s, {}));
   }
 

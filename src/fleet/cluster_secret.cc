@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "core/base64.h"
 #include "kube/argocd_cluster.h"
 
 namespace cellgate::fleet {
@@ -16,7 +17,7 @@ constexpr std::string_view kManagedBy = "managed-by";
 Result<std::string> SecretField(const Object& secret, const char* key) {
   std::string plain = StringAt(secret.body(), {"stringData", key});
   if (!plain.empty()) return plain;
-  auto decoded = kube::Base64Decode(StringAt(secret.body(), {"data", key}));
+  auto decoded = Base64Decode(StringAt(secret.body(), {"data", key}));
   if (!decoded) {
     return MakeError(ErrorCode::kInvalidArgument,
                      std::string("data.") + key + ": " + decoded.error().message());
@@ -101,9 +102,9 @@ Json ArgoConfigJson(const kube::ClusterConfig& c) {
   Json tls = Json::object();
   tls["insecure"] = c.insecure_skip_tls_verify;
   if (!c.tls_server_name.empty()) tls["serverName"] = c.tls_server_name;
-  if (!c.ca_pem.empty()) tls["caData"] = kube::Base64Encode(c.ca_pem);
-  if (!c.client_cert_pem.empty()) tls["certData"] = kube::Base64Encode(c.client_cert_pem);
-  if (!c.client_key_pem.empty()) tls["keyData"] = kube::Base64Encode(c.client_key_pem);
+  if (!c.ca_pem.empty()) tls["caData"] = Base64Encode(c.ca_pem);
+  if (!c.client_cert_pem.empty()) tls["certData"] = Base64Encode(c.client_cert_pem);
+  if (!c.client_key_pem.empty()) tls["keyData"] = Base64Encode(c.client_key_pem);
   config["tlsClientConfig"] = std::move(tls);
   if (c.exec) config["execProviderConfig"] = ExecJson(*c.exec);
   if (!c.proxy_url.empty()) config["proxyUrl"] = c.proxy_url;
@@ -241,9 +242,9 @@ Result<Object> MakeClusterSecret(const kube::ClusterConfig& context, std::string
         {"annotations", {{std::string(kManagedBy), "cellgate"}}}}},
       {"type", "Opaque"},
       {"data",
-       {{"name", kube::Base64Encode(name)},
-        {"server", kube::Base64Encode(server)},
-        {"config", kube::Base64Encode(ArgoConfigJson(config).dump())}}},
+       {{"name", Base64Encode(name)},
+        {"server", Base64Encode(server)},
+        {"config", Base64Encode(ArgoConfigJson(config).dump())}}},
   };
   for (const auto& [k, v] : labels) secret["metadata"]["labels"][k] = v;
   secret["metadata"]["labels"][std::string(kSecretTypeLabel)] = kSecretTypeCluster;

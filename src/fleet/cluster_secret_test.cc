@@ -8,8 +8,6 @@
 namespace cellgate::fleet {
 namespace {
 
-using kube::Base64Encode;
-
 std::string ErrorOf(const CellSpec& spec) { return spec.error ? spec.error->message() : ""; }
 
 Object Secret(Json data, Json labels = Json::object(), Json annotations = Json::object()) {

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/base64.h"
 #include "core/result.h"
 
 namespace cellgate::kube {
@@ -77,10 +78,5 @@ struct InClusterOptions {
 // the service account token (kept as token_file: projected tokens rotate), its ca.crt and
 // namespace. kNotFound when not running in a cluster.
 Result<ClusterConfig> InClusterConfig(const InClusterOptions& options = {});
-
-// Standard base64 (padding optional, whitespace ignored). kInvalidArgument on bad input;
-// the message never quotes the input, which is usually secret.
-Result<std::string> Base64Decode(std::string_view text);
-std::string Base64Encode(std::string_view data);
 
 }  // namespace cellgate::kube

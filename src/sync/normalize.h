@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/base64.h"
 #include "core/object.h"
 
 namespace cellgate::sync {
@@ -43,8 +44,5 @@ void FoldSecretStringData(Json& obj);
 
 // True for core-group Secrets.
 bool IsSecret(const Json& obj);
-
-// RFC 4648 base64 with padding.
-std::string Base64Encode(std::string_view bytes);
 
 }  // namespace cellgate::sync

@@ -78,9 +78,9 @@ inline Object CellSecret(const std::string& ns, const std::string& name, const s
                      {"kind", "Secret"},
                      {"metadata", {{"name", "cluster-" + name}, {"namespace", ns}, {"labels", l}}},
                      {"data",
-                      {{"name", kube::Base64Encode(name)},
-                       {"server", kube::Base64Encode(server)},
-                       {"config", kube::Base64Encode(R"({"bearerToken":"t"})")}}}});
+                      {{"name", Base64Encode(name)},
+                       {"server", Base64Encode(server)},
+                       {"config", Base64Encode(R"({"bearerToken":"t"})")}}}});
 }
 
 }  // namespace cellgate::fleet::appsets::testing

@@ -91,7 +91,7 @@ Result<http::WebhookSecrets> WebhookSecretsFromSecret(const Json& secret) {
     }
     auto it = data.find(key);
     if (it == data.end() || !it->is_string()) continue;
-    auto decoded = kube::Base64Decode(it->get<std::string>());
+    auto decoded = Base64Decode(it->get<std::string>());
     if (!decoded) {
       return MakeError(ErrorCode::kInvalidArgument,
                        std::string("key ") + key + " is not valid base64");
