@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "core/object.h"
 #include "http/signature.h"
 #include "http/webhook_payloads.h"
 
@@ -372,7 +373,9 @@ Result<WebhookEvent> ParseWebhook(const WebhookConfig& config, const Request& re
   if (!payload) return std::unexpected(payload.error());
   if (action == Action::kSystemHook) {
     // GitLab system hooks carry every kind of event; only pushes interest us.
-    std::string kind = payload->value("event_name", payload->value("object_kind", ""));
+    // Fields of the wrong type read as absent: a payload never throws.
+    std::string kind = StringAt(*payload, {"event_name"});
+    if (kind.empty()) kind = StringAt(*payload, {"object_kind"});
     if (kind != "push" && kind != "tag_push") {
       return Ignored(
           provider, detected->event,
