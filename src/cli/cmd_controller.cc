@@ -155,6 +155,9 @@ void RegisterControllerCommand(CLI::App& app, Streams io, RunState& state) {
       ->capture_default_str();
   cmd->add_option("--workers-per-cell", o.workers_per_cell, "reconcile workers per cell")
       ->capture_default_str();
+  cmd->add_option("--git-fetch-threads", o.git_fetch_threads,
+                  "threads that fetch Git repositories, off the cell workers")
+      ->capture_default_str();
   cmd->add_flag("--cell-local-apps", o.cell_local_apps,
                 "also serve Applications stored in each cell, each limited to its own cell");
   cmd->add_option("--kube-api-qps", o.kube_api_qps,

@@ -93,6 +93,15 @@ Status MirrorSource::Sync(RepoState& state, const std::string& repo_url,
 Status MirrorSource::Refresh(RepoState& state, const std::string& repo_url,
                              const ResolveOptions& options) {
   std::unique_lock lock(state.mu);
+  if (options.offline) {
+    ++state.stats.offline_hits;
+    if (state.last_failed) return state.last_status;
+    if (!state.last_ok) {
+      return MakeError(ErrorCode::kUnavailable,
+                       "no refresh of " + RedactUrl(repo_url) + " has completed yet");
+    }
+    return Ok();
+  }
   const Clock::TimePoint started = clock_.Now();
   if (options.max_staleness.count() > 0 && state.last_ok &&
       started - *state.last_ok < options.max_staleness) {

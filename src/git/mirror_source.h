@@ -15,7 +15,8 @@
 // resolved earlier stay readable via Open; unforced Resolve calls get its error again for
 // failure_backoff, and the next one after that tries the remote again. Resolved revisions are
 // remembered until the next refresh completes, so N applications on one revision open the mirror
-// once per refresh, not N times.
+// once per refresh, not N times. An offline Resolve (ResolveOptions::offline) never refreshes:
+// callers that keep fetches off their own threads (fleet/controller/git_resolver.h) use it.
 //
 // One process per work_dir: mirrors are not locked against other processes.
 //
@@ -78,6 +79,7 @@ struct FetchStats {
   std::uint64_t memo_hits = 0;     // Resolve calls answered without opening the mirror
   std::uint64_t backoff_hits = 0;  // Resolve calls given the last failure (failure_backoff)
   std::uint64_t stale_hits = 0;  // Resolve calls answered during a refresh (stale_while_refreshing)
+  std::uint64_t offline_hits = 0;  // Resolve calls that asked for ResolveOptions::offline
 };
 
 class MirrorSource final : public Source {

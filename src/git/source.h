@@ -81,6 +81,11 @@ struct ResolveOptions {
   // it is (if a refresh ever succeeded) instead of waiting for it: at most one caller per
   // repository waits on a slow server. Ignored when max_staleness is zero (a forced refresh).
   bool stale_while_refreshing = false;
+  // Never contact the remote: answer from the mirror as the last refresh left it. kUnavailable
+  // when no refresh has completed in this process yet, and the last refresh's error while the
+  // most recent one failed (the caller sees an unreachable repository as it would online).
+  // Overrides max_staleness. Sources without a local copy may treat it as a normal Resolve.
+  bool offline = false;
 };
 
 class Source {

@@ -52,6 +52,7 @@ Status ValidateControllerOptions(const ControllerOptions& o) {
   }
   if (o.repo_poll_interval.count() <= 0) return bad("--repo-poll-interval must be positive");
   if (o.workers_per_cell < 1) return bad("--workers-per-cell must be at least 1");
+  if (o.git_fetch_threads < 1) return bad("--git-fetch-threads must be at least 1");
   if (o.git.fetch_timeout.count() <= 0) return bad("--git-fetch-timeout must be positive");
   if (o.git.max_checkout_bytes == 0 || o.git.max_checkout_files == 0) {
     return bad("--max-checkout-bytes and --max-checkout-files must be positive");
@@ -393,6 +394,7 @@ bool Controller::StartActing() {
   FleetRuntimeOptions ro{.controller_namespace = options_.ns,
                          .app_namespaces = app_namespaces,
                          .workers_per_cell = options_.workers_per_cell,
+                         .git_fetch_threads = options_.git_fetch_threads,
                          .cell_local_apps = options_.cell_local_apps};
   ro.reconciler.poll_interval = options_.repo_poll_interval;
   ro.reconciler.progress_interval = options_.progress_interval;

@@ -93,6 +93,7 @@ struct ControllerOptions {
   std::chrono::milliseconds progress_interval{std::chrono::seconds(2)};
   std::chrono::milliseconds self_heal_timeout{std::chrono::seconds(5)};
   int workers_per_cell = 4;
+  int git_fetch_threads = 4;  // refresh Git mirrors off the cell workers (git_resolver.h)
   int appset_workers = 2;
   // Cell-local mode (fleet_runtime.h): also serve the Applications stored in each cell,
   // each limited to its own cell. Off unless asked for.

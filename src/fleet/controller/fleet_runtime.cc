@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "fleet/app_project.h"
+#include "git/url.h"
+#include "render/application.h"
 #include "sync/heal_guard.h"
 
 namespace cellgate::fleet::controller {
@@ -32,7 +34,7 @@ FleetRuntime::FleetRuntime(FleetRuntimeOptions options, FleetRuntimeDeps deps)
       cells_(registry_, deps_.clock, deps_.kinds),
       routing_(registry_, cells_, homes_, options_.controller_namespace),
       git_(deps_.source, deps_.git_stats, deps_.metrics, deps_.clock,
-           options_.reconciler.poll_interval),
+           options_.reconciler.poll_interval, options_.git_fetch_threads),
       healers_([this](const AppRef& ref, const sync::HealEvent& e) { OnHeal(ref, e); },
                options_.self_heal),
       reconciler_(ReconcileOptions(options_), ReconcilerParts{.homes = homes_,
@@ -50,7 +52,9 @@ FleetRuntime::FleetRuntime(FleetRuntimeOptions options, FleetRuntimeDeps deps)
                                                   if (m != nullptr) m->ObserveQueueWait(q, w);
                                                 }}},
             [this](const std::string& q, const std::string& k) { return Work(q, k); }),
-      pushes_(homes_, git_, [this](const AppRef& ref) { Enqueue(ref); }) {}
+      pushes_(homes_, git_, [this](const AppRef& ref) { Enqueue(ref); }) {
+  git_.SetRefreshListener([this](const std::string& url) { OnRepoRefreshed(url); });
+}
 
 FleetRuntime::~FleetRuntime() { Stop(); }
 
@@ -124,6 +128,7 @@ void FleetRuntime::Stop() {
   started_ = false;
   stop_.request_stop();
   pushes_.Stop();
+  git_.Stop();
   if (listener_id_ >= 0) registry_.RemoveListener(listener_id_);
   registry_.Stop();
   for (const auto& home : homes_.All()) home->Stop();
@@ -155,6 +160,18 @@ void FleetRuntime::EnsureDefaultProject() {
 void FleetRuntime::Enqueue(const AppRef& ref) {
   if (!started_) return;
   pool_.Add(routing_.QueueFor(ref), ref.Key());
+}
+
+void FleetRuntime::OnRepoRefreshed(const std::string& repo_url) {
+  const std::string key = git::NormaliseRepoUrl(repo_url);
+  for (const auto& home : homes_.All()) {
+    for (const ObjectPtr& obj : home->apps().List()) {
+      auto app = render::ParseApplication(obj->body());
+      if (app && git::NormaliseRepoUrl(app->source.repo_url) == key) {
+        Enqueue({home->name(), obj->Namespace(), obj->Name()});
+      }
+    }
+  }
 }
 
 void FleetRuntime::EnqueueAll(const HomeCluster& home) {

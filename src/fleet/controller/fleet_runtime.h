@@ -4,6 +4,8 @@
 //   HomeDirectory: the hub's Applications and AppProjects, and (cell-local mode) those of
 //                  every Connected cell whose API serves applications.argoproj.io
 //   AppRouting + WorkerPool: one queue and `workers_per_cell` workers per destination cell
+//   GitResolver with git_fetch_threads fetch threads: Git servers are only ever waited on there
+//                  (and on the webhook thread); a completed refresh queues that repository's apps
 //   Reconciler, SelfHealers, PushRouter (webhook pushes), ControllerMetrics sources
 //
 // Start() starts the registry and the hub's watches, waits (up to start_timeout) until the
@@ -60,6 +62,9 @@ struct FleetRuntimeOptions {
   std::string controller_namespace = "cellgate";
   std::set<std::string> app_namespaces = {"argocd", "cellgate"};
   int workers_per_cell = 4;
+  // Threads that refresh Git mirrors, so cell workers never wait on a Git server
+  // (git_resolver.h); 0 fetches on the workers.
+  int git_fetch_threads = 4;
   bool cell_local_apps = false;  // opt-in: see cell-local mode above
   bool create_default_project = true;
   std::chrono::milliseconds start_timeout{std::chrono::seconds(30)};
@@ -120,6 +125,7 @@ class FleetRuntime {
   void OnProjectChange(const std::string& home);
   void OnCellChange(const CellChange& change);
   void OnHeal(const AppRef& ref, const sync::HealEvent& event);
+  void OnRepoRefreshed(const std::string& repo_url);
   Requeue CheckCellHome(const std::string& cell);
   void EnqueueAll(const HomeCluster& home);
   std::shared_ptr<HomeCluster> MakeHome(const std::string& name, HomeClusterClients clients);

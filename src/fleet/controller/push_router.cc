@@ -77,7 +77,7 @@ void PushRouter::Handle(const http::PushEvent& push) {
     if (app) repos.emplace(git::NormaliseRepoUrl(app->source.repo_url), app->source.repo_url);
   }
   for (const auto& [normalised, url] : repos) {
-    if (auto r = git_.Resolve(url, "HEAD", /*force=*/true); !r) {
+    if (auto r = git_.Refresh(url); !r) {
       spdlog::warn("webhook: refresh {}: {}", git::RedactUrl(url), r.error().message());
     }
   }

@@ -147,6 +147,11 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
     }
   }
   if (!observed) {
+    if (!parts_.git.Fetched(ctx.model->app.source.repo_url)) {
+      // The repository's first fetch is still under way on a fetch thread: leave the app as
+      // it is; the fetch re-queues it when it completes (git_resolver.h).
+      return Requeue::After(options_.poll_interval);
+    }
     LearnLiveSecrets(ctx);
     return ReportProblem(ctx, ctx.problem_type, observed.error().message(), Requeue::Backoff());
   }

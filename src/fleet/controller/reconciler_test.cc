@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -159,6 +160,35 @@ TEST_F(ReconcilerTest, NewCommitIsSyncedAndRecordedInHistory) {
   EXPECT_EQ(StringAt(status, {"sync", "status"}), "Synced");
   ASSERT_EQ(status["history"].size(), 2u);
   EXPECT_EQ(StringAt(status["history"][1], {"revision"}), second);
+}
+
+// With fetches on fetch threads (the controller's mode), a reconcile never waits on the Git
+// server: until the repository's first fetch completes the app is left as it is (no
+// ComparisonError written), and the completed fetch asks for the app again.
+TEST_F(ReconcilerTest, AppWaitsUnwrittenWhileItsRepositoryIsFirstFetched) {
+  const std::string commit = source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  git_fetch_threads_ = 1;
+  source_.Hold();  // the Git server is slow
+  Start();
+  WaitForProbes();
+  std::atomic<int> refreshed = 0;
+  git_->SetRefreshListener([&](const std::string& url) {
+    if (url == kRepo) ++refreshed;
+  });
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated));
+
+  Requeue next = Reconcile(ref);
+  EXPECT_EQ(next.kind, Requeue::Kind::kAfter);
+  EXPECT_FALSE(Status(ref).contains("conditions")) << Status(ref).dump();
+  EXPECT_FALSE(Status(ref).contains("sync")) << Status(ref).dump();
+  EXPECT_FALSE(Cell(kCell2).Find(ConfigMapKey("web")));
+  EXPECT_EQ(refreshed.load(), 0);
+
+  source_.Release();
+  ASSERT_TRUE(Eventually([&] { return refreshed.load() == 1; }));
+  Reconcile(ref);
+  EXPECT_TRUE(Cell(kCell2).Find(ConfigMapKey("web")));
+  EXPECT_EQ(StringAt(Status(ref), {"sync", "revision"}), commit);
 }
 
 TEST_F(ReconcilerTest, ObjectRemovedFromGitIsPrunedWithAutomatedPrune) {

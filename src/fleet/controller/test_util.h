@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -208,9 +209,23 @@ class FakeSource final : public git::Source {
     snapshots_[commit] = snap;
     return commit;
   }
+  // While held, Resolve calls that would reach the remote (not offline) wait for Release, as
+  // they would on a slow Git server.
+  void Hold() {
+    std::lock_guard lock(mu_);
+    held_ = true;
+  }
+  void Release() {
+    {
+      std::lock_guard lock(mu_);
+      held_ = false;
+    }
+    released_.notify_all();
+  }
   Result<std::string> Resolve(const std::string& repo, const std::string& revision,
                               const git::ResolveOptions& options) override {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
+    if (!options.offline) released_.wait(lock, [&] { return !held_; });
     ++resolves_;
     if (options.max_staleness.count() == 0) ++forced_;
     if (snapshots_.contains(revision)) return revision;
@@ -246,6 +261,8 @@ class FakeSource final : public git::Source {
   int resolves_ = 0;
   int forced_ = 0;
   int opens_ = 0;
+  bool held_ = false;
+  std::condition_variable released_;
   std::map<std::string, std::string> head_;
   std::map<std::string, std::shared_ptr<render::testing::MemorySnapshot>> snapshots_;
 };
