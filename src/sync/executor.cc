@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "sync/desired.h"
 #include "sync/executor_internal.h"
 #include "sync/parallel.h"
 
@@ -175,7 +176,13 @@ SyncResult SyncRun::Execute() {
     progress_state_.steps = Steps(tasks).size();
   }
 
-  bool ok = !Interrupted() && (options_.dry_run || !options_.preflight_dry_run || Preflight(tasks));
+  {
+    // gitops-engine's multiStep: the first and last task differ in phase or wave (SyncFail
+    // hooks sort last, so having any makes a sync multi-step).
+    std::vector<SyncStep> steps = Steps(tasks);
+    multi_step_ = steps.size() > 1 || (!steps.empty() && !plan->sync_fail.empty());
+  }
+  bool ok = !Interrupted() && Preflight(tasks);
   ok = ok && RunSteps(tasks, /*sync_fail=*/false);
   if (!ok) {
     ReleaseUnfinishedHooks();
@@ -186,6 +193,7 @@ SyncResult SyncRun::Execute() {
       ReleaseUnfinishedHooks();
     }
   }
+  if (!options_.dry_run) DeleteHooksByPolicy(!failed_);
 
   std::lock_guard lock(mu_);
   for (auto& s : states_) {
@@ -195,56 +203,101 @@ SyncResult SyncRun::Execute() {
   }
   if (!failed_) {
     result_.phase = OperationPhase::kSucceeded;
-    result_.message =
-        options_.dry_run ? "successfully synced (dry run)" : "successfully synced (all tasks run)";
+    // As gitops-engine words it: "all tasks run" when the last step was applied and not
+    // waited for, "no more tasks" when the sync ended by waiting for its last step.
+    result_.message = options_.dry_run ? "successfully synced (dry run)"
+                      : waited_last_   ? "successfully synced (no more tasks)"
+                                       : "successfully synced (all tasks run)";
   }
   result_.finished_at = cell_.clock.WallNow();
   progress_state_.phase = result_.phase;
   return std::move(result_);
 }
 
-bool SyncRun::Preflight(const std::vector<SyncTask>& tasks) {
+// Every task's kind must be served by the cell, or be defined by a CRD of this sync (or the
+// task opts out with SkipDryRunOnMissingResource=true); otherwise the whole sync is refused
+// before anything is written, naming each invalid task, as gitops-engine's getSyncTasks does.
+// Fills `dry_run` with the tasks the dry run should check.
+bool SyncRun::Validate(const std::vector<SyncTask>& tasks, std::vector<const SyncTask*>& dry_run) {
   std::set<std::string> created_namespaces;
   for (const auto& t : tasks) {
     if (t.key.group.empty() && t.key.kind == "Namespace" && !t.has_live) {
       created_namespaces.insert(t.key.name);
     }
   }
-  std::vector<const SyncTask*> checks;
+  std::set<std::string> invalid;
   for (const auto& t : tasks) {
-    if (t.action != TaskAction::kApply || t.hook || t.options.skip_dry_run_on_missing_resource) {
+    if (t.action == TaskAction::kPrune || t.action == TaskAction::kDelete) continue;
+    auto mapping = cell_.kinds.Map(kube::GroupVersionKind::Of(t.object));
+    if (!mapping && mapping.error().code() != ErrorCode::kNotFound) {
+      Fail(mapping.error(), "validate " + t.key.ToString());
+      return false;
+    }
+    if (!mapping) {
+      const bool defined_here =
+          FindDefiningCrd(request_.desired, t.key.group, t.key.kind) != nullptr;
+      if (defined_here || t.options.skip_dry_run_on_missing_resource) continue;
+      TaskState& state = Track(t);
+      std::lock_guard lock(mu_);
+      state.result.result = ResultCode::kSyncFailed;
+      state.result.message = mapping.error().message();
+      invalid.insert(mapping.error().message());
       continue;
     }
-    if (request_.comparison != nullptr) {
+    // Existing hooks are deleted before they are created again: a dry run against the old
+    // object would only report its immutable fields.
+    const bool checked = t.hook ? !t.has_live : t.action == TaskAction::kApply;
+    if (!checked || t.options.skip_dry_run_on_missing_resource) continue;
+    if (!t.hook && request_.comparison != nullptr) {
       const ResourceState* state = request_.comparison->Find(t.key);
       if (state != nullptr && state->predicted) continue;  // the comparison dry-ran it
     }
     if (created_namespaces.contains(t.object.Namespace())) continue;
-    auto mapping = cell_.kinds.Map(kube::GroupVersionKind::Of(t.object));
-    if (!mapping) {
-      if (mapping.error().code() == ErrorCode::kNotFound) continue;  // CRD in this sync
-      Fail(mapping.error(), "dry run " + t.key.ToString());
-      return false;
-    }
-    checks.push_back(&t);
+    dry_run.push_back(&t);
   }
-  if (checks.empty()) return true;
+  if (invalid.empty()) return true;
+  std::string message = "one or more synchronization tasks are not valid: ";
+  bool first = true;
+  for (const std::string& m : invalid) {
+    message += (first ? "" : "; ") + m;
+    first = false;
+  }
+  FailMessage(OperationPhase::kFailed, message);
+  return false;
+}
+
+bool SyncRun::Preflight(const std::vector<SyncTask>& tasks) {
+  std::vector<const SyncTask*> checks;
+  if (!Validate(tasks, checks)) return false;
+  if (options_.dry_run || !options_.preflight_dry_run || checks.empty()) return true;
   Report("dry run of " + std::to_string(checks.size()) + " objects");
   std::vector<std::optional<Error>> errors(checks.size());
   ParallelFor(checks.size(), options_.parallelism, [&](std::size_t i) {
     auto r = cell_.applier.Apply(Outgoing(*checks[i]), {.dry_run = true});
     if (!r) errors[i] = r.error();
   });
-  bool ok = true;
+  std::set<std::string> reasons;
   for (std::size_t i = 0; i < checks.size(); ++i) {
     if (!errors[i]) continue;
-    ok = false;
+    if (IsUnreachable(*errors[i])) {
+      Fail(*errors[i], "dry run");
+      return false;
+    }
     TaskState& t = Track(*checks[i]);
+    std::lock_guard lock(mu_);
     t.result.result = ResultCode::kSyncFailed;
     t.result.message = errors[i]->message();
-    Fail(*errors[i], "dry run");
+    reasons.insert(checks[i]->key.ToString() + ": " + errors[i]->message());
   }
-  return ok;
+  if (reasons.empty()) return true;
+  std::string message = "one or more objects failed to apply (dry run): ";
+  bool first = true;
+  for (const std::string& r : reasons) {
+    message += (first ? "" : "; ") + r;
+    first = false;
+  }
+  FailMessage(OperationPhase::kFailed, message);
+  return false;
 }
 
 bool SyncRun::RunSteps(const std::vector<SyncTask>& tasks, bool sync_fail) {
@@ -359,10 +412,47 @@ bool SyncRun::RunStep(const SyncStep& step, std::vector<TaskState*>& tasks, bool
     }
     return true;
   }
-  if (last && !options_.wait_after_last_step) return true;
+  if (last) {
+    // gitops-engine waits for the last step when it holds a hook or the sync is multi-step;
+    // a single step without hooks is done once applied (the CLI still waits, for health).
+    const bool engine_waits =
+        multi_step_ ||
+        std::any_of(tasks.begin(), tasks.end(), [](const TaskState* t) { return t->task->hook; });
+    if (!engine_waits && !options_.wait_after_last_step) return true;
+    waited_last_ = engine_waits;
+  }
   std::vector<TaskState*> writes = first;
   writes.insert(writes.end(), rest.begin(), rest.end());
   return WaitStep(writes);
+}
+
+void SyncRun::DeleteHooksByPolicy(bool operation_succeeded) {
+  // gitops-engine deletes hooks when the operation ends, by its outcome: HookSucceeded hooks
+  // after a successful sync, HookFailed hooks after a failed one, each only once finished.
+  const HookDeletePolicy wanted =
+      operation_succeeded ? HookDeletePolicy::kHookSucceeded : HookDeletePolicy::kHookFailed;
+  std::vector<TaskState*> hooks;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& s : states_) {
+      const SyncTask& task = *s->task;
+      if (!task.hook || !s->written || !s->finished || task.action == TaskAction::kDelete) {
+        continue;
+      }
+      if (std::find(task.delete_policies.begin(), task.delete_policies.end(), wanted) !=
+          task.delete_policies.end()) {
+        hooks.push_back(s.get());
+      }
+    }
+  }
+  const std::string policy(HookDeletePolicyName(wanted));
+  for (TaskState* t : hooks) {
+    const Object& obj = t->live ? *t->live : t->task->object;
+    auto s = DeleteObject(obj, PropagationPolicy::kBackground, /*precondition=*/false);
+    std::lock_guard lock(mu_);
+    t->result.message += s ? " (deleted: " + policy + ")"
+                           : "; deleting it (" + policy + ") failed: " + s.error().message();
+  }
 }
 
 void SyncRun::ReleaseUnfinishedHooks() {

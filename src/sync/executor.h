@@ -5,10 +5,16 @@
 // (live_state.h) and their comparison (compare.h), plus the plan options (plan.h). The
 // executor plans (PlanSync), then:
 //
-//   1. Pre-flight: a server-side dry run of every Apply whose comparison did not already run
-//      one (objects not live yet), except objects of kinds not served yet or in namespaces the
-//      sync itself creates. Any refusal fails the sync before anything is written (Argo CD
-//      dry-runs every task first for the same reason).
+//   1. Pre-flight, as gitops-engine does before its first write:
+//      a. Validation: every task's kind must be served by the cell, unless a CRD of this
+//         sync defines it or the task says SkipDryRunOnMissingResource=true. Otherwise the
+//         sync fails with "one or more synchronization tasks are not valid: <reasons>" and each
+//         such task is marked SyncFailed with its reason.
+//      b. A server-side dry run of every Apply whose comparison did not already run one
+//         (objects not live yet) and of every hook not live yet, except objects in namespaces
+//         the sync itself creates. Any refusal fails the sync with "one or more objects failed
+//         to apply (dry run): <object: reason>...".
+//      Nothing is written when either fails.
 //   2. Steps (phase, wave) in order. In each step: prunes (delete with the plan's propagation,
 //      then wait until gone), then deletes of old hooks (BeforeHookCreation; our hook
 //      finalizer is removed first, then wait until gone), then writes: Namespaces and CRDs
@@ -26,12 +32,22 @@
 //      before it is written (ignore.h).
 //   3. After the writes of a step: wait until the step's objects are healthy (Healthy or
 //      Suspended; objects without a health rule count once written) and its hooks have
-//      finished (hook_status.h), polling the cell with backoff, for at most
-//      health_timeout. A finished hook loses our finalizer, then is deleted when its
-//      hook-delete-policy says so (HookSucceeded, HookFailed).
-//   4. A failed write, a failed hook or a health timeout stops the sync: later steps do not
-//      run, the SyncFail hooks do, and the phase is Failed (Error when the cell could not be
-//      reached). Hooks left unfinished lose our finalizer so they can be deleted.
+//      finished (hook_status.h), polling the cell with backoff, for at most health_timeout.
+//      An object that turns Degraded fails the sync at once. A finished hook loses our
+//      finalizer. The last step is waited for too when wait_after_last_step is set, when it
+//      holds a hook, or when the sync has more than one (phase, wave) (SyncFail hooks count):
+//      gitops-engine's rule, so a PostSync hook's outcome is the operation's. The message is
+//      then "successfully synced (no more tasks)", else "successfully synced (all tasks run)".
+//   4. A failed write, a failed hook, a Degraded object or a health timeout stops the sync:
+//      later steps do not run, the SyncFail hooks do, and the phase is Failed (Error when the
+//      cell could not be reached), with "one or more synchronization tasks completed
+//      unsuccessfully: <which and why>". Hooks left unfinished lose our finalizer so they can
+//      be deleted.
+//   5. When the operation ends, finished hooks are deleted by their hook-delete-policy and the
+//      operation's outcome, as gitops-engine does: HookSucceeded ones after a success,
+//      HookFailed ones after a failure. BeforeHookCreation (the default when a hook names no
+//      policy) deletes the previous run's hook before the next sync creates it again; hooks
+//      with generateName get a new name every sync (plan.h), so every sync runs every hook.
 //
 // With dry_run every write is a server dry run (nothing changes, nothing is waited for).
 // PlanSync's refusals (an empty render with pruning and allowEmpty=false) fail the sync
@@ -68,8 +84,10 @@ namespace cellgate::sync {
 struct ExecutorOptions {
   bool dry_run = false;
   bool preflight_dry_run = true;
-  bool wait_after_last_step = true;  // also wait for health after the last step
-  bool confirm_prune = false;        // run prunes flagged Prune=confirm
+  // Always wait for health after the last step (the CLI's `sync`); otherwise only when
+  // gitops-engine would (see 3 above).
+  bool wait_after_last_step = true;
+  bool confirm_prune = false;  // run prunes flagged Prune=confirm
   std::chrono::milliseconds health_timeout{std::chrono::minutes(5)};  // per step
   std::chrono::milliseconds crd_timeout{std::chrono::minutes(1)};
   std::chrono::milliseconds timeout{0};  // whole operation; 0: none

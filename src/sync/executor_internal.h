@@ -18,6 +18,7 @@ struct TaskState {
   bool written = false;   // the write (or delete) was accepted
   bool finished = false;  // healthy, hook done, or gone
   bool hook_finalized = false;
+  bool degraded = false;       // a resource that turned Degraded while waited for
   std::optional<Object> live;  // the last object the cell returned
   Clock::TimePoint started{};
 };
@@ -39,6 +40,8 @@ class SyncRun {
   void FailMessage(OperationPhase phase, const std::string& message);
   void Report(const std::string& message);
   void ReleaseUnfinishedHooks();
+  void DeleteHooksByPolicy(bool operation_succeeded);
+  bool Validate(const std::vector<SyncTask>& tasks, std::vector<const SyncTask*>& dry_run);
   TaskState& Track(const SyncTask& task);
 
   // executor_writes.cc: the requests of each task.
@@ -75,6 +78,8 @@ class SyncRun {
   SyncProgress progress_state_;
   bool failed_ = false;
   bool in_sync_fail_ = false;  // running the SyncFail hooks after a failure
+  bool multi_step_ = false;    // more than one (phase, wave), SyncFail hooks counted
+  bool waited_last_ = false;   // the last step was waited for
 };
 
 // "deployment.apps/api", "configmap/settings": the way kubectl names objects in its output.

@@ -17,10 +17,9 @@ bool HealthPasses(const std::optional<Health>& h) {
 
 std::string Describe(const Object& obj) { return obj.Key().ToString(); }
 
-bool HasPolicy(const SyncTask& task, HookDeletePolicy policy) {
-  return std::find(task.delete_policies.begin(), task.delete_policies.end(), policy) !=
-         task.delete_policies.end();
-}
+// gitops-engine's wording when a task ended unsuccessfully; ours adds which and why.
+constexpr std::string_view kUnsuccessful =
+    "one or more synchronization tasks completed unsuccessfully";
 
 }  // namespace
 
@@ -79,20 +78,15 @@ void SyncRun::FinishHook(TaskState& t, const HookStatus& status) {
   const SyncTask& task = *t.task;
   const Object& obj = t.live ? *t.live : task.object;
   // The finalizer kept the hook around until we read its result; now it may go.
+  // Deleting it by its hook-delete-policy waits for the end of the operation
+  // (DeleteHooksByPolicy).
   Status released = RemoveHookFinalizer(obj);
   bool succeeded = status.phase == OperationPhase::kSucceeded;
-  std::string deleted;
-  if ((succeeded && HasPolicy(task, HookDeletePolicy::kHookSucceeded)) ||
-      (!succeeded && HasPolicy(task, HookDeletePolicy::kHookFailed))) {
-    auto s = DeleteObject(obj, PropagationPolicy::kBackground, /*precondition=*/false);
-    deleted = s ? std::string(succeeded ? " (deleted: HookSucceeded)" : " (deleted: HookFailed)")
-                : "; deleting it failed: " + s.error().message();
-  }
   std::lock_guard lock(mu_);
   t.hook_finalized = released.has_value();
   t.finished = true;
   t.result.hook_phase = status.phase;
-  t.result.message = status.message + deleted;
+  t.result.message = status.message;
   if (!released) t.result.message += "; " + released.error().message();
   if (!succeeded) t.result.result = ResultCode::kSyncFailed;
 }
@@ -124,6 +118,14 @@ bool SyncRun::Done(TaskState& t, std::string* waiting_for) {
     ++progress_state_.healthy;
     return true;
   }
+  if (h->status == HealthStatus::kDegraded) {
+    // gitops-engine fails a running task whose object turns Degraded, rather than wait.
+    std::lock_guard lock(mu_);
+    t.finished = true;
+    t.degraded = true;
+    t.result.message = h->message.empty() ? "Degraded" : h->message;
+    return true;
+  }
   *waiting_for = Describe(live) + ": " + std::string(HealthStatusName(h->status)) +
                  (h->message.empty() ? "" : " (" + h->message + ")");
   return false;
@@ -143,8 +145,14 @@ bool SyncRun::WaitStep(std::vector<TaskState*>& tasks) {
         left.push_back(t);
       } else if (t->task->hook && t->result.hook_phase == OperationPhase::kFailed) {
         std::string phase(SyncPhaseName(t->task->phase));
-        FailMessage(OperationPhase::kFailed,
-                    phase + " hook " + t->task->key.ToString() + " failed: " + t->result.message);
+        FailMessage(OperationPhase::kFailed, std::string(kUnsuccessful) + ": " + phase + " hook " +
+                                                 t->task->key.ToString() +
+                                                 " failed: " + t->result.message);
+        return false;
+      } else if (t->degraded) {
+        FailMessage(OperationPhase::kFailed, std::string(kUnsuccessful) + ": " +
+                                                 t->task->key.ToString() +
+                                                 " is Degraded: " + t->result.message);
         return false;
       }
     }
@@ -196,8 +204,9 @@ bool SyncRun::WaitStep(std::vector<TaskState*>& tasks) {
       }
       if (pending[i]->finished && pending[i]->task->hook &&
           pending[i]->result.hook_phase == OperationPhase::kFailed) {
-        FailMessage(OperationPhase::kFailed,
-                    "hook " + pending[i]->task->key.ToString() + ": " + pending[i]->result.message);
+        FailMessage(OperationPhase::kFailed, std::string(kUnsuccessful) + ": hook " +
+                                                 pending[i]->task->key.ToString() + ": " +
+                                                 pending[i]->result.message);
         return false;
       }
     }

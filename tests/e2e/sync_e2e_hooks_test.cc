@@ -159,7 +159,9 @@ TEST_F(HooksE2E, FailingHookStopsTheSyncAndRunsSyncFailHooks) {
                           {"later.yaml", ConfigMap("never-later", 1)}});
   CliResult r = Sync(file);
   EXPECT_EQ(r.code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find(": Failed: PreSync hook batch/Job " + ns_ + "/fail-migrate failed"),
+  EXPECT_NE(r.out.find(": Failed: one or more synchronization tasks completed unsuccessfully: "
+                       "PreSync hook batch/Job " +
+                       ns_ + "/fail-migrate failed"),
             std::string::npos)
       << r.out;
   for (const char* name : {"never", "never-later"}) {

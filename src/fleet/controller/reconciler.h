@@ -85,8 +85,9 @@ struct ReconcilerOptions {
   std::chrono::milliseconds self_heal_timeout{std::chrono::seconds(5)};
   bool self_heal = true;  // run event-driven self-healers for selfHeal apps
   int parallelism = 4;    // lists and dry runs of one app at once
-  // Syncs complete once applied (wait_after_last_step false), as Argo CD's do; waves still
-  // wait for health between them.
+  // As Argo CD's: a single step without hooks completes once applied (wait_after_last_step
+  // false); a sync with hooks in its last step, or with several waves or phases, waits for
+  // its last step too (executor.h).
   sync::ExecutorOptions executor{.wait_after_last_step = false};
   StatusUpdateOptions status;
   // How long a steady app may go without a full comparison; 0 compares on every pass.

@@ -71,8 +71,8 @@ class ReconcilerTest : public ::testing::Test {
     ASSERT_TRUE(home_->WaitForSync(5s));
     homes_.Put(home_);
     cells_ = std::make_unique<CellTargets>(*registry_, clock_, testing::FakeKinds());
-    git_ = std::make_unique<GitResolver>(source_, nullptr, nullptr, clock_, 3min,
-                                         git_fetch_threads_);
+    git_ =
+        std::make_unique<GitResolver>(source_, nullptr, nullptr, clock_, 3min, git_fetch_threads_);
     reconciler_ = std::make_unique<Reconciler>(
         options_, ReconcilerParts{.homes = homes_,
                                   .cells = *cells_,
@@ -157,7 +157,7 @@ class ReconcilerTest : public ::testing::Test {
   testing::FakeSource source_;
   render::Renderer renderer_;
   std::unique_ptr<render::Renderer> tool_renderer_;  // set before Start to use other tools
-  int git_fetch_threads_ = 0;                         // set before Start: background fetches
+  int git_fetch_threads_ = 0;                        // set before Start: background fetches
   std::unique_ptr<CellRegistry> registry_;
   HomeDirectory homes_;
   std::shared_ptr<HomeCluster> home_;
