@@ -75,6 +75,7 @@ Result<AppObservation> ObserveApp(CellAccess& cell, const AppSyncSpec& spec,
       {.ignore = out.ignore.get(),
        .destination_namespace = spec.destination_namespace,
        .skip_dry_run_on_missing_resource = plan_options->skip_dry_run_on_missing_resource,
+       .health = options.health,
        .parallelism = options.parallelism},
       stop);
   if (!comparison) return std::unexpected(comparison.error().Wrap(context));

@@ -33,6 +33,7 @@ struct ObserveOptions {
   // Read kinds the cell's LiveCache holds from it (CellAccess::cache); false lists them all,
   // as a read right after a sync must (the cache may not have seen the writes yet).
   bool use_cache = true;
+  HealthOptions health;  // argocd-cm health customizations (health.h)
 };
 
 struct AppObservation {

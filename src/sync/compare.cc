@@ -89,10 +89,16 @@ const ResourceState* AppComparison::Find(const ObjectKey& key) const {
   return nullptr;
 }
 
-Health AppHealth(const std::vector<ResourceState>& resources) {
+Health AppHealth(const std::vector<ResourceState>& resources, bool include_extraneous) {
   Health worst{HealthStatus::kHealthy, ""};
   for (const auto& r : resources) {
-    if (r.requires_pruning() || !r.health) continue;  // an object to prune is not the app's
+    if (!r.health) continue;
+    if (r.requires_pruning() && !include_extraneous) continue;  // not the app's any more
+    if (r.key.group == "argoproj.io" && r.key.kind == "Application" &&
+        (r.health->status == HealthStatus::kMissing ||
+         r.health->status == HealthStatus::kUnknown)) {
+      continue;  // a child app's Missing/Unknown never counts (setApplicationHealth)
+    }
     if (IsWorse(worst.status, r.health->status)) worst = *r.health;
   }
   return worst;
@@ -155,7 +161,7 @@ Result<AppComparison> CompareApp(CellAccess& cell, std::span<const Object> desir
     }
     if (pair.live == nullptr) {
       state.health = Health{HealthStatus::kMissing, ""};
-    } else if (auto h = AssessHealth(*state.live); h) {
+    } else if (auto h = AssessHealth(*state.live, options.health); h) {
       state.health = *h;
     } else {
       state.health = Health{HealthStatus::kUnknown, h.error().message()};

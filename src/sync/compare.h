@@ -17,7 +17,9 @@
 //
 // App sync status: Synced when every resource is Synced, else OutOfSync. App health: the worst
 // health of the resources that have one (a Missing resource counts as Missing), Healthy when
-// none has one; Argo CD's order (health.h).
+// none has one; Argo CD's order (health.h). As in Argo CD's controller/health.go
+// setApplicationHealth, a child argoproj.io/Application whose health is Missing or Unknown
+// does not count (only matters with HealthOptions::application_health).
 //
 // Errors: an unreachable cell (kUnavailable, kDeadlineExceeded) fails the comparison; a result
 // with guesses in it would be worse than none.
@@ -74,6 +76,7 @@ struct CompareOptions {
   const IgnoreRules* ignore = nullptr;
   std::string destination_namespace;
   bool skip_dry_run_on_missing_resource = false;  // app-level SkipDryRunOnMissingResource
+  HealthOptions health;                           // argocd-cm health customizations
   int parallelism = 4;
 };
 
@@ -81,8 +84,10 @@ Result<AppComparison> CompareApp(CellAccess& cell, std::span<const Object> desir
                                  const LiveState& live, const CompareOptions& options,
                                  std::stop_token stop = {});
 
-// The worst of the resources' health (see above).
-Health AppHealth(const std::vector<ResourceState>& resources);
+// The worst of the resources' health (see above). Objects that require pruning are left out
+// unless `include_extraneous` (a comparison without desired state, where every live object
+// is extraneous: Argo CD then assesses them all).
+Health AppHealth(const std::vector<ResourceState>& resources, bool include_extraneous = false);
 
 }  // namespace cellgate::sync
 

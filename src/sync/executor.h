@@ -95,6 +95,10 @@ struct ExecutorOptions {
   std::chrono::milliseconds poll_max{1000};
   int parallelism = 8;         // concurrent writes within a step
   Sleeper* sleeper = nullptr;  // nullptr: DefaultSleeper()
+  // Health between waves (health.h): with application_health a child Application holds its
+  // wave until Healthy, as with Argo CD's Application health customization; without, it has
+  // no health and never holds one (Argo CD's default).
+  HealthOptions health;
 };
 
 struct SyncProgress {

@@ -104,7 +104,7 @@ bool SyncRun::Done(TaskState& t, std::string* waiting_for) {
     FinishHook(t, status);
     return true;
   }
-  auto health = AssessHealth(live);
+  auto health = AssessHealth(live, options_.health);
   std::optional<Health> h =
       health ? *health
              : std::optional<Health>(Health{HealthStatus::kUnknown, health.error().message()});

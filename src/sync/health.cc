@@ -81,11 +81,23 @@ const Health& Worst(const Health& a, const Health& b) {
   return IsWorse(a.status, b.status) ? b : a;
 }
 
-bool HasBuiltinHealthRule(std::string_view group, std::string_view kind) {
-  return FindRule(group, kind) != nullptr;
+namespace {
+
+// argoproj.io/Application without the customization: Argo CD has no check for it, so it has
+// no health (and neither the conditions rule applies).
+bool IsUnassessedApplication(std::string_view group, std::string_view kind,
+                             const HealthOptions& options) {
+  return !options.application_health && group == "argoproj.io" && kind == "Application";
 }
 
-Result<std::optional<Health>> AssessHealth(const Object& live) {
+}  // namespace
+
+bool HasBuiltinHealthRule(std::string_view group, std::string_view kind,
+                          const HealthOptions& options) {
+  return !IsUnassessedApplication(group, kind, options) && FindRule(group, kind) != nullptr;
+}
+
+Result<std::optional<Health>> AssessHealth(const Object& live, const HealthOptions& options) {
   if (!live.body().is_object()) {
     return MakeError(ErrorCode::kInvalidArgument, "assess health: object is not a JSON object");
   }
@@ -93,6 +105,9 @@ Result<std::optional<Health>> AssessHealth(const Object& live) {
   if (f.At({"metadata", "deletionTimestamp"}) != nullptr &&
       !f.At({"metadata", "deletionTimestamp"})->is_null()) {
     return std::optional<Health>(Health{HealthStatus::kProgressing, "Pending deletion"});
+  }
+  if (IsUnassessedApplication(live.Group(), live.Kind(), options)) {
+    return std::optional<Health>();
   }
   std::optional<Health> health;
   if (Rule rule = FindRule(live.Group(), live.Kind())) {

@@ -13,13 +13,15 @@ using testing::LoadObject;
 using testing::TestdataPath;
 
 // One golden case per file: testdata/health/<case>.yaml is a live object and <case>.expected
-// is "<Status>\n<message>\n", or "none\n" when no rule applies.
+// is "<Status>\n<message>\n", or "none\n" when no rule applies. The cases are assessed with
+// the Application customization on, so application-*.yaml check that rule (without it an
+// Application has no health: ApplicationHasNoHealthUnlessCustomized).
 class HealthGolden : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(HealthGolden, MatchesExpected) {
   std::string base = TestdataPath("health/" + GetParam());
   Object live = LoadObject(base + ".yaml");
-  auto health = AssessHealth(live);
+  auto health = AssessHealth(live, {.application_health = true});
   ASSERT_TRUE(health) << health.error().message();
   std::string actual = "none\n";
   if (const std::optional<Health>& h = *health; h.has_value()) {
@@ -76,9 +78,35 @@ TEST(Health, BuiltinRules) {
   EXPECT_TRUE(HasBuiltinHealthRule("apps", "Deployment"));
   EXPECT_TRUE(HasBuiltinHealthRule("extensions", "Ingress"));
   EXPECT_TRUE(HasBuiltinHealthRule("", "Pod"));
-  EXPECT_TRUE(HasBuiltinHealthRule("argoproj.io", "Application"));
+  EXPECT_FALSE(HasBuiltinHealthRule("argoproj.io", "Application"));
+  EXPECT_TRUE(HasBuiltinHealthRule("argoproj.io", "Application", {.application_health = true}));
   EXPECT_FALSE(HasBuiltinHealthRule("", "ConfigMap"));
   EXPECT_FALSE(HasBuiltinHealthRule("example.com", "Deployment"));
+}
+
+// Argo CD 1.8 removed the argoproj.io/Application check from the built-ins
+// (docs/operator-manual/health.md, "Argocd App"; resource_customizations/argoproj.io/Application
+// has actions but no health.lua), so gitops-engine's GetResourceHealth finds no check and a
+// child Application has no health unless argocd-cm restores it. Pending deletion still counts.
+TEST(Health, ApplicationHasNoHealthUnlessCustomized) {
+  Object child = LoadObject(TestdataPath("health/application-degraded.yaml"));
+  auto h = AssessHealth(child);
+  ASSERT_TRUE(h) << h.error().message();
+  EXPECT_FALSE(h->has_value()) << HealthStatusName(h->value_or(Health{}).status);
+
+  h = AssessHealth(child, {.application_health = true});
+  ASSERT_TRUE(h && *h);
+  EXPECT_EQ(h->value_or(Health{}).status, HealthStatus::kDegraded);
+
+  Object no_status = LoadObject(TestdataPath("health/application-no-status.yaml"));
+  h = AssessHealth(no_status);
+  ASSERT_TRUE(h);
+  EXPECT_FALSE(h->has_value()) << "no Progressing for a child without status by default";
+
+  child.mutable_body()["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+  h = AssessHealth(child);
+  ASSERT_TRUE(h && *h);
+  EXPECT_EQ(h->value_or(Health{}), (Health{HealthStatus::kProgressing, "Pending deletion"}));
 }
 
 TEST(Health, NonObjectBodyIsAnError) {

@@ -316,6 +316,7 @@ Status Controller::Run() {
     if (!want && acting_) StopActing();
     if (std::chrono::steady_clock::now() >= next_secret_refresh) {
       RefreshWebhookSecrets();
+      if (auto runtime = this->runtime()) runtime->RefreshArgoCdSettings();
       next_secret_refresh = std::chrono::steady_clock::now() + options_.secret_refresh;
     }
   }

@@ -27,7 +27,8 @@
 // every `secret_refresh`. With no secret at all deliveries are refused unless
 // allow_unsigned_webhooks; once any secret is set, a provider without its own is refused
 // (stricter than Argo CD; http/webhook.h). Values never appear in logs or errors. A standby
-// answers pushes with 503 (the Git server retries; only the leader reconciles).
+// answers pushes with 503 (the Git server retries; only the leader reconciles). The leader
+// re-reads argocd-cm (fleet_runtime.h) on the same schedule.
 //
 // Git mirrors live under cache_dir/mirrors ("" = $XDG_CACHE_HOME/cellgate or
 // $HOME/.cache/cellgate). Repositories are polled per repository every repo_poll_interval

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "fleet/app_project.h"
+#include "fleet/controller/argocd_cm.h"
 #include "git/url.h"
 #include "render/application.h"
 #include "sync/heal_guard.h"
@@ -87,6 +88,7 @@ Status FleetRuntime::Start() {
   }
   homes_.Put(hub);
   if (options_.create_default_project) EnsureDefaultProject();
+  RefreshArgoCdSettings();
   if (deps_.metrics != nullptr) {
     deps_.metrics->SetSources(MetricSources{
         .cells = [this] { return registry_.List(); },
@@ -172,6 +174,40 @@ void FleetRuntime::OnRepoRefreshed(const std::string& repo_url) {
       }
     }
   }
+}
+
+void FleetRuntime::RefreshArgoCdSettings() {
+  std::lock_guard lock(settings_mu_);
+  const std::string where = options_.controller_namespace + "/" + std::string(kArgoCdConfigMap);
+  ArgoCdSettings settings;  // absent: Argo CD's defaults
+  auto cm = deps_.hub_reader.Get({"", "v1", "ConfigMap"}, options_.controller_namespace,
+                                 kArgoCdConfigMap);
+  std::string error;
+  if (cm) {
+    auto parsed = ParseArgoCdConfigMap(cm->body());
+    if (parsed) {
+      settings = *parsed;
+    } else {
+      error = parsed.error().message();
+    }
+  } else if (cm.error().code() != ErrorCode::kNotFound) {
+    error = "read: " + cm.error().message();
+  }
+  if (!error.empty()) {
+    if (error != settings_error_) {
+      spdlog::warn("controller: ConfigMap {}: {}; keeping the previous settings", where, error);
+    }
+    settings_error_ = std::move(error);
+    return;
+  }
+  settings_error_.clear();
+  if (!reconciler_.SetHealthOptions(settings.health)) return;
+  spdlog::info("controller: ConfigMap {}: argoproj.io/Application health {}", where,
+               settings.health.application_health
+                   ? "customized: parent apps follow their child apps' health"
+                   : "not customized: child apps do not affect their parent's health");
+  if (!started_) return;
+  for (const auto& home : homes_.All()) EnqueueAll(*home);
 }
 
 void FleetRuntime::EnqueueAll(const HomeCluster& home) {

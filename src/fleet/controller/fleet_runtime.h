@@ -23,6 +23,12 @@
 // deploys only to that cell (cell_targets.h), and its project must be an AppProject in the cell's
 // controller namespace: no implicit `default` project outside the hub (home_cluster.h).
 //
+// Argo CD settings: the ConfigMap argocd-cm in the controller namespace (argocd_cm.h), read
+// by Start() before the first reconcile and again by every RefreshArgoCdSettings() (the
+// controller calls it every secret refresh, 30 s). A change of what it sets re-queues every
+// app. No ConfigMap means Argo CD's defaults; one that cannot be read or parsed leaves the
+// previous settings in force, with a warning.
+//
 // Stop() stops acting at once: no new reconciles, in-flight syncs are told to stop (the
 // executor checks between requests), watches, healers and probers are stopped and joined, and
 // the metric sources are cleared.
@@ -103,6 +109,9 @@ class FleetRuntime {
 
   // A verified webhook push (queued; see push_router.h).
   Status OnPush(const http::PushEvent& push);
+  // Reads argocd-cm again (see above).
+  void RefreshArgoCdSettings();
+
   // Where the ApplicationSet controller hears of pushes.
   void SetAppSetPushListener(PushListener listener);
 
@@ -117,6 +126,7 @@ class FleetRuntime {
   CellTargets& cells() { return cells_; }
   WorkerPool& pool() { return pool_; }
   SelfHealers& healers() { return healers_; }
+  const Reconciler& reconciler() const { return reconciler_; }
 
  private:
   Requeue Work(const std::string& queue, const std::string& key);
@@ -133,6 +143,8 @@ class FleetRuntime {
 
   const FleetRuntimeOptions options_;
   FleetRuntimeDeps deps_;
+  std::mutex settings_mu_;      // one refresh at a time
+  std::string settings_error_;  // guarded by settings_mu_; the last one logged
   std::stop_source stop_;
   std::atomic<bool> started_{false};  // reconciles may run
   std::atomic<bool> stopped_{false};

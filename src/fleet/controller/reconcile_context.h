@@ -34,6 +34,9 @@ struct Reconciler::Context {
   std::optional<HistoryEntryInput> history;
   bool clear_operation = false;         // the next status write also removes `operation`
   std::uint64_t steady_generation = 0;  // SteadyMemo's when this pass began
+  sync::HealthOptions health;           // the reconciler's when this pass began
+  // Observe failed before it had the desired objects (resolve, open or render).
+  bool target_unloaded = false;
   // The values of the app's Secrets seen so far (desired and live): masked in every message
   // this pass writes to the status, to Events or to the log.
   Redactor secrets;
@@ -48,6 +51,12 @@ struct Reconciler::Observed {
   std::string sync_status;
   std::string health_status;
   std::string health_message;
+};
+
+struct Reconciler::ProblemHealth {
+  std::string status = "Unknown";
+  std::string message;
+  std::optional<std::vector<ResourceState>> resources;  // nullopt: the previous ones
 };
 
 // The revision the app asks for: spec.source.targetRevision, or HEAD when it is empty.

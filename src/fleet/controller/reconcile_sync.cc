@@ -92,6 +92,7 @@ sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const Sy
   sync::CellAccess access = ctx.cell->Access();
   sync::ExecutorOptions executor = options_.executor;
   executor.dry_run = inv.dry_run;
+  executor.health = ctx.health;
   sync::SyncResult result =
       sync::SyncApp(access, inv.spec, observed.observation,
                     {.prune = inv.prune, .revision = revision}, executor, progress, stop);

@@ -69,6 +69,21 @@ Requeue Reconciler::Reconcile(const AppRef& ref, std::stop_token stop) {
   return next;
 }
 
+bool Reconciler::SetHealthOptions(const sync::HealthOptions& health) {
+  {
+    std::lock_guard lock(health_mu_);
+    if (health_ == health) return false;
+    health_ = health;
+  }
+  steady_.Invalidate();
+  return true;
+}
+
+sync::HealthOptions Reconciler::health_options() const {
+  std::lock_guard lock(health_mu_);
+  return health_;
+}
+
 void Reconciler::Forget(const AppRef& ref) {
   steady_.Forget(ref.Key());
   if (parts_.healers != nullptr) parts_.healers->Stop(ref);
@@ -78,6 +93,7 @@ void Reconciler::Forget(const AppRef& ref) {
 Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
   const AppRef& ref = ctx.ref;
   ctx.steady_generation = steady_.Generation();
+  ctx.health = health_options();
   ctx.home = parts_.homes.Get(ref.home);
   if (ctx.home) ctx.object = ctx.home->apps().Get(ref.ns, ref.name);
   if (!ctx.object) {
@@ -153,6 +169,7 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
       return Requeue::After(options_.poll_interval);
     }
     LearnLiveSecrets(ctx);
+    if (ctx.target_unloaded) return ReportUnloadedTarget(ctx, observed.error().message(), stop);
     return ReportProblem(ctx, ctx.problem_type, observed.error().message(), Requeue::Backoff());
   }
   return Converge(ctx, std::move(*observed), stop);
@@ -162,6 +179,7 @@ Result<Reconciler::Observed> Reconciler::Observe(Context& ctx, const std::string
                                                  bool force_refresh, std::stop_token stop,
                                                  ReadMode mode) {
   ctx.problem_type = kComparisonError;
+  ctx.target_unloaded = true;
   const render::Application& app = ctx.model->app;
   const std::string wanted = revision.empty() ? WantedRevision(app) : revision;
   auto commit = parts_.git.Resolve(app.source.repo_url, wanted, force_refresh);
@@ -176,6 +194,7 @@ Result<Reconciler::Observed> Reconciler::Observe(Context& ctx, const std::string
                                                       .destination_namespace = app.destination.ns,
                                                       .source = app.source});
   if (!rendered) return std::unexpected(rendered.error());
+  ctx.target_unloaded = false;
   for (const Object& o : rendered->objects()) ctx.secrets.AddSecret(o.body());
 
   sync::KindCatalog& kinds = ctx.cell->kinds();
@@ -200,7 +219,8 @@ Result<Reconciler::Observed> Reconciler::Observe(Context& ctx, const std::string
   auto observation = sync::ObserveApp(access, ctx.spec, objects,
                                       {.inventory = InventoryOf(ctx.status),
                                        .parallelism = options_.parallelism,
-                                       .use_cache = mode == ReadMode::kCached},
+                                       .use_cache = mode == ReadMode::kCached,
+                                       .health = ctx.health},
                                       stop);
   if (!observation) return std::unexpected(observation.error());
   for (const Object& live : observation->live.objects) ctx.secrets.AddSecret(live.body());
@@ -264,7 +284,9 @@ StatusInput Reconciler::StatusFor(const Context& ctx, const Observed& observed) 
 }
 
 Requeue Reconciler::ReportProblem(Context& ctx, std::string_view type, const std::string& message,
-                                  Requeue next) {
+                                  Requeue next, const ProblemHealth* health) {
+  const ProblemHealth unknown;
+  if (health == nullptr) health = &unknown;
   steady_.Forget(ctx.ref.Key());
   if (parts_.healers != nullptr) parts_.healers->Stop(ctx.ref);
   if (!ctx.object) return next;
@@ -277,8 +299,11 @@ Requeue Reconciler::ReportProblem(Context& ctx, std::string_view type, const std
       .compared_destination =
           ctx.model ? ctx.model->destination_json
                     : body.value("spec", Json::object()).value("destination", Json::object()),
-      .health_status = "Unknown",
-      .resources = ResourceStatesFromJson(ctx.status.value("resources", Json())),
+      .health_status = health->status,
+      .health_message = health->message,
+      .resources = health->resources
+                       ? *health->resources
+                       : ResourceStatesFromJson(ctx.status.value("resources", Json())),
       .conditions = {{std::string(type), message}},
       .evaluated_condition_types = EvaluatedConditionTypes(),
       .revision_history_limit =
@@ -289,7 +314,7 @@ Requeue Reconciler::ReportProblem(Context& ctx, std::string_view type, const std
     spdlog::warn("{}: {}", ctx.ref.ToString(), s.error().message());
     return Requeue::Backoff();
   }
-  UpdateMetrics(ctx, "Unknown", "Unknown");
+  UpdateMetrics(ctx, "Unknown", health->status);
   return next;
 }
 

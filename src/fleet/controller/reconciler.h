@@ -16,7 +16,12 @@
 //   5. resolve the revision (git_resolver.h; the refresh annotation forces it and is then
 //      removed, as Argo CD does), render, AppProject CheckResources (a violation is a
 //      condition and nothing is applied), sync::ObserveApp with the previous status.resources
-//      as inventory: sync status, health, resources;
+//      as inventory: sync status, health, resources. When resolve or render fails, as with
+//      Argo CD's failedToLoadObjs (controller/state.go): a ComparisonError, sync Unknown, and
+//      health and resources from the live objects the app tracks (previous status.resources'
+//      kinds, selected by the instance label): each listed with sync status Unknown and
+//      requiresPruning, health the worst of theirs, Healthy when none is live; if the cell
+//      cannot be read, health Unknown and the previous resources;
 //   6. a manual `operation` runs with its options, then `operation` is cleared and
 //      status.operationState written (a failed one with retries left stays, with phase
 //      Running and the next attempt's time); otherwise auto-sync as auto_sync.h decides;
@@ -50,6 +55,7 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -74,6 +80,8 @@ namespace cellgate::fleet::controller {
 // Condition type for self-heal backing off (cellgate's; Argo CD has no such condition).
 inline constexpr std::string_view kSelfHealBackoff = "SelfHealBackoff";
 
+// Health settings (sync::HealthOptions, from argocd-cm: argocd_cm.h) can change while the
+// reconciler runs (SetHealthOptions); each pass reads them once, at its start.
 struct ReconcilerOptions {
   // The only control-plane namespace: its Applications get plain instance names and need no
   // sourceNamespaces entry; an Application anywhere else (`argocd` included) is tracked as
@@ -116,17 +124,28 @@ class Reconciler {
   // Forgets every steady app (an input not in the steady digest changed, e.g. an AppProject).
   void InvalidateSteady() { steady_.Invalidate(); }
 
+  // Health settings for the passes that start from now on. True when they changed, and then
+  // every steady app is forgotten (the caller re-queues the apps).
+  bool SetHealthOptions(const sync::HealthOptions& health);
+  sync::HealthOptions health_options() const;
+
  private:
   struct Context;
   struct Observed;
+  struct ProblemHealth;
 
   Requeue Run(Context& ctx, std::stop_token stop);
   // An Application stored in a cell and one in the hub with the same namespace and name have
   // the same instance name; when both deploy to `cell` they would track (and prune) each
   // other's objects, so the cell's is refused: the message says why ("" = no collision).
   std::string HubTwin(const AppRef& ref, const std::string& cell) const;
+  // Writes sync Unknown and a `type` condition; health and resources as `health` says (by
+  // default Unknown and the previous status.resources).
   Requeue ReportProblem(Context& ctx, std::string_view type, const std::string& message,
-                        Requeue next);
+                        Requeue next, const ProblemHealth* health = nullptr);
+  // reconcile_unloaded.cc: the ComparisonError of a desired state that could not be loaded,
+  // with health from what is live (step 5 above).
+  Requeue ReportUnloadedTarget(Context& ctx, const std::string& message, std::stop_token stop);
   // How Observe reads: kCached uses the cell's watch cache and prediction memo; kList lists
   // live objects (right after a sync, the cache may not have seen the writes yet); kHard also
   // asks the cell for every dry run again (a hard refresh).
@@ -159,6 +178,8 @@ class Reconciler {
   const ReconcilerOptions options_;
   ReconcilerParts parts_;
   SteadyMemo steady_;
+  mutable std::mutex health_mu_;
+  sync::HealthOptions health_;  // guarded by health_mu_
 };
 
 }  // namespace cellgate::fleet::controller
