@@ -3,6 +3,7 @@
 // is live).
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "fleet/controller/reconciler.h"
@@ -45,11 +46,13 @@ class ReconcilerHealthTest : public ReconcilerTest {
     });
   }
 
-  static const Json* Resource(const Json& status, const std::string& kind) {
-    for (const auto& r : status.value("resources", Json::array())) {
-      if (r.value("kind", "") == kind) return &r;
+  static std::optional<Json> Resource(const Json& status, const std::string& kind) {
+    auto resources = status.find("resources");
+    if (resources == status.end() || !resources->is_array()) return std::nullopt;
+    for (const auto& r : *resources) {
+      if (r.value("kind", "") == kind) return r;
     }
-    return nullptr;
+    return std::nullopt;
   }
 };
 
@@ -72,8 +75,8 @@ TEST_F(ReconcilerHealthTest, ChildApplicationsDoNotAffectTheParentByDefault) {
     Reconcile(parent);
     status = Status(parent);
     EXPECT_EQ(StringAt(status, {"health", "status"}), "Healthy") << child << ": " << status.dump();
-    const Json* r = Resource(status, "Application");
-    ASSERT_NE(r, nullptr) << status.dump();
+    std::optional<Json> r = Resource(status, "Application");
+    ASSERT_TRUE(r) << status.dump();
     EXPECT_FALSE(r->contains("health")) << "no health for the child: " << r->dump();
     EXPECT_EQ(StringAt(*r, {"status"}), "Synced");
   }
@@ -99,8 +102,8 @@ TEST_F(ReconcilerHealthTest, ChildApplicationsCountWithTheHealthCustomization) {
   Json status = Status(parent);
   EXPECT_EQ(StringAt(status, {"health", "status"}), "Degraded") << status.dump();
   EXPECT_EQ(StringAt(status, {"health", "message"}), "child is broken");
-  const Json* r = Resource(status, "Application");
-  ASSERT_NE(r, nullptr) << status.dump();
+  std::optional<Json> r = Resource(status, "Application");
+  ASSERT_TRUE(r) << status.dump();
   EXPECT_EQ(StringAt(*r, {"health", "status"}), "Degraded");
 
   SetChildHealth("Unknown", "child cannot tell");
@@ -168,8 +171,8 @@ TEST_F(ReconcilerHealthTest, RenderFailureReportsTheHealthOfWhatIsLive) {
     EXPECT_EQ(StringAt(r, {"status"}), "Unknown") << r.dump();
     EXPECT_TRUE(r.value("requiresPruning", false)) << r.dump();
   }
-  const Json* deployment = Resource(status, "Deployment");
-  ASSERT_NE(deployment, nullptr);
+  std::optional<Json> deployment = Resource(status, "Deployment");
+  ASSERT_TRUE(deployment);
   EXPECT_EQ(StringAt(*deployment, {"health", "status"}), "Degraded");
   EXPECT_EQ(Cell(kCell2).LogWith("apply").size() + Cell(kCell2).LogWith("delete").size(), writes)
       << "nothing is applied or pruned while the desired state is unknown";
