@@ -119,6 +119,42 @@ TEST_F(ReconcilerHealthTest, ChildApplicationsCountWithTheHealthCustomization) {
   EXPECT_EQ(StringAt(Status(parent), {"health", "status"}), "Healthy");
 }
 
+// The customization is what makes sync waves wait for child apps in Argo CD (health.md: "You
+// might need to restore it if you are using app-of-apps pattern and orchestrating
+// synchronization using sync waves"): gitops-engine's sync context waits for a wave's
+// resources by GetResourceHealth with the same overrides, and an object without health does
+// not hold its wave.
+TEST_F(ReconcilerHealthTest, ChildApplicationHoldsItsWaveOnlyWithTheCustomization) {
+  std::string child = kChildApp;
+  child.insert(child.find("  namespace: shop\n"),
+               "  annotations: {argocd.argoproj.io/sync-wave: '0'}\n");
+  const std::string web_in_wave_1 =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n"
+      "  annotations: {argocd.argoproj.io/sync-wave: '1'}\ndata:\n  color: blue\n";
+  source_.Publish(kRepo, {{"app/child.yaml", child}, {"app/web.yaml", web_in_wave_1}});
+  options_.executor.health_timeout = std::chrono::milliseconds(300);
+  Start();
+  WaitForProbes();
+
+  AppRef first = PutApp(testing::AppYaml("first", Dest(kCell2), kAutomated));
+  Reconcile(first);
+  EXPECT_TRUE(Cell(kCell2).Find(ConfigMapKey("web"))) << "by default the child holds no wave";
+  EXPECT_EQ(StringAt(Status(first), {"operationState", "phase"}), "Succeeded")
+      << Status(first).dump();
+
+  // With the customization, a child without status.health is Progressing and holds wave 0.
+  Cell(kCell2).Erase(ConfigMapKey("web"));
+  Cell(kCell2).Erase(ChildKey());
+  ASSERT_TRUE(reconciler_->SetHealthOptions({.application_health = true}));
+  AppRef second = PutApp(testing::AppYaml("second", Dest(kCell2), kAutomated));
+  Reconcile(second);
+  EXPECT_TRUE(Cell(kCell2).Find(ChildKey()));
+  EXPECT_FALSE(Cell(kCell2).Find(ConfigMapKey("web")))
+      << "wave 1 must wait for the child app of wave 0";
+  EXPECT_NE(StringAt(Status(second), {"operationState", "phase"}), "Succeeded")
+      << Status(second).dump();
+}
+
 // Argo CD's CompareAppState (controller/state.go): when the target state fails to load
 // (failedToLoadObjs), sync is Unknown but health is still computed over the live objects the
 // app manages; with none, Healthy (argoproj/argo-cd#10682 calls that intended).
