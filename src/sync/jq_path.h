@@ -7,14 +7,13 @@
 // turn 12345678901234567890 into 1.2345678901234567e+19); RespectIgnoreDifferences needs the
 // paths themselves; and key order of the document is untouched.
 //
-// Limits: evaluation stops with an error after kMaxJqPaths paths. libjq 1.6 has no way to
-// interrupt a running program, so an expression that never terminates (`def f: f; f`) would
-// hang the caller; expressions come from Application specs, which only people allowed to
-// edit Applications write. Argo CD bounds this with a 1 s gojq timeout that we cannot copy.
+// Limits: expressions are written by whoever may edit an Application, a tenant among them, so
+// they run in the jq sandbox (jq_sandbox.h): 1 s per evaluation (Argo CD's default jq
+// timeout), a memory limit, no modules, no environment, at most kMaxJqPaths paths. A
+// runaway expression fails that app's comparison with an error; nothing else waits on it.
 //
-// Thread-safety: a JqPathQuery may be shared between threads. libjq states are not
-// reentrant and jq 1.6 does not document its library as thread-safe, so every compile and
-// run in the process is serialised by one mutex; an evaluation is microseconds.
+// Thread-safety: a JqPathQuery may be shared between threads; evaluations are served one at a
+// time by the sandbox's worker.
 #pragma once
 
 #include <cstddef>
