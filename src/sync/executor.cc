@@ -30,6 +30,17 @@ bool IsNamespaceOrCrd(const SyncTask& t) {
          (t.key.group == "apiextensions.k8s.io" && t.key.kind == "CustomResourceDefinition");
 }
 
+// "<what>: <reason>; <reason>..." (gitops-engine's wording, then each distinct reason).
+std::string Listed(std::string_view what, const std::set<std::string>& reasons) {
+  std::string out(what);
+  const char* sep = ": ";
+  for (const std::string& r : reasons) {
+    out += sep + r;
+    sep = "; ";
+  }
+  return out;
+}
+
 std::string Seconds(std::chrono::milliseconds d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + "s";
 }
@@ -256,13 +267,8 @@ bool SyncRun::Validate(const std::vector<SyncTask>& tasks, std::vector<const Syn
     dry_run.push_back(&t);
   }
   if (invalid.empty()) return true;
-  std::string message = "one or more synchronization tasks are not valid: ";
-  bool first = true;
-  for (const std::string& m : invalid) {
-    message += (first ? "" : "; ") + m;
-    first = false;
-  }
-  FailMessage(OperationPhase::kFailed, message);
+  FailMessage(OperationPhase::kFailed,
+              Listed("one or more synchronization tasks are not valid", invalid));
   return false;
 }
 
@@ -290,13 +296,8 @@ bool SyncRun::Preflight(const std::vector<SyncTask>& tasks) {
     reasons.insert(checks[i]->key.ToString() + ": " + errors[i]->message());
   }
   if (reasons.empty()) return true;
-  std::string message = "one or more objects failed to apply (dry run): ";
-  bool first = true;
-  for (const std::string& r : reasons) {
-    message += (first ? "" : "; ") + r;
-    first = false;
-  }
-  FailMessage(OperationPhase::kFailed, message);
+  FailMessage(OperationPhase::kFailed,
+              Listed("one or more objects failed to apply (dry run)", reasons));
   return false;
 }
 

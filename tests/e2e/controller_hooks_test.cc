@@ -43,6 +43,15 @@ class ControllerHooksTest : public ControllerE2E {
     ASSERT_TRUE(Eventually([&] { return listed_.load(); }));
   }
 
+  // The app's operationState once its phase is Failed (asserts it gets there).
+  Json WaitForFailedOperation(const std::string& app) {
+    EXPECT_TRUE(Eventually(
+        [&] { return StringAt(OperationState(Get(hub(), ns(), app)), {"phase"}) == "Failed"; },
+        std::chrono::seconds(90)))
+        << Describe(hub(), ns(), app);
+    return OperationState(Get(hub(), ns(), app));
+  }
+
   bool JobExists(const std::string& target_ns, const std::string& name) {
     return Get(cell("cell-2"), target_ns, name, {"batch", "v1", "Job"}).has_value();
   }
@@ -109,11 +118,7 @@ TEST_F(ControllerHooksTest, FailingPostSyncHookFailsTheOperation) {
   CreateApp("web", "failhook", "cell-a", target_ns, "{prune: true}");
   StartController();
 
-  ASSERT_TRUE(Eventually(
-      [&] { return StringAt(OperationState(Get(hub(), ns(), "web")), {"phase"}) == "Failed"; },
-      std::chrono::seconds(90)))
-      << Describe(hub(), ns(), "web");
-  Json op = OperationState(Get(hub(), ns(), "web"));
+  Json op = WaitForFailedOperation("web");
   EXPECT_NE(StringAt(op, {"message"})
                 .find("one or more synchronization tasks completed unsuccessfully: PostSync hook "
                       "batch/Job " +
@@ -135,11 +140,7 @@ TEST_F(ControllerHooksTest, UnservedKindMakesTheSyncInvalidAndNothingIsApplied) 
   CreateApp("web", "invalid", "cell-a", target_ns, "{prune: true}");
   StartController();
 
-  ASSERT_TRUE(Eventually(
-      [&] { return StringAt(OperationState(Get(hub(), ns(), "web")), {"phase"}) == "Failed"; },
-      std::chrono::seconds(90)))
-      << Describe(hub(), ns(), "web");
-  Json op = OperationState(Get(hub(), ns(), "web"));
+  Json op = WaitForFailedOperation("web");
   EXPECT_TRUE(
       StringAt(op, {"message"}).starts_with("one or more synchronization tasks are not valid: "))
       << op.dump();
