@@ -10,9 +10,9 @@
 //
 // cell add writes the cluster Secret for kubeconfig context CTX (of K; default $KUBECONFIG,
 // else ~/.kube/config) into namespace NS of the hub (context C of H; defaults: K and its
-// current context), creating the namespace when missing. NAME defaults
-// to CTX, as `argocd cluster add` names a cluster after its context; --server replaces the
-// context's server URL (when the controller reaches the cell by another address). Unlike
+// current context), creating the namespace when missing. NAME defaults to CTX, as `argocd
+// cluster add` names a cluster after its context; --server replaces the context's server URL
+// (when the controller reaches the cell by another address). Unlike
 // `argocd cluster add`, nothing is created in the cell: the Secret embeds the context's own
 // credentials (fleet/cluster_secret.h explains the consequences; a note says so). Running it
 // again replaces the Secret (labels, credentials). A name another cell's Secret already uses
