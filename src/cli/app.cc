@@ -1,5 +1,7 @@
 #include "cli/app.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <mutex>
 #include <ostream>
@@ -9,19 +11,28 @@
 
 namespace cellgate::cli {
 
+std::string CliLogLevel(const std::string& flag, bool controller) {
+  if (!flag.empty()) return flag;
+  return controller ? "info" : "warn";
+}
+
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& raw_err) {
   // Diagnostics pass the credential patterns (redacting_stream.h); command output does not.
   RedactingOstream err(raw_err);
   CLI::App app{"cellgate: GitOps control plane for cellular Kubernetes fleets", "cellgate"};
   app.require_subcommand(1);
-  std::string log_level = "info";
-  app.add_option("--log-level", log_level, "debug, info, warn or error")
+  std::string log_level;
+  app.add_option("--log-level", log_level,
+                 "debug, info, warn or error (default: warn; info for cellgate controller)")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   // Logs go to stderr: stdout carries command output (`render -o json`). Runs before the
-  // subcommand's callback; once per process, as InitLogging registers a named logger.
-  app.parse_complete_callback([&log_level] {
+  // subcommand's callback. The logger is made once per process (InitLogging registers a named
+  // logger); each invocation sets its level, which spdlog keeps atomically.
+  app.parse_complete_callback([&app, &log_level] {
+    const std::string level = CliLogLevel(log_level, app.got_subcommand("controller"));
     static std::once_flag once;
-    std::call_once(once, [&] { InitLogging(log_level); });
+    std::call_once(once, [&] { InitLogging(level); });
+    spdlog::default_logger_raw()->set_level(spdlog::level::from_str(level));
   });
   RunState state;
   Streams io{out, err};

@@ -34,6 +34,11 @@ void RegisterControllerCommand(CLI::App& app, Streams io, RunState& state);
 void RegisterCellCommand(CLI::App& app, Streams io, RunState& state);
 void RegisterAppCommand(CLI::App& app, Streams io, RunState& state);
 
+// The log level of an invocation: --log-level when given, else "info" for the long-running
+// `cellgate controller` and "warn" for every other command, whose results go to stdout and
+// whose progress goes to stderr as plain lines (`argocd --loglevel` defaults to info).
+std::string CliLogLevel(const std::string& flag, bool controller);
+
 // Runs the CLI with argv-style arguments (args[0] is the program name).
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 

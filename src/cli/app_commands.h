@@ -13,11 +13,11 @@
 namespace cellgate::cli {
 
 struct AppFlags {
-  HubFlags hub;
-  std::string ns;  // -n: the Application namespace; "" = kDefaultAppNamespaces
+  HubFlags hub;        // with -n: the controller namespace
+  std::string app_ns;  // -N: the Application namespace; "" = AppNamespaces' default
 };
 
-// Adds --kubeconfig, --context and -n/--namespace.
+// Adds --kubeconfig, --context, -n/--namespace and -N/--app-namespace.
 void AddAppOptions(CLI::App* cmd, AppFlags& flags);
 
 void AddAppDiffCommand(CLI::App& app_cmd, Streams io, RunState& state);  // cmd_app_diff.cc

@@ -38,6 +38,16 @@ TEST(Cli, UnknownSubcommandFails) {
   EXPECT_NE(r.err.find("frobnicate"), std::string::npos) << r.err;
 }
 
+TEST(Cli, CommandsLogWarningsOnlyButTheControllerLogsInfo) {
+  EXPECT_EQ(CliLogLevel("", false), "warn");
+  EXPECT_EQ(CliLogLevel("", true), "info");
+  EXPECT_EQ(CliLogLevel("info", false), "info");
+  EXPECT_EQ(CliLogLevel("error", true), "error");
+  auto help = RunCli({"--help"});
+  EXPECT_NE(help.out.find("default: warn; info for cellgate controller"), std::string::npos)
+      << help.out;
+}
+
 TEST(Cli, NoSubcommandFails) {
   auto r = RunCli({});
   EXPECT_NE(r.code, 0);

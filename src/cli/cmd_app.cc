@@ -1,13 +1,14 @@
 // `cellgate app list` and `cellgate app get`: Applications as the hub stores them, laid out
 // as `argocd app list` and `argocd app get` print them (app_view.h).
 //
-//   cellgate app list [--kubeconfig K] [--context C] [-n NS] [-o wide|name|json]
-//   cellgate app get NAME [--kubeconfig K] [--context C] [-n NS] [-o json]
+//   cellgate app list [--kubeconfig K] [--context C] [-n NS] [-N APPNS] [-o wide|name|json]
+//   cellgate app get NAME [--kubeconfig K] [--context C] [-n NS] [-N APPNS] [-o json]
 //
 // Both read only the Application objects (spec and the status the controller writes); no
-// Git or cell is contacted. Without -n they read the namespaces the controller watches
-// (hub.h). Exit code 0, 2 on an error (hub unreachable, CRDs missing, app not found).
-// `app diff` and `app sync` live in cmd_app_diff.cc and cmd_app_sync.cc.
+// Git or cell is contacted. Without -N they read the namespaces the controller watches by
+// default: argocd and the controller namespace -n (hub.h). Exit code 0, 2 on an error (hub
+// unreachable, CRDs missing, app not found). `app diff` and `app sync` live in cmd_app_diff.cc and
+// cmd_app_sync.cc.
 #include <memory>
 #include <ostream>
 
@@ -41,7 +42,8 @@ int RunList(const ListFlags& flags, Streams io) {
   }
   auto hub = Hub::Open(flags.app.hub);
   if (!hub) return Fail(io, hub.error());
-  auto apps = ListApplications((*hub)->client().reader(), AppNamespaces(flags.app.ns));
+  auto apps = ListApplications((*hub)->client().reader(),
+                               AppNamespaces(flags.app.app_ns, (*hub)->controller_namespace()));
   if (!apps) return Fail(io, apps.error().Wrap("hub " + (*hub)->config().Describe()));
   if (flags.output == "json") {
     Json out = Json::array();
@@ -62,7 +64,8 @@ int RunGet(const GetFlags& flags, Streams io) {
   }
   auto hub = Hub::Open(flags.app.hub);
   if (!hub) return Fail(io, hub.error());
-  auto app = FindApplication((*hub)->client().reader(), flags.name, AppNamespaces(flags.app.ns));
+  auto app = FindApplication((*hub)->client().reader(), flags.name,
+                             AppNamespaces(flags.app.app_ns, (*hub)->controller_namespace()));
   if (!app) return Fail(io, app.error().Wrap("hub " + (*hub)->config().Describe()));
   if (flags.output == "json") {
     io.out << AppForOutput(app->body()).dump(2) << "\n";
@@ -76,9 +79,9 @@ int RunGet(const GetFlags& flags, Streams io) {
 
 void AddAppOptions(CLI::App* cmd, AppFlags& flags) {
   AddHubOptions(cmd, flags.hub);
-  cmd->add_option("-n,--namespace", flags.ns,
-                  "Namespace of the Applications (default: argocd and cellgate, as the "
-                  "controller watches)");
+  cmd->add_option("-N,--app-namespace", flags.app_ns,
+                  "Namespace of the Applications (default: argocd and the controller "
+                  "namespace, as the controller watches)");
 }
 
 void RegisterAppCommand(CLI::App& app, Streams io, RunState& state) {

@@ -1,16 +1,17 @@
 // `cellgate app diff NAME`: desired vs live for an Application of the hub in its destination
 // cell, as `argocd app diff` shows it.
 //
-//   cellgate app diff NAME [--kubeconfig K] [--context C] [-n NS] [--controller-namespace CN]
-//                          [--revision R] [--work-dir D]
+//   cellgate app diff NAME [--kubeconfig K] [--context C] [-n NS] [-N APPNS] [--revision R]
+//                          [--work-dir D]
 //
 // The Application is read from the hub; its source is rendered at its targetRevision (or
 // --revision) from its repoURL (a git mirror in --work-dir, as `cellgate diff` does); the
-// destination cell is resolved from the hub's cluster Secrets in CN (default cellgate;
-// destination_cell.h); the rendered objects are compared with the cell by server-side dry
-// run (sync/compare.h), honouring the app's ignoreDifferences. The kinds of status.resources
-// are searched too, so objects the app deployed and no longer renders show as extraneous.
-// Every object that differs is printed as
+// destination cell is resolved from the hub's cluster Secrets in the controller namespace NS
+// (controller_namespace.h; destination_cell.h), which is also the one namespace whose
+// Applications track objects by their plain name; the rendered objects are compared with the
+// cell by server-side dry run (sync/compare.h), honouring the app's ignoreDifferences. The kinds of
+// status.resources are searched too, so objects the app deployed and no longer renders show as
+// extraneous. Every object that differs is printed as
 //   ===== apps/Deployment default/api (OutOfSync) ======
 // followed by a unified diff, Secret values masked. Exit code: 0 equal, 1 different, 2 an
 // error (no such app, the cell cannot be resolved or reached, the source cannot be rendered).
@@ -32,7 +33,6 @@ namespace {
 struct DiffFlags {
   AppFlags app;
   std::string name;
-  std::string controller_namespace = std::string(kDefaultControllerNamespace);
   SourceFlags source;
 };
 
@@ -58,18 +58,20 @@ int RunDiff(const DiffFlags& flags, Streams io) {
   };
   auto hub = Hub::Open(flags.app.hub);
   if (!hub) return fail(hub.error());
-  auto object = FindApplication((*hub)->client().reader(), flags.name, AppNamespaces(flags.app.ns));
+  const std::string& controller_namespace = (*hub)->controller_namespace();
+  auto object = FindApplication((*hub)->client().reader(), flags.name,
+                                AppNamespaces(flags.app.app_ns, controller_namespace));
   if (!object) return fail(object.error().Wrap("hub " + (*hub)->config().Describe()));
   const Json& manifest = object->body();
   const std::string qualified = object->Namespace() + "/" + object->Name();
   auto app = render::ParseApplication(manifest);
   if (!app) return fail(app.error().Wrap("application " + qualified));
   // As the controller names objects: plain in the controller namespace, else <ns>_<name>.
-  auto spec = sync::ParseAppSyncSpec(manifest, flags.controller_namespace);
+  auto spec = sync::ParseAppSyncSpec(manifest, controller_namespace);
   if (!spec) return fail(spec.error().Wrap("application " + qualified));
 
   auto cell = DestinationCell::Resolve((*hub)->client().watcher(), (*hub)->config(),
-                                       flags.controller_namespace, app->destination);
+                                       controller_namespace, app->destination);
   if (!cell) return fail(cell.error().Wrap("application " + qualified));
 
   AppSources sources(flags.source, io.err);
@@ -110,10 +112,6 @@ void AddAppDiffCommand(CLI::App& app_cmd, Streams io, RunState& state) {
       "Desired (Git) vs live (its cell) for an Application (exit 0: equal, 1: differs, 2: error)");
   cmd->add_option("name", flags->name, "Application name, or <namespace>/<name>")->required();
   AddAppOptions(cmd, flags->app);
-  cmd->add_option(
-      "--controller-namespace", flags->controller_namespace,
-      "The controller's namespace: the hub's cluster Secrets, and the one namespace whose "
-      "Applications track objects by their plain name (default cellgate)");
   cmd->add_option("--revision", flags->source.revision,
                   "Compare this revision instead of the app's targetRevision");
   cmd->add_option("--tools-dir", flags->source.tools_dir,

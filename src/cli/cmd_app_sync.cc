@@ -1,7 +1,8 @@
 // `cellgate app sync NAME`: asks the controller to sync an Application, as `argocd app sync`
 // asks Argo CD's API server, and waits for the result.
 //
-//   cellgate app sync NAME [--kubeconfig K] [--context C] [-n NS] [--prune] [--revision R]
+//   cellgate app sync NAME [--kubeconfig K] [--context C] [-n NS] [-N APPNS] [--prune]
+//                          [--revision R]
 //                          [--sync-option Key=Value]... [--timeout D] [--async]
 //
 // Writes the Application's `operation` (sync_operation.h: operation.sync {revision, prune,
@@ -87,7 +88,8 @@ int RunSync(const SyncFlags& flags, Streams io) {
   auto hub = Hub::Open(flags.app.hub);
   if (!hub) return fail(hub.error());
   kube::ClusterClient& client = (*hub)->client();
-  auto found = FindApplication(client.reader(), flags.name, AppNamespaces(flags.app.ns));
+  auto found = FindApplication(client.reader(), flags.name,
+                               AppNamespaces(flags.app.app_ns, (*hub)->controller_namespace()));
   if (!found) return fail(found.error().Wrap("hub " + (*hub)->config().Describe()));
   const std::string qualified = found->Namespace() + "/" + found->Name();
 

@@ -5,18 +5,22 @@
 //   cellgate cell list [--kubeconfig K] [--context C] [-n NS] [-o table|json]
 //                      [--probe-timeout D]
 //
+// NS is the controller namespace (controller_namespace.h: -n, $CELLGATE_NAMESPACE, the hub
+// context's namespace, else cellgate).
+//
 // cell add writes the cluster Secret for kubeconfig context CTX (of K; default $KUBECONFIG,
-// else ~/.kube/config) into namespace NS (default "cellgate") of the hub (context C of H;
-// defaults: K and its current context), creating the namespace when missing. NAME defaults
-// to CTX, as `argocd cluster add` names a cluster after its context; --server replaces the
-// context's server URL (when the controller reaches the cell by another address). Unlike
+// else ~/.kube/config) into namespace NS of the hub (context C of H; defaults: K and its
+// current context), creating the namespace when missing. NAME defaults to CTX, as `argocd
+// cluster add` names a cluster after its context; --server replaces the context's server URL
+// (when the controller reaches the cell by another address). Unlike
 // `argocd cluster add`, nothing is created in the cell: the Secret embeds the context's own
 // credentials (fleet/cluster_secret.h explains the consequences; a note says so). Running it
 // again replaces the Secret (labels, credentials). A name another cell's Secret already uses
 // is refused. Exit code 0 added or updated, 2 on an error.
 //
-// cell list reads the Secrets as the controller does (CellRegistry: the implicit in-cluster
-// cell, invalid Secrets listed with their error), probes every cell's GET /version at once,
+// cell list reads the Secrets in NS as the controller does (CellRegistry: the implicit
+// in-cluster cell, invalid Secrets listed with their error; a note on stderr when NS holds
+// none, naming NS and where it came from), probes every cell's GET /version at once,
 // each with its own connection and --probe-timeout (default 3s), and prints NAME, SERVER,
 // STATE, VERSION, LABELS, MESSAGE (fleet/cell_list.h) or JSON. An unreachable cell shows the
 // probe's error, never credentials. Exit code 0 (whatever the cells' states), 2 when the hub
@@ -47,14 +51,12 @@ struct CellAddFlags {
   std::string name;
   std::vector<std::string> labels;
   std::string kubeconfig;
-  HubFlags hub;
-  std::string ns = std::string(kDefaultControllerNamespace);
+  HubFlags hub;  // --hub-kubeconfig, --hub-context, -n
   std::string server;
 };
 
 struct CellListFlags {
   HubFlags hub;
-  std::string ns = std::string(kDefaultControllerNamespace);
   std::string output = "table";
   std::string probe_timeout = "3s";
 };
@@ -91,33 +93,33 @@ int RunCellAdd(const CellAddFlags& flags, Streams io) {
   if (!config) return fail(config.error().Wrap("cell context " + flags.context));
   if (!flags.server.empty()) config->server = flags.server;
   const std::string name = flags.name.empty() ? flags.context : flags.name;
-  auto secret = fleet::MakeClusterSecret(*config, name, *labels, flags.ns);
-  if (!secret) return fail(secret.error());
 
   HubFlags hub_flags = flags.hub;
   if (hub_flags.kubeconfig.empty()) hub_flags.kubeconfig = flags.kubeconfig;
   auto hub = Hub::Open(hub_flags);
   if (!hub) return fail(hub.error());
+  const std::string& ns = (*hub)->controller_namespace();
+  auto secret = fleet::MakeClusterSecret(*config, name, *labels, ns);
+  if (!secret) return fail(secret.error());
   kube::ClusterClient& client = (*hub)->client();
-  if (auto s = EnsureNamespace(client, flags.ns); !s) {
+  if (auto s = EnsureNamespace(client, ns); !s) {
     return fail(s.error().Wrap("hub " + (*hub)->config().Describe()));
   }
   auto existing =
-      client.reader().List(kSecretKind, flags.ns, {.label_selector = ClusterSecretSelector()});
+      client.reader().List(kSecretKind, ns, {.label_selector = ClusterSecretSelector()});
   if (!existing) {
     return fail(existing.error().Wrap("hub " + (*hub)->config().Describe() +
-                                      ": list cluster secrets in " + flags.ns));
+                                      ": list cluster Secrets in " + (*hub)->DescribeNamespace()));
   }
   auto update = CheckCellNameFree(existing->items, *secret);
   if (!update) return fail(update.error());
   auto written = fleet::WriteClusterSecret(client.applier(), *secret);
   if (!written) return fail(written.error());
   io.err << "note: the Secret embeds the credentials of context " << flags.context
-         << "; whoever can read Secrets in namespace " << flags.ns << " of the hub can act as "
+         << "; whoever can read Secrets in namespace " << ns << " of the hub can act as "
          << "that identity (register a dedicated, least-privilege identity)\n";
-  io.out << "Cell '" << name << "' " << (*update ? "updated" : "added") << ": Secret " << flags.ns
-         << "/" << secret->Name() << " (server " << fleet::ParseCellSecret(*secret).info.server
-         << ")\n";
+  io.out << "Cell '" << name << "' " << (*update ? "updated" : "added") << ": Secret " << ns << "/"
+         << secret->Name() << " (server " << fleet::ParseCellSecret(*secret).info.server << ")\n";
   return 0;
 }
 
@@ -164,23 +166,28 @@ int RunCellList(const CellListFlags& flags, Streams io) {
   kube::ClusterClient& client = (*hub)->client();
   // One direct read first: a hub that is down or forbids the read is reported at once, not
   // after the registry's watch has retried in the background.
+  const std::string& ns = (*hub)->controller_namespace();
   auto secrets = client.reader().List(
-      kSecretKind, flags.ns,
-      {.label_selector = ClusterSecretSelector(), .limit = 1, .all_pages = false});
+      kSecretKind, ns, {.label_selector = ClusterSecretSelector(), .limit = 1, .all_pages = false});
   if (!secrets) {
     return fail(secrets.error().Wrap("hub " + (*hub)->config().Describe() +
-                                     ": list cluster secrets in " + flags.ns));
+                                     ": list cluster Secrets in " + (*hub)->DescribeNamespace()));
+  }
+  if (secrets->items.empty()) {
+    // Only the implicit in-cluster cell will show: say where no Secret was found.
+    io.err << "note: no cluster Secrets (label " << ClusterSecretSelector() << ") in "
+           << (*hub)->DescribeNamespace() << " of hub " << (*hub)->config().Describe()
+           << "; pass -n or set $" << kNamespaceEnv << " if the controller runs elsewhere\n";
   }
   fleet::KubeCellConnector connector({.probe_timeout = *probe_timeout});
   SystemClock clock;
-  fleet::CellRegistry registry(client.watcher(), (*hub)->config(), connector, clock,
-                               {.ns = flags.ns});
+  fleet::CellRegistry registry(client.watcher(), (*hub)->config(), connector, clock, {.ns = ns});
   if (auto s = registry.Start(); !s) return fail(s.error());
   if (!registry.WaitForSync(std::chrono::seconds(10))) {
     registry.Stop();
     return fail(Error(ErrorCode::kDeadlineExceeded,
-                      "hub " + (*hub)->config().Describe() +
-                          ": the cluster secrets could not be listed within 10s"));
+                      "hub " + (*hub)->config().Describe() + ": the cluster Secrets in " +
+                          (*hub)->DescribeNamespace() + " could not be listed within 10s"));
   }
   auto cells = ProbedCells(registry, *probe_timeout + std::chrono::seconds(2));
   registry.Stop();
@@ -212,9 +219,7 @@ void RegisterCellCommand(CLI::App& app, Streams io, RunState& state) {
                   "Kubeconfig of the hub (default: --kubeconfig)");
   add->add_option("--hub-context", add_flags->hub.context,
                   "Kubeconfig context of the hub (default: the current context)");
-  add->add_option("-n,--namespace", add_flags->ns,
-                  "Controller namespace in the hub, where cluster Secrets live (default "
-                  "cellgate)");
+  AddControllerNamespaceOption(add, add_flags->hub.ns);
   add->add_option("--server", add_flags->server,
                   "API server URL to store instead of the context's (how the controller "
                   "reaches the cell)");
@@ -223,8 +228,6 @@ void RegisterCellCommand(CLI::App& app, Streams io, RunState& state) {
   auto list_flags = std::make_shared<CellListFlags>();
   auto* list = cell->add_subcommand("list", "Cells with their labels and connection state");
   AddHubOptions(list, list_flags->hub);
-  list->add_option("-n,--namespace", list_flags->ns,
-                   "Controller namespace in the hub (default cellgate)");
   list->add_option("-o,--output", list_flags->output, "table (default) or json");
   list->add_option("--probe-timeout", list_flags->probe_timeout,
                    "Longest wait for each cell's GET /version (default 3s)");

@@ -1,7 +1,7 @@
 // `cellgate controller`: the long-running fleet controller (fleet/controller/controller.h).
 //
 //   cellgate controller [--kubeconfig K] [--context C] | --in-cluster
-//                       [--namespace cellgate] [--app-namespace NS]...
+//                       [-n NS] [--app-namespace NS]...
 //                       [--bind-address 127.0.0.1] [--metrics-port 8083]
 //                       [--tls-cert-file F --tls-key-file F]
 //                       [--webhook-secret-name cellgate-secret] [--allow-unsigned-webhooks]
@@ -15,6 +15,10 @@
 //                       [--max-checkout-files 20000] [--tools-dir DIR]
 //                       [--allow-remote-bases]
 //
+// NS, the controller namespace, is resolved as every command resolves it
+// (controller_namespace.h): -n, $CELLGATE_NAMESPACE, the context's namespace (with
+// --in-cluster: the pod's), else cellgate.
+//
 // Runs until SIGTERM or SIGINT, then stops reconciling, releases the Lease and exits 0.
 // Exit code 2 for bad flags, 1 when the controller cannot start (hub unreachable, CRDs
 // refused, port taken).
@@ -26,14 +30,17 @@
 #include <thread>
 
 #include "cli/app.h"
+#include "cli/controller_namespace.h"
 #include "fleet/controller/controller.h"
 #include "fleet/retry_strategy.h"
+#include "kube/kubeconfig.h"
 
 namespace cellgate::cli {
 namespace {
 
 struct ControllerFlags {
   fleet::controller::ControllerOptions options;
+  std::string ns;  // -n; "" = resolved
   std::vector<std::string> app_namespaces;
   std::string poll = "3m";
   std::string progress = "2s";
@@ -43,6 +50,22 @@ struct ControllerFlags {
   std::string cache_dir;
   std::string git_fetch_timeout = "2m";
 };
+
+// The hub's config is loaded here only for its namespace; Controller::Create loads it again
+// and reports a failure to load it.
+Result<std::string> ControllerNamespaceOf(const ControllerFlags& flags) {
+  const fleet::controller::ControllerOptions& o = flags.options;
+  Result<kube::ClusterConfig> hub =
+      o.in_cluster
+          ? kube::InClusterConfig()
+          : kube::LoadKubeconfig({.paths = o.kubeconfig.empty()
+                                               ? std::vector<std::filesystem::path>{}
+                                               : std::vector<std::filesystem::path>{o.kubeconfig},
+                                  .context = o.context});
+  auto ns = ResolveControllerNamespace(flags.ns, hub ? &*hub : nullptr);
+  if (!ns) return std::unexpected(ns.error());
+  return ns->name;
+}
 
 Result<std::chrono::milliseconds> Duration(const std::string& flag, const std::string& text) {
   auto d = fleet::ParseArgoDuration(text);
@@ -74,6 +97,12 @@ int RunController(ControllerFlags flags, Streams io) {
     }
     *slot.second = *d;
   }
+  auto ns = ControllerNamespaceOf(flags);
+  if (!ns) {
+    io.err << "cellgate controller: " << ns.error().message() << "\n";
+    return 2;
+  }
+  o.ns = *ns;
   if (auto s = fleet::controller::ValidateControllerOptions(o); !s) {
     io.err << "cellgate controller: " << s.error().message() << "\n";
     return 2;
@@ -124,12 +153,10 @@ void RegisterControllerCommand(CLI::App& app, Streams io, RunState& state) {
   cmd->add_option("--kubeconfig", o.kubeconfig, "kubeconfig of the hub (default $KUBECONFIG)");
   cmd->add_option("--context", o.context, "kubeconfig context of the hub");
   cmd->add_flag("--in-cluster", o.in_cluster, "use the pod's service account for the hub");
-  cmd->add_option("--namespace,-n", o.ns,
-                  "controller namespace: cluster Secrets, AppProjects, the Lease")
-      ->capture_default_str();
+  AddControllerNamespaceOption(cmd, flags->ns);
   cmd->add_option("--app-namespace", flags->app_namespaces,
                   "namespace to serve Applications and ApplicationSets in (repeat; default "
-                  "argocd and --namespace)");
+                  "argocd and the controller namespace)");
   cmd->add_option("--bind-address", o.bind_address,
                   "IP address of the HTTP endpoints (in a pod: the pod IP, or 0.0.0.0)")
       ->capture_default_str();

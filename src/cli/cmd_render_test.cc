@@ -85,6 +85,34 @@ TEST(RenderCli, FromARealGitRepository) {
   EXPECT_NE(missing.err.find("no-such-branch"), std::string::npos) << missing.err;
 }
 
+// A CLI command logs warnings and errors only; --log-level info brings the info lines back
+// (a fresh mirror's fetch logs "git: fetched" at info). Each invocation applies its own level.
+TEST(RenderCli, LogsNoInfoLinesUnlessLogLevelAsks) {
+  git::testing::TempDir tmp;
+  git::testing::Origin origin(tmp.path());
+  fs::copy(kTutorial, origin.work(), fs::copy_options::recursive);
+  origin.CommitAndPublish("tutorial");
+  auto render = [&](std::vector<std::string> level, const std::string& work_dir) {
+    std::vector<std::string> args = std::move(level);
+    for (const std::string& a :
+         {std::string("render"), std::string("-f"), kRootApp, std::string("--repo"), origin.url(),
+          std::string("--work-dir"), (tmp.path() / work_dir).string()}) {
+      args.push_back(a);
+    }
+    ::testing::internal::CaptureStderr();
+    auto r = RunCli(args);
+    std::string log = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(r.code, 0) << r.err;
+    return log + r.err;
+  };
+  std::string info = render({"--log-level", "info"}, "loud");
+  EXPECT_NE(info.find(" info git: fetched "), std::string::npos) << info;
+  std::string quiet = render({}, "quiet");
+  EXPECT_EQ(quiet.find(" info "), std::string::npos) << quiet;
+  std::string debug = render({"--log-level", "debug"}, "debug");
+  EXPECT_NE(debug.find(" info git: fetched "), std::string::npos) << debug;
+}
+
 TEST(RenderCli, FailuresExitNonZeroAndOtherAppsStillRender) {
   git::testing::TempDir tmp;
   fs::create_directories(tmp.path() / "repo/good");

@@ -1,5 +1,6 @@
 #include "cli/destination_cell.h"
 
+#include "cli/controller_namespace.h"
 #include "cli/hub.h"
 
 namespace cellgate::cli {
@@ -26,13 +27,17 @@ Result<std::unique_ptr<DestinationCell>> DestinationCell::Resolve(
       hub_watcher, hub, cell->connector_, cell->clock_, fleet::CellRegistryOptions{.ns = ns});
   if (auto s = cell->registry_->Start(); !s) return std::unexpected(s.error());
   if (!cell->registry_->WaitForSync(std::chrono::seconds(10))) {
-    return MakeError(ErrorCode::kDeadlineExceeded,
-                     "the hub's cluster secrets in " + ns + " could not be listed within 10s");
+    return MakeError(
+        ErrorCode::kDeadlineExceeded,
+        "the hub's cluster Secrets" + CellSecretsWhere(ns) + " could not be listed within 10s");
   }
   auto handle = destination.name.empty() ? cell->registry_->FindByServer(destination.server)
                                          : cell->registry_->FindByName(destination.name);
   if (!handle) {
-    return std::unexpected(handle.error().Wrap(
+    // The registry does not know where its Secrets came from; say it, so a wrong -n shows.
+    Error e = handle.error();
+    if (e.code() == ErrorCode::kNotFound) e = Error(e.code(), e.message() + CellSecretsWhere(ns));
+    return std::unexpected(e.Wrap(
         "destination " + (destination.name.empty() ? destination.server : destination.name)));
   }
   cell->handle_ = std::move(*handle);

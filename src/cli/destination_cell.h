@@ -25,6 +25,7 @@
 namespace cellgate::cli {
 
 // kInvalidArgument when the destination names both a server and a name, or neither.
+// Resolve's kNotFound (no cell with that server or name) names `ns` and the Secrets' label.
 Status CheckDestination(const render::ApplicationDestination& destination);
 
 class DestinationCell {

@@ -1,7 +1,12 @@
 // Argument validation of the fleet commands, run in-process: every case is refused before
 // any network I/O, with exit code 2 and a message naming the problem.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "cli/app.h"
@@ -99,6 +104,112 @@ TEST(FleetCli, AppListReportsAnUnreadableKubeconfig) {
   auto r = RunCli({"app", "list", "--kubeconfig", kNowhere});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("hub"), std::string::npos) << r.err;
+}
+
+// -n means the controller namespace in every fleet command; -N the Application namespace of
+// the app commands (as `argocd app -N/--app-namespace`); --controller-namespace is gone.
+TEST(FleetCli, NamespaceFlagsAreTheSameInEveryCommand) {
+  for (std::vector<std::string> cmd : {std::vector<std::string>{"cell", "add"},
+                                       {"cell", "list"},
+                                       {"app", "list"},
+                                       {"app", "get"},
+                                       {"app", "diff"},
+                                       {"app", "sync"},
+                                       {"controller"}}) {
+    std::string what = cmd[0] + (cmd.size() > 1 ? " " + cmd[1] : "");
+    cmd.push_back("--help");
+    auto help = RunCli(cmd);
+    ASSERT_EQ(help.code, 0) << what;
+    EXPECT_NE(help.out.find("-n,--namespace"), std::string::npos) << what << "\n" << help.out;
+    EXPECT_NE(help.out.find("Controller namespace"), std::string::npos) << what << "\n" << help.out;
+    EXPECT_EQ(help.out.find("--controller-namespace"), std::string::npos) << what;
+    bool app = cmd[0] == "app";
+    EXPECT_EQ(help.out.find("-N,--app-namespace") != std::string::npos, app) << what;
+  }
+}
+
+// The hub context names a namespace; the hub refuses connections, so the error of the first
+// read shows which controller namespace the command used.
+class ControllerNamespaceCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (const char* v = std::getenv("CELLGATE_NAMESPACE")) saved_ = v;
+    unsetenv("CELLGATE_NAMESPACE");
+    dir_ = std::filesystem::temp_directory_path() /
+           ("cellgate-ns-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    kubeconfig_ = (dir_ / "config").string();
+    std::ofstream(kubeconfig_) << R"(apiVersion: v1
+kind: Config
+current-context: argo
+clusters:
+- name: dead
+  cluster: {server: "https://127.0.0.1:9"}
+contexts:
+- name: argo
+  context: {cluster: dead, user: u, namespace: argocd}
+- name: plain
+  context: {cluster: dead, user: u}
+users:
+- name: u
+  user: {token: t}
+)";
+  }
+  void TearDown() override {
+    if (saved_) {
+      setenv("CELLGATE_NAMESPACE", saved_->c_str(), 1);
+    } else {
+      unsetenv("CELLGATE_NAMESPACE");
+    }
+    std::filesystem::remove_all(dir_);
+  }
+
+  Captured CellList(std::vector<std::string> extra) {
+    std::vector<std::string> args = {"cell", "list", "--kubeconfig", kubeconfig_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunCli(args);
+  }
+
+  std::optional<std::string> saved_;
+  std::filesystem::path dir_;
+  std::string kubeconfig_;
+};
+
+TEST_F(ControllerNamespaceCli, CellListReadsTheContextsNamespace) {
+  auto r = CellList({});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("list cluster Secrets in namespace argocd (from context argo)"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(ControllerNamespaceCli, ThenCellgateWhenTheContextNamesNone) {
+  auto r = CellList({"--context", "plain"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("list cluster Secrets in namespace cellgate (the default)"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(ControllerNamespaceCli, EnvironmentBeatsTheContextAndTheFlagBeatsBoth) {
+  setenv("CELLGATE_NAMESPACE", "team-a", 1);
+  auto env = CellList({});
+  EXPECT_NE(env.err.find("in namespace team-a (from $CELLGATE_NAMESPACE)"), std::string::npos)
+      << env.err;
+  auto flag = CellList({"-n", "team-b"});
+  EXPECT_NE(flag.err.find("in namespace team-b (from -n)"), std::string::npos) << flag.err;
+  auto bad = CellList({"-n", "Team_B"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("-n \"Team_B\" is not a namespace name"), std::string::npos) << bad.err;
+}
+
+TEST_F(ControllerNamespaceCli, AppCommandsReadArgocdAndTheControllerNamespace) {
+  auto get = RunCli({"app", "get", "web", "--kubeconfig", kubeconfig_, "--context", "plain"});
+  EXPECT_EQ(get.code, 2);
+  EXPECT_NE(get.err.find("get application argocd/web"), std::string::npos) << get.err;
+  auto only = RunCli({"app", "get", "web", "--kubeconfig", kubeconfig_, "-N", "shop"});
+  EXPECT_NE(only.err.find("get application shop/web"), std::string::npos) << only.err;
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ void AddHubOptions(CLI::App* cmd, HubFlags& flags) {
                   "Kubeconfig file of the hub (default $KUBECONFIG, else ~/.kube/config)");
   cmd->add_option("--context", flags.context,
                   "Kubeconfig context of the hub (default: the current context)");
+  AddControllerNamespaceOption(cmd, flags.ns);
 }
 
 kube::ClusterClientOptions CliClientOptions() {
@@ -33,14 +34,22 @@ Result<std::unique_ptr<Hub>> Hub::Open(const HubFlags& flags) {
   if (!flags.kubeconfig.empty()) kubeconfig.paths = {flags.kubeconfig};
   auto config = kube::LoadKubeconfig(kubeconfig);
   if (!config) return std::unexpected(config.error().Wrap("hub"));
+  auto ns = ResolveControllerNamespace(flags.ns, &*config);
+  if (!ns) return std::unexpected(ns.error());
   auto client = kube::ClusterClient::Create(*config, CliClientOptions());
   if (!client) return std::unexpected(client.error().Wrap("hub " + config->Describe()));
-  return std::unique_ptr<Hub>(new Hub(std::move(*config), std::move(*client)));
+  return std::unique_ptr<Hub>(new Hub(std::move(*config), std::move(*ns), std::move(*client)));
 }
 
-std::vector<std::string> AppNamespaces(const std::string& ns) {
-  if (!ns.empty()) return {ns};
-  return kDefaultAppNamespaces;
+std::string Hub::DescribeNamespace() const {
+  return "namespace " + ns_.name + " (" + ns_.source + ")";
+}
+
+std::vector<std::string> AppNamespaces(const std::string& app_ns,
+                                       const std::string& controller_ns) {
+  if (!app_ns.empty()) return {app_ns};
+  if (controller_ns == kArgoCdNamespace) return {controller_ns};
+  return {std::string(kArgoCdNamespace), controller_ns};
 }
 
 Result<std::vector<Json>> ListApplications(kube::Reader& hub,
@@ -101,7 +110,7 @@ Result<Object> FindApplication(kube::Reader& hub, std::string_view name,
   if (found.size() > 1) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      "application " + plain + " exists in several namespaces (" + where +
-                         "): name one with -n or <namespace>/<name>");
+                         "): name one with -N or <namespace>/<name>");
   }
   return std::move(found.front());
 }

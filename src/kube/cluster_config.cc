@@ -75,6 +75,7 @@ Result<ClusterConfig> InClusterConfig(const InClusterOptions& options) {
   config.ca_pem = std::move(*ca);
   if (auto ns = ReadSmallFile(dir / "namespace"); ns && !Trim(*ns).empty()) {
     config.default_namespace = Trim(*ns);
+    config.namespace_given = true;
   }
   return config;
 }

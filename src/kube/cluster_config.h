@@ -41,6 +41,9 @@ struct ClusterConfig {
   std::string name;    // context, cluster Secret or "in-cluster"; for errors and logs
   std::string server;  // "https://host:port" with an optional path prefix, no trailing '/'
   std::string default_namespace = "default";  // for namespaced objects that name none
+  // True when the kubeconfig context or the service account named default_namespace; false
+  // when it is the "default" fallback (client-go's rule, which callers may replace).
+  bool namespace_given = false;
 
   // Server verification. An empty ca_pem means the system trust store.
   std::string ca_pem;

@@ -269,7 +269,10 @@ Result<ClusterConfig> ParseKubeconfig(const std::vector<KubeconfigFile>& files,
 
   ClusterConfig config;
   config.name = name;
-  if (!ns->empty()) config.default_namespace = *ns;
+  if (!ns->empty()) {
+    config.default_namespace = *ns;
+    config.namespace_given = true;
+  }
   auto cluster = merged->clusters.find(*cluster_name);
   if (cluster == merged->clusters.end()) {
     return MakeError(ErrorCode::kNotFound,

@@ -66,6 +66,7 @@ users:
   EXPECT_EQ(c->client_cert_pem, kCertPem);
   EXPECT_EQ(c->client_key_pem, kKeyPem);
   EXPECT_EQ(c->default_namespace, "shop");
+  EXPECT_TRUE(c->namespace_given);
   EXPECT_TRUE(c->token.empty());
   EXPECT_FALSE(c->exec);
 }
@@ -93,6 +94,7 @@ users:
   EXPECT_TRUE(c->token_file.is_absolute());
   EXPECT_EQ(fs::weakly_canonical(c->token_file), fs::weakly_canonical(dir_ / "pki/token"));
   EXPECT_EQ(c->default_namespace, "default");
+  EXPECT_FALSE(c->namespace_given);  // the fallback, not the context's
 }
 
 TEST_F(KubeconfigTest, DataWinsOverFile) {
@@ -306,6 +308,7 @@ TEST_F(KubeconfigTest, InClusterConfig) {
   EXPECT_EQ(c->token_file, dir_ / "sa/token");
   EXPECT_EQ(c->ca_pem, "CA");
   EXPECT_EQ(c->default_namespace, "cellgate-system");
+  EXPECT_TRUE(c->namespace_given);
   auto v6 = InClusterConfig({.service_account_dir = dir_ / "sa", .host = "fd00::1", .port = "443"});
   EXPECT_EQ(v6->server, "https://[fd00::1]:443");
   unsetenv("KUBERNETES_SERVICE_HOST");

@@ -88,7 +88,7 @@ TEST_F(AppCommandsE2E, ListAndGetShowTheStatusWritten) {
 }
 })J"));
 
-  auto list = Run({"app", "list", "--context", "cell-1", "-n", ns()});
+  auto list = Run({"app", "list", "--context", "cell-1", "-n", ns(), "-N", ns()});
   ASSERT_EQ(list.code, 0) << list.err;
   EXPECT_NE(list.out.find("NAME"), std::string::npos) << list.out;
   std::string row = list.out.substr(list.out.find(ns() + "/web"));
@@ -97,14 +97,14 @@ TEST_F(AppCommandsE2E, ListAndGetShowTheStatusWritten) {
     EXPECT_NE(row.find(cell), std::string::npos) << cell << "\n" << list.out;
   }
 
-  auto json = Run({"app", "list", "--context", "cell-1", "-n", ns(), "-o", "json"});
+  auto json = Run({"app", "list", "--context", "cell-1", "-n", ns(), "-N", ns(), "-o", "json"});
   ASSERT_EQ(json.code, 0) << json.err;
   Json apps = Json::parse(json.out, nullptr, false);
   ASSERT_TRUE(apps.is_array() && apps.size() == 1) << json.out;
   EXPECT_EQ(apps[0]["status"]["health"]["status"], "Healthy");
   EXPECT_FALSE(apps[0]["metadata"].contains("managedFields"));
 
-  auto get = Run({"app", "get", "web", "--context", "cell-1", "-n", ns()});
+  auto get = Run({"app", "get", "web", "--context", "cell-1", "-n", ns(), "-N", ns()});
   ASSERT_EQ(get.code, 0) << get.err;
   for (const char* line :
        {"Name:               ", "Server:             e2e-west\n",
@@ -117,7 +117,7 @@ TEST_F(AppCommandsE2E, ListAndGetShowTheStatusWritten) {
   auto qualified = Run({"app", "get", ns() + "/web", "--context", "cell-1"});
   EXPECT_EQ(qualified.code, 0) << qualified.err;
 
-  auto missing = Run({"app", "get", "nope", "--context", "cell-1", "-n", ns()});
+  auto missing = Run({"app", "get", "nope", "--context", "cell-1", "-n", ns(), "-N", ns()});
   EXPECT_EQ(missing.code, 2);
   EXPECT_NE(missing.err.find("application nope not found"), std::string::npos) << missing.err;
 }
@@ -142,8 +142,8 @@ TEST_F(AppCommandsE2E, DiffReportsADriftedObjectWithExitCode1) {
   CreateApp(yaml);
   const std::string work = (dir.path() / "work-dir").string();
   auto diff = [&] {
-    return Run({"app", "diff", "diffapp", "--context", "cell-1", "-n", ns(),
-                "--controller-namespace", ns(), "--work-dir", work});
+    return Run({"app", "diff", "diffapp", "--context", "cell-1", "-n", ns(), "-N", ns(),
+                "--work-dir", work});
   };
 
   auto before = diff();
@@ -180,10 +180,14 @@ TEST_F(AppCommandsE2E, DiffReportsADriftedObjectWithExitCode1) {
 
   // A destination no cluster Secret names.
   CreateApp(AppYaml("lost", ns(), "no-such-cell", target_ns, origin.url()));
-  auto lost = Run({"app", "diff", "lost", "--context", "cell-1", "-n", ns(),
-                   "--controller-namespace", ns(), "--work-dir", work});
+  auto lost = Run(
+      {"app", "diff", "lost", "--context", "cell-1", "-n", ns(), "-N", ns(), "--work-dir", work});
   EXPECT_EQ(lost.code, 2);
   EXPECT_NE(lost.err.find("no-such-cell"), std::string::npos) << lost.err;
+  EXPECT_NE(lost.err.find("cell no-such-cell is not registered in namespace " + ns() +
+                          " (cluster Secrets labelled argocd.argoproj.io/secret-type=cluster)"),
+            std::string::npos)
+      << lost.err;
   cleanup();
 }
 
@@ -239,7 +243,7 @@ TEST_F(AppCommandsE2E, SyncWritesTheOperationAndWaitsForItsResult) {
   Json operation;
   {
     StandInController controller(hub(), ns(), "syncme", "Succeeded");
-    auto r = Run({"app", "sync", "syncme", "--context", "cell-1", "-n", ns(), "--prune",
+    auto r = Run({"app", "sync", "syncme", "--context", "cell-1", "-n", ns(), "-N", ns(), "--prune",
                   "--revision", "v2", "--timeout", "60s"});
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("Phase:              Succeeded\n"), std::string::npos) << r.out;
@@ -256,7 +260,8 @@ TEST_F(AppCommandsE2E, SyncWritesTheOperationAndWaitsForItsResult) {
 
   {
     StandInController controller(hub(), ns(), "syncme", "Failed");
-    auto r = Run({"app", "sync", "syncme", "--context", "cell-1", "-n", ns(), "--timeout", "60s"});
+    auto r = Run({"app", "sync", "syncme", "--context", "cell-1", "-n", ns(), "-N", ns(),
+                  "--timeout", "60s"});
     EXPECT_EQ(r.code, 1) << r.err;
     EXPECT_NE(r.err.find("completed with phase Failed"), std::string::npos) << r.err;
     EXPECT_EQ(controller.operation()["sync"]["revision"], "HEAD");
@@ -264,13 +269,14 @@ TEST_F(AppCommandsE2E, SyncWritesTheOperationAndWaitsForItsResult) {
   }
 
   // Nobody runs it: the wait times out and the operation stays requested...
-  auto waited =
-      Run({"app", "sync", "syncme", "--context", "cell-1", "-n", ns(), "--timeout", "2s"});
+  auto waited = Run(
+      {"app", "sync", "syncme", "--context", "cell-1", "-n", ns(), "-N", ns(), "--timeout", "2s"});
   EXPECT_EQ(waited.code, 2);
   EXPECT_NE(waited.err.find("timed out after 2s"), std::string::npos) << waited.err;
   EXPECT_TRUE(GetApp("syncme").body().contains("operation"));
   // ...and a second request is refused while it is pending.
-  auto second = Run({"app", "sync", "syncme", "--context", "cell-1", "-n", ns(), "--async"});
+  auto second =
+      Run({"app", "sync", "syncme", "--context", "cell-1", "-n", ns(), "-N", ns(), "--async"});
   EXPECT_EQ(second.code, 2);
   EXPECT_NE(second.err.find("another operation is already in progress"), std::string::npos)
       << second.err;
@@ -279,8 +285,8 @@ TEST_F(AppCommandsE2E, SyncWritesTheOperationAndWaitsForItsResult) {
 TEST_F(AppCommandsE2E, SyncToAnotherRevisionIsRefusedWithAutoSync) {
   CreateApp(AppYaml("auto", ns(), "e2e-west", "web", "https://git.example/fleet.git",
                     "  syncPolicy:\n    automated: {}\n"));
-  auto r = Run(
-      {"app", "sync", "auto", "--context", "cell-1", "-n", ns(), "--revision", "v9", "--async"});
+  auto r = Run({"app", "sync", "auto", "--context", "cell-1", "-n", ns(), "-N", ns(), "--revision",
+                "v9", "--async"});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("Cannot sync to v9: auto-sync currently set to HEAD"), std::string::npos)
       << r.err;
@@ -315,8 +321,8 @@ TEST_F(AppCommandsE2E, SyncWithTheRealControllerDeploysTheApp) {
   Status run_status = Ok();
   std::thread runner([&] { run_status = (*controller)->Run(); });
 
-  auto synced =
-      Run({"app", "sync", "manual", "--context", "cell-1", "-n", ns(), "--timeout", "120s"});
+  auto synced = Run({"app", "sync", "manual", "--context", "cell-1", "-n", ns(), "-N", ns(),
+                     "--timeout", "120s"});
   EXPECT_EQ(synced.code, 0) << synced.err << synced.out;
   EXPECT_NE(synced.out.find("Phase:              Succeeded\n"), std::string::npos) << synced.out;
   EXPECT_EQ(
@@ -330,11 +336,10 @@ TEST_F(AppCommandsE2E, SyncWithTheRealControllerDeploysTheApp) {
       },
       std::chrono::seconds(60)))
       << GetApp("manual").body().dump(2);
-  auto get = Run({"app", "get", "manual", "--context", "cell-1", "-n", ns()});
+  auto get = Run({"app", "get", "manual", "--context", "cell-1", "-n", ns(), "-N", ns()});
   EXPECT_NE(get.out.find("Sync Status:        Synced to HEAD"), std::string::npos) << get.out;
-  auto diff =
-      Run({"app", "diff", "manual", "--context", "cell-1", "-n", ns(), "--controller-namespace",
-           ns(), "--work-dir", (dir.path() / "work-dir").string()});
+  auto diff = Run({"app", "diff", "manual", "--context", "cell-1", "-n", ns(), "-N", ns(),
+                   "--work-dir", (dir.path() / "work-dir").string()});
   EXPECT_EQ(diff.code, 0) << diff.out << diff.err;
 
   (*controller)->Stop();
