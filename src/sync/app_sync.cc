@@ -8,34 +8,75 @@
 namespace cellgate::sync {
 namespace {
 
+// A desired object whose live copy another app's tracking id claims, and that live copy.
+struct Claimed {
+  SharedResource shared;
+  Object live;
+};
+
 // Desired objects with no live copy of ours may exist under another app's tracking id: the
 // live list is selected by our instance label, so ask for each by key (in parallel).
-Result<std::vector<SharedResource>> FindShared(CellAccess& cell, const AppComparison& comparison,
-                                               const std::string& instance, int parallelism) {
+Result<std::vector<Claimed>> FindShared(CellAccess& cell, const AppComparison& comparison,
+                                        const std::string& instance, int parallelism) {
   std::vector<const Object*> untracked;
   for (const auto& r : comparison.resources) {
     if (r.desired && !r.live && !r.desired->Name().empty()) untracked.push_back(&*r.desired);
   }
-  std::vector<std::optional<SharedResource>> found(untracked.size());
+  std::vector<std::optional<Claimed>> found(untracked.size());
   std::vector<std::optional<Error>> errors(untracked.size());
   ParallelFor(untracked.size(), parallelism, [&](std::size_t i) {
     const Object& desired = *untracked[i];
     auto live =
         cell.reader.Get(kube::GroupVersionKind::Of(desired), desired.Namespace(), desired.Name());
     if (live) {
-      found[i] = SharedWith(*live, instance);
+      if (auto shared = SharedWith(*live, instance)) {
+        found[i] = Claimed{.shared = std::move(*shared), .live = std::move(*live)};
+      }
     } else if (IsUnreachable(live.error())) {
       errors[i] = live.error().Wrap("read " + desired.Key().ToString());
     }  // else absent, or not readable: no claim we can see
   });
-  std::vector<SharedResource> out;
+  std::vector<Claimed> out;
   for (std::size_t i = 0; i < untracked.size(); ++i) {
     if (const std::optional<Error>& e = errors[i]; e.has_value()) return std::unexpected(*e);
-    if (std::optional<SharedResource>& s = found[i]; s.has_value()) out.push_back(std::move(*s));
+    if (std::optional<Claimed>& c = found[i]; c.has_value()) out.push_back(std::move(*c));
   }
   std::sort(out.begin(), out.end(),
-            [](const SharedResource& a, const SharedResource& b) { return a.key < b.key; });
+            [](const Claimed& a, const Claimed& b) { return a.shared.key < b.shared.key; });
   return out;
+}
+
+// Compares the claimed objects' live copies with what this app wants, in place of the
+// Missing states, as Argo CD compares a target object with whatever live object has its key
+// (gitops-engine's GetManagedLiveObjs; controller/state.go isSelfReferencedObj checks the
+// key, not the app). The live copies stay out of the app's LiveState: they are not ours to
+// prune or to list again.
+Status CompareClaimed(CellAccess& cell, const std::vector<Claimed>& claimed,
+                      const CompareOptions& options, AppComparison& comparison,
+                      std::stop_token stop) {
+  if (claimed.empty()) return Ok();
+  std::vector<Object> wanted;
+  LiveState live;
+  for (const Claimed& c : claimed) {
+    const ResourceState* state = comparison.Find(c.shared.key);
+    if (state == nullptr || !state->desired) continue;
+    wanted.push_back(*state->desired);
+    live.objects.push_back(c.live);
+  }
+  auto again = CompareApp(cell, wanted, live, options, stop);
+  if (!again) return std::unexpected(again.error());
+  for (ResourceState& fresh : again->resources) {
+    for (ResourceState& r : comparison.resources) {
+      if (r.key == fresh.key && r.desired) {
+        r = std::move(fresh);
+        break;
+      }
+    }
+  }
+  for (auto& w : again->warnings) comparison.warnings.push_back(std::move(w));
+  comparison.sync = comparison.OutOfSyncCount() == 0 ? SyncStatus::kSynced : SyncStatus::kOutOfSync;
+  comparison.health = AppHealth(comparison.resources);
+  return Ok();
 }
 
 }  // namespace
@@ -70,19 +111,21 @@ Result<AppObservation> ObserveApp(CellAccess& cell, const AppSyncSpec& spec,
 
   auto plan_options = spec.PlanOptions(false);
   if (!plan_options) return std::unexpected(plan_options.error().Wrap(context));
-  auto comparison = CompareApp(
-      cell, out.desired.objects, out.live,
-      {.ignore = out.ignore.get(),
-       .destination_namespace = spec.destination_namespace,
-       .skip_dry_run_on_missing_resource = plan_options->skip_dry_run_on_missing_resource,
-       .health = options.health,
-       .parallelism = options.parallelism},
-      stop);
+  const CompareOptions compare{
+      .ignore = out.ignore.get(),
+      .destination_namespace = spec.destination_namespace,
+      .skip_dry_run_on_missing_resource = plan_options->skip_dry_run_on_missing_resource,
+      .health = options.health,
+      .parallelism = options.parallelism};
+  auto comparison = CompareApp(cell, out.desired.objects, out.live, compare, stop);
   if (!comparison) return std::unexpected(comparison.error().Wrap(context));
   out.comparison = std::move(*comparison);
-  auto shared = FindShared(cell, out.comparison, spec.instance, options.parallelism);
-  if (!shared) return std::unexpected(shared.error().Wrap(context));
-  out.shared = std::move(*shared);
+  auto claimed = FindShared(cell, out.comparison, spec.instance, options.parallelism);
+  if (!claimed) return std::unexpected(claimed.error().Wrap(context));
+  if (auto s = CompareClaimed(cell, *claimed, compare, out.comparison, stop); !s) {
+    return std::unexpected(s.error().Wrap(context));
+  }
+  for (Claimed& c : *claimed) out.shared.push_back(std::move(c.shared));
   return out;
 }
 

@@ -42,7 +42,9 @@ struct AppObservation {
   AppComparison comparison;
   std::shared_ptr<const IgnoreRules> ignore;  // compiled spec.ignoreDifferences
   // Desired objects the app does not track whose live copy another app's tracking id claims
-  // (one GET per such object, so none in a synced app), sorted by key.
+  // (one GET per such object, so none in a synced app), sorted by key. Their comparison
+  // entries hold that live copy, compared with the desired object (Synced or OutOfSync, with
+  // the live object's health), as Argo CD shows a shared resource; `live` does not list them.
   std::vector<SharedResource> shared;
 };
 

@@ -92,13 +92,23 @@ void ApplicationSetController::StopLocked() {
 }
 
 int ApplicationSetController::Refresh(std::string_view repo_url) {
-  std::string want = git::NormaliseRepoUrl(repo_url);
+  const std::string url(repo_url);
+  return Refresh(std::span<const std::string>(&url, 1));
+}
+
+int ApplicationSetController::Refresh(std::span<const std::string> repo_urls) {
+  std::set<std::string> wanted;
+  for (const std::string& url : repo_urls) wanted.insert(git::NormaliseRepoUrl(url));
   std::vector<std::string> keys;
   {
     std::lock_guard lock(mu_);
     for (const auto& [key, st] : appsets_) {
-      if (!st.gone && (st.literal_repos.contains(want) || st.used_repos.contains(want))) {
-        keys.push_back(key);
+      if (st.gone) continue;
+      for (const std::string& want : wanted) {
+        if (st.literal_repos.contains(want) || st.used_repos.contains(want)) {
+          keys.push_back(key);
+          break;
+        }
       }
     }
   }

@@ -16,7 +16,8 @@
 //    git generator default);
 //  - Refresh(repoURL): every ApplicationSet whose git generators or templates name that
 //    repository, or whose last generation read it or produced Applications from it (the
-//    webhook path); RefreshAll(): every ApplicationSet.
+//    webhook path, with every spelling of the pushed repository at once, so each
+//    ApplicationSet is requested and counted once); RefreshAll(): every ApplicationSet.
 // Failed reconciles are retried with the queue's per-key exponential backoff, except bad
 // input (template errors, missing paths), which waits for a change or the requeue interval.
 //
@@ -44,6 +45,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -104,6 +106,9 @@ class ApplicationSetController final : private WriteObserver {
 
   // Reconciles (fully) every ApplicationSet that depends on the repository; returns how many.
   int Refresh(std::string_view repo_url);
+  // The same for the spellings of a repository a push names (https, ssh, web URL): each
+  // ApplicationSet that depends on any of them is requested once and counted once.
+  int Refresh(std::span<const std::string> repo_urls);
   int RefreshAll();
 
   // workers = 0 only: reconciles one ready key here; false when none is ready.

@@ -234,6 +234,31 @@ TEST_F(Fixture, RefreshByRepositoryReachesTheApplicationSetsThatUseIt) {
   EXPECT_EQ(controller_->Refresh("https://git.example/unused"), 0);
 }
 
+// A push webhook names its repository several ways (GitHub: clone_url, ssh_url, html_url; the
+// first and last are one repository once normalised): each ApplicationSet that uses it is
+// refreshed and counted once, as Argo CD's ApplicationSet webhook handler refreshes each
+// matching ApplicationSet once per event (applicationset/webhook/webhook.go).
+TEST_F(Fixture, PushWithSeveralSpellingsOfARepositoryRefreshesEachApplicationSetOnce) {
+  Repo("https://git.example/registry").AddFile("apps/api/config.yaml", "namespace: api\n");
+  Put(kGitAppSet);
+  Put(kListAppSet);
+  StartController();
+  Drain();
+  ASSERT_EQ(Apps().size(), 3u);
+  int registry = Resolved("https://git.example/registry");
+  const std::vector<std::string> push = {"https://git.example/registry.git",
+                                         "ssh://git@git.example/registry.git",
+                                         "https://git.example/registry"};
+  EXPECT_EQ(controller_->Refresh(push), 1);
+  EXPECT_EQ(Drain(), 1);
+  EXPECT_EQ(Resolved("https://git.example/registry"), registry + 1);
+  // Two repositories in one call: each ApplicationSet once.
+  const std::vector<std::string> both = {"https://git.example/apps", "https://git.example/web",
+                                         "https://git.example/apps.git"};
+  EXPECT_EQ(controller_->Refresh(both), 2);
+  EXPECT_EQ(Drain(), 2);
+}
+
 TEST_F(Fixture, RequeueIntervalRegeneratesPeriodically) {
   Repo("https://git.example/registry").AddFile("apps/api/config.yaml", "namespace: api\n");
   Put(kGitAppSet);

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fleet/controller/operation_retry.h"
+
 namespace cellgate::fleet::controller {
 namespace {
 
@@ -61,6 +63,27 @@ AutoSyncDecision DecideAutoSync(const AutoSyncInput& in) {
     d.reason = "deletion in progress";
     return d;
   }
+  const PreviousSync& prev = in.previous;
+  const bool attempted = prev.attempted && prev.revision == in.revision &&
+                         SameSourceIgnoringRevision(app.source_json, prev.source);
+  // A retry the last attempt scheduled (operation_retry.h) runs at its time whatever the
+  // comparison says now, as the pending operation would in Argo CD; only a new revision or
+  // source replaces it with a first attempt.
+  if (prev.attempted && RetryPending(prev.phase, prev.finished_at.has_value(), prev.retry_count) &&
+      (attempted || in.sync_status != "OutOfSync")) {
+    const WallTime due = RetryDueAt(d.retry, *prev.finished_at, prev.retry_count);
+    d.retry_count = prev.retry_count;
+    if (in.now >= due) {
+      d.action = AutoSyncAction::kSync;
+      d.reason = "retrying failed sync to " + prev.revision + " (attempt #" +
+                 std::to_string(d.retry_count) + ")";
+    } else {
+      d.action = AutoSyncAction::kRetryLater;
+      d.after = due - in.now;
+      d.reason = "retry of failed sync to " + prev.revision + " is due later";
+    }
+    return d;
+  }
   if (in.sync_status != "OutOfSync") {
     d.reason = "application status is " + in.sync_status;
     return d;
@@ -78,35 +101,27 @@ AutoSyncDecision DecideAutoSync(const AutoSyncInput& in) {
       return d;
     }
   }
-  const PreviousSync& prev = in.previous;
-  const bool attempted = prev.attempted && prev.revision == in.revision &&
-                         SameSourceIgnoringRevision(app.source_json, prev.source);
   if (!attempted) {
     d.action = AutoSyncAction::kSync;
     d.reason = "OutOfSync at " + in.revision;
     return d;
   }
   const WallTime finished = prev.finished_at.value_or(in.now);
-  if (!Succeeded(prev.phase)) {
+  if (prev.phase == "Running") {
+    // The controller stopped during this attempt: it counts as failed and is retried.
     if (RetryAllowed(d.retry, prev.retry_count)) {
-      auto delay = RetryDelay(d.retry, prev.retry_count);
-      std::chrono::nanoseconds wait = delay ? *delay : std::chrono::seconds(5);
-      const auto due = finished + std::chrono::duration_cast<WallTime::duration>(wait);
+      d.action = AutoSyncAction::kSync;
       d.retry_count = prev.retry_count + 1;
-      if (in.now >= due) {
-        d.action = AutoSyncAction::kSync;
-        d.reason = "retrying failed sync to " + in.revision + " (attempt #" +
-                   std::to_string(d.retry_count) + ")";
-      } else {
-        d.action = AutoSyncAction::kRetryLater;
-        d.after = due - in.now;
-        d.reason = "retry of failed sync to " + in.revision + " is due later";
-      }
+      d.reason = "retrying interrupted sync to " + in.revision + " (attempt #" +
+                 std::to_string(d.retry_count) + ")";
       return d;
     }
+  }
+  if (!Succeeded(prev.phase)) {
+    // Retries end in Running (operation_retry.h): a Failed or Error attempt has none left.
     d.reason = "failed previous sync attempt to " + in.revision;
-    d.condition = ConditionInput{std::string(kSyncError),
-                                 "Failed sync attempt to " + in.revision + ": " + prev.message};
+    d.condition = ConditionInput{std::string(kSyncError), "Failed last sync attempt to [" +
+                                                              in.revision + "]: " + prev.message};
     return d;
   }
   if (!app.sync_policy.automated->self_heal) {

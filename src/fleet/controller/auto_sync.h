@@ -9,14 +9,18 @@
 //    alone ("need to prune extra resources only but automated prune is disabled").
 //  - One attempt per revision: when status.operationState records a sync to the same commit
 //    with the same source (targetRevision aside), it is not repeated, except
-//      * the attempt failed and the retry strategy allows another one: spec.syncPolicy.retry,
-//        or Argo CD's default for automated syncs, limit 5 (5 s doubling to 3 m); the next
-//        attempt is due retry-delay after the last one finished;
+//      * a retry is pending: the failed attempt left phase Running with finishedAt and the
+//        retry's number in retryCount (operation_retry.h) under spec.syncPolicy.retry, or
+//        Argo CD's default for automated syncs, limit 5 (5 s doubling to 3 m); it is due
+//        RetryDelay(retryCount - 1) after finishedAt, and runs then even if the app looks
+//        Synced meanwhile (in Argo CD the operation is still pending); a new revision or
+//        source replaces it with a first attempt;
 //      * the attempt succeeded and selfHeal is set: the app drifted since, and is synced
 //        again self_heal_timeout (Argo CD's --self-heal-timeout-seconds, 5 s) after the last
 //        sync finished.
-//    A failed attempt with no retry left is reported as a SyncError condition ("Failed sync
-//    attempt to <rev>: <message>") until a new revision arrives.
+//    A Failed or Error attempt (no retry left) is reported as a SyncError condition ("Failed
+//    last sync attempt to [<rev>]: <message>", Argo CD's wording) until a new revision
+//    arrives.
 //
 // Thread-safety: pure functions.
 #pragma once

@@ -106,32 +106,48 @@ TEST_F(AutoSyncTest, SelfHealResyncsDriftAfterTheTimeout) {
   EXPECT_TRUE(later.self_heal);
 }
 
-TEST_F(AutoSyncTest, FailedAttemptsAreRetriedWithBackoffThenReported) {
+// A failed attempt with retries left is written as phase Running with finishedAt and the
+// incremented retryCount (operation_retry.h, as Argo CD's processRequestedAppOperation); the
+// retry is due RetryDelay(retryCount - 1) after finishedAt.
+TEST_F(AutoSyncTest, PendingRetriesRunWithBackoffThenFailureIsReported) {
   AppModel app = Model(
       "    automated: {}\n    retry:\n      limit: 2\n      backoff: "
       "{duration: 10s, factor: 3}\n");
   const WallTime failed = WallTime{} + 100s;
   AutoSyncDecision wait =
-      Decide(app, "OutOfSync", Attempt(app, "abc", "Failed", failed), failed + 4s);
+      Decide(app, "OutOfSync", Attempt(app, "abc", "Running", failed, 1), failed + 4s);
   EXPECT_EQ(wait.action, AutoSyncAction::kRetryLater);
   EXPECT_EQ(wait.after, std::chrono::nanoseconds(6s));
   AutoSyncDecision first =
-      Decide(app, "OutOfSync", Attempt(app, "abc", "Failed", failed), failed + 10s);
+      Decide(app, "OutOfSync", Attempt(app, "abc", "Running", failed, 1), failed + 10s);
   EXPECT_EQ(first.action, AutoSyncAction::kSync);
   EXPECT_EQ(first.retry_count, 1);
   // The second retry waits 10s * 3.
   AutoSyncDecision second =
-      Decide(app, "OutOfSync", Attempt(app, "abc", "Error", failed, 1), failed + 29s);
+      Decide(app, "OutOfSync", Attempt(app, "abc", "Running", failed, 2), failed + 29s);
   EXPECT_EQ(second.action, AutoSyncAction::kRetryLater);
   EXPECT_EQ(
-      Decide(app, "OutOfSync", Attempt(app, "abc", "Error", failed, 1), failed + 30s).retry_count,
+      Decide(app, "OutOfSync", Attempt(app, "abc", "Running", failed, 2), failed + 30s).retry_count,
       2);
-  AutoSyncDecision done =
-      Decide(app, "OutOfSync", Attempt(app, "abc", "Failed", failed, 2), failed + 1h);
-  EXPECT_EQ(done.action, AutoSyncAction::kNone);
-  ASSERT_TRUE(done.condition);
-  EXPECT_EQ(done.condition->type, "SyncError");
-  EXPECT_EQ(done.condition->message, "Failed sync attempt to abc: apply failed");
+  // A pending retry runs even when the app looks Synced meanwhile (the operation is pending).
+  EXPECT_EQ(Decide(app, "Synced", Attempt(app, "abc", "Running", failed, 1), failed + 10s).action,
+            AutoSyncAction::kSync);
+  // A new revision replaces it with a first attempt.
+  AutoSyncDecision fresh =
+      Decide(app, "OutOfSync", Attempt(app, "old", "Running", failed, 2), failed + 1s);
+  EXPECT_EQ(fresh.action, AutoSyncAction::kSync);
+  EXPECT_EQ(fresh.retry_count, 0);
+  // Failed (or Error) means no retry is left, whatever the limit says now: as Argo CD's
+  // autoSync, the failure is reported and the revision is not attempted again.
+  for (std::int64_t retries : {0, 2}) {
+    AutoSyncDecision done =
+        Decide(app, "OutOfSync", Attempt(app, "abc", "Failed", failed, retries), failed + 1h);
+    EXPECT_EQ(done.action, AutoSyncAction::kNone);
+    ASSERT_TRUE(done.condition);
+    EXPECT_EQ(done.condition->type, "SyncError");
+    // Argo CD formats the revisions as a Go slice.
+    EXPECT_EQ(done.condition->message, "Failed last sync attempt to [abc]: apply failed");
+  }
 }
 
 TEST(ReadPreviousSyncTest, ReadsOperationState) {

@@ -458,8 +458,9 @@ bool Controller::StartActing() {
         spdlog::warn("webhook: refresh {}: {}", git::RedactUrl(url), r.error().message());
       }
     }
-    int refreshed = 0;
-    for (const std::string& url : push.repo_urls) refreshed += controller->Refresh(url);
+    // One push names its repository several ways (https, ssh, web URL): each ApplicationSet
+    // is refreshed and counted once.
+    const int refreshed = controller->Refresh(push.repo_urls);
     if (refreshed > 0) spdlog::info("webhook: refreshing {} ApplicationSet(s)", refreshed);
   });
   {

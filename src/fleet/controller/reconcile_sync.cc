@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/digest.h"
+#include "fleet/controller/operation_retry.h"
 #include "fleet/controller/reconcile_context.h"
 #include "fleet/controller/reconciler.h"
 #include "fleet/controller/status_inputs.h"
@@ -57,8 +58,10 @@ std::vector<sync::WrittenObject> WritesOf(const sync::SyncResult& result) {
 sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const SyncInvocation& inv,
                                       std::stop_token stop) {
   const std::string& revision = observed.revision;
-  ctx.operation_state = RunningOperationState(inv, parts_.clock.WallNow(),
-                                              "Sync to " + Short(revision) + " in progress");
+  ctx.operation_state =
+      RunningOperationState(inv, parts_.clock.WallNow(),
+                            inv.retry_count > 0 ? RetryingMessage(inv.retry_count)
+                                                : "Sync to " + Short(revision) + " in progress");
   // A manual operation shows Running at once (the CLI waits on it). An automated sync shows
   // it once it has run for progress_interval: most finish sooner, and then the hub gets one
   // status write (the result) instead of two.
@@ -149,11 +152,8 @@ Requeue Reconciler::RunOperation(Context& ctx, Observed& observed, std::stop_tok
     // This operation is being retried (or the controller stopped in the middle of it).
     retry_count = prev->value("retryCount", std::int64_t{0});
     auto finished = ParseRfc3339(StringAt(*prev, {"finishedAt"}));
-    if (retry_count > 0 && finished) {
-      auto delay = RetryDelay(op.retry, retry_count - 1);
-      auto due =
-          *finished + std::chrono::duration_cast<WallTime::duration>(
-                          delay ? *delay : std::chrono::nanoseconds(std::chrono::seconds(5)));
+    if (RetryPending("Running", finished.has_value(), retry_count)) {
+      const WallTime due = RetryDueAt(op.retry, *finished, retry_count);
       if (now < due) {
         ctx.operation_state.reset();  // keep the Running state as written
         return Requeue::After(due - now);
@@ -186,18 +186,11 @@ Requeue Reconciler::RunOperation(Context& ctx, Observed& observed, std::stop_tok
     if (auto again = Observe(ctx, observed.revision, false, stop)) observed = std::move(*again);
   }
 
-  if (!result.succeeded() && !inv->dry_run && Completed(result.phase) &&
-      RetryAllowed(op.retry, retry_count)) {
-    auto delay = RetryDelay(op.retry, retry_count);
-    std::chrono::nanoseconds wait = delay ? *delay : std::chrono::seconds(5);
-    ctx.operation_state->phase = "Running";
-    ctx.operation_state->retry_count = retry_count + 1;
-    ctx.operation_state->message =
-        "Retrying attempt #" + std::to_string(retry_count + 1) + " at " +
-        Rfc3339(result.finished_at + std::chrono::duration_cast<WallTime::duration>(wait)) + ": " +
-        result.message;
-    ctx.history.reset();
-    return Requeue::After(wait);
+  if (!inv->dry_run) {
+    if (auto wait = ScheduleRetry(*ctx.operation_state, op.retry, parts_.clock.WallNow())) {
+      ctx.history.reset();
+      return Requeue::After(*wait);
+    }
   }
   ctx.clear_operation = true;
   return poll;
@@ -232,10 +225,8 @@ void Reconciler::RunAutoSync(Context& ctx, Observed& observed, std::stop_token s
     RecordEvent(ctx, false, event_reason::kDriftHealed,
                 "Re-synced " + ListKeys(drifted) + " to " + Short(observed.revision));
   }
-  if (!result.succeeded() && RetryAllowed(d.retry, d.retry_count)) {
-    auto delay = RetryDelay(d.retry, d.retry_count);
-    std::chrono::nanoseconds wait = delay ? *delay : std::chrono::seconds(5);
-    next = Requeue::After(std::min<std::chrono::nanoseconds>(wait, options_.poll_interval));
+  if (auto wait = ScheduleRetry(*ctx.operation_state, d.retry, parts_.clock.WallNow())) {
+    next = Requeue::After(std::min<std::chrono::nanoseconds>(*wait, options_.poll_interval));
   }
 }
 

@@ -3,12 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 
 #include "fleet/app_status.h"
 #include "fleet/controller/app_writes.h"
 #include "fleet/controller/reconcile_context.h"
 #include "fleet/controller/status_inputs.h"
 #include "git/url.h"
+#include "sync/desired.h"
 
 namespace cellgate::fleet::controller {
 namespace {
@@ -197,17 +199,23 @@ Result<Reconciler::Observed> Reconciler::Observe(Context& ctx, const std::string
   ctx.target_unloaded = false;
   for (const Object& o : rendered->objects()) ctx.secrets.AddSecret(o.body());
 
-  sync::KindCatalog& kinds = ctx.cell->kinds();
+  // Scope from the cell's discovery (or the app's own CRDs); a kind neither serves nor
+  // defines at its version is a clear error before anything is compared or applied.
   const auto& objects = rendered->objects();
+  std::map<kube::GroupVersionKind, bool> namespaced;
+  for (const Object& o : objects) {
+    const kube::GroupVersionKind gvk = kube::GroupVersionKind::Of(o);
+    if (namespaced.contains(gvk)) continue;
+    auto scope = sync::LookupKindScope(ctx.cell->kinds(), gvk, objects);
+    if (!scope) return std::unexpected(scope.error().Wrap("discover " + gvk.ToString()));
+    if (!scope->Known(gvk.version)) {
+      return std::unexpected(sync::UnknownKindError(*scope, gvk, ctx.cell->name()));
+    }
+    namespaced.emplace(gvk, scope->namespaced);
+  }
   auto violations = CheckResources(
       *ctx.project, objects,
-      [&](const Object& o) {
-        if (auto m = kinds.MapGroupKind(o.Group(), o.Kind())) return m->namespaced;
-        if (const Object* crd = sync::FindDefiningCrd(objects, o.Group(), o.Kind())) {
-          return StringAt(crd->body(), {"spec", "scope"}) != "Cluster";
-        }
-        return true;
-      },
+      [&](const Object& o) { return namespaced.at(kube::GroupVersionKind::Of(o)); },
       ctx.destination);
   if (!violations.empty()) {
     ctx.problem_type = kInvalidSpecError;

@@ -110,8 +110,41 @@ TEST_F(TenancyTest, SameNameInTwoNamespacesIsASharedResourceNotOneApp) {
   EXPECT_EQ(ConditionMessage(status, "SharedResourceWarning"),
             "ConfigMap/web is part of applications argocd/web and web")
       << status.dump();
+  // The live object is shown, compared with this app's desired state (its tracking id is the
+  // other app's, so OutOfSync), not Missing: Argo CD pairs a target with the live object of its
+  // key whoever tracks it (gitops-engine GetManagedLiveObjs, controller/state.go).
+  EXPECT_EQ(StringAt(status, {"health", "status"}), "Healthy") << status.dump();
+  ASSERT_EQ(status["resources"].size(), 1u) << status.dump();
+  EXPECT_EQ(StringAt(status["resources"][0], {"status"}), "OutOfSync");
+  EXPECT_EQ(StringAt(status["resources"][0], {"health", "status"}), "") << status.dump();
   EXPECT_EQ(TrackingIdOf(kCell2, "web"), "web:/ConfigMap:shop/web");
   EXPECT_EQ(ConditionMessage(Status(first), "SharedResourceWarning"), "");
+}
+
+// A shared object that already is what this app wants (its ignoreDifferences leave out the
+// tracking annotation) is Synced, with the warning.
+TEST_F(TenancyTest, SharedObjectEqualToTheDesiredStateIsSynced) {
+  source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
+  Start();
+  WaitForProbes();
+  AppRef first = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated, "cellgate"));
+  Reconcile(first);
+  ASSERT_EQ(StringAt(Status(first), {"sync", "status"}), "Synced") << Status(first).dump();
+
+  AppRef second =
+      PutApp(testing::AppYaml("web", Dest(kCell2),
+                              "  ignoreDifferences:\n  - kind: ConfigMap\n    jsonPointers:\n"
+                              "    - /metadata/annotations\n    - /metadata/labels\n",
+                              "argocd"));
+  Reconcile(second);
+  Json status = Status(second);
+  EXPECT_EQ(StringAt(status, {"sync", "status"}), "Synced") << status.dump();
+  EXPECT_EQ(StringAt(status, {"health", "status"}), "Healthy") << status.dump();
+  EXPECT_EQ(ConditionMessage(status, "SharedResourceWarning"),
+            "ConfigMap/web is part of applications argocd/web and web")
+      << status.dump();
+  EXPECT_EQ(TrackingIdOf(kCell2, "web"), "web:/ConfigMap:shop/web")
+      << "a manual app applies nothing";
 }
 
 // FailOnSharedResource=true: the sync fails before applying anything, with Argo CD's
