@@ -60,7 +60,8 @@ TEST_F(ControllerTenancyTest, SecondAppClaimingAnObjectIsReportedAndFailsOnShare
   auto second = hub().applier().Create(
       Yaml(AppManifest("argocd", "web", "shared", "shared", "name: cell-a", target_ns,
                        "    automated: {prune: true}\n"
-                       "    syncOptions: [FailOnSharedResource=true]\n")),
+                       "    syncOptions: [FailOnSharedResource=true]\n"
+                       "    retry: {limit: 0}\n")),
       {});
   ASSERT_TRUE(second) << second.error().message();
   const std::string message = "ConfigMap/web is part of applications argocd/web and web";
@@ -76,6 +77,10 @@ TEST_F(ControllerTenancyTest, SecondAppClaimingAnObjectIsReportedAndFailsOnShare
   ASSERT_TRUE(app);
   EXPECT_EQ(StringAt(app->body(), {"status", "operationState", "message"}),
             "Shared resource found: " + message);
+  // The live object is shown compared with this app's desired state, not as Missing.
+  EXPECT_EQ(StringAt(app->body(), {"status", "sync", "status"}), "OutOfSync");
+  EXPECT_EQ(StringAt(app->body(), {"status", "health", "status"}), "Healthy")
+      << Describe(hub(), "argocd", "web");
   EXPECT_EQ(tracking(), "web:/ConfigMap:" + target_ns + "/web") << "the object was taken over";
   EXPECT_TRUE(SyncedAndHealthy(hub(), ns(), "web")) << Describe(hub(), ns(), "web");
   RunKubectl("cell-1", "-n argocd delete applications.argoproj.io web --ignore-not-found");

@@ -72,7 +72,9 @@ sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const Sy
       spdlog::warn("{}: {}", ctx.ref.ToString(), s.error().message());
     }
   };
-  if (!inv.automated) publish_running();
+  // A retry shows Running at once too, naming its attempt, as Argo CD writes it before the
+  // retry runs.
+  if (!inv.automated || inv.retry_count > 0) publish_running();
   const Clock::TimePoint sync_started = parts_.clock.Now();
   sync::ProgressCallback progress;
   if (!running_published) {

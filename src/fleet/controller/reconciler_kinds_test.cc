@@ -16,6 +16,8 @@ using testing::kAutomated;
 using testing::kCell2;
 using testing::kRepo;
 
+using KindsTest = testing::ReconcilerTest;
+
 std::string ConditionMessage(const Json& status, std::string_view type) {
   for (const auto& c : status.value("conditions", Json::array())) {
     if (c.value("type", std::string()) == type) return c.value("message", std::string());
@@ -23,7 +25,7 @@ std::string ConditionMessage(const Json& status, std::string_view type) {
   return "";
 }
 
-TEST_F(testing::ReconcilerTest, V1beta1CrdInACellServingOnlyV1IsAClearComparisonError) {
+TEST_F(KindsTest, V1beta1CrdInACellServingOnlyV1IsAClearComparisonError) {
   source_.Publish(kRepo, {{"app/crd.yaml",
                            "apiVersion: apiextensions.k8s.io/v1beta1\n"
                            "kind: CustomResourceDefinition\n"
@@ -43,7 +45,7 @@ TEST_F(testing::ReconcilerTest, V1beta1CrdInACellServingOnlyV1IsAClearComparison
   EXPECT_TRUE(Cell(kCell2).LogWith("apply ").empty()) << "nothing is applied";
 }
 
-TEST_F(testing::ReconcilerTest, KindNeitherServedNorDefinedIsAClearComparisonError) {
+TEST_F(KindsTest, KindNeitherServedNorDefinedIsAClearComparisonError) {
   source_.Publish(kRepo, {{"app/w.yaml",
                            "apiVersion: example.com/v1\nkind: Widget\n"
                            "metadata: {name: w}\n"},
@@ -63,7 +65,7 @@ TEST_F(testing::ReconcilerTest, KindNeitherServedNorDefinedIsAClearComparisonErr
 
 // A kind the cell does not serve yet, defined by the app's own CRD, takes that CRD's scope and
 // is no error.
-TEST_F(testing::ReconcilerTest, KindDefinedByACrdOfTheAppTakesItsScope) {
+TEST_F(KindsTest, KindDefinedByACrdOfTheAppTakesItsScope) {
   source_.Publish(kRepo, {{"app/g.yaml",
                            "apiVersion: example.com/v1\nkind: Gadget\n"
                            "metadata: {name: g}\n"},

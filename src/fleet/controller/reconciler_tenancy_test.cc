@@ -158,9 +158,13 @@ TEST_F(TenancyTest, FailOnSharedResourceFailsTheSyncAndLeavesTheObjectAlone) {
   ASSERT_EQ(TrackingIdOf(kCell2, "web"), "web:/ConfigMap:shop/web");
   Cell(kCell2).ClearLog();
 
-  AppRef second = PutApp(testing::AppYaml(
-      "web", Dest(kCell2),
-      std::string(kAutomated) + "    syncOptions: [FailOnSharedResource=true]\n", "argocd"));
+  AppRef second = PutApp(
+      testing::AppYaml("web", Dest(kCell2),
+                       // No retries: the first failure ends the operation (with retries it would
+                       // stay Running with "... Retrying attempt #1 at ...", as in Argo CD).
+                       std::string(kAutomated) +
+                           "    syncOptions: [FailOnSharedResource=true]\n    retry: {limit: 0}\n",
+                       "argocd"));
   Reconcile(second);
   Json status = Status(second);
   EXPECT_EQ(StringAt(status, {"operationState", "phase"}), "Failed") << status.dump();
