@@ -10,8 +10,8 @@
 // the kind: an apiextensions.k8s.io/v1beta1 CustomResourceDefinition is cluster-scoped in a
 // cell that serves only v1); a kind the cell does not serve at all is looked up among the
 // app's own CustomResourceDefinitions (spec.scope, any apiextensions.k8s.io version), and a
-// kind found nowhere is treated as namespaced (its apply fails with the server's message;
-// UnknownKindError is the clear error for callers that check first).
+// kind found nowhere is treated as namespaced (the executor's validation refuses it with
+// UnknownKindError's reason).
 //
 // Objects stay in render order. Errors: the catalog failing for a reason other than "not
 // served" (the cell is unreachable).

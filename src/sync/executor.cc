@@ -245,14 +245,19 @@ bool SyncRun::Validate(const std::vector<SyncTask>& tasks, std::vector<const Syn
       return false;
     }
     if (!mapping) {
-      const bool defined_here =
-          FindDefiningCrd(request_.desired, t.key.group, t.key.kind) != nullptr;
-      if (defined_here || t.options.skip_dry_run_on_missing_resource) continue;
+      const kube::GroupVersionKind gvk = kube::GroupVersionKind::Of(t.object);
+      auto scope = LookupKindScope(cell_.kinds, gvk, request_.desired);
+      if (!scope) {
+        Fail(scope.error(), "validate " + t.key.ToString());
+        return false;
+      }
+      if (scope->defining_crd != nullptr || t.options.skip_dry_run_on_missing_resource) continue;
+      const std::string why = UnknownKindError(*scope, gvk, cell_.name).message();
       TaskState& state = Track(t);
       std::lock_guard lock(mu_);
       state.result.result = ResultCode::kSyncFailed;
-      state.result.message = mapping.error().message();
-      invalid.insert(mapping.error().message());
+      state.result.message = why;
+      invalid.insert(why);
       continue;
     }
     // Existing hooks are deleted before they are created again: a dry run against the old

@@ -144,15 +144,17 @@ class ControllerE2E : public fleet::e2e::FleetE2ETest {
 
   // Creates Application `name` in ns(): repository `repo` (see Url), path app, branch main,
   // destination cell `cell_name` and namespace `target_ns`, syncPolicy.automated `automated`.
+  // `more_policy`: further lines of spec.syncPolicy ("    retry: {limit: 0}\n").
   void CreateApp(const std::string& name, const std::string& repo, const std::string& cell_name,
-                 const std::string& target_ns, const std::string& automated) {
+                 const std::string& target_ns, const std::string& automated,
+                 const std::string& more_policy = "") {
     auto app = hub().applier().Create(
         Yaml("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: " + name +
              "\n  namespace: " + ns() +
              "\nspec:\n  project: default\n  source:\n    repoURL: " + Url(repo) +
              "\n    path: app\n    targetRevision: main\n  destination:\n    name: " + cell_name +
              "\n    namespace: " + target_ns + "\n  syncPolicy:\n    automated: " + automated +
-             "\n"),
+             "\n" + more_policy),
         {});
     ASSERT_TRUE(app) << app.error().message();
   }

@@ -115,7 +115,9 @@ TEST_F(ControllerHooksTest, FailingPostSyncHookFailsTheOperation) {
                                    "      nodeSelector: {cellgate.io/no-such-node: \"true\"}\n"));
   repo.CommitAndPublish("blue");
   Register("cell-2", "cell-a");
-  CreateApp("web", "failhook", "cell-a", target_ns, "{prune: true}");
+  // No retries: the first failure ends the operation (Argo CD's default for an automated
+  // sync is 5 retries, the operation staying Running with "... Retrying attempt #N at ...").
+  CreateApp("web", "failhook", "cell-a", target_ns, "{prune: true}", "    retry: {limit: 0}\n");
   StartController();
 
   Json op = WaitForFailedOperation("web");
@@ -137,14 +139,18 @@ TEST_F(ControllerHooksTest, UnservedKindMakesTheSyncInvalidAndNothingIsApplied) 
              "apiVersion: example.cellgate.io/v1\nkind: Gadget\nmetadata:\n  name: g1\n");
   repo.CommitAndPublish("blue");
   Register("cell-2", "cell-a");
-  CreateApp("web", "invalid", "cell-a", target_ns, "{prune: true}");
+  CreateApp("web", "invalid", "cell-a", target_ns, "{prune: true}", "    retry: {limit: 0}\n");
   StartController();
 
   Json op = WaitForFailedOperation("web");
   EXPECT_TRUE(
       StringAt(op, {"message"}).starts_with("one or more synchronization tasks are not valid: "))
       << op.dump();
-  EXPECT_NE(StringAt(op, {"message"}).find("Gadget"), std::string::npos) << op.dump();
+  EXPECT_NE(StringAt(op, {"message"})
+                .find("cell cell-a does not serve example.cellgate.io/v1 Gadget, and no "
+                      "CustomResourceDefinition of the app defines it"),
+            std::string::npos)
+      << op.dump();
   EXPECT_FALSE(Get(cell("cell-2"), target_ns, "web", {"", "v1", "ConfigMap"}).has_value())
       << "the served ConfigMap was applied although the sync was invalid";
 }

@@ -199,8 +199,8 @@ Result<Reconciler::Observed> Reconciler::Observe(Context& ctx, const std::string
   ctx.target_unloaded = false;
   for (const Object& o : rendered->objects()) ctx.secrets.AddSecret(o.body());
 
-  // Scope from the cell's discovery (or the app's own CRDs); a kind neither serves nor
-  // defines at its version is a clear error before anything is compared or applied.
+  // Scope from the cell's discovery (or the app's own CRDs, sync/desired.h). A kind the cell
+  // does not serve is compared as Missing and refused by the sync's validation, as in Argo CD.
   const auto& objects = rendered->objects();
   std::map<kube::GroupVersionKind, bool> namespaced;
   for (const Object& o : objects) {
@@ -208,9 +208,6 @@ Result<Reconciler::Observed> Reconciler::Observe(Context& ctx, const std::string
     if (namespaced.contains(gvk)) continue;
     auto scope = sync::LookupKindScope(ctx.cell->kinds(), gvk, objects);
     if (!scope) return std::unexpected(scope.error().Wrap("discover " + gvk.ToString()));
-    if (!scope->Known(gvk.version)) {
-      return std::unexpected(sync::UnknownKindError(*scope, gvk, ctx.cell->name()));
-    }
     namespaced.emplace(gvk, scope->namespaced);
   }
   auto violations = CheckResources(

@@ -1,7 +1,8 @@
 // Kinds in a render that the destination cell does not serve. Argo CD takes a resource's
-// scope from the cluster's discovery by group and kind (controller/state.go IsNamespaced);
-// a kind neither the cell serves at that version nor the app's own CustomResourceDefinitions
-// define is reported before anything is compared or applied, naming kind, version and cell.
+// scope from the cluster's discovery by group and kind (controller/state.go IsNamespaced),
+// shows an object of a kind the cell does not serve as Missing, and refuses the sync before
+// anything is written (gitops-engine sync_context.go getSyncTasks: "one or more
+// synchronization tasks are not valid"); the reason names kind, version and cell.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -18,14 +19,18 @@ using testing::kRepo;
 
 using KindsTest = testing::ReconcilerTest;
 
-std::string ConditionMessage(const Json& status, std::string_view type) {
-  for (const auto& c : status.value("conditions", Json::array())) {
-    if (c.value("type", std::string()) == type) return c.value("message", std::string());
+const char* const kNoRetry = "    retry: {limit: 0}\n";
+
+const Json* ResourceOf(const Json& status, const std::string& kind) {
+  auto resources = status.find("resources");
+  if (resources == status.end() || !resources->is_array()) return nullptr;
+  for (const auto& r : *resources) {
+    if (StringAt(r, {"kind"}) == kind) return &r;
   }
-  return "";
+  return nullptr;
 }
 
-TEST_F(KindsTest, V1beta1CrdInACellServingOnlyV1IsAClearComparisonError) {
+TEST_F(KindsTest, V1beta1CrdIsClusterScopedAndItsSyncNamesTheUnservedVersion) {
   source_.Publish(kRepo, {{"app/crd.yaml",
                            "apiVersion: apiextensions.k8s.io/v1beta1\n"
                            "kind: CustomResourceDefinition\n"
@@ -34,37 +39,41 @@ TEST_F(KindsTest, V1beta1CrdInACellServingOnlyV1IsAClearComparisonError) {
                            "  names: {kind: Gadget, plural: gadgets}\n"}});
   Start();
   WaitForProbes();
-  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated));
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), std::string(kAutomated) + kNoRetry));
   Reconcile(ref);
   Json status = Status(ref);
-  EXPECT_EQ(ConditionTypes(status), "ComparisonError") << status.dump();
-  EXPECT_EQ(ConditionMessage(status, "ComparisonError"),
-            "cell cell-2 does not serve apiextensions.k8s.io/v1beta1 CustomResourceDefinition "
-            "(it serves apiextensions.k8s.io/v1)")
+  const Json* crd = ResourceOf(status, "CustomResourceDefinition");
+  ASSERT_NE(crd, nullptr) << status.dump();
+  EXPECT_EQ(StringAt(*crd, {"namespace"}), "") << "cluster-scoped by discovery of its kind";
+  EXPECT_EQ(StringAt(*crd, {"version"}), "v1beta1");
+  EXPECT_EQ(StringAt(status, {"operationState", "phase"}), "Failed") << status.dump();
+  EXPECT_EQ(StringAt(status, {"operationState", "message"}),
+            "one or more synchronization tasks are not valid: cell cell-2 does not serve "
+            "apiextensions.k8s.io/v1beta1 CustomResourceDefinition (it serves "
+            "apiextensions.k8s.io/v1)")
       << status.dump();
   EXPECT_TRUE(Cell(kCell2).LogWith("apply ").empty()) << "nothing is applied";
 }
 
-TEST_F(KindsTest, KindNeitherServedNorDefinedIsAClearComparisonError) {
+TEST_F(KindsTest, KindNeitherServedNorDefinedIsNamedWithItsVersionAndCell) {
   source_.Publish(kRepo, {{"app/w.yaml",
                            "apiVersion: example.com/v1\nkind: Widget\n"
                            "metadata: {name: w}\n"},
                           {"app/web.yaml", testing::kWebConfigMap}});
   Start();
   WaitForProbes();
-  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), kAutomated));
+  AppRef ref = PutApp(testing::AppYaml("web", Dest(kCell2), std::string(kAutomated) + kNoRetry));
   Reconcile(ref);
   Json status = Status(ref);
-  EXPECT_EQ(ConditionMessage(status, "ComparisonError"),
-            "cell cell-2 does not serve example.com/v1 Widget, and no CustomResourceDefinition "
-            "of the app defines it")
+  EXPECT_EQ(StringAt(status, {"operationState", "message"}),
+            "one or more synchronization tasks are not valid: cell cell-2 does not serve "
+            "example.com/v1 Widget, and no CustomResourceDefinition of the app defines it")
       << status.dump();
   EXPECT_FALSE(Cell(kCell2).Find(ObjectKey{"", "ConfigMap", "shop", "web"}))
       << "the other objects are not applied either";
 }
 
-// A kind the cell does not serve yet, defined by the app's own CRD, takes that CRD's scope and
-// is no error.
+// A kind the cell does not serve yet, defined by the app's own CRD, takes that CRD's scope.
 TEST_F(KindsTest, KindDefinedByACrdOfTheAppTakesItsScope) {
   source_.Publish(kRepo, {{"app/g.yaml",
                            "apiVersion: example.com/v1\nkind: Gadget\n"
@@ -82,13 +91,9 @@ TEST_F(KindsTest, KindDefinedByACrdOfTheAppTakesItsScope) {
   Reconcile(ref);
   Json status = Status(ref);
   EXPECT_EQ(ConditionTypes(status), "") << status.dump();
-  bool found = false;
-  for (const auto& r : status.value("resources", Json::array())) {
-    if (StringAt(r, {"kind"}) != "Gadget") continue;
-    found = true;
-    EXPECT_EQ(StringAt(r, {"namespace"}), "") << "cluster-scoped by the app's CRD";
-  }
-  EXPECT_TRUE(found) << status.dump();
+  const Json* gadget = ResourceOf(status, "Gadget");
+  ASSERT_NE(gadget, nullptr) << status.dump();
+  EXPECT_EQ(StringAt(*gadget, {"namespace"}), "") << "cluster-scoped by the app's CRD";
 }
 
 }  // namespace
