@@ -283,7 +283,7 @@ Result<ToolOutput> ToolRunner::Run(const ToolInvocation& inv) {
                   .cwd = cwd.c_str(),
                   .out_fd = out_w.get(),
                   .err_fd = err_w.get(),
-                  .memory_limit = options_.memory_limit_bytes},
+                  .memory_limit = inv.memory_limit_in_child ? 0 : options_.memory_limit_bytes},
                  &pid);
   if (rc != 0) {
     return MakeError(rc == ENOENT ? ErrorCode::kNotFound : ErrorCode::kInternal,
