@@ -219,7 +219,8 @@ bool LooksOutOfMemory(std::string_view err) {
   std::string lower(err);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  for (std::string_view sign : {"out of memory", "cannot allocate memory", "bad_alloc"}) {
+  for (std::string_view sign :
+       {"out of memory", "cannot allocate memory", "bad_alloc", "memory allocation error"}) {
     if (lower.find(sign) != std::string::npos) return true;
   }
   return false;
