@@ -173,6 +173,16 @@ TEST(Jsonnet, ANonTerminatingProgramIsStoppedByTheTimeLimit) {
   EXPECT_NE(Message(out).find("timeout"), std::string::npos) << Message(out);
 }
 
+TEST(Jsonnet, DeepRecursionStopsAtTheStackLimit) {
+  // Without tailstrict every call is a frame: jsonnet's 500-frame limit ends it at once.
+  Renderer r = Bounded();
+  auto out = r.Render(App("local f(x) = f(x + 1);\nf(0)\n"), Req("apps/web"));
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().code(), ErrorCode::kInvalidArgument) << Message(out);
+  EXPECT_NE(Message(out).find("max stack frames exceeded"), std::string::npos) << Message(out);
+  EXPECT_NE(Message(out).find("apps/web/main.jsonnet:1:"), std::string::npos) << Message(out);
+}
+
 TEST(Jsonnet, AMemoryBlowUpIsStoppedByTheMemoryLimit) {
   MemorySnapshot s;
   // Doubles a string until it would need a terabyte.
