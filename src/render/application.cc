@@ -97,6 +97,27 @@ class Fields {
     (out) = std::move(*cg_r);                        \
   } while (0)
 
+// extVars / tlas: a list of {name, value, code}.
+Result<std::vector<JsonnetVar>> ParseJsonnetVars(const Fields& f, std::string_view key) {
+  std::vector<JsonnetVar> out;
+  const Json* list = f.Find(key);
+  if (!list) return out;
+  if (!list->is_array()) return FieldError(f.Path(key), "must be a list");
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    std::string at = f.Path(key) + "[" + std::to_string(i) + "]";
+    const Json& item = (*list)[i];
+    if (!item.is_object()) return FieldError(at, "must be a map");
+    Fields vf(item, at);
+    JsonnetVar v;
+    CG_ASSIGN(v.name, vf.String("name"));
+    CG_ASSIGN(v.value, vf.String("value"));
+    CG_ASSIGN(v.code, vf.Bool("code"));
+    if (v.name.empty()) return FieldError(at + ".name", "is required");
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 Result<DirectoryOptions> ParseDirectory(const Json& j, const std::string& where) {
   Fields f(j, where);
   DirectoryOptions d;
@@ -106,10 +127,10 @@ Result<DirectoryOptions> ParseDirectory(const Json& j, const std::string& where)
   const Json* jsonnet = nullptr;
   CG_ASSIGN(jsonnet, f.Object("jsonnet"));
   if (jsonnet) {
-    for (const char* k : {"extVars", "tlas", "libs"}) {
-      auto it = jsonnet->find(k);
-      if (it != jsonnet->end() && !it->is_null() && !it->empty()) d.jsonnet_configured = true;
-    }
+    Fields jf(*jsonnet, where + ".jsonnet");
+    CG_ASSIGN(d.jsonnet.ext_vars, ParseJsonnetVars(jf, "extVars"));
+    CG_ASSIGN(d.jsonnet.tlas, ParseJsonnetVars(jf, "tlas"));
+    CG_ASSIGN(d.jsonnet.libs, jf.StringList("libs"));
   }
   return d;
 }
@@ -318,10 +339,19 @@ Json SourceOptionsJson(const ApplicationSource& s) {
   j["plugin"] = s.has_plugin;
   if (s.directory) {
     const auto& d = *s.directory;
+    auto vars = [](const std::vector<JsonnetVar>& vs) {
+      Json out = Json::array();
+      for (const auto& v : vs)
+        out.push_back({{"name", v.name}, {"value", v.value}, {"code", v.code}});
+      return out;
+    };
     j["directory"] = {{"recurse", d.recurse},
                       {"include", d.include},
                       {"exclude", d.exclude},
-                      {"jsonnet", d.jsonnet_configured}};
+                      {"jsonnet",
+                       {{"extVars", vars(d.jsonnet.ext_vars)},
+                        {"tlas", vars(d.jsonnet.tlas)},
+                        {"libs", d.jsonnet.libs}}}};
   }
   if (s.kustomize) {
     const auto& k = *s.kustomize;

@@ -21,11 +21,26 @@
 
 namespace cellgate::render {
 
+// directory.jsonnet.extVars[] / tlas[] (Argo CD's JsonnetVar): a string, or jsonnet code
+// when `code`.
+struct JsonnetVar {
+  std::string name;
+  std::string value;
+  bool code = false;
+};
+
+// directory.jsonnet (Argo CD's ApplicationSourceJsonnet).
+struct JsonnetOptions {
+  std::vector<JsonnetVar> ext_vars;
+  std::vector<JsonnetVar> tlas;
+  std::vector<std::string> libs;  // library directories, relative to the repository root
+};
+
 struct DirectoryOptions {
   bool recurse = false;
   std::string include;  // glob, see glob.h
   std::string exclude;
-  bool jsonnet_configured = false;  // directory.jsonnet has extVars, tlas or libs
+  JsonnetOptions jsonnet;
 };
 
 struct KustomizeReplica {

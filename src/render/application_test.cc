@@ -59,6 +59,8 @@ directory:
   exclude: 'x/*'
   jsonnet:
     libs: [vendor]
+    extVars: [{name: env, value: prod}, {name: replicas, value: '3', code: true}]
+    tlas: [{name: team, value: web}]
 kustomize:
   namePrefix: p-
   nameSuffix: -s
@@ -103,7 +105,14 @@ helm:
   EXPECT_TRUE(src->directory->recurse);
   EXPECT_EQ(src->directory->include, "{a.yaml,b.yaml}");
   EXPECT_EQ(src->directory->exclude, "x/*");
-  EXPECT_TRUE(src->directory->jsonnet_configured);
+  EXPECT_EQ(src->directory->jsonnet.libs, std::vector<std::string>{"vendor"});
+  ASSERT_EQ(src->directory->jsonnet.ext_vars.size(), 2u);
+  EXPECT_EQ(src->directory->jsonnet.ext_vars[1].name, "replicas");
+  EXPECT_EQ(src->directory->jsonnet.ext_vars[1].value, "3");
+  EXPECT_TRUE(src->directory->jsonnet.ext_vars[1].code);
+  EXPECT_FALSE(src->directory->jsonnet.ext_vars[0].code);
+  ASSERT_EQ(src->directory->jsonnet.tlas.size(), 1u);
+  EXPECT_EQ(src->directory->jsonnet.tlas[0].value, "web");
   ASSERT_TRUE(src->kustomize);
   EXPECT_EQ(src->kustomize->name_prefix, "p-");
   EXPECT_EQ(src->kustomize->images.size(), 2u);
@@ -143,6 +152,11 @@ TEST(Application, WrongTypesNameTheField) {
       {"helm:\n  parameters:\n  - name: a\n    value: 3\n", "src.helm.parameters[0].value"},
       {"helm:\n  values:\n    a: 1\n", "src.helm.values"},
       {"directory:\n  recurse: 'yes'\n", "src.directory.recurse"},
+      {"directory:\n  jsonnet:\n    extVars:\n    - {name: a, value: 1}\n",
+       "src.directory.jsonnet.extVars[0].value"},
+      {"directory:\n  jsonnet:\n    tlas:\n    - {name: a, value: b, code: 'yes'}\n",
+       "src.directory.jsonnet.tlas[0].code"},
+      {"directory:\n  jsonnet:\n    libs: vendor\n", "src.directory.jsonnet.libs"},
       {"kustomize:\n  commonLabels:\n    a: 1\n", "src.kustomize.commonLabels.a"},
       {"kustomize:\n  replicas:\n  - name: a\n    count: two\n", "src.kustomize.replicas[0].count"},
       {"path: [a]\n", "src.path"},

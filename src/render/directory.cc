@@ -24,7 +24,8 @@ std::string DisplayPath(const std::string& app_path) {
 
 Result<DirectoryRender> RenderDirectory(const git::Snapshot& snapshot, const std::string& app_path,
                                         const DirectoryOptions& options,
-                                        const DirectoryLimits& limits) {
+                                        const DirectoryLimits& limits,
+                                        const JsonnetEvaluator& jsonnet) {
   std::optional<Glob> include, exclude;
   if (!options.include.empty()) {
     auto g = Glob::Compile(options.include);
@@ -36,11 +37,6 @@ Result<DirectoryRender> RenderDirectory(const git::Snapshot& snapshot, const std
     if (!g) return std::unexpected(g.error().Wrap("directory.exclude"));
     exclude = std::move(*g);
   }
-  if (options.jsonnet_configured) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "directory.jsonnet is not supported yet (jsonnet rendering is not "
-                     "implemented)");
-  }
 
   auto entries = snapshot.List(app_path, options.recurse);
   if (!entries) {
@@ -51,24 +47,66 @@ Result<DirectoryRender> RenderDirectory(const git::Snapshot& snapshot, const std
     return std::unexpected(entries.error().Wrap("list " + DisplayPath(app_path)));
   }
 
+  // The files the rules select, in listing order; jsonnet files are evaluated together first.
+  std::vector<const git::TreeEntry*> selected;
+  std::vector<std::string> jsonnet_files;
+  std::size_t planned = 0;
   DirectoryRender out;
-  std::size_t expanded = 0;  // scalar bytes after YAML alias expansion
   for (const auto& entry : *entries) {
     if (entry.type != git::EntryType::kFile && entry.type != git::EntryType::kSymlink) continue;
     std::string_view name = BaseName(entry.path);
-    bool is_json = HasSuffix(name, ".json");
-    bool is_yaml = HasSuffix(name, ".yaml") || HasSuffix(name, ".yml");
     bool is_jsonnet = HasSuffix(name, ".jsonnet");
-    if (!is_json && !is_yaml && !is_jsonnet) continue;
+    if (!is_jsonnet && !HasSuffix(name, ".json") && !HasSuffix(name, ".yaml") &&
+        !HasSuffix(name, ".yml")) {
+      continue;
+    }
     std::string rel = RelativeTo(entry.path, app_path);
     if (exclude && exclude->Match(rel)) continue;
     if (include && !include->Match(rel)) continue;
     if (is_jsonnet) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       entry.path +
-                           ": jsonnet is not supported yet (exclude the file with "
-                           "directory.exclude to render the rest)");
+      if (!jsonnet) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         entry.path + ": jsonnet cannot be evaluated here (no evaluator)");
+      }
+      if (entry.type == git::EntryType::kSymlink) {
+        auto text = snapshot.ReadFile(entry.path);
+        if (!text && text.error().code() != ErrorCode::kPermissionDenied) {
+          out.notes.push_back(entry.path + ": symlink skipped (" + text.error().message() + ")");
+          continue;
+        }
+        if (!text) return std::unexpected(text.error().Wrap("read " + entry.path));
+        out.symlinked_files.push_back({entry.path, Sha256Hex(*text)});
+      }
+      jsonnet_files.push_back(entry.path);
+    } else if (entry.type == git::EntryType::kFile) {
+      // Refuse an oversized directory before any program runs (checked again as files are read).
+      planned += entry.size;
+      if (planned > limits.max_combined_bytes) {
+        return MakeError(ErrorCode::kResourceExhausted,
+                         "manifests under '" + DisplayPath(app_path) + "' exceed " +
+                             std::to_string(limits.max_combined_bytes) + " bytes combined (at " +
+                             entry.path + ")");
+      }
     }
+    selected.push_back(&entry);
+  }
+  std::vector<std::vector<Object>> evaluated;
+  if (!jsonnet_files.empty()) {
+    auto r = jsonnet(jsonnet_files);
+    if (!r) return std::unexpected(r.error());
+    evaluated = std::move(*r);
+  }
+
+  std::size_t expanded = 0;  // scalar bytes after YAML alias expansion
+  std::size_t next_jsonnet = 0;
+  for (const git::TreeEntry* e : selected) {
+    const git::TreeEntry& entry = *e;
+    std::string_view name = BaseName(entry.path);
+    if (HasSuffix(name, ".jsonnet")) {
+      for (auto& obj : evaluated.at(next_jsonnet++)) out.objects.push_back(std::move(obj));
+      continue;
+    }
+    bool is_json = HasSuffix(name, ".json");
     if (entry.type == git::EntryType::kFile && out.bytes + entry.size > limits.max_combined_bytes) {
       return MakeError(ErrorCode::kResourceExhausted,
                        "manifests under '" + DisplayPath(app_path) + "' exceed " +

@@ -5,7 +5,9 @@
 //  - Only files directly in the app path, unless directory.recurse.
 //  - directory.exclude / directory.include are globs (glob.h) matched against the path
 //    relative to the app path ("sub/a.yaml"); exclude wins.
-//  - *.jsonnet files that pass the filters are refused: jsonnet is not supported yet.
+//  - *.jsonnet files that pass the filters are evaluated by the JsonnetEvaluator (jsonnet.h)
+//    in one call, and their objects take the files' places in the output order; without an
+//    evaluator they are refused. They do not count against the combined size (Argo CD).
 //  - Files are parsed with manifests.h (multi-document YAML, lists, validation); unrelated
 //    YAML files are skipped with a note.
 //  - The combined size of the manifest files is bounded (Argo CD's
@@ -19,6 +21,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,11 +51,16 @@ struct DirectoryRender {
   std::size_t bytes = 0;  // manifest bytes read
 };
 
+// Evaluates jsonnet files (repository paths, in order); one list of objects per file.
+using JsonnetEvaluator =
+    std::function<Result<std::vector<std::vector<Object>>>(const std::vector<std::string>& files)>;
+
 // `app_path` is normalized (paths.h). Errors: kNotFound when the path does not exist,
 // kInvalidArgument for bad manifests or patterns, kPermissionDenied for symlinks leaving the
 // repository, kResourceExhausted over the size limit.
 Result<DirectoryRender> RenderDirectory(const git::Snapshot& snapshot, const std::string& app_path,
                                         const DirectoryOptions& options,
-                                        const DirectoryLimits& limits = {});
+                                        const DirectoryLimits& limits = {},
+                                        const JsonnetEvaluator& jsonnet = nullptr);
 
 }  // namespace cellgate::render

@@ -105,14 +105,39 @@ TEST(Directory, UnrelatedYamlIsSkippedWithANote) {
   EXPECT_NE(r->notes[0].find("apps/web/values.yaml"), std::string::npos);
 }
 
-TEST(Directory, JsonnetIsRefusedUnlessExcluded) {
+TEST(Directory, JsonnetWithoutAnEvaluatorIsRefusedUnlessExcluded) {
   auto s = Tree();
   s.AddFile("apps/web/app.jsonnet", "{}");
   auto r = RenderDirectory(s, "apps/web", {});
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message().find("jsonnet is not supported"), std::string::npos);
+  EXPECT_NE(r.error().message().find("apps/web/app.jsonnet: jsonnet cannot be evaluated"),
+            std::string::npos);
   EXPECT_TRUE(RenderDirectory(s, "apps/web", {.exclude = "*.jsonnet"}));
-  EXPECT_FALSE(RenderDirectory(s, "apps/web", {.jsonnet_configured = true}));
+}
+
+// Argo CD's findManifests walks the files in order and appends each file's objects, jsonnet
+// output included, where the file stands (reposerver/repository/repository.go).
+TEST(Directory, JsonnetObjectsTakeTheirFilesPlaces) {
+  auto s = Tree();
+  s.AddFile("apps/web/b.jsonnet", "ignored by the fake evaluator");
+  s.AddFile("apps/web/sub/z.jsonnet", "not selected without recurse");
+  s.AddFile("apps/web/skipped.jsonnet", "excluded");
+  std::vector<std::string> asked;
+  JsonnetEvaluator fake = [&](const std::vector<std::string>& files) {
+    asked = files;
+    std::vector<std::vector<Object>> out;
+    for (const auto& f : files) {
+      Json cm = {{"apiVersion", "v1"},
+                 {"kind", "ConfigMap"},
+                 {"metadata", {{"name", std::string(BaseName(f))}}}};
+      out.push_back({Object(cm, Origin{f})});
+    }
+    return Result<std::vector<std::vector<Object>>>(std::move(out));
+  };
+  auto r = RenderDirectory(s, "apps/web", {.exclude = "skipped.jsonnet"}, {}, fake);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(asked, std::vector<std::string>{"apps/web/b.jsonnet"});
+  EXPECT_EQ(Names(*r), (std::vector<std::string>{"a", "b.jsonnet", "b", "b2", "c"}));
 }
 
 TEST(Directory, SymlinksInsideAreFollowedAndRecordedOutsideRefused) {

@@ -94,11 +94,30 @@ Result<ParsedManifests> ParseManifests(std::string_view text, const std::string&
   if (options.json) {
     auto value = ParseJson(text, file, options.limits);
     if (!value) return std::unexpected(value.error());
+    if (options.json_array && value->is_null()) return result;
+    if (options.json_array && value->is_array()) {
+      int index = 0;
+      for (auto& item : *value) {
+        Origin origin{file, index++, 0};
+        if (item.is_null()) continue;
+        if (!item.is_object()) {
+          return MakeError(ErrorCode::kInvalidArgument,
+                           origin.ToString() + ": array element " + std::to_string(index - 1) +
+                               " is not an object (got " + std::string(item.type_name()) + ")");
+        }
+        auto st = collect.Add(std::move(item), std::move(origin));
+        if (!st) return std::unexpected(st.error());
+      }
+      return result;
+    }
     if (!value->is_object()) {
       return MakeError(ErrorCode::kInvalidArgument,
-                       file + ": a JSON manifest file must hold one object");
+                       file + (options.json_array
+                                   ? ": the output must be an object or an array of objects (got " +
+                                         std::string(value->type_name()) + ")"
+                                   : ": a JSON manifest file must hold one object"));
     }
-    auto st = collect.Add(std::move(*value), Origin{file, 0, 1});
+    auto st = collect.Add(std::move(*value), Origin{file, 0, options.json_array ? 0 : 1});
     if (!st) return std::unexpected(st.error());
     return result;
   }

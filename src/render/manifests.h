@@ -2,7 +2,7 @@
 //
 // Rules, as Argo CD's repo-server applies them:
 //  - YAML streams may hold many documents; empty documents are skipped.
-//  - A `.json` file holds exactly one JSON value.
+//  - A `.json` file holds exactly one JSON value (jsonnet output may be an array of them).
 //  - An object whose kind ends in "List" and that has an `items` list is expanded into its
 //    items (kubectl's `kind: List`, `ConfigMapList`, ...); `items: null` expands to nothing.
 //  - Every object needs apiVersion, kind and metadata.name (or generateName); errors carry
@@ -28,6 +28,9 @@ namespace cellgate::render {
 struct ManifestParseOptions {
   YamlLimits limits;
   bool json = false;  // parse as one JSON value instead of a YAML stream
+  // With `json`: a top-level array holds many objects (null elements skipped) and null holds
+  // none, as Argo CD reads jsonnet output. Origins record the element index.
+  bool json_array = false;
   bool skip_unrelated_yaml = false;
   // Text is a tool's stdout: origins record the document index, not a line (the line of the
   // tool's output means nothing in the repository).

@@ -8,6 +8,8 @@
 #include "git/url.h"
 #include "render/envsubst.h"
 #include "render/helm.h"
+#include "render/jsonnet.h"
+#include "render/jsonnet_eval.h"
 #include "render/kustomize.h"
 #include "render/kustomize_deps.h"
 #include "render/manifests.h"
@@ -24,6 +26,10 @@ std::string Display(const std::string& path) { return path.empty() ? "." : path;
 
 // Argo CD expands $ARGOCD_APP_* in these fields before running the tools.
 ApplicationSource Substitute(ApplicationSource s, const BuildEnv& env) {
+  if (s.directory) {
+    for (auto& v : s.directory->jsonnet.ext_vars) v.value = Envsubst(v.value, env);
+    for (auto& v : s.directory->jsonnet.tlas) v.value = Envsubst(v.value, env);
+  }
   if (s.helm) {
     for (auto& p : s.helm->parameters) p.value = Envsubst(p.value, env);
     for (auto& f : s.helm->value_files) f = Envsubst(f, env);
@@ -192,6 +198,13 @@ Result<Renderer::Plan> Renderer::MakePlan(const git::Snapshot& snapshot,
       const auto& l = options_.limits;
       key += std::to_string(l.max_combined_bytes) + "/" + std::to_string(l.yaml.max_bytes) + "/" +
              std::to_string(l.yaml.max_nodes) + "/" + std::to_string(l.yaml.max_depth) + "\n";
+      auto jsonnet = HasJsonnet(snapshot, plan.path, *oid, eff.directory && eff.directory->recurse);
+      if (!jsonnet) return std::unexpected(jsonnet.error());
+      if (*jsonnet) {
+        // Imports and libs may read any file of the commit.
+        key += "jsonnet " + JsonnetVersion() + "\n";
+        if (auto st = AppendTreeIds(snapshot, {""}, &key); !st) return std::unexpected(st.error());
+      }
       return plan;
     }
     case SourceType::kKustomize: {
@@ -268,6 +281,40 @@ Result<Renderer::Plan> Renderer::MakePlan(const git::Snapshot& snapshot,
   return MakeError(ErrorCode::kInternal, "unknown source type");
 }
 
+Result<bool> Renderer::HasJsonnet(const git::Snapshot& snapshot, const std::string& path,
+                                  const std::string& path_oid, bool recurse) {
+  const std::string memo = path_oid + (recurse ? "/r" : "");
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = has_jsonnet_.find(memo); it != has_jsonnet_.end()) return it->second;
+  }
+  auto entries = snapshot.List(path, recurse);
+  if (!entries) return std::unexpected(entries.error().Wrap("list " + Display(path)));
+  bool found = std::any_of(entries->begin(), entries->end(), [](const git::TreeEntry& e) {
+    return e.type != git::EntryType::kDirectory && HasSuffix(e.path, ".jsonnet");
+  });
+  std::lock_guard lock(mu_);
+  if (has_jsonnet_.size() > 100'000) has_jsonnet_.clear();
+  has_jsonnet_[memo] = found;
+  return found;
+}
+
+Result<std::vector<std::vector<Object>>> Renderer::EvaluateJsonnet(
+    const git::Snapshot& snapshot, const Plan& plan, const std::vector<std::string>& files) {
+  std::filesystem::path program = options_.jsonnet_program;
+  if (program.empty() && JsonnetEvalAvailable()) program = "/proc/self/exe";
+  if (program.empty()) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     files.front() +
+                         ": this program cannot evaluate jsonnet (RendererOptions::jsonnet_program "
+                         "is unset and its main() does not serve the evaluator)");
+  }
+  const auto& dir = plan.request.source.directory;
+  return render::EvaluateJsonnet(tools_, snapshot, plan.path, files,
+                                 dir ? dir->jsonnet : JsonnetOptions{},
+                                 {.program = program, .yaml = options_.limits.yaml});
+}
+
 Result<Renderer::Shared> Renderer::Execute(const git::Snapshot& snapshot, const Plan& plan) {
   auto out = std::make_shared<CachedRender>();
   out->type = plan.type;
@@ -276,7 +323,9 @@ Result<Renderer::Shared> Renderer::Execute(const git::Snapshot& snapshot, const 
   switch (plan.type) {
     case SourceType::kDirectory: {
       auto r = RenderDirectory(snapshot, plan.path, src.directory.value_or(DirectoryOptions{}),
-                               options_.limits);
+                               options_.limits, [&](const std::vector<std::string>& files) {
+                                 return EvaluateJsonnet(snapshot, plan, files);
+                               });
       if (!r) return std::unexpected(r.error());
       out->objects = std::move(r->objects);
       out->notes = std::move(r->notes);

@@ -11,9 +11,12 @@
 // and the tool version, never the commit; renders of the same key that run at once are
 // coalesced, so N cells asking for the same app on the same commit run the tool once.
 //
+// Jsonnet files in a directory app are evaluated in a child process (jsonnet.h); their
+// imports may reach any file of the commit, so such an app's key holds the root tree id.
+//
 // Not supported yet, each refused with a clear kInvalidArgument: Helm repository charts
-// (spec.source.chart), config management plugins, jsonnet, kustomize.version (Argo CD's
-// per-app kustomize binaries), remote Helm value files.
+// (spec.source.chart), config management plugins, kustomize.version (Argo CD's per-app
+// kustomize binaries), remote Helm value files.
 //
 // Thread-safety: Render and RenderAll are thread-safe; one Renderer serves a whole process
 // (its ToolRunner is the global bound on concurrent tools, its cache is shared).
@@ -50,6 +53,9 @@ struct RendererOptions {
   // helm --kube-version when the source sets none (Argo CD uses the destination cluster's).
   std::string kube_version = "1.32.0";
   std::vector<std::string> api_versions;  // helm --api-versions
+  // The binary that evaluates jsonnet in a child process (jsonnet_eval.h). "": this process's
+  // own binary when its main() serves the subcommand (cellgate does), else jsonnet is refused.
+  std::filesystem::path jsonnet_program;
   DirectoryLimits limits;
   ToolRunnerOptions tools;
   RenderCacheOptions cache;
@@ -110,6 +116,11 @@ class Renderer {
   bool StillValid(const git::Snapshot& snapshot, const CachedRender& cached) const;
   Result<std::string> ToolVersion(const std::filesystem::path& binary);
   Result<std::filesystem::path> Tool(std::string_view name);
+  Result<bool> HasJsonnet(const git::Snapshot& snapshot, const std::string& path,
+                          const std::string& path_oid, bool recurse);
+  Result<std::vector<std::vector<Object>>> EvaluateJsonnet(const git::Snapshot& snapshot,
+                                                           const Plan& plan,
+                                                           const std::vector<std::string>& files);
 
   const RendererOptions options_;
   ToolRunner tools_;
@@ -120,6 +131,8 @@ class Renderer {
   std::unordered_map<std::string, std::shared_future<Result<Shared>>> inflight_;
   // Source type by app tree id: detection depends only on the tree's direct entries.
   std::unordered_map<std::string, SourceType> detected_;
+  // Whether an app tree (id, plus "/r" when recursive) holds *.jsonnet files.
+  std::unordered_map<std::string, bool> has_jsonnet_;
   std::map<std::string, std::string> versions_;  // tool path -> version
   std::mutex probe_mu_;  // one version probe at a time (they run once per binary)
   std::map<std::string, std::filesystem::path> tool_paths_;

@@ -266,9 +266,6 @@ TEST(Renderer, UnsupportedFeaturesSayso) {
   auto plugin = Req("apps/web");
   plugin.source.has_plugin = true;
   EXPECT_FALSE(r.Render(s, plugin));
-  auto jsonnet = Req("apps/web");
-  jsonnet.source.directory = DirectoryOptions{.jsonnet_configured = true};
-  EXPECT_FALSE(r.Render(s, jsonnet));
 }
 
 TEST(Renderer, OneBrokenAppDoesNotStopTheOthers) {

@@ -219,7 +219,8 @@ bool LooksOutOfMemory(std::string_view err) {
   std::string lower(err);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  for (std::string_view sign : {"out of memory", "cannot allocate memory", "bad_alloc"}) {
+  for (std::string_view sign :
+       {"out of memory", "cannot allocate memory", "bad_alloc", "memory allocation error"}) {
     if (lower.find(sign) != std::string::npos) return true;
   }
   return false;
@@ -283,7 +284,7 @@ Result<ToolOutput> ToolRunner::Run(const ToolInvocation& inv) {
                   .cwd = cwd.c_str(),
                   .out_fd = out_w.get(),
                   .err_fd = err_w.get(),
-                  .memory_limit = options_.memory_limit_bytes},
+                  .memory_limit = inv.memory_limit_in_child ? 0 : options_.memory_limit_bytes},
                  &pid);
   if (rc != 0) {
     return MakeError(rc == ENOENT ? ErrorCode::kNotFound : ErrorCode::kInternal,

@@ -59,6 +59,9 @@ struct ToolInvocation {
   // Replacements applied to error messages (e.g. a checkout path -> "."), so errors name
   // repository paths rather than our scratch directories.
   std::vector<std::pair<std::string, std::string>> redactions;
+  // The program applies the runner's memory limit to itself once it runs (jsonnet_eval.h), so
+  // none is set before exec: a sanitizer runtime could not start under it.
+  bool memory_limit_in_child = false;
 };
 
 struct ToolOutput {
