@@ -79,9 +79,15 @@ TEST_F(ControllerSeedTest, TutorialRootAppPerCellDeploysIntoThatCellOnly) {
       },
       std::chrono::seconds(180)))
       << Describe(a, "argocd", "cell-bootstrap");
+  // The root app is Healthy whatever its children's health (Argo CD since 1.8), so the load
+  // balancer is played for each child until that child is Healthy.
   for (const char* child : kChildren) {
-    EXPECT_TRUE(
-        Eventually([&] { return SyncedAndHealthy(a, "argocd", child); }, std::chrono::seconds(120)))
+    EXPECT_TRUE(Eventually(
+        [&] {
+          AssignLoadBalancerAddress("cell-2");
+          return SyncedAndHealthy(a, "argocd", child);
+        },
+        std::chrono::seconds(120)))
         << Describe(a, "argocd", child);
     auto deployment = Get(a, "default", child, {"apps", "v1", "Deployment"});
     ASSERT_TRUE(deployment) << child << " was not deployed into cell-us-east-1a";
@@ -122,9 +128,15 @@ TEST_F(ControllerSeedTest, TutorialRootAppPerCellDeploysIntoThatCellOnly) {
       },
       std::chrono::seconds(180)))
       << Describe(b, "argocd", "cell-bootstrap");
+  // The root app is Healthy whatever its children's health (Argo CD since 1.8), so the load
+  // balancer is played for each child until that child is Healthy.
   for (const char* child : kChildren) {
-    EXPECT_TRUE(
-        Eventually([&] { return SyncedAndHealthy(b, "argocd", child); }, std::chrono::seconds(120)))
+    EXPECT_TRUE(Eventually(
+        [&] {
+          AssignLoadBalancerAddress("cell-3");
+          return SyncedAndHealthy(b, "argocd", child);
+        },
+        std::chrono::seconds(120)))
         << Describe(b, "argocd", child);
     EXPECT_TRUE(Get(b, "default", child, {"apps", "v1", "Deployment"}));
   }
