@@ -77,8 +77,11 @@ Result<std::string> GitResolver::Resolve(const std::string& repo_url, const std:
                   .stale_while_refreshing = !force},
                  nullptr);
   }
+  // Read before scheduling: a refresh this call queues never turns this call's answer from
+  // "waiting for the first fetch" into a commit halfway.
+  const bool fetched = Fetched(repo_url);
   Schedule(repo_url, revision, force);
-  if (!Fetched(repo_url)) {
+  if (!fetched) {
     return MakeError(ErrorCode::kUnavailable,
                      "waiting for the first fetch of " + git::RedactUrl(repo_url));
   }

@@ -84,10 +84,12 @@ TEST_F(GitResolverBackgroundTest, ForcedResolveAnswersAtOnceAndTheListenerBrings
   auto unforced = resolver_->Resolve(origin.url(), "main", false);
   ASSERT_TRUE(unforced);
   EXPECT_EQ(*unforced, first);
-  // Forced (the refresh annotation): still answered from the mirror, a refresh is queued.
+  // Forced (the refresh annotation): answered from the mirror without waiting, a refresh is
+  // queued. The fetch thread may finish it before the mirror is read, so either commit is a
+  // right answer here; what the refresh brings is checked below.
   auto forced = resolver_->Resolve(origin.url(), "main", true);
   ASSERT_TRUE(forced);
-  EXPECT_EQ(*forced, first);
+  EXPECT_TRUE(*forced == first || *forced == second) << *forced;
   // The refresh fetched: the listener is told, and the next resolve has the new commit.
   ASSERT_TRUE(Eventually([&] { return RefreshedCount(origin.url()) == 2; }));
   auto after = resolver_->Resolve(origin.url(), "main", false);
