@@ -7,11 +7,11 @@
 
 namespace cellgate::fleet::controller {
 
-Status WriteStatus(HomeCluster& home, const Object& application, const Json& status) {
+Result<std::string> WriteStatus(HomeCluster& home, const Object& application, const Json& status) {
   auto r = home.applier().Apply(StatusApplyObject(application, status),
                                 {.field_manager = std::string(kControllerFieldManager)});
   if (!r) return std::unexpected(r.error().Wrap("write status"));
-  return Ok();
+  return StringAt(r->body(), {"metadata", "resourceVersion"});
 }
 
 Status EditApplication(HomeCluster& home, const AppRef& ref,

@@ -26,7 +26,9 @@ namespace cellgate::fleet::controller {
 
 inline constexpr std::string_view kControllerFieldManager = "cellgate-controller";
 
-Status WriteStatus(HomeCluster& home, const Object& application, const Json& status);
+// Server-side applies `status` as the Application's status; returns the resourceVersion the
+// hub gave the written object.
+Result<std::string> WriteStatus(HomeCluster& home, const Object& application, const Json& status);
 
 // GET, `edit` (returns false when there is nothing to change: no write), PUT with the read
 // resourceVersion; a conflict starts over, up to `attempts` times. kNotFound when the

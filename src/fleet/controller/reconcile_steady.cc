@@ -80,10 +80,12 @@ std::optional<Requeue> Reconciler::ReuseSteady(Context& ctx) {
   if (ReconciledAtDue(ctx.status, now, options_.status)) {
     Json status = ctx.status;
     status["reconciledAt"] = Rfc3339(now);
-    if (auto s = WriteStatus(*ctx.home, *ctx.object, status); !s) {
-      spdlog::warn("{}: {}", ctx.ref.ToString(), s.error().message());
+    auto written = WriteStatus(*ctx.home, *ctx.object, status);
+    if (!written) {
+      spdlog::warn("{}: {}", ctx.ref.ToString(), written.error().message());
       return Requeue::Backoff();
     }
+    RememberWrite(ctx.ref, *written);
     ctx.status = std::move(status);
   }
   if (parts_.metrics != nullptr) parts_.metrics->CountUnchanged(ctx.cell_label);

@@ -11,6 +11,7 @@
 #include "fleet/controller/status_inputs.h"
 #include "git/url.h"
 #include "sync/desired.h"
+#include "sync/watch_hub.h"
 
 namespace cellgate::fleet::controller {
 namespace {
@@ -97,7 +98,7 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
   ctx.steady_generation = steady_.Generation();
   ctx.health = health_options();
   ctx.home = parts_.homes.Get(ref.home);
-  if (ctx.home) ctx.object = ctx.home->apps().Get(ref.ns, ref.name);
+  if (ctx.home) ctx.object = FreshestApp(*ctx.home, ref, ctx.home->apps().Get(ref.ns, ref.name));
   if (!ctx.object) {
     Forget(ref);
     return Requeue::None();
@@ -340,11 +341,37 @@ Status Reconciler::Publish(Context& ctx, StatusInput input) {
   }
   StatusUpdate plan = PlanStatusUpdate(ctx.status, status, now, options_.status);
   if (!plan.write) return Ok();
-  if (auto s = WriteStatus(*ctx.home, *ctx.object, status); !s) {
-    return std::unexpected(s.error().Wrap(ctx.ref.ToString()));
-  }
+  auto written = WriteStatus(*ctx.home, *ctx.object, status);
+  if (!written) return std::unexpected(written.error().Wrap(ctx.ref.ToString()));
+  RememberWrite(ctx.ref, *written);
   ctx.status = std::move(status);
   return Ok();
+}
+
+void Reconciler::RememberWrite(const AppRef& ref, const std::string& resource_version) {
+  if (resource_version.empty()) return;
+  std::lock_guard lock(written_mu_);
+  written_[ref.Key()] = resource_version;
+}
+
+ObjectPtr Reconciler::FreshestApp(HomeCluster& home, const AppRef& ref, ObjectPtr cached) {
+  std::string written;
+  {
+    std::lock_guard lock(written_mu_);
+    auto it = written_.find(ref.Key());
+    if (it == written_.end()) return cached;
+    if (!cached) {
+      written_.erase(it);  // the app is gone
+      return cached;
+    }
+    written = it->second;
+  }
+  if (sync::NotNewerVersion(written, StringAt(cached->body(), {"metadata", "resourceVersion"}))) {
+    return cached;
+  }
+  auto live = home.reader().Get(kApplicationGvk, ref.ns, ref.name);
+  if (!live) return live.error().code() == ErrorCode::kNotFound ? nullptr : cached;
+  return std::make_shared<const Object>(std::move(*live));
 }
 
 void Reconciler::UpdateMetrics(Context& ctx, const std::string& sync_status,

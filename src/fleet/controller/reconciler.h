@@ -55,6 +55,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <stop_token>
@@ -175,9 +176,18 @@ class Reconciler {
   // ctx.secrets: when the render failed, the desired ones are unknown.
   void LearnLiveSecrets(Context& ctx);
 
+  // The hub's cache can lag behind our own last status write; a reconcile that acted on the
+  // older copy would write its stale operation state back over the newer one. So the version of
+  // each app's last write is kept, and an older cached copy is read again from the API.
+  void RememberWrite(const AppRef& ref, const std::string& resource_version);
+  ObjectPtr FreshestApp(HomeCluster& home, const AppRef& ref, ObjectPtr cached);
+
   const ReconcilerOptions options_;
   ReconcilerParts parts_;
   SteadyMemo steady_;
+  mutable std::mutex written_mu_;
+  std::map<std::string, std::string>
+      written_;  // app key -> resourceVersion; guarded by written_mu_
   mutable std::mutex health_mu_;
   sync::HealthOptions health_;  // guarded by health_mu_
 };
