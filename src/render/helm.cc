@@ -9,6 +9,7 @@
 
 #include "render/manifests.h"
 #include "render/paths.h"
+#include "render/scratch_dir.h"
 
 namespace cellgate::render {
 namespace {
@@ -51,21 +52,6 @@ Result<std::string> ResolveOne(const std::string& chart_path, const std::string&
   }
   return path;
 }
-
-class ScratchDir {
- public:
-  explicit ScratchDir(fs::path p) : path_(std::move(p)) {}
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 }  // namespace
 
@@ -146,11 +132,9 @@ Result<std::vector<Object>> RunHelmTemplate(ToolRunner& runner, const git::Snaps
   auto checkout = snapshot.Materialize();
   if (!checkout) return std::unexpected(checkout.error().Wrap("materialize"));
   const fs::path root = *checkout;
-  std::string tmpl = (runner.options().temp_dir / "cellgate-helm-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr) {
-    return MakeError(ErrorCode::kInternal, "create scratch directory for helm");
-  }
-  ScratchDir scratch{fs::path(tmpl)};
+  auto made = ScratchDir::Create(runner.options().temp_dir, "helm");
+  if (!made) return std::unexpected(made.error());
+  ScratchDir scratch(std::move(*made));
   const fs::path chart = scratch.path() / "chart";
   std::error_code ec;
   // Symlinks are followed: the chart copy must not point back into the checkout.

@@ -11,26 +11,12 @@ extern "C" {
 #include "render/jsonnet_eval.h"
 #include "render/manifests.h"
 #include "render/paths.h"
+#include "render/scratch_dir.h"
 
 namespace cellgate::render {
 namespace {
 
 namespace fs = std::filesystem;
-
-class ScratchDir {
- public:
-  explicit ScratchDir(fs::path p) : path_(std::move(p)) {}
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // The child's stdout: "O" + (output NUL)*, or "E<code>\n<message>" (jsonnet_eval.h).
 Result<std::vector<std::string>> ReadChildOutput(const std::string& out, std::size_t files) {
@@ -102,11 +88,9 @@ Result<std::vector<std::vector<Object>>> EvaluateJsonnet(
 
   auto checkout = snapshot.Materialize();
   if (!checkout) return std::unexpected(checkout.error().Wrap("materialize"));
-  std::string tmpl = (runner.options().temp_dir / "cellgate-jsonnet-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr) {
-    return MakeError(ErrorCode::kInternal, "create scratch directory for jsonnet");
-  }
-  ScratchDir scratch{fs::path(tmpl)};
+  auto made = ScratchDir::Create(runner.options().temp_dir, "jsonnet");
+  if (!made) return std::unexpected(made.error());
+  ScratchDir scratch(std::move(*made));
   const fs::path request_file = scratch.path() / "request.json";
   {
     std::ofstream f(request_file, std::ios::binary);

@@ -18,6 +18,7 @@ extern "C" {
 #include <new>
 #include <sstream>
 
+#include "core/memory_limit.h"
 #include "render/paths.h"
 
 namespace cellgate::render {
@@ -109,16 +110,6 @@ std::string Trimmed(std::string s) {
   return s;
 }
 
-// VmData of this process, in bytes (what RLIMIT_DATA counts); 0 if unknown.
-std::uint64_t DataSize() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmData:", 0) == 0) return std::strtoull(line.c_str() + 7, nullptr, 10) << 10;
-  }
-  return 0;
-}
-
 [[noreturn]] void OutOfMemory() {
   static constexpr char kMsg[] = "jsonnet evaluation ran out of memory\n";
   (void)!::write(2, kMsg, sizeof kMsg - 1);
@@ -139,10 +130,8 @@ int Serve(const char* request_path) {
   }
   if (request->memory_limit_bytes > 0) {
     std::set_new_handler(OutOfMemory);
-    std::uint64_t limit = DataSize() + request->memory_limit_bytes;
-    rlimit r{.rlim_cur = limit, .rlim_max = limit};
-    if (::setrlimit(RLIMIT_DATA, &r) != 0) {
-      std::fprintf(stderr, "setrlimit: %s\n", std::strerror(errno));
+    if (Status limited = LimitDataGrowth(request->memory_limit_bytes); !limited) {
+      std::fprintf(stderr, "%s\n", limited.error().message().c_str());
       return 2;
     }
   }

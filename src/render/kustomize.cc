@@ -9,35 +9,12 @@
 
 #include "render/manifests.h"
 #include "render/paths.h"
+#include "render/scratch_dir.h"
 
 namespace cellgate::render {
 namespace {
 
 namespace fs = std::filesystem;
-
-class ScratchDir {
- public:
-  static Result<ScratchDir> Create(const fs::path& parent) {
-    std::string tmpl = (parent / "cellgate-kustomize-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) {
-      return MakeError(ErrorCode::kInternal, "create scratch directory in " + parent.string());
-    }
-    ScratchDir d;
-    d.path_ = tmpl;
-    return d;
-  }
-  ScratchDir() = default;
-  ScratchDir(ScratchDir&& o) noexcept : path_(std::exchange(o.path_, {})) {}
-  ScratchDir& operator=(ScratchDir&&) = delete;
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 bool FsWithin(const fs::path& path, const fs::path& dir) {
   auto [dit, pit] = std::mismatch(dir.begin(), dir.end(), path.begin(), path.end());
@@ -230,7 +207,7 @@ Result<std::vector<Object>> RunKustomize(ToolRunner& runner, const git::Snapshot
   // The build runs in <scratch>/repo, holding only what this commit's build reads: ".."
   // from the repository root reaches only the (otherwise empty, 0700) scratch directory,
   // never the shared checkout tree where other commits live.
-  auto made = ScratchDir::Create(runner.options().temp_dir);
+  auto made = ScratchDir::Create(runner.options().temp_dir, "kustomize");
   if (!made) return std::unexpected(made.error());
   ScratchDir scratch(std::move(*made));
   const fs::path root = scratch.path() / "repo";

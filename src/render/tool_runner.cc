@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "core/redact.h"
+#include "render/scratch_dir.h"
 
 namespace cellgate::render {
 namespace {
@@ -42,39 +43,6 @@ class Fd {
 
  private:
   int fd_ = -1;
-};
-
-// A scratch directory removed on scope exit.
-class TempDir {
- public:
-  static Result<TempDir> Create(const fs::path& parent) {
-    std::string tmpl = (parent / "cellgate-tool-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) {
-      return MakeError(ErrorCode::kInternal, "create temporary directory in " + parent.string() +
-                                                 ": " + std::strerror(errno));
-    }
-    TempDir d;
-    d.path_ = tmpl;
-    return d;
-  }
-  TempDir() = default;
-  TempDir(TempDir&& o) noexcept : path_(std::exchange(o.path_, {})) {}
-  TempDir& operator=(TempDir&&) = delete;
-  ~TempDir() {
-    if (path_.empty()) return;
-    std::error_code ec;
-    // Tools may leave read-only files (Go module caches); make them removable first.
-    for (auto it = fs::recursive_directory_iterator(path_, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (it->is_directory(ec))
-        fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
-    }
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
 };
 
 std::string Trimmed(std::string_view s, std::size_t max_chars) {
@@ -251,7 +219,7 @@ Result<ToolOutput> ToolRunner::Run(const ToolInvocation& inv) {
     ~Release() { s.release(); }
   } release{slots_};
 
-  auto scratch = TempDir::Create(options_.temp_dir);
+  auto scratch = ScratchDir::Create(options_.temp_dir, "tool");
   if (!scratch) return std::unexpected(scratch.error());
   std::error_code ec;
   for (const char* sub : {"home", "tmp", "helm"}) fs::create_directories(scratch->path() / sub, ec);

@@ -3,131 +3,20 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
-
-#include "sync/app_sync.h"
-#include "sync/fake_cell.h"
-#include "sync/tracking.h"
+#include "sync/executor_fixture.h"
 
 namespace cellgate::sync {
 namespace {
 
+using executor_testing::CompleteJob;
+using executor_testing::ConfigMap;
+using executor_testing::Deployment;
+using executor_testing::ExecutorTest;
+using executor_testing::HookJob;
+using executor_testing::kNamespace;
+using executor_testing::MakeAvailable;
 using testing::FakeCell;
 using testing::Objects;
-
-constexpr char kNamespace[] = R"(
-apiVersion: v1
-kind: Namespace
-metadata: {name: shop}
-)";
-
-std::string ConfigMap(const std::string& name, const std::string& value, int wave = 0) {
-  return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name +
-         "\n  annotations: {argocd.argoproj.io/sync-wave: \"" + std::to_string(wave) +
-         "\"}\ndata: {key: " + value + "}\n";
-}
-
-std::string Deployment(const std::string& name, int replicas, int wave = 0) {
-  return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name +
-         "\n  annotations: {argocd.argoproj.io/sync-wave: \"" + std::to_string(wave) +
-         "\"}\nspec:\n  replicas: " + std::to_string(replicas) +
-         "\n  selector: {matchLabels: {app: " + name +
-         "}}\n  template:\n    metadata: {labels: {app: " + name +
-         "}}\n    spec: {containers: [{name: web, image: nginx}]}\n";
-}
-
-std::string HookJob(const std::string& name, const std::string& hook,
-                    const std::string& policy = "") {
-  std::string out = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: " + name +
-                    "\n  annotations:\n    argocd.argoproj.io/hook: " + hook + "\n";
-  if (!policy.empty()) out += "    argocd.argoproj.io/hook-delete-policy: " + policy + "\n";
-  return out +
-         "spec:\n  template:\n    spec: {restartPolicy: Never, containers: [{name: run, "
-         "image: busybox}]}\n";
-}
-
-void MakeAvailable(Json& d) {
-  d["status"] = {{"observedGeneration", d["metadata"]["generation"]},
-                 {"replicas", d["spec"].value("replicas", 1)},
-                 {"updatedReplicas", d["spec"].value("replicas", 1)},
-                 {"availableReplicas", d["spec"].value("replicas", 1)},
-                 {"readyReplicas", d["spec"].value("replicas", 1)},
-                 {"conditions", {{{"type", "Available"}, {"status", "True"}}}}};
-}
-
-void CompleteJob(Json& j, bool ok) {
-  j["status"] = {{"conditions",
-                  {{{"type", ok ? "Complete" : "Failed"},
-                    {"status", "True"},
-                    {"message", ok ? "done" : "BackoffLimitExceeded"}}}}};
-}
-
-class ExecutorTest : public ::testing::Test {
- protected:
-  ExecutorTest() : sleeper_(fake_.mutable_clock()) {
-    // Controllers: Deployments become available on the second read after a write; Jobs
-    // complete on their first read (or fail, when their name says so).
-    fake_.SetReactor([this](const std::string& verb, Json& obj) {
-      std::string kind = obj.value("kind", "");
-      if (kind == "Deployment" && verb == "get" && available_) MakeAvailable(obj);
-      if (kind == "Job" && verb == "get" && !obj.contains("status")) {
-        CompleteJob(obj, StringAt(obj, {"metadata", "name"}).find("fail") == std::string::npos);
-      }
-    });
-  }
-
-  CellAccess Cell() { return CellAccess{"fake", fake_, fake_, fake_, fake_.clock()}; }
-
-  AppSyncSpec Spec(const std::string& extra = "") {
-    auto app = Objects(R"(
-apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata: {name: shop, namespace: argocd}
-spec:
-  destination: {namespace: shop}
-)" + extra);
-    auto spec = ParseAppSyncSpec(app.front().body());
-    EXPECT_TRUE(spec) << spec.error().message();
-    return *spec;
-  }
-
-  // Observes with every kind searched (the app may render nothing), then syncs.
-  SyncResult Sync(const std::string& yaml, const AppSyncSpec& spec, ExecutorOptions options = {},
-                  bool prune = false) {
-    std::vector<Object> rendered = Objects(yaml);
-    CellAccess cell = Cell();
-    auto observed = ObserveApp(cell, spec, rendered, {.all_kinds = true});
-    EXPECT_TRUE(observed) << observed.error().message();
-    if (!observed) return {};
-    options.sleeper = &sleeper_;
-    fake_.ClearLog();
-    return SyncApp(cell, spec, *observed, {.prune = prune, .revision = "abcdef1234"}, options);
-  }
-
-  SyncResult Sync(const std::string& yaml, ExecutorOptions options = {}, bool prune = false) {
-    return Sync(yaml, Spec(), options, prune);
-  }
-
-  // Index of the first log entry that starts with `prefix`, or -1.
-  long IndexOf(const std::string& prefix) {
-    auto log = fake_.Log();
-    for (std::size_t i = 0; i < log.size(); ++i) {
-      if (log[i].starts_with(prefix)) return static_cast<long>(i);
-    }
-    return -1;
-  }
-
-  const ResourceResult* Find(const SyncResult& r, const std::string& name) {
-    for (auto& res : r.resources) {
-      if (res.key.name == name) return &res;
-    }
-    return nullptr;
-  }
-
-  FakeCell fake_;
-  FakeSleeper sleeper_;
-  bool available_ = true;
-};
 
 TEST_F(ExecutorTest, CreatesNamespaceFirstThenObjectsWithTracking) {
   SyncResult r = Sync(std::string(kNamespace) + "---\n" + ConfigMap("settings", "a") + "---\n" +
@@ -279,128 +168,6 @@ TEST_F(ExecutorTest, FailingHookStopsTheSyncAndRunsSyncFailHooks) {
   const ResourceResult* cleanup = Find(r, "cleanup");
   ASSERT_NE(cleanup, nullptr);
   EXPECT_EQ(cleanup->hook_phase, OperationPhase::kSucceeded);
-}
-
-// The controller's mode (wait_after_last_step false). gitops-engine (sync_context.go, Sync):
-// the operation succeeds on applying the last step only when that step holds no hook and the
-// sync is a single step; otherwise running hooks (and, when multi-step, running resources) are
-// waited for and the sync ends "successfully synced (no more tasks)".
-TEST_F(ExecutorTest, ControllerModeIsDoneOnceAppliedForASingleStepWithoutHooks) {
-  fake_.Put(Objects(kNamespace).front());
-  available_ = false;
-  SyncResult r = Sync(Deployment("api", 1), {.wait_after_last_step = false});
-  ASSERT_EQ(r.phase, OperationPhase::kSucceeded) << r.message;
-  EXPECT_EQ(r.message, "successfully synced (all tasks run)");
-  EXPECT_EQ(IndexOf("get apps/Deployment shop/api"), -1) << "nothing is waited for";
-}
-
-TEST_F(ExecutorTest, ControllerModeAwaitsAPostSyncHookAndDeletesItByPolicy) {
-  fake_.Put(Objects(kNamespace).front());
-  SyncResult r =
-      Sync(ConfigMap("settings", "a") + "---\n" + HookJob("smoke", "PostSync", "HookSucceeded"),
-           {.wait_after_last_step = false});
-  ASSERT_EQ(r.phase, OperationPhase::kSucceeded) << r.message;
-  EXPECT_EQ(r.message, "successfully synced (no more tasks)");
-  const ResourceResult* hook = Find(r, "smoke");
-  ASSERT_NE(hook, nullptr);
-  EXPECT_EQ(hook->hook_phase, OperationPhase::kSucceeded);
-  EXPECT_GE(IndexOf("get batch/Job shop/smoke"), 0) << "the hook was waited for";
-  EXPECT_FALSE(fake_.Find({"batch", "Job", "shop", "smoke"})) << "HookSucceeded deletes it";
-}
-
-TEST_F(ExecutorTest, ControllerModeFailsWhenTheLastPhasesHookFails) {
-  fake_.Put(Objects(kNamespace).front());
-  SyncResult r =
-      Sync(ConfigMap("settings", "a") + "---\n" + HookJob("fail-smoke", "PostSync", "HookFailed"),
-           {.wait_after_last_step = false});
-  EXPECT_EQ(r.phase, OperationPhase::kFailed);
-  EXPECT_NE(r.message.find("one or more synchronization tasks completed unsuccessfully: PostSync "
-                           "hook batch/Job shop/fail-smoke failed"),
-            std::string::npos)
-      << r.message;
-  EXPECT_FALSE(fake_.Find({"batch", "Job", "shop", "fail-smoke"})) << "HookFailed deletes it";
-}
-
-TEST_F(ExecutorTest, ControllerModeWaitsForTheLastWaveOfAMultiStepSync) {
-  fake_.Put(Objects(kNamespace).front());
-  available_ = false;
-  fake_.SetReactor({});
-  SyncResult r = Sync(ConfigMap("first", "a", 0) + "---\n" + Deployment("api", 1, 1),
-                      {.wait_after_last_step = false, .health_timeout = std::chrono::seconds(20)});
-  EXPECT_EQ(r.phase, OperationPhase::kFailed);
-  EXPECT_NE(r.message.find("waiting for apps/Deployment shop/api"), std::string::npos) << r.message;
-}
-
-TEST_F(ExecutorTest, DegradedObjectFailsTheSyncWithoutWaitingForTheTimeout) {
-  fake_.Put(Objects(kNamespace).front());
-  fake_.SetReactor([](const std::string& verb, Json& obj) {
-    if (obj.value("kind", "") != "Deployment" || verb != "get") return;
-    obj["status"] = {{"observedGeneration", obj["metadata"]["generation"]},
-                     {"conditions",
-                      {{{"type", "Progressing"},
-                        {"status", "False"},
-                        {"reason", "ProgressDeadlineExceeded"},
-                        {"message", "ReplicaSet \"api-1\" has timed out progressing."}}}}};
-  });
-  SyncResult r = Sync(Deployment("api", 1, 0) + "---\n" + ConfigMap("late", "x", 1),
-                      {.health_timeout = std::chrono::minutes(5)});
-  EXPECT_EQ(r.phase, OperationPhase::kFailed);
-  EXPECT_NE(r.message.find("one or more synchronization tasks completed unsuccessfully: "
-                           "apps/Deployment shop/api is Degraded"),
-            std::string::npos)
-      << r.message;
-  EXPECT_EQ(IndexOf("apply ConfigMap shop/late"), -1);
-  EXPECT_LT(sleeper_.slept(), std::chrono::minutes(1));
-}
-
-// gitops-engine (getSyncTasks): a task whose kind the cell does not serve, and that no CRD of
-// the sync defines, makes the whole sync invalid before anything is applied.
-TEST_F(ExecutorTest, UnservedKindRefusesTheWholeSyncBeforeAnyWrite) {
-  fake_.Put(Objects(kNamespace).front());
-  SyncResult r = Sync(ConfigMap("settings", "a") + "---\n" + R"(
-apiVersion: example.com/v1
-kind: Gadget
-metadata: {name: g1}
-)");
-  EXPECT_EQ(r.phase, OperationPhase::kFailed);
-  EXPECT_TRUE(r.message.starts_with("one or more synchronization tasks are not valid: "))
-      << r.message;
-  EXPECT_NE(r.message.find("example.com/v1"), std::string::npos) << r.message;
-  EXPECT_TRUE(fake_.LogWith("apply ").empty()) << "nothing may be written";
-  ASSERT_NE(Find(r, "g1"), nullptr);
-  EXPECT_EQ(Find(r, "g1")->result, ResultCode::kSyncFailed);
-}
-
-TEST_F(ExecutorTest, SkipDryRunOnMissingResourceLetsAnUnservedKindThrough) {
-  fake_.Put(Objects(kNamespace).front());
-  SyncResult r = Sync(ConfigMap("settings", "a") + "---\n" + R"(
-apiVersion: example.com/v1
-kind: Gadget
-metadata:
-  name: g1
-  annotations: {argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true}
-)");
-  // Not refused up front: the write itself fails, after the served objects were applied.
-  EXPECT_EQ(r.phase, OperationPhase::kFailed);
-  EXPECT_FALSE(r.message.starts_with("one or more synchronization tasks are not valid"))
-      << r.message;
-  EXPECT_GE(IndexOf("apply ConfigMap shop/settings"), 0);
-}
-
-// gitops-engine deletes hooks when the operation ends, by the operation's outcome
-// (sync_context.go: hooksPendingDeletionFailed are deleted when any task completed
-// unsuccessfully, hooksPendingDeletionSuccessful only on success).
-TEST_F(ExecutorTest, HookDeletePoliciesFollowTheOperationsOutcome) {
-  fake_.Put(Objects(kNamespace).front());
-  SyncResult r = Sync(HookJob("migrate", "PreSync", "HookFailed") + "---\n" +
-                      HookJob("seed", "PreSync", "HookSucceeded") + "---\n" +
-                      HookJob("fail-check", "Sync", "HookSucceeded"));
-  EXPECT_EQ(r.phase, OperationPhase::kFailed) << r.message;
-  EXPECT_FALSE(fake_.Find({"batch", "Job", "shop", "migrate"}))
-      << "HookFailed: deleted because the operation failed, though this hook succeeded";
-  EXPECT_TRUE(fake_.Find({"batch", "Job", "shop", "seed"}))
-      << "HookSucceeded: kept because the operation failed";
-  EXPECT_TRUE(fake_.Find({"batch", "Job", "shop", "fail-check"}));
 }
 
 TEST_F(ExecutorTest, OldHookIsDeletedBeforeItIsCreatedAgain) {

@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,6 +18,8 @@
 extern "C" {
 #include <jq.h>
 }
+
+#include "core/memory_limit.h"
 
 namespace cellgate::sync {
 namespace {
@@ -55,18 +56,6 @@ bool SendFull(int fd, const void* buf, std::size_t n) {
 void AppendU32(std::string& out, std::uint32_t v) { out.append(reinterpret_cast<char*>(&v), 4); }
 
 // ---- The worker (runs in the re-executed process, before main) ----
-
-std::uint64_t DataBytesInUse() {
-  FILE* f = std::fopen("/proc/self/status", "r");
-  if (f == nullptr) return 0;
-  char line[256];
-  unsigned long long kb = 0;
-  while (std::fgets(line, sizeof line, f) != nullptr) {
-    if (std::sscanf(line, "VmData: %llu kB", &kb) == 1) break;
-  }
-  std::fclose(f);
-  return static_cast<std::uint64_t>(kb) << 10;
-}
 
 void CollectError(void* data, jv msg) {
   auto* out = static_cast<std::string*>(data);
@@ -157,11 +146,7 @@ void Serve(jq_state* jq, const std::string& input, std::size_t max_outputs) {
   unsigned long long headroom = 0, max_outputs = 0;
   if (std::sscanf(config, "%llu:%llu", &headroom, &max_outputs) != 2) ::_exit(2);
   ::unsetenv(kWorkerEnv);
-  if (headroom > 0) {
-    const rlim_t limit = static_cast<rlim_t>(DataBytesInUse() + headroom);
-    rlimit r{.rlim_cur = limit, .rlim_max = limit};
-    ::setrlimit(RLIMIT_DATA, &r);
-  }
+  if (headroom > 0 && !LimitDataGrowth(headroom)) ::_exit(2);
   std::map<std::string, jq_state*> cache;
   for (;;) {
     char kind = 0;
