@@ -67,3 +67,40 @@ Result<T> WithContext(Result<T> r, std::string_view context) {
 }
 
 }  // namespace cellgate
+
+// Forwarding a failure. Each evaluates a Result<T> or Status once and, when it holds an
+// error, returns that error from the enclosing function (whose return type is any Result
+// or Status). `expr` may name an existing Result (no copy of its value is made).
+//   CG_TRY(WriteFile(path));                       // Status or Result, value unused
+//   CG_TRY_WRAP(parsed, "read " + path);           // same, error wrapped with context
+//   CG_ASSIGN(spec.retry, ParseRetry(j));         // existing lvalue = *result; one statement
+//   CG_ASSIGN_OR_RETURN(auto doc, ParseYaml(text)); // declares doc = *result
+// CG_ASSIGN_OR_RETURN expands to several statements (it declares a name in the enclosing
+// scope), so it never stands as the body of an unbraced if/else/for; CG_ASSIGN can.
+#define CG_TRY(expr)                                                              \
+  do {                                                                            \
+    auto&& cg_try_r_ = (expr);                                                    \
+    if (!cg_try_r_) return std::unexpected<::cellgate::Error>(cg_try_r_.error()); \
+  } while (false)
+
+#define CG_TRY_WRAP(expr, context)                                                              \
+  do {                                                                                          \
+    auto&& cg_try_r_ = (expr);                                                                  \
+    if (!cg_try_r_) return std::unexpected<::cellgate::Error>(cg_try_r_.error().Wrap(context)); \
+  } while (false)
+
+#define CG_ASSIGN(lvalue, expr)                                                                    \
+  do {                                                                                             \
+    auto cg_assign_r_ = (expr);                                                                    \
+    if (!cg_assign_r_) return std::unexpected<::cellgate::Error>(std::move(cg_assign_r_).error()); \
+    (lvalue) = std::move(*cg_assign_r_);                                                           \
+  } while (false)
+
+#define CG_CONCAT_INNER_(a, b) a##b
+#define CG_CONCAT_(a, b) CG_CONCAT_INNER_(a, b)
+#define CG_ASSIGN_OR_RETURN(lhs, expr) \
+  CG_ASSIGN_OR_RETURN_IMPL_(CG_CONCAT_(cg_assign_r_, __LINE__), lhs, expr)
+#define CG_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)                              \
+  auto tmp = (expr);                                                           \
+  if (!tmp) return std::unexpected<::cellgate::Error>(std::move(tmp).error()); \
+  lhs = std::move(*tmp)

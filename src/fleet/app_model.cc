@@ -66,28 +66,21 @@ class Fields {
   std::string path_;
 };
 
-#define CG_TRY(lhs, expr)                            \
-  do {                                               \
-    auto cg_r = (expr);                              \
-    if (!cg_r) return std::unexpected(cg_r.error()); \
-    (lhs) = std::move(*cg_r);                        \
-  } while (false)
-
 Result<RetryStrategy> ParseRetry(const Json& j, const std::string& path) {
   Fields f(j, path);
   RetryStrategy r;
   std::optional<std::int64_t> limit;
-  CG_TRY(limit, f.Int("limit"));
+  CG_ASSIGN(limit, f.Int("limit"));
   r.limit = limit.value_or(0);
-  CG_TRY(r.refresh, f.Bool("refresh"));
+  CG_ASSIGN(r.refresh, f.Bool("refresh"));
   const Json* backoff = nullptr;
-  CG_TRY(backoff, f.Object("backoff"));
+  CG_ASSIGN(backoff, f.Object("backoff"));
   if (backoff != nullptr) {
     Fields b(*backoff, path + ".backoff");
     RetryBackoff rb;
-    CG_TRY(rb.duration, b.String("duration"));
-    CG_TRY(rb.max_duration, b.String("maxDuration"));
-    CG_TRY(rb.factor, b.Int("factor"));
+    CG_ASSIGN(rb.duration, b.String("duration"));
+    CG_ASSIGN(rb.max_duration, b.String("maxDuration"));
+    CG_ASSIGN(rb.factor, b.Int("factor"));
     r.backoff = std::move(rb);
   }
   return r;
@@ -97,22 +90,22 @@ Result<SyncPolicy> ParseSyncPolicy(const Json& j) {
   Fields f(j, "spec.syncPolicy");
   SyncPolicy p;
   const Json* automated = nullptr;
-  CG_TRY(automated, f.Object("automated"));
+  CG_ASSIGN(automated, f.Object("automated"));
   if (automated != nullptr) {
     Fields a(*automated, "spec.syncPolicy.automated");
     AutomatedSync s;
-    CG_TRY(s.prune, a.Bool("prune"));
-    CG_TRY(s.self_heal, a.Bool("selfHeal"));
-    CG_TRY(s.allow_empty, a.Bool("allowEmpty"));
-    CG_TRY(s.enabled, a.Bool("enabled", true));
+    CG_ASSIGN(s.prune, a.Bool("prune"));
+    CG_ASSIGN(s.self_heal, a.Bool("selfHeal"));
+    CG_ASSIGN(s.allow_empty, a.Bool("allowEmpty"));
+    CG_ASSIGN(s.enabled, a.Bool("enabled", true));
     p.automated = s;
   }
-  CG_TRY(p.sync_options, f.Strings("syncOptions"));
+  CG_ASSIGN(p.sync_options, f.Strings("syncOptions"));
   const Json* retry = nullptr;
-  CG_TRY(retry, f.Object("retry"));
-  if (retry != nullptr) CG_TRY(p.retry, ParseRetry(*retry, "spec.syncPolicy.retry"));
+  CG_ASSIGN(retry, f.Object("retry"));
+  if (retry != nullptr) CG_ASSIGN(p.retry, ParseRetry(*retry, "spec.syncPolicy.retry"));
   const Json* nsmeta = nullptr;
-  CG_TRY(nsmeta, f.Object("managedNamespaceMetadata"));
+  CG_ASSIGN(nsmeta, f.Object("managedNamespaceMetadata"));
   if (nsmeta != nullptr) p.managed_namespace_metadata = *nsmeta;
   return p;
 }
@@ -120,11 +113,11 @@ Result<SyncPolicy> ParseSyncPolicy(const Json& j) {
 Result<SyncOperation> ParseSyncOperation(const Json& j) {
   Fields f(j, "operation.sync");
   SyncOperation s;
-  CG_TRY(s.revision, f.String("revision"));
-  CG_TRY(s.revisions, f.Strings("revisions"));
-  CG_TRY(s.prune, f.Bool("prune"));
-  CG_TRY(s.dry_run, f.Bool("dryRun"));
-  CG_TRY(s.sync_options, f.Strings("syncOptions"));
+  CG_ASSIGN(s.revision, f.String("revision"));
+  CG_ASSIGN(s.revisions, f.Strings("revisions"));
+  CG_ASSIGN(s.prune, f.Bool("prune"));
+  CG_ASSIGN(s.dry_run, f.Bool("dryRun"));
+  CG_ASSIGN(s.sync_options, f.Strings("syncOptions"));
   if (const Json* res = f.Find("resources")) {
     if (!res->is_array()) return FieldError("operation.sync.resources", "must be a list");
     for (std::size_t i = 0; i < res->size(); ++i) {
@@ -132,30 +125,30 @@ Result<SyncOperation> ParseSyncOperation(const Json& j) {
       if (!(*res)[i].is_object()) return FieldError(path, "must be an object");
       Fields r((*res)[i], path);
       SyncOperationResource item;
-      CG_TRY(item.group, r.String("group"));
-      CG_TRY(item.kind, r.String("kind"));
-      CG_TRY(item.name, r.String("name"));
-      CG_TRY(item.ns, r.String("namespace"));
+      CG_ASSIGN(item.group, r.String("group"));
+      CG_ASSIGN(item.kind, r.String("kind"));
+      CG_ASSIGN(item.name, r.String("name"));
+      CG_ASSIGN(item.ns, r.String("namespace"));
       s.resources.push_back(std::move(item));
     }
   }
   const Json* strategy = nullptr;
-  CG_TRY(strategy, f.Object("syncStrategy"));
+  CG_ASSIGN(strategy, f.Object("syncStrategy"));
   if (strategy != nullptr) {
     Fields st(*strategy, "operation.sync.syncStrategy");
     const Json* apply = nullptr;
-    CG_TRY(apply, st.Object("apply"));
+    CG_ASSIGN(apply, st.Object("apply"));
     const Json* hook = nullptr;
-    CG_TRY(hook, st.Object("hook"));
+    CG_ASSIGN(hook, st.Object("hook"));
     if (apply != nullptr) {
       s.strategy = SyncStrategyKind::kApply;
-      CG_TRY(s.force, Fields(*apply, "operation.sync.syncStrategy.apply").Bool("force"));
+      CG_ASSIGN(s.force, Fields(*apply, "operation.sync.syncStrategy.apply").Bool("force"));
     } else if (hook != nullptr) {
-      CG_TRY(s.force, Fields(*hook, "operation.sync.syncStrategy.hook").Bool("force"));
+      CG_ASSIGN(s.force, Fields(*hook, "operation.sync.syncStrategy.hook").Bool("force"));
     }
   }
   const Json* source = nullptr;
-  CG_TRY(source, f.Object("source"));
+  CG_ASSIGN(source, f.Object("source"));
   if (source != nullptr) s.source = *source;
   return s;
 }
@@ -165,18 +158,18 @@ Result<Operation> ParseOperation(const Json& j) {
   Operation op;
   op.raw = j;
   const Json* sync = nullptr;
-  CG_TRY(sync, f.Object("sync"));
-  if (sync != nullptr) CG_TRY(op.sync, ParseSyncOperation(*sync));
+  CG_ASSIGN(sync, f.Object("sync"));
+  if (sync != nullptr) CG_ASSIGN(op.sync, ParseSyncOperation(*sync));
   const Json* by = nullptr;
-  CG_TRY(by, f.Object("initiatedBy"));
+  CG_ASSIGN(by, f.Object("initiatedBy"));
   if (by != nullptr) {
     Fields b(*by, "operation.initiatedBy");
-    CG_TRY(op.initiated_by.username, b.String("username"));
-    CG_TRY(op.initiated_by.automated, b.Bool("automated"));
+    CG_ASSIGN(op.initiated_by.username, b.String("username"));
+    CG_ASSIGN(op.initiated_by.automated, b.Bool("automated"));
   }
   const Json* retry = nullptr;
-  CG_TRY(retry, f.Object("retry"));
-  if (retry != nullptr) CG_TRY(op.retry, ParseRetry(*retry, "operation.retry"));
+  CG_ASSIGN(retry, f.Object("retry"));
+  if (retry != nullptr) CG_ASSIGN(op.retry, ParseRetry(*retry, "operation.retry"));
   return op;
 }
 
@@ -214,7 +207,7 @@ std::string SyncPolicy::Option(std::string_view key) const {
 
 Result<AppModel> ParseAppModel(const Json& manifest) {
   AppModel m;
-  CG_TRY(m.app, render::ParseApplication(manifest));
+  CG_ASSIGN(m.app, render::ParseApplication(manifest));
   const std::string where = "Application " + m.app.ns + "/" + m.app.name;
   auto in_app = [&](const Error& e) { return std::unexpected(e.Wrap(where)); };
   static const Json kNone;

@@ -89,14 +89,6 @@ class Fields {
   std::string where_;
 };
 
-// Assigns *out from a Result or returns its error from the enclosing function.
-#define CG_ASSIGN(out, expr)                         \
-  do {                                               \
-    auto cg_r = (expr);                              \
-    if (!cg_r) return std::unexpected(cg_r.error()); \
-    (out) = std::move(*cg_r);                        \
-  } while (0)
-
 // extVars / tlas: a list of {name, value, code}.
 Result<std::vector<JsonnetVar>> ParseJsonnetVars(const Fields& f, std::string_view key) {
   std::vector<JsonnetVar> out;
