@@ -36,7 +36,7 @@ struct FakeCellBehaviour {
   bool in_probe = false;  // guarded by mu
 };
 
-class FakeCellClient final : public CellClient {
+class FakeCellClient final : public cells::CellClient {
  public:
   FakeCellClient(kube::ClusterConfig config, std::shared_ptr<FakeCellBehaviour> b)
       : config_(std::move(config)), b_(std::move(b)) {}
@@ -65,7 +65,7 @@ class FakeCellClient final : public CellClient {
   kube::testing::FakeCluster cluster_;
 };
 
-class FakeConnector final : public CellConnector {
+class FakeConnector final : public cells::CellConnector {
  public:
   Result<std::shared_ptr<CellClient>> Connect(const kube::ClusterConfig& config) override {
     std::lock_guard lock(mu_);

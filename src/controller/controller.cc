@@ -145,7 +145,7 @@ Result<std::unique_ptr<Controller>> Controller::Create(ControllerOptions options
   auto events = kube::ClusterClient::Create(c->hub_config_, event_options);
   CG_TRY_WRAP(events, "hub client");
   c->events_client_ = std::move(*events);
-  c->appset_status_ = std::make_unique<appsets::HubStatusWriter>(*c->hub_);
+  c->appset_status_ = std::make_unique<appset_controller::HubStatusWriter>(*c->hub_);
   cells::KubeCellConnectorOptions cell_options;
   cell_options.client.transport.rate_limit = rate_limit;
   c->connector_ = std::make_unique<cells::KubeCellConnector>(std::move(cell_options));
@@ -347,7 +347,7 @@ void Controller::ElectionLoop() {
     if (const char* pod = std::getenv("POD_NAME"); pod != nullptr) identity = pod;
   }
   for (;;) {
-    LeaderElector elector(lease_client_->reader(), lease_client_->applier(), clock_,
+    runtime::LeaderElector elector(lease_client_->reader(), lease_client_->applier(), clock_,
                           {.lease_name = "cellgate-controller",
                            .ns = options_.ns,
                            .identity = identity,
@@ -423,13 +423,13 @@ bool Controller::StartActing() {
     runtime->Stop();
     return false;
   }
-  auto events = std::make_shared<EventRecorder>(
+  auto events = std::make_shared<runtime::EventRecorder>(
       events_client_->applier(), clock_,
       runtime::EventRecorderOptions{.component = "cellgate-applicationset-controller",
                                     .reporting_instance = options_.identity});
   const std::chrono::milliseconds poll = options_.repo_poll_interval;
-  auto appsets = std::make_shared<appsets::ApplicationSetController>(
-      appsets::ApplicationSetHub{hub_->reader(), hub_->applier(), hub_->watcher(), *appset_status_},
+  auto appsets = std::make_shared<appset_controller::ApplicationSetController>(
+      appset_controller::ApplicationSetHub{hub_->reader(), hub_->applier(), hub_->watcher(), *appset_status_},
       runtime->registry(),
       [&mirrors, poll](const std::string& url, const std::string& revision)
           -> Result<std::shared_ptr<const git::Snapshot>> {
@@ -439,7 +439,7 @@ bool Controller::StartActing() {
         return mirrors.Open(url, *commit);
       },
       events.get(), clock_,
-      appsets::ApplicationSetControllerOptions{
+      appset_controller::ApplicationSetControllerOptions{
           .namespaces = {app_namespaces.begin(), app_namespaces.end()},
           .controller_namespace = options_.ns,
           .requeue_interval = poll,
@@ -447,7 +447,7 @@ bool Controller::StartActing() {
   if (auto s = appsets->Start(); !s) {
     spdlog::error("controller: start the ApplicationSet controller: {}", s.error().message());
   }
-  std::weak_ptr<appsets::ApplicationSetController> weak = appsets;
+  std::weak_ptr<appset_controller::ApplicationSetController> weak = appsets;
   runtime->SetAppSetPushListener([weak, &mirrors](const http::PushEvent& push) {
     auto controller = weak.lock();
     if (!controller) return;
@@ -477,8 +477,8 @@ bool Controller::StartActing() {
 
 void Controller::StopActing() {
   std::shared_ptr<FleetRuntime> runtime;
-  std::shared_ptr<appsets::ApplicationSetController> appsets;
-  std::shared_ptr<EventRecorder> events;
+  std::shared_ptr<appset_controller::ApplicationSetController> appsets;
+  std::shared_ptr<runtime::EventRecorder> events;
   {
     std::lock_guard lock(mu_);
     runtime = std::move(runtime_);

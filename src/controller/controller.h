@@ -59,15 +59,15 @@
 #include "metrics/registry.h"
 #include "render/renderer.h"
 
-namespace cellgate::fleet::appsets {
+namespace cellgate::appset_controller {
 class ApplicationSetController;
 class HubStatusWriter;
-}  // namespace cellgate::fleet::appsets
+}  // namespace cellgate::appset_controller
 
-namespace cellgate::fleet {
+namespace cellgate::runtime {
 class LeaderElector;
 class EventRecorder;
-}  // namespace cellgate::fleet
+}  // namespace cellgate::runtime
 
 namespace cellgate::controller {
 
@@ -167,7 +167,7 @@ class Controller {
   std::unique_ptr<kube::ClusterClient> hub_;
   std::unique_ptr<kube::ClusterClient> lease_client_;   // short timeouts for renewals
   std::unique_ptr<kube::ClusterClient> events_client_;  // Events, own rate limit
-  std::unique_ptr<appsets::HubStatusWriter> appset_status_;
+  std::unique_ptr<appset_controller::HubStatusWriter> appset_status_;
   std::unique_ptr<cells::CellConnector> connector_;
   std::unique_ptr<git::MirrorSource> mirrors_;
   std::unique_ptr<render::Renderer> renderer_;
@@ -181,10 +181,10 @@ class Controller {
   std::condition_variable cv_;
   bool stop_requested_ = false;            // guarded by mu_
   bool want_leading_ = false;              // guarded by mu_; what the elector says
-  LeaderElector* elector_ = nullptr;       // guarded by mu_
+  runtime::LeaderElector* elector_ = nullptr;       // guarded by mu_
   std::shared_ptr<FleetRuntime> runtime_;  // guarded by mu_
-  std::shared_ptr<appsets::ApplicationSetController> appsets_;  // guarded by mu_
-  std::shared_ptr<EventRecorder> appset_events_;                // guarded by mu_
+  std::shared_ptr<appset_controller::ApplicationSetController> appsets_;  // guarded by mu_
+  std::shared_ptr<runtime::EventRecorder> appset_events_;                // guarded by mu_
   std::shared_ptr<const http::WebhookSecrets> secrets_;         // guarded by mu_
   std::string secrets_digest_;                                  // guarded by mu_; for logs
 };

@@ -126,7 +126,7 @@ class FakeHub final : public kube::Reader, public kube::Applier, public kube::Wa
 };
 
 // A cell: sync's FakeCell behind a CellClient; probes answer unless `up` is false.
-class FakeCellClient final : public CellClient {
+class FakeCellClient final : public cells::CellClient {
  public:
   explicit FakeCellClient(std::shared_ptr<engine::testing::FakeCell> cell)
       : cell_(std::move(cell)) {}
@@ -146,7 +146,7 @@ class FakeCellClient final : public CellClient {
 };
 
 // Hands out one FakeCellClient per server (the same one for every Connect of that server).
-class FakeConnector final : public CellConnector {
+class FakeConnector final : public cells::CellConnector {
  public:
   Result<std::shared_ptr<cells::CellClient>> Connect(const kube::ClusterConfig& config) override {
     std::lock_guard lock(mu_);

@@ -39,7 +39,7 @@ std::string AppYaml(const std::string& name, const std::string& ns, const std::s
 class AppCommandsE2E : public CliFleetE2E {
  protected:
   Object CreateApp(const std::string& yaml) {
-    auto created = hub().applier().Create(sync::e2e::ParseObjects(yaml).front(), {});
+    auto created = hub().applier().Create(engine::e2e::ParseObjects(yaml).front(), {});
     EXPECT_TRUE(created) << created.error().message();
     return created ? *created : Object();
   }
@@ -132,7 +132,7 @@ TEST_F(AppCommandsE2E, DiffReportsADriftedObjectWithExitCode1) {
   const std::string target_ns = "clid-" + UniqueSuffix();
   MustKubectl("create namespace " + target_ns, "cell-2");
   auto cleanup = [&] {
-    (void)Shell(sync::e2e::Kubectl("cell-2") + "delete namespace " + target_ns + " --wait=false");
+    (void)Shell(engine::e2e::Kubectl("cell-2") + "delete namespace " + target_ns + " --wait=false");
   };
 
   auto added = Run({"cell", "add", "--context", "cell-2", "--name", "e2e-diff-target",
@@ -155,7 +155,7 @@ TEST_F(AppCommandsE2E, DiffReportsADriftedObjectWithExitCode1) {
   // Sync it into cell-2 with `cellgate sync` (same instance name: the file's Application
   // lives in argocd, the hub's in its controller namespace; both track as "diffapp").
   std::string file = (dir.path() / "app.yaml").string();
-  sync::e2e::WriteFile(file, AppYaml("diffapp", "argocd", "unused", target_ns, origin.url()));
+  engine::e2e::WriteFile(file, AppYaml("diffapp", "argocd", "unused", target_ns, origin.url()));
   auto synced = Cli({"sync", "-f", file, "--context", "cell-2", "--kubeconfig", KubeconfigPath(),
                      "--work-dir", work});
   ASSERT_EQ(synced.code, 0) << synced.err << synced.out;
@@ -345,7 +345,7 @@ TEST_F(AppCommandsE2E, SyncWithTheRealControllerDeploysTheApp) {
   (*controller)->Stop();
   runner.join();
   EXPECT_TRUE(run_status) << run_status.error().message();
-  (void)Shell(sync::e2e::Kubectl("cell-2") + "delete namespace " + target_ns + " --wait=false");
+  (void)Shell(engine::e2e::Kubectl("cell-2") + "delete namespace " + target_ns + " --wait=false");
 }
 
 }  // namespace

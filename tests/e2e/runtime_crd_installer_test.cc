@@ -9,7 +9,7 @@
 #include "runtime/crd_installer.h"
 #include "fleet_e2e_util.h"
 
-namespace cellgate::fleet::e2e {
+namespace cellgate::runtime::e2e {
 namespace {
 
 using std::chrono::seconds;
@@ -133,4 +133,4 @@ TEST_F(CrdInstallerE2E, EmbeddedDeployCrdsPassServerValidation) {
 }
 
 }  // namespace
-}  // namespace cellgate::fleet::e2e
+}  // namespace cellgate::runtime::e2e

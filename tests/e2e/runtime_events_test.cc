@@ -3,7 +3,7 @@
 #include "runtime/event_recorder.h"
 #include "fleet_e2e_util.h"
 
-namespace cellgate::fleet::e2e {
+namespace cellgate::runtime::e2e {
 namespace {
 
 using std::chrono::seconds;
@@ -79,4 +79,4 @@ TEST_F(EventRecorderE2E, CreatesThenAggregatesEventsOnARealObject) {
 }
 
 }  // namespace
-}  // namespace cellgate::fleet::e2e
+}  // namespace cellgate::runtime::e2e

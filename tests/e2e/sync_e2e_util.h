@@ -32,7 +32,7 @@
 #include "engine/app_sync.h"
 #include "engine/cell.h"
 
-namespace cellgate::sync::e2e {
+namespace cellgate::engine::e2e {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -215,4 +215,4 @@ class SyncE2ETest : public ::testing::Test {
   git::testing::TempDir tmp_;
 };
 
-}  // namespace cellgate::sync::e2e
+}  // namespace cellgate::engine::e2e
