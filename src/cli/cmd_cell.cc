@@ -25,9 +25,7 @@
 // STATE, VERSION, LABELS, MESSAGE (fleet/cell_list.h) or JSON. An unreachable cell shows the
 // probe's error, never credentials. Exit code 0 (whatever the cells' states), 2 when the hub
 // cannot be read.
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <ostream>
 
 #include "cli/app.h"
@@ -35,6 +33,7 @@
 #include "cli/cell_apps.h"
 #include "cli/hub.h"
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "fleet/cell_list.h"
 #include "fleet/cell_registry.h"
 #include "fleet/cluster_secret.h"
@@ -128,12 +127,12 @@ std::vector<fleet::CellInfo> ProbedCells(fleet::CellRegistry& registry,
                                          std::chrono::milliseconds deadline) {
   // Shared with the listener: a notification already running may outlive RemoveListener.
   struct Signal {
-    std::mutex mu;
-    std::condition_variable changed;
+    core::Mutex mu;
+    core::CondVar changed;
   };
   auto signal = std::make_shared<Signal>();
   int id = registry.AddListener([signal](const fleet::CellChange&) {
-    std::lock_guard lock(signal->mu);
+    core::MutexLock lock(signal->mu);
     signal->changed.notify_all();
   });
   auto all_probed = [&] {
@@ -143,7 +142,7 @@ std::vector<fleet::CellInfo> ProbedCells(fleet::CellRegistry& registry,
     return true;
   };
   {
-    std::unique_lock lock(signal->mu);
+    core::MutexLock lock(signal->mu);
     signal->changed.wait_for(lock, deadline, all_probed);
   }
   registry.RemoveListener(id);

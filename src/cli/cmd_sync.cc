@@ -30,6 +30,7 @@
 #include "cli/app.h"
 #include "cli/cell_apps.h"
 #include "cli/redacting_stream.h"
+#include "core/mutex.h"
 #include "sync/app_sync.h"
 #include "sync/heal_guard.h"
 #include "sync/self_heal.h"
@@ -151,7 +152,7 @@ struct Watched {
 };
 
 int Watch(std::vector<Watched>& watched, std::optional<std::chrono::milliseconds> duration,
-          Streams io, std::mutex& out_mu) {
+          Streams io, core::Mutex& out_mu) {
   StopSignals signals;
   for (auto& w : watched) {
     if (auto s = w.healer->Start(); !s) {
@@ -160,7 +161,7 @@ int Watch(std::vector<Watched>& watched, std::optional<std::chrono::milliseconds
     }
   }
   {
-    std::lock_guard lock(out_mu);
+    core::MutexLock lock(out_mu);
     io.err << "watching " << watched.size() << " application(s) for drift"
            << (duration ? " for " + sync::ShortDuration(*duration) : "") << "; Ctrl-C stops\n";
   }
@@ -170,7 +171,7 @@ int Watch(std::vector<Watched>& watched, std::optional<std::chrono::milliseconds
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   for (auto& w : watched) w.healer->Stop();
-  std::lock_guard lock(out_mu);
+  core::MutexLock lock(out_mu);
   for (auto& w : watched) {
     sync::SelfHealStatus s = w.healer->Snapshot();
     io.out << "Application " << w.app << ": self-heal stopped: " << s.heals << " heals, "
@@ -211,7 +212,7 @@ int RunSync(const SyncFlags& flags, Streams io) {
   }
   sync::CellAccess access = (*cell)->Access();
   int exit_code = 0;
-  std::mutex out_mu;
+  core::Mutex out_mu;
   sync::WatchHub hub((*cell)->watcher());  // one watch per kind for all apps; outlives them
   std::vector<Watched> watched;
   for (auto& app : *apps) {
@@ -264,7 +265,7 @@ int RunSync(const SyncFlags& flags, Streams io) {
     watched.push_back({name, std::make_unique<sync::SelfHealer>(
                                  access, hub, std::move(target), sync::SelfHealOptions{},
                                  [&out_mu, io, name](const sync::HealEvent& e) {
-                                   std::lock_guard lock(out_mu);
+                                   core::MutexLock lock(out_mu);
                                    io.out << name << ": " << e.key.ToString() << ": " << e.action;
                                    if (!e.changed_paths.empty()) {
                                      io.out << " (drifted:";

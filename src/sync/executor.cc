@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/mutex.h"
 #include "sync/desired.h"
 #include "sync/executor_internal.h"
 #include "sync/parallel.h"
@@ -73,19 +74,19 @@ TaskState& SyncRun::Track(const SyncTask& task) {
                                           HookType::kSyncFail};
     r.hook_type = kTypes[static_cast<int>(task.phase)];
   }
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   states_.push_back(std::move(state));
   return *states_.back();
 }
 
 void SyncRun::Report(const std::string& message) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   progress_state_.message = message;
   if (progress_) progress_(progress_state_);
 }
 
 void SyncRun::FailMessage(OperationPhase phase, const std::string& message) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (failed_) {
     // The first failure names the operation's outcome; SyncFail hook failures are added to it.
     if (in_sync_fail_) result_.message += "; SyncFail: " + message;
@@ -182,7 +183,7 @@ SyncResult SyncRun::Execute() {
     tasks.push_back(std::move(t));
   }
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     progress_state_.tasks_total = tasks.size();
     progress_state_.steps = Steps(tasks).size();
   }
@@ -206,7 +207,7 @@ SyncResult SyncRun::Execute() {
   }
   if (!options_.dry_run) DeleteHooksByPolicy(!failed_);
 
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   for (auto& s : states_) {
     if (s->result.message.empty() && !s->written) continue;  // never reached
     if (s->live) s->result.live = std::move(s->live);
@@ -254,7 +255,7 @@ bool SyncRun::Validate(const std::vector<SyncTask>& tasks, std::vector<const Syn
       if (scope->defining_crd != nullptr || t.options.skip_dry_run_on_missing_resource) continue;
       const std::string why = UnknownKindError(*scope, gvk, cell_.name).message();
       TaskState& state = Track(t);
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       state.result.result = ResultCode::kSyncFailed;
       state.result.message = why;
       invalid.insert(why);
@@ -295,7 +296,7 @@ bool SyncRun::Preflight(const std::vector<SyncTask>& tasks) {
       return false;
     }
     TaskState& t = Track(*checks[i]);
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     t.result.result = ResultCode::kSyncFailed;
     t.result.message = errors[i]->message();
     reasons.insert(checks[i]->key.ToString() + ": " + errors[i]->message());
@@ -316,7 +317,7 @@ bool SyncRun::RunSteps(const std::vector<SyncTask>& tasks, bool sync_fail) {
     for (auto idx : steps[i].remove) states.push_back(&Track(tasks[idx]));
     for (auto idx : steps[i].apply) states.push_back(&Track(tasks[idx]));
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       if (!sync_fail) progress_state_.step = i + 1;
       progress_state_.sync_phase = steps[i].phase;
       progress_state_.wave = steps[i].wave;
@@ -348,7 +349,7 @@ bool SyncRun::RunStep(const SyncStep& step, std::vector<TaskState*>& tasks, bool
       TaskState& t = *group[i];
       t.started = cell_.clock.Now();
       Status s = action(t);
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       if (!s) {
         errors[i] = s.error();
         t.result.result = ResultCode::kSyncFailed;
@@ -400,7 +401,7 @@ bool SyncRun::RunStep(const SyncStep& step, std::vector<TaskState*>& tasks, bool
       auto s = cell_.kinds.WaitForCRDEstablished(t->task->key.name, options_.crd_timeout);
       if (s) continue;
       {
-        std::lock_guard lock(mu_);
+        core::MutexLock lock(mu_);
         t->result.result = ResultCode::kSyncFailed;
         t->result.message = s.error().message();
       }
@@ -410,7 +411,7 @@ bool SyncRun::RunStep(const SyncStep& step, std::vector<TaskState*>& tasks, bool
   }
   if (!run(rest, [&](TaskState& t) { return Write(t); })) return false;
   if (options_.dry_run) {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     for (auto* t : tasks) {
       if (t->task->hook && t->result.hook_phase) {
         t->result.hook_phase = OperationPhase::kSucceeded;  // a dry-run hook never runs
@@ -439,7 +440,7 @@ void SyncRun::DeleteHooksByPolicy(bool operation_succeeded) {
       operation_succeeded ? HookDeletePolicy::kHookSucceeded : HookDeletePolicy::kHookFailed;
   std::vector<TaskState*> hooks;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     for (auto& s : states_) {
       const SyncTask& task = *s->task;
       if (!task.hook || !s->written || !s->finished || task.action == TaskAction::kDelete) {
@@ -455,7 +456,7 @@ void SyncRun::DeleteHooksByPolicy(bool operation_succeeded) {
   for (TaskState* t : hooks) {
     const Object& obj = t->live ? *t->live : t->task->object;
     auto s = DeleteObject(obj, PropagationPolicy::kBackground, /*precondition=*/false);
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     t->result.message += s ? " (deleted: " + policy + ")"
                            : "; deleting it (" + policy + ") failed: " + s.error().message();
   }
@@ -464,7 +465,7 @@ void SyncRun::DeleteHooksByPolicy(bool operation_succeeded) {
 void SyncRun::ReleaseUnfinishedHooks() {
   std::vector<TaskState*> hooks;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     for (auto& s : states_) {
       if (s->task->hook && s->written && !s->hook_finalized && !options_.dry_run &&
           s->task->action != TaskAction::kDelete) {
@@ -475,7 +476,7 @@ void SyncRun::ReleaseUnfinishedHooks() {
   for (auto* t : hooks) {
     const Object& obj = t->live ? *t->live : t->task->object;
     if (RemoveHookFinalizer(obj)) t->hook_finalized = true;
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (t->result.hook_phase == OperationPhase::kRunning) {
       t->result.hook_phase = OperationPhase::kTerminating;
       t->result.message = "not awaited: the sync stopped";

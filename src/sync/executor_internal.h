@@ -2,11 +2,11 @@
 // one run. Not part of the sync API.
 #pragma once
 
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/mutex.h"
 #include "sync/executor.h"
 #include "sync/hook_status.h"
 
@@ -72,7 +72,7 @@ class SyncRun {
   Sleeper& sleeper_;
   std::optional<Clock::TimePoint> deadline_;  // whole operation
 
-  std::mutex mu_;  // guards everything below
+  core::Mutex mu_;  // guards everything below
   std::vector<std::unique_ptr<TaskState>> states_;
   SyncResult result_;
   SyncProgress progress_state_;

@@ -5,6 +5,7 @@
 // seconds, so a watch per kind would cost more requests than it saves.
 #include <algorithm>
 
+#include "core/mutex.h"
 #include "sync/executor_internal.h"
 #include "sync/parallel.h"
 
@@ -82,7 +83,7 @@ void SyncRun::FinishHook(TaskState& t, const HookStatus& status) {
   // (DeleteHooksByPolicy).
   Status released = RemoveHookFinalizer(obj);
   bool succeeded = status.phase == OperationPhase::kSucceeded;
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   t.hook_finalized = released.has_value();
   t.finished = true;
   t.result.hook_phase = status.phase;
@@ -109,18 +110,18 @@ bool SyncRun::Done(TaskState& t, std::string* waiting_for) {
       health ? *health
              : std::optional<Health>(Health{HealthStatus::kUnknown, health.error().message()});
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     t.result.health = h;
   }
   if (HealthPasses(h)) {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     t.finished = true;
     ++progress_state_.healthy;
     return true;
   }
   if (h->status == HealthStatus::kDegraded) {
     // gitops-engine fails a running task whose object turns Degraded, rather than wait.
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     t.finished = true;
     t.degraded = true;
     t.result.message = h->message.empty() ? "Degraded" : h->message;
@@ -183,7 +184,7 @@ bool SyncRun::WaitStep(std::vector<TaskState*>& tasks) {
       TaskState& t = *pending[i];
       const Object& o = *t.live;
       auto live = cell_.reader.Get(kube::GroupVersionKind::Of(o), o.Namespace(), o.Name());
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       if (live) {
         t.live = std::move(*live);
       } else if (live.error().code() == ErrorCode::kNotFound && t.task->hook) {

@@ -19,12 +19,12 @@
 #pragma once
 
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/mutex.h"
 #include "fleet/cell_registry.h"
 #include "fleet/controller/app_ref.h"
 #include "fleet/controller/cell_targets.h"
@@ -63,8 +63,8 @@ class AppRouting {
   const CellTargets& cells_;
   const HomeDirectory& homes_;
   const std::string controller_namespace_;
-  mutable std::mutex mu_;
-  std::map<AppRef, std::string> destination_;  // guarded by mu_; "" = did not resolve
+  mutable core::Mutex mu_;
+  std::map<AppRef, std::string> destination_ GUARDED_BY(mu_);  // "" = did not resolve
 };
 
 }  // namespace cellgate::fleet::controller

@@ -24,11 +24,11 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "fleet/cell_registry.h"
 #include "render/application.h"
 #include "sync/cell.h"
@@ -69,8 +69,8 @@ class CellTarget {
   void SetInfo(CellInfo info);
 
   const std::string name_;
-  mutable std::mutex info_mu_;
-  CellInfo info_;  // guarded by info_mu_; refreshed by CellTargets on every lookup
+  mutable core::Mutex info_mu_;
+  CellInfo info_ GUARDED_BY(info_mu_);  // refreshed by CellTargets on every lookup
   std::shared_ptr<CellClient> client_;
   std::unique_ptr<sync::KindCatalog> kinds_;
   const Clock& clock_;
@@ -107,8 +107,8 @@ class CellTargets {
   const CellRegistry& registry_;
   const Clock& clock_;
   const KindCatalogFactory kinds_;
-  mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<CellTarget>, std::less<>> targets_;  // guarded by mu_
+  mutable core::Mutex mu_;
+  std::map<std::string, std::shared_ptr<CellTarget>, std::less<>> targets_ GUARDED_BY(mu_);
 };
 
 }  // namespace cellgate::fleet::controller

@@ -41,12 +41,12 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <stop_token>
 #include <string>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "fleet/cell_registry.h"
 #include "fleet/controller/app_routing.h"
 #include "fleet/controller/cell_targets.h"
@@ -143,8 +143,8 @@ class FleetRuntime {
 
   const FleetRuntimeOptions options_;
   FleetRuntimeDeps deps_;
-  std::mutex settings_mu_;      // one refresh at a time
-  std::string settings_error_;  // guarded by settings_mu_; the last one logged
+  core::Mutex settings_mu_;                              // one refresh at a time
+  std::string settings_error_ GUARDED_BY(settings_mu_);  // the last one logged
   std::stop_source stop_;
   std::atomic<bool> started_{false};  // reconciles may run
   std::atomic<bool> stopped_{false};

@@ -15,10 +15,10 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
+#include "core/mutex.h"
 #include "fleet/controller/app_ref.h"
 #include "fleet/controller/cell_targets.h"
 #include "sync/self_heal.h"
@@ -53,8 +53,8 @@ class SelfHealers {
 
   const HealListener on_heal_;
   const sync::SelfHealOptions options_;
-  mutable std::mutex mu_;
-  std::map<AppRef, std::shared_ptr<Entry>> entries_;  // guarded by mu_
+  mutable core::Mutex mu_;
+  std::map<AppRef, std::shared_ptr<Entry>> entries_ GUARDED_BY(mu_);
 };
 
 }  // namespace cellgate::fleet::controller

@@ -20,13 +20,13 @@
 
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "sync/live_state.h"
 
 namespace cellgate::fleet::controller {
@@ -55,9 +55,9 @@ class SteadyMemo {
   std::size_t Size() const;
 
  private:
-  mutable std::mutex mu_;
-  std::uint64_t generation_ = 0;                    // guarded by mu_
-  std::unordered_map<std::string, Entry> entries_;  // guarded by mu_
+  mutable core::Mutex mu_;
+  std::uint64_t generation_ GUARDED_BY(mu_) = 0;
+  std::unordered_map<std::string, Entry> entries_ GUARDED_BY(mu_);
 };
 
 }  // namespace cellgate::fleet::controller
