@@ -40,7 +40,7 @@ void GlobalInit() {
 struct Transport::Curl {
   Endpoint endpoint;
   CURLSH* share = nullptr;
-  std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
+  std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;  // std mutex: libcurl share callbacks
   core::Mutex pool_mu;
   std::vector<CURL*> idle GUARDED_BY(pool_mu);
 
