@@ -58,7 +58,8 @@ std::vector<std::string> WorkerPool::QueueNames() const {
 }
 
 void WorkerPool::WorkerLoop(const std::string& name, WorkQueue& queue) {
-  while (auto key = queue.Get()) {
+  while (auto popped = queue.Get()) {
+    const std::string* key = &*popped;
     Requeue next;
     try {
       next = work_(name, *key);
