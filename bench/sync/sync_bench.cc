@@ -33,11 +33,11 @@
 
 #include "core/clock.h"
 #include "core/yaml.h"
+#include "engine/app_sync.h"
+#include "engine/self_heal.h"
+#include "engine/watch_hub.h"
 #include "kube/cluster_client.h"
 #include "kube/kubeconfig.h"
-#include "sync/app_sync.h"
-#include "sync/self_heal.h"
-#include "sync/watch_hub.h"
 
 namespace cellgate::sync {
 namespace {

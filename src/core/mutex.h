@@ -139,8 +139,8 @@ class CondVar {
   }
 
   template <typename Rep, typename Period>
-  std::cv_status wait_for(MutexLock& lock, const std::chrono::duration<Rep, Period>& d)
-      NO_THREAD_SAFETY_ANALYSIS {
+  std::cv_status wait_for(MutexLock& lock,
+                          const std::chrono::duration<Rep, Period>& d) NO_THREAD_SAFETY_ANALYSIS {
     return wait_until(lock, std::chrono::steady_clock::now() + d);
   }
   template <typename Rep, typename Period, typename Predicate>

@@ -21,7 +21,7 @@
 #include <thread>
 
 #include "cli_fleet_util.h"
-#include "fleet/controller/controller.h"
+#include "controller/controller.h"
 #include "git/test_repos.h"
 
 namespace cellgate::cli::e2e {
@@ -307,16 +307,16 @@ TEST_F(AppCommandsE2E, SyncWithTheRealControllerDeploysTheApp) {
   ASSERT_EQ(added.code, 0) << added.err;
   CreateApp(AppYaml("manual", ns(), "e2e-sync-target", target_ns, origin.url()));
 
-  auto controller = fleet::controller::Controller::Create({.kubeconfig = KubeconfigPath(),
-                                                           .context = "cell-1",
-                                                           .ns = ns(),
-                                                           .app_namespaces = {ns()},
-                                                           .bind_address = "127.0.0.1",
-                                                           .port = 0,
-                                                           .cache_dir = dir.path() / "cache",
-                                                           // the origin is a file:// repository
-                                                           .git = {.allow_local_repos = true},
-                                                           .leader_elect = false});
+  auto controller = controller::Controller::Create({.kubeconfig = KubeconfigPath(),
+                                                    .context = "cell-1",
+                                                    .ns = ns(),
+                                                    .app_namespaces = {ns()},
+                                                    .bind_address = "127.0.0.1",
+                                                    .port = 0,
+                                                    .cache_dir = dir.path() / "cache",
+                                                    // the origin is a file:// repository
+                                                    .git = {.allow_local_repos = true},
+                                                    .leader_elect = false});
   ASSERT_TRUE(controller) << controller.error().message();
   Status run_status = Ok();
   std::thread runner([&] { run_status = (*controller)->Run(); });
