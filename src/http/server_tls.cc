@@ -29,8 +29,11 @@ Result<std::unique_ptr<TlsContextSource>> TlsContextSource::Load(std::filesystem
   CG_TRY(stamp);
   auto ctx = source->Build();
   CG_TRY(ctx);
-  source->current_ = std::move(*ctx);
-  source->loaded_ = *stamp;
+  {
+    core::MutexLock lock(source->mu_);
+    source->current_ = std::move(*ctx);
+    source->loaded_ = *stamp;
+  }
   return source;
 }
 
