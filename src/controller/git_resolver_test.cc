@@ -5,10 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <mutex>
 #include <vector>
 
 #include "controller/test_util.h"
+#include "core/mutex.h"
 #include "git/silent_server.h"
 #include "git/test_repos.h"
 
@@ -31,13 +31,13 @@ class GitResolverBackgroundTest : public ::testing::Test {
   void StartResolver(int threads, std::chrono::milliseconds poll = 10min) {
     resolver_ = GitResolver::ForMirror(*mirror_, nullptr, clock_, poll, threads);
     resolver_->SetRefreshListener([this](const std::string& url) {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       refreshed_.push_back(url);
     });
   }
 
   int RefreshedCount(const std::string& url) {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     return static_cast<int>(std::count(refreshed_.begin(), refreshed_.end(), url));
   }
 
@@ -45,7 +45,7 @@ class GitResolverBackgroundTest : public ::testing::Test {
   SystemClock clock_;
   std::unique_ptr<git::MirrorSource> mirror_;
   std::unique_ptr<GitResolver> resolver_;
-  std::mutex mu_;
+  core::Mutex mu_;
   std::vector<std::string> refreshed_;
 };
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/mutex.h"
+
 namespace cellgate::engine {
 
 HealRunner::HealRunner(const Clock& clock, int threads) : clock_(clock) {
@@ -13,7 +15,7 @@ HealRunner::HealRunner(const Clock& clock, int threads) : clock_(clock) {
 
 HealRunner::~HealRunner() {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     stopping_ = true;
   }
   cv_.notify_all();
@@ -22,7 +24,7 @@ HealRunner::~HealRunner() {
 
 void HealRunner::Schedule(Client* client, Clock::TimePoint due) {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     Entry& e = entries_[client];
     e.due = e.due ? std::min(*e.due, due) : due;
   }
@@ -30,11 +32,11 @@ void HealRunner::Schedule(Client* client, Clock::TimePoint due) {
 }
 
 void HealRunner::Cancel(Client* client) {
-  std::unique_lock lock(mu_);
+  core::MutexLock lock(mu_);
   auto found = entries_.find(client);
   if (found == entries_.end()) return;
   found->second.cancelled = true;  // a worker finishing a run must not pick it up again
-  cv_.wait(lock, [&] {
+  cv_.wait(lock, [&]() REQUIRES(mu_) {
     auto it = entries_.find(client);
     return it == entries_.end() || !it->second.running;
   });
@@ -42,12 +44,12 @@ void HealRunner::Cancel(Client* client) {
 }
 
 std::size_t HealRunner::Active() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return entries_.size();
 }
 
 void HealRunner::WorkerLoop() {
-  std::unique_lock lock(mu_);
+  core::MutexLock lock(mu_);
   while (!stopping_) {
     auto next = entries_.end();
     for (auto it = entries_.begin(); it != entries_.end(); ++it) {

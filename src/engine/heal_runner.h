@@ -22,14 +22,13 @@
 // Thread-safety: thread-safe. The destructor joins the workers; cancel every client first.
 #pragma once
 
-#include <condition_variable>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 
 namespace cellgate::engine {
 
@@ -63,10 +62,10 @@ class HealRunner {
   void WorkerLoop();
 
   const Clock& clock_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
+  mutable core::Mutex mu_;
+  core::CondVar cv_;
   bool stopping_ = false;
-  std::map<Client*, Entry> entries_;  // guarded by mu_
+  std::map<Client*, Entry> entries_ GUARDED_BY(mu_);
   std::vector<std::thread> workers_;
 };
 

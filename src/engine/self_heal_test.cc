@@ -5,10 +5,11 @@
 
 #include <thread>
 
+#include "core/mutex.h"
 #include "engine/app_sync.h"
 #include "engine/testing/fake_cell.h"
-#include "sync/tracking.h"
 #include "engine/watch_hub.h"
+#include "sync/tracking.h"
 
 namespace cellgate::engine {
 namespace {
@@ -47,7 +48,7 @@ metadata: {name: shop}
 spec:
   destination: {namespace: shop}
 )" + ignore)
-                                     .body());
+                                           .body());
     EXPECT_TRUE(spec) << spec.error().message();
     rendered_ = Objects(R"(
 apiVersion: apps/v1
@@ -79,20 +80,20 @@ data: {mode: fast}
     return std::make_unique<SelfHealer>(Cell(), hub_, std::move(target),
                                         SelfHealOptions{.guard = guard},
                                         [this](const HealEvent& e) {
-                                          std::lock_guard lock(mu_);
+                                          core::MutexLock lock(mu_);
                                           heals_.push_back(e);
                                         });
   }
 
   std::size_t HealCount() {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     return heals_.size();
   }
 
   FakeCell fake_;
   WatchHub hub_{fake_};
   std::vector<Object> rendered_;
-  std::mutex mu_;
+  core::Mutex mu_;
   std::vector<HealEvent> heals_;
 };
 
@@ -126,7 +127,7 @@ TEST_F(SelfHealTest, RevertsAScaleAndARecreatesADeletedObject) {
   }));
   ASSERT_TRUE(Eventually([&] { return HealCount() == 1; }));
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     EXPECT_EQ(heals_[0].action, "re-applied");
     EXPECT_EQ(heals_[0].changed_paths, std::vector<std::string>{"spec.replicas"});
     EXPECT_TRUE(heals_[0].message.empty());
@@ -261,11 +262,11 @@ TEST(WatchHubTest, OneWatchPerKindSharedByApps) {
   };
   fake.Put(labelled("a1", "a"));
   fake.Put(labelled("b1", "b"));
-  std::mutex mu;
+  core::Mutex mu;
   std::map<std::string, std::vector<std::string>> seen;  // app -> "type name"
   auto recorder = [&](const std::string& app) {
     return [&, app](const kube::WatchEvent& e) {
-      std::lock_guard lock(mu);
+      core::MutexLock lock(mu);
       if (e.type == kube::WatchEventType::kReplace) {
         for (const auto& o : e.objects) seen[app].push_back("list " + o.Name());
       } else {
@@ -275,7 +276,7 @@ TEST(WatchHubTest, OneWatchPerKindSharedByApps) {
     };
   };
   auto count = [&](const std::string& app) {
-    std::lock_guard lock(mu);
+    core::MutexLock lock(mu);
     return seen[app].size();
   };
   WatchHub hub(fake);
@@ -297,7 +298,7 @@ TEST(WatchHubTest, OneWatchPerKindSharedByApps) {
             [](Json& o) { o["metadata"]["labels"][std::string(sync::kInstanceLabel)] = "b"; });
   ASSERT_TRUE(Eventually([&] { return count("a") == 3 && count("b") == 3; }));
   {
-    std::lock_guard lock(mu);
+    core::MutexLock lock(mu);
     EXPECT_EQ(seen["a"], (std::vector<std::string>{"list a1", "changed a2", "deleted a2"}));
     EXPECT_EQ(seen["b"], (std::vector<std::string>{"list b1", "changed b1", "changed a2"}));
   }

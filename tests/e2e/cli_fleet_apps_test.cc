@@ -308,15 +308,15 @@ TEST_F(AppCommandsE2E, SyncWithTheRealControllerDeploysTheApp) {
   CreateApp(AppYaml("manual", ns(), "e2e-sync-target", target_ns, origin.url()));
 
   auto controller = controller::Controller::Create({.kubeconfig = KubeconfigPath(),
-                                                           .context = "cell-1",
-                                                           .ns = ns(),
-                                                           .app_namespaces = {ns()},
-                                                           .bind_address = "127.0.0.1",
-                                                           .port = 0,
-                                                           .cache_dir = dir.path() / "cache",
-                                                           // the origin is a file:// repository
-                                                           .git = {.allow_local_repos = true},
-                                                           .leader_elect = false});
+                                                    .context = "cell-1",
+                                                    .ns = ns(),
+                                                    .app_namespaces = {ns()},
+                                                    .bind_address = "127.0.0.1",
+                                                    .port = 0,
+                                                    .cache_dir = dir.path() / "cache",
+                                                    // the origin is a file:// repository
+                                                    .git = {.allow_local_repos = true},
+                                                    .leader_elect = false});
   ASSERT_TRUE(controller) << controller.error().message();
   Status run_status = Ok();
   std::thread runner([&] { run_status = (*controller)->Run(); });

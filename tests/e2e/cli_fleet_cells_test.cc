@@ -7,9 +7,9 @@
 //    stopped by this test through scripts/local-cells in the kubeconfig's home) it shows the
 //    cell Connected while it runs and Unreachable with the probe's error once it is down,
 //    while the other cells stay Connected.
+#include "cells/cell_registry.h"
 #include "cli_fleet_util.h"
 #include "core/clock.h"
-#include "cells/cell_registry.h"
 #include "fleet/cluster_secret.h"
 
 namespace cellgate::cli::e2e {

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "runtime/crd_installer.h"
 #include "kube/cluster_client.h"
 #include "kube/kubeconfig.h"
+#include "runtime/crd_installer.h"
 #include "sync_e2e_util.h"
 
 namespace cellgate::cli::e2e {

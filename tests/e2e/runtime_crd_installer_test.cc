@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "core/yaml.h"
-#include "runtime/crd_installer.h"
 #include "fleet_e2e_util.h"
+#include "runtime/crd_installer.h"
 
 namespace cellgate::runtime::e2e {
 namespace {

@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <thread>
 
-#include "runtime/leader_election.h"
 #include "fleet_e2e_util.h"
+#include "runtime/leader_election.h"
 
 namespace cellgate::runtime::e2e {
 namespace {

@@ -26,11 +26,11 @@
 #include "cli/app.h"
 #include "core/clock.h"
 #include "core/yaml.h"
+#include "engine/app_sync.h"
+#include "engine/cell.h"
 #include "git/test_repos.h"
 #include "kube/cluster_client.h"
 #include "kube/kubeconfig.h"
-#include "engine/app_sync.h"
-#include "engine/cell.h"
 
 namespace cellgate::engine::e2e {
 

@@ -4,9 +4,9 @@
 // on the injected container the app is Synced and nothing is applied at all.
 #include <mutex>
 
-#include "sidecar_webhook.h"
 #include "engine/self_heal.h"
 #include "engine/watch_hub.h"
+#include "sidecar_webhook.h"
 #include "sync_e2e_util.h"
 
 namespace cellgate::engine::e2e {

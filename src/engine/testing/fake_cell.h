@@ -18,20 +18,19 @@
 // Thread-safety: thread-safe.
 #pragma once
 
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "sync/testing/golden.h"
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "engine/cell.h"
+#include "sync/testing/golden.h"
 
 namespace cellgate::engine::testing {
 
@@ -117,7 +116,7 @@ class FakeCell final : public kube::Reader,
   void Record(const std::string& entry);                      // mu_ held
   std::optional<kube::ResourceMapping> Lookup(const kube::GroupVersionKind& gvk) const;
 
-  mutable std::mutex mu_;
+  mutable core::Mutex mu_;
   FakeClock clock_;
   std::map<Key, Object> objects_;
   std::map<kube::GroupVersionKind, kube::ResourceMapping> kinds_;
