@@ -62,6 +62,7 @@ struct FakeCell::WatchState {
   std::condition_variable cv;
   std::deque<kube::WatchEvent> queue;
   bool stopped = false;
+  bool delivering = false;  // a callback is running
   std::thread thread;
 
   void Push(kube::WatchEvent e) {
@@ -78,9 +79,17 @@ struct FakeCell::WatchState {
         if (stopped) return;
         e = std::move(queue.front());
         queue.pop_front();
+        delivering = true;
       }
       callback(e);
+      std::lock_guard lock(mu);
+      delivering = false;
+      cv.notify_all();
     }
+  }
+  void WaitUntilDelivered() {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return stopped || (queue.empty() && !delivering); });
   }
   bool Wants(const Object& obj) const {
     return kube::GroupVersionKind::Of(obj).group == gvk.group &&
@@ -408,6 +417,15 @@ Result<std::unique_ptr<kube::WatchHandle>> FakeCell::Watch(const kube::GroupVers
   state->thread = std::thread([s = state.get()] { s->Loop(); });
   watches_.push_back(state);
   return std::unique_ptr<kube::WatchHandle>(new Handle(*this, state));
+}
+
+void FakeCell::WaitForWatchDeliveries() {
+  std::vector<std::shared_ptr<WatchState>> watches;
+  {
+    std::lock_guard lock(mu_);
+    watches = watches_;
+  }
+  for (const auto& w : watches) w->WaitUntilDelivered();
 }
 
 std::size_t FakeCell::WatchCount() const {
