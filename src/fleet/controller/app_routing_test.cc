@@ -106,10 +106,8 @@ TEST_F(AppRoutingTest, AnAppGoesToItsCellsQueueOrToItsHomeWhenTheCellCannotServe
     for (const AppRef& r : refs) out.insert(r.name);
     return out;
   };
-  EXPECT_EQ(names(routing.AppsOf("cell-2")),
-            (std::set<std::string>{"on-2", "by-name", "nowhere"}));
-  EXPECT_EQ(names(routing.AppsOf("cell-3")),
-            (std::set<std::string>{"on-3", "nowhere"}));
+  EXPECT_EQ(names(routing.AppsOf("cell-2")), (std::set<std::string>{"on-2", "by-name", "nowhere"}));
+  EXPECT_EQ(names(routing.AppsOf("cell-3")), (std::set<std::string>{"on-3", "nowhere"}));
   routing.Forget(nowhere);
   routing.Forget(missing);
   EXPECT_EQ(names(routing.AppsOf("cell-3")), std::set<std::string>{"on-3"});
