@@ -7,8 +7,8 @@
 
 #include "engine/app_sync.h"
 #include "engine/testing/fake_cell.h"
-#include "sync/tracking.h"
 #include "engine/watch_hub.h"
+#include "sync/tracking.h"
 
 namespace cellgate::engine {
 namespace {
@@ -38,7 +38,7 @@ metadata: {name: shop}
 spec:
   destination: {namespace: shop}
 )" + ignore)
-                                     .body());
+                                           .body());
     EXPECT_TRUE(spec) << spec.error().message();
     rendered_ = Objects(R"(
 apiVersion: apps/v1
