@@ -225,8 +225,15 @@ class FakeSource final : public git::Source {
   Result<std::string> Resolve(const std::string& repo, const std::string& revision,
                               const git::ResolveOptions& options) override {
     core::MutexLock lock(mu_);
-    if (!options.offline) released_.wait(lock, [&] { return !held_; });
+    if (!options.offline) {
+      ++waiting_;
+      changed_.notify_all();
+      released_.wait(lock, [&] { return !held_; });
+      --waiting_;
+      ++remote_;
+    }
     ++resolves_;
+    last_options_ = options;
     if (options.max_staleness.count() == 0) ++forced_;
     if (snapshots_.contains(revision)) return revision;
     auto it = head_.find(repo);
@@ -250,6 +257,20 @@ class FakeSource final : public git::Source {
     core::MutexLock lock(mu_);
     return forced_;
   }
+  git::ResolveOptions last_options() const {
+    core::MutexLock lock(mu_);
+    return last_options_;
+  }
+  // Resolves that were not offline (reached the "remote"), once they returned from Hold.
+  int remote() const {
+    core::MutexLock lock(mu_);
+    return remote_;
+  }
+  // Waits until `n` callers are inside a remote Resolve (held, or about to pass).
+  void WaitForWaiting(int n) {
+    core::MutexLock lock(mu_);
+    changed_.wait(lock, [&] { return waiting_ >= n; });
+  }
   int opens() const {
     core::MutexLock lock(mu_);
     return opens_;
@@ -260,9 +281,13 @@ class FakeSource final : public git::Source {
   int commits_ = 0;
   int resolves_ = 0;
   int forced_ = 0;
+  int remote_ = 0;
+  git::ResolveOptions last_options_;
+  int waiting_ = 0;
   int opens_ = 0;
   bool held_ = false;
   core::CondVar released_;
+  core::CondVar changed_;
   std::map<std::string, std::string> head_;
   std::map<std::string, std::shared_ptr<render::testing::MemorySnapshot>> snapshots_;
 };

@@ -13,6 +13,12 @@ HealRunner::HealRunner(const Clock& clock, int threads) : clock_(clock) {
   }
 }
 
+HealRunner::HealRunner(const Clock& clock) : clock_(clock) {}
+
+std::unique_ptr<HealRunner> HealRunner::Manual(const Clock& clock) {
+  return std::unique_ptr<HealRunner>(new HealRunner(clock));
+}
+
 HealRunner::~HealRunner() {
   {
     core::MutexLock lock(mu_);
@@ -48,14 +54,53 @@ std::size_t HealRunner::Active() const {
   return entries_.size();
 }
 
+std::optional<Clock::TimePoint> HealRunner::NextDue() const {
+  core::MutexLock lock(mu_);
+  std::optional<Clock::TimePoint> next;
+  for (const auto& [client, e] : entries_) {
+    if (e.due && !e.cancelled && (!next || *e.due < *next)) next = e.due;
+  }
+  return next;
+}
+
+std::map<HealRunner::Client*, HealRunner::Entry>::iterator HealRunner::Earliest() {
+  auto next = entries_.end();
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    if (it->second.running || it->second.cancelled || !it->second.due) continue;
+    if (next == entries_.end() || *it->second.due < *next->second.due) next = it;
+  }
+  return next;
+}
+
+void HealRunner::RunOne(core::MutexLock& lock, std::map<Client*, Entry>::iterator entry) {
+  Client* client = entry->first;
+  entry->second.running = true;
+  entry->second.due.reset();
+  lock.unlock();
+  std::optional<Clock::TimePoint> again = client->RunDue();
+  lock.lock();
+  auto it = entries_.find(client);  // still there: Cancel waits for the run to end
+  it->second.running = false;
+  if (again) it->second.due = it->second.due ? std::min(*it->second.due, *again) : *again;
+  if (!it->second.due && !it->second.cancelled) entries_.erase(it);
+  cv_.notify_all();
+}
+
+std::size_t HealRunner::RunReady() {
+  std::size_t runs = 0;
+  core::MutexLock lock(mu_);
+  while (true) {
+    auto next = Earliest();
+    if (next == entries_.end() || *next->second.due > clock_.Now()) return runs;
+    RunOne(lock, next);
+    ++runs;
+  }
+}
+
 void HealRunner::WorkerLoop() {
   core::MutexLock lock(mu_);
   while (!stopping_) {
-    auto next = entries_.end();
-    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-      if (it->second.running || it->second.cancelled || !it->second.due) continue;
-      if (next == entries_.end() || *it->second.due < *next->second.due) next = it;
-    }
+    auto next = Earliest();
     if (next == entries_.end()) {
       cv_.wait(lock);
       continue;
@@ -69,17 +114,7 @@ void HealRunner::WorkerLoop() {
       cv_.wait_for(lock, wait);
       continue;
     }
-    Client* client = next->first;
-    next->second.running = true;
-    next->second.due.reset();
-    lock.unlock();
-    std::optional<Clock::TimePoint> again = client->RunDue();
-    lock.lock();
-    auto it = entries_.find(client);  // still there: Cancel waits for the run to end
-    it->second.running = false;
-    if (again) it->second.due = it->second.due ? std::min(*it->second.due, *again) : *again;
-    if (!it->second.due && !it->second.cancelled) entries_.erase(it);
-    cv_.notify_all();
+    RunOne(lock, next);
   }
 }
 

@@ -63,6 +63,7 @@ struct FakeCell::WatchState {
   core::CondVar cv;
   std::deque<kube::WatchEvent> queue;
   bool stopped = false;
+  bool delivering = false;  // a callback is running
   std::thread thread;
 
   void Push(kube::WatchEvent e) {
@@ -79,9 +80,17 @@ struct FakeCell::WatchState {
         if (stopped) return;
         e = std::move(queue.front());
         queue.pop_front();
+        delivering = true;
       }
       callback(e);
+      core::MutexLock lock(mu);
+      delivering = false;
+      cv.notify_all();
     }
+  }
+  void WaitUntilDelivered() {
+    core::MutexLock lock(mu);
+    cv.wait(lock, [&] { return stopped || (queue.empty() && !delivering); });
   }
   bool Wants(const Object& obj) const {
     return kube::GroupVersionKind::Of(obj).group == gvk.group &&
@@ -409,6 +418,15 @@ Result<std::unique_ptr<kube::WatchHandle>> FakeCell::Watch(const kube::GroupVers
   state->thread = std::thread([s = state.get()] { s->Loop(); });
   watches_.push_back(state);
   return std::unique_ptr<kube::WatchHandle>(new Handle(*this, state));
+}
+
+void FakeCell::WaitForWatchDeliveries() {
+  std::vector<std::shared_ptr<WatchState>> watches;
+  {
+    core::MutexLock lock(mu_);
+    watches = watches_;
+  }
+  for (const auto& w : watches) w->WaitUntilDelivered();
 }
 
 std::size_t FakeCell::WatchCount() const {

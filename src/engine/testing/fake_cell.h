@@ -103,6 +103,9 @@ class FakeCell final : public kube::Reader,
 
   // Number of open watches.
   std::size_t WatchCount() const;
+  // Returns once every event queued so far on the open watches has been delivered (its
+  // callback returned), so a test can act on what the watchers saw without waiting on time.
+  void WaitForWatchDeliveries();
 
  private:
   struct WatchState;
