@@ -327,9 +327,7 @@ wait
 // More than 1 MiB on stdout is refused, not cut and then misread.
 TEST(ExecPlugin, OversizedOutputIsRefused) {
   ScratchDir dir;
-  fs::path script = dir.Write("plugin.sh", "#!/bin/sh
-head -c 2000000 /dev/zero
-", true);
+  fs::path script = dir.Write("plugin.sh", "#!/bin/sh\nhead -c 2000000 /dev/zero\n", true);
   ClusterConfig c = Base();
   c.exec = ExecConfig{.command = script.string()};
   auto cred = RunExecPlugin(c);
