@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "core/glob.h"
+
 namespace cellgate::appset {
 namespace {
 
@@ -61,23 +63,6 @@ Result<bool> MatchClass(std::string_view p, std::size_t i, char c, std::size_t& 
 
 // Validates a Go path.Match pattern fully (Go reports ErrBadPattern even when the text
 // fails to match early).
-Status ValidateGoPattern(std::string_view p) {
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    if (p[i] == '\\') {
-      if (i + 1 >= p.size())
-        return MakeError(ErrorCode::kInvalidArgument,
-                         "syntax error in pattern \"" + std::string(p) + "\"");
-      ++i;
-    } else if (p[i] == '[') {
-      std::size_t end = 0;
-      auto r = MatchClass(p, i, 'a', end, {});
-      if (!r) return std::unexpected(r.error());
-      i = end - 1;
-    }
-  }
-  return Ok();
-}
-
 // Wildcard match with '*' backtracking, O(len(p) * len(s)).
 Result<bool> Glob(std::string_view p, std::string_view s, const GlobRules& rules) {
   std::size_t pi = 0, si = 0;
@@ -225,8 +210,7 @@ Result<bool> SegmentsMatch(const std::vector<std::string>& pat,
 }  // namespace
 
 Result<bool> GoPathMatch(std::string_view pattern, std::string_view path) {
-  if (auto s = ValidateGoPattern(pattern); !s) return std::unexpected(s.error());
-  return Glob(pattern, path, {});
+  return GlobMatch(pattern, path, {.dialect = GlobDialect::kGoPath});
 }
 
 bool GitPathspecMatch(std::string_view pattern, std::string_view path) {

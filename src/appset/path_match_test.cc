@@ -18,6 +18,9 @@ TEST(GoPathMatch, StarStaysInSegment) {
   EXPECT_TRUE(*GoPathMatch("a\\*b", "a*b"));
   EXPECT_TRUE(*GoPathMatch("**", "x"));
   EXPECT_FALSE(*GoPathMatch("**", "x/y"));
+  // Go's path.Match reads code points: '?' and a class each take one, however many bytes.
+  EXPECT_TRUE(*GoPathMatch("caf?", "caf\xc3\xa9"));
+  EXPECT_TRUE(*GoPathMatch("caf[\xc3\xa9]", "caf\xc3\xa9"));
 }
 
 TEST(GoPathMatch, MalformedPatternIsAnError) {

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/duration.h"
 #include "kube/kubeconfig.h"
 
 namespace cellgate::cli {
@@ -63,37 +64,12 @@ Result<std::vector<Result<CellApp>>> LoadCellApps(const CellAppFlags& flags, std
 }
 
 Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
-  auto bad = [&] {
+  auto d = ParseDurationOrSeconds(text);
+  if (!d || d->count() < 0) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "invalid duration '" + std::string(text) + "' (e.g. 90s, 5m, 1h30m)");
-  };
-  if (text.empty()) return bad();
-  std::chrono::milliseconds total{0};
-  std::size_t i = 0;
-  bool any = false;
-  while (i < text.size()) {
-    std::uint64_t n = 0;
-    auto [p, ec] = std::from_chars(text.data() + i, text.data() + text.size(), n);
-    if (ec != std::errc() || n > 1'000'000'000) return bad();
-    i = static_cast<std::size_t>(p - text.data());
-    std::string unit;
-    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) unit += text[i++];
-    std::chrono::milliseconds step;
-    if (unit == "ms") {
-      step = std::chrono::milliseconds(n);
-    } else if (unit == "s" || (unit.empty() && i == text.size() && !any)) {
-      step = std::chrono::seconds(n);
-    } else if (unit == "m") {
-      step = std::chrono::minutes(n);
-    } else if (unit == "h") {
-      step = std::chrono::hours(n);
-    } else {
-      return bad();
-    }
-    total += step;
-    any = true;
   }
-  return total;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*d);
 }
 
 }  // namespace cellgate::cli

@@ -19,6 +19,9 @@ TEST(ParseDurationTest, AcceptsGoStyleDurations) {
   EXPECT_EQ(*ParseDuration("1h30m"), milliseconds(5'400'000));
   EXPECT_EQ(*ParseDuration("500ms"), milliseconds(500));
   EXPECT_EQ(*ParseDuration("90"), milliseconds(90'000));
+  // Go's time.ParseDuration, as the controller's flags read it: fractions and every Go unit.
+  EXPECT_EQ(*ParseDuration("1.5m"), milliseconds(90'000));
+  EXPECT_EQ(*ParseDuration("2500us"), milliseconds(2));
   for (const char* bad : {"", "5x", "m", "-1s", "1s5"}) {
     auto d = ParseDuration(bad);
     ASSERT_FALSE(d) << bad;

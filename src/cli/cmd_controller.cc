@@ -32,7 +32,7 @@
 #include "cli/app.h"
 #include "cli/controller_namespace.h"
 #include "controller/controller.h"
-#include "fleet/retry_strategy.h"
+#include "core/duration.h"
 #include "kube/kubeconfig.h"
 
 namespace cellgate::cli {
@@ -68,7 +68,7 @@ Result<std::string> ControllerNamespaceOf(const ControllerFlags& flags) {
 }
 
 Result<std::chrono::milliseconds> Duration(const std::string& flag, const std::string& text) {
-  auto d = fleet::ParseArgoDuration(text);
+  auto d = ParseDurationOrSeconds(text);
   CG_TRY_WRAP(d, "--" + flag);
   return std::chrono::duration_cast<std::chrono::milliseconds>(*d);
 }

@@ -3,8 +3,8 @@
 #include <map>
 #include <string>
 
+#include "core/glob.h"
 #include "core/yaml.h"
-#include "fleet/glob_match.h"
 
 namespace cellgate::controller {
 namespace {
@@ -48,7 +48,7 @@ Status ReadLegacy(const std::string& text, std::map<std::string, std::string>& h
 
 bool MatchesApplication(const std::string& key) {
   if (key == kApplicationKey) return true;
-  return fleet::GlobMatch(key, kApplicationKey, fleet::GlobDialect::kGobwas).value_or(false);
+  return GlobMatch(key, kApplicationKey).value_or(false);
 }
 
 }  // namespace

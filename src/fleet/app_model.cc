@@ -5,6 +5,8 @@
 #include <cmath>
 #include <utility>
 
+#include "core/go_path.h"
+
 namespace cellgate::fleet {
 namespace {
 
@@ -173,24 +175,11 @@ Result<Operation> ParseOperation(const Json& j) {
   return op;
 }
 
-// Lexical path cleaning as Go's path.Clean, for repository-relative paths.
+// A repository-relative path cleaned as Go's path.Clean cleans a rooted one, without the
+// leading '/': ".." never climbs above the root; the root itself is ".".
 std::string CleanPath(std::string_view p) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start <= p.size()) {
-    std::size_t end = p.find('/', start);
-    if (end == std::string_view::npos) end = p.size();
-    std::string_view seg = p.substr(start, end - start);
-    if (seg == "..") {
-      if (!parts.empty()) parts.pop_back();
-    } else if (!seg.empty() && seg != ".") {
-      parts.emplace_back(seg);
-    }
-    start = end + 1;
-  }
-  std::string out;
-  for (const auto& s : parts) out += (out.empty() ? "" : "/") + s;
-  return out.empty() ? "." : out;
+  std::string c = GoPathClean("/" + std::string(p));
+  return c == "/" ? "." : c.substr(1);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 namespace cellgate::fleet {
 namespace {
 
+using std::chrono::hours;
 using std::chrono::milliseconds;
 using std::chrono::minutes;
 using std::chrono::nanoseconds;
@@ -194,6 +195,8 @@ TEST(ParseArgoDuration, BareIntegersAreSecondsElseGoDurations) {
   EXPECT_EQ(*ParseArgoDuration("250ms"), milliseconds(250));
   EXPECT_EQ(*ParseArgoDuration("3us"), nanoseconds(3000));
   EXPECT_EQ(*ParseArgoDuration("0"), nanoseconds(0));
+  // Up to int64 nanoseconds, as Go's time.ParseDuration (no floating-point cut-off).
+  EXPECT_EQ(*ParseArgoDuration("2562047h"), hours(2562047));
   for (const char* bad : {"", "5x", "s", "1.s.", "10 s", "1d"}) {
     auto d = ParseArgoDuration(bad);
     ASSERT_FALSE(d) << bad;

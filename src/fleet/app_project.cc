@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "fleet/glob_match.h"
-#include "template/go_regexp.h"
+#include "core/glob.h"
+#include "core/regex.h"
 
 namespace cellgate::fleet {
 namespace {
@@ -15,17 +15,18 @@ bool IsDeny(std::string_view pattern) { return !pattern.empty() && pattern.front
 // matches nothing.
 bool Glob(std::string_view pattern, std::string_view value, char separator = 0) {
   if (IsDeny(pattern)) {
-    return !GlobMatch(pattern.substr(1), value, GlobDialect::kGobwas, separator).value_or(false);
+    return !GlobMatch(pattern.substr(1), value, {.separator = static_cast<char32_t>(separator)})
+                .value_or(false);
   }
   if (pattern == "*") return true;
-  return GlobMatch(pattern, value, GlobDialect::kGobwas, separator).value_or(false);
+  return GlobMatch(pattern, value, {.separator = static_cast<char32_t>(separator)}).value_or(false);
 }
 
 bool InList(std::string_view group, std::string_view kind,
             const std::vector<GroupKindPattern>& list, const GroupKindPattern** hit) {
   for (const auto& item : list) {
-    if (GlobMatch(item.kind, kind, GlobDialect::kFilepath).value_or(false) &&
-        GlobMatch(item.group, group, GlobDialect::kFilepath).value_or(false)) {
+    if (GlobMatch(item.kind, kind, {.dialect = GlobDialect::kGoPath}).value_or(false) &&
+        GlobMatch(item.group, group, {.dialect = GlobDialect::kGoPath}).value_or(false)) {
       if (hit != nullptr) *hit = &item;
       return true;
     }
@@ -319,13 +320,13 @@ bool IsAppNamespacePermitted(const AppProject& project, std::string_view app_nam
   const std::string ns(app_namespace);
   for (const auto& entry : project.source_namespaces) {
     if (entry.size() >= 2 && entry.front() == '/' && entry.back() == '/') {
-      // PCRE2 with a match limit (template/go_regexp.h): a pattern that would backtrack
+      // PCRE2 with a match limit (core/regex.h): a pattern that would backtrack
       // for ever stops with an error. An invalid or over-limit expression matches nothing,
       // as an invalid one (or a regexp2 match error) does in Argo CD's util/regex Match.
       auto pattern = std::string_view(entry).substr(1, entry.size() - 2);
-      if (tmpl::RegexMatch(pattern, ns).value_or(false)) return true;
+      if (RegexMatch(pattern, ns).value_or(false)) return true;
     }
-    if (GlobMatch(entry, ns, GlobDialect::kGobwas).value_or(false)) return true;
+    if (GlobMatch(entry, ns).value_or(false)) return true;
   }
   return false;
 }

@@ -34,7 +34,8 @@ struct RetryStrategy {
   bool refresh = false;  // retry with the latest revision instead of the original one
 };
 
-// Argo CD's parseStringToDuration. kInvalidArgument: "unable to parse 5x as a duration".
+// Argo CD's parseStringToDuration (core/duration.h ParseDurationOrSeconds). kInvalidArgument:
+// "unable to parse 5x as a duration".
 Result<std::chrono::nanoseconds> ParseArgoDuration(std::string_view text);
 
 // The wait before retry number `retry_count` (0 = the first retry): duration *

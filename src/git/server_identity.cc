@@ -11,25 +11,10 @@
 #include <sstream>
 #include <vector>
 
+#include "core/base64.h"
+
 namespace cellgate::git {
 namespace {
-
-std::optional<std::string> Base64Decode(std::string_view in) {
-  if (in.empty() || in.size() % 4 != 0) return std::nullopt;
-  std::string out(in.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
-  if (n < 0) return std::nullopt;
-  std::size_t pad = 0;
-  if (in.ends_with("==")) {
-    pad = 2;
-  } else if (in.ends_with("=")) {
-    pad = 1;
-  }
-  out.resize(static_cast<std::size_t>(n) - pad);
-  return out;
-}
 
 // `|1|base64(salt)|base64(HMAC-SHA1(salt, name))`, as written by `ssh-keygen -H`.
 bool HashedPatternMatches(std::string_view pattern, const std::string& name) {

@@ -1,10 +1,10 @@
 #include "http/push_match.h"
 
-#include <fnmatch.h>
-
 #include <algorithm>
 #include <cstddef>
 
+#include "core/glob.h"
+#include "core/go_path.h"
 #include "git/url.h"
 
 namespace cellgate::http {
@@ -55,28 +55,9 @@ bool LooksLikeSemverConstraint(std::string_view s) {
   return s.ends_with(".x") || s.ends_with(".X");
 }
 
-// "/a/./b/../c" → "/a/c"; always absolute, never above the root.
-std::string CleanAbsolute(std::string_view path) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    std::size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    std::string_view part = path.substr(start, end - start);
-    if (part == "..") {
-      if (!parts.empty()) parts.pop_back();
-    } else if (!part.empty() && part != ".") {
-      parts.push_back(part);
-    }
-    start = end + 1;
-  }
-  std::string out;
-  for (std::string_view part : parts) {
-    out += '/';
-    out += part;
-  }
-  return out.empty() ? "/" : out;
-}
+// "/a/./b/../c" → "/a/c"; always absolute, never above the root (Argo CD's ensureAbsPath,
+// then filepath.Clean).
+std::string CleanAbsolute(std::string_view path) { return GoPathClean("/" + std::string(path)); }
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -134,8 +115,9 @@ bool FilesTouchPaths(const std::vector<std::string>& changed_files,
       if (file.size() > path.size() && file.starts_with(path) && file[path.size()] == '/') {
         return true;
       }
-      // FNM_PATHNAME: wildcards stay within one path segment, as in filepath.Match.
-      if (::fnmatch(path.c_str(), file.c_str(), FNM_PATHNAME) == 0) return true;
+      // filepath.Match: wildcards stay within one path segment; a malformed pattern matches
+      // nothing.
+      if (GlobMatch(path, file, {.dialect = GlobDialect::kGoPath}).value_or(false)) return true;
     }
   }
   return false;

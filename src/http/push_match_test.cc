@@ -118,6 +118,16 @@ TEST(FilesTouchPaths, UnderExactOrGlob) {
   EXPECT_TRUE(FilesTouchPaths({"anything/at/all"}, Paths{"/"}));
 }
 
+// Argo CD's AppFilesHaveChanged uses Go's filepath.Match, not fnmatch: '!' is a literal in a
+// class (only '^' negates), '\' escapes, and a malformed pattern matches nothing.
+TEST(FilesTouchPaths, GlobsAreGoFilepathMatch) {
+  EXPECT_TRUE(FilesTouchPaths({"apps/x.yaml"}, Paths{"/apps/[!x].yaml"}));
+  EXPECT_TRUE(FilesTouchPaths({"apps/!.yaml"}, Paths{"/apps/[!x].yaml"}));
+  EXPECT_FALSE(FilesTouchPaths({"apps/a.yaml"}, Paths{"/apps/[!x].yaml"}));
+  EXPECT_TRUE(FilesTouchPaths({"apps/b.yaml"}, Paths{"/apps/[^x].yaml"}));
+  EXPECT_FALSE(FilesTouchPaths({"apps/[.yaml"}, Paths{"/apps/[.yaml"}));
+}
+
 TEST(PushTouches, WithoutTheAnnotationEveryPushToRepoAndRevisionTouches) {
   PushEvent push = BranchPush("main", {"apps/payments/base/pdb.yaml"});
   EXPECT_TRUE(PushTouches(push, "git@github.com:acme/fleet.git", "HEAD", "apps/web", std::nullopt));

@@ -1,5 +1,6 @@
 #include "kube/credentials.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -241,6 +242,97 @@ TEST(ExecPlugin, TimesOut) {
   ASSERT_FALSE(cred);
   EXPECT_EQ(cred.error().code(), ErrorCode::kDeadlineExceeded);
   EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(5));
+}
+
+// True once process `pid` is gone (or a zombie waiting for init); waits up to 10 s.
+bool ProcessEnds(pid_t pid) {
+  for (int i = 0; i < 1000; ++i) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return true;
+    auto paren = line.rfind(')');
+    if (paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z') {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+pid_t ReadPid(const fs::path& file) {
+  pid_t pid = 0;
+  std::ifstream(file) >> pid;
+  return pid;
+}
+
+// The plugin runs through core/subprocess.h: descriptors we hold without O_CLOEXEC do not
+// reach it (posix_spawn would pass them on).
+TEST(ExecPlugin, InheritsNoOpenFileDescriptors) {
+  ScratchDir dir;
+  int fd = ::open("/dev/null", O_RDONLY);  // deliberately without O_CLOEXEC
+  ASSERT_GE(fd, 3);
+  fs::path script = dir.Write("plugin.sh", R"(#!/bin/sh
+if [ -e /proc/self/fd/$1 ]; then tok=leaked; else tok=closed; fi
+echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"'$tok'"}}'
+)",
+                              true);
+  ClusterConfig c = Base();
+  c.exec = ExecConfig{.command = script.string(), .args = {std::to_string(fd)}};
+  auto cred = RunExecPlugin(c);
+  ::close(fd);
+  ASSERT_TRUE(cred) << cred.error().message();
+  EXPECT_EQ(cred->token, "closed");
+}
+
+// A plugin that leaves a background child holding its stdout is done when it exits: the
+// child is killed with the plugin's process group instead of holding the call until the
+// timeout.
+TEST(ExecPlugin, BackgroundChildrenDoNotHoldTheCall) {
+  ScratchDir dir;
+  fs::path pid_file = dir.path() / "child.pid";
+  fs::path script = dir.Write("plugin.sh", R"(#!/bin/sh
+echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"t"}}'
+sleep 60 &
+echo $! > ")" + pid_file.string() + R"("
+)",
+                              true);
+  ClusterConfig c = Base();
+  c.exec = ExecConfig{.command = script.string()};
+  auto cred = RunExecPlugin(c, {.timeout = std::chrono::seconds(30)});
+  ASSERT_TRUE(cred) << cred.error().message();
+  EXPECT_EQ(cred->token, "t");
+  EXPECT_TRUE(ProcessEnds(ReadPid(pid_file)));
+}
+
+// On timeout the whole process group is killed, not only the plugin.
+TEST(ExecPlugin, TimeoutKillsThePluginsChildrenToo) {
+  ScratchDir dir;
+  fs::path pid_file = dir.path() / "child.pid";
+  fs::path script = dir.Write("plugin.sh", R"(#!/bin/sh
+sleep 60 > /dev/null 2>&1 &
+echo $! > ")" + pid_file.string() + R"("
+wait
+)",
+                              true);
+  ClusterConfig c = Base();
+  c.exec = ExecConfig{.command = script.string()};
+  auto cred = RunExecPlugin(c, {.timeout = std::chrono::milliseconds(500)});
+  ASSERT_FALSE(cred);
+  EXPECT_EQ(cred.error().code(), ErrorCode::kDeadlineExceeded);
+  pid_t child = ReadPid(pid_file);
+  ASSERT_GT(child, 0);
+  EXPECT_TRUE(ProcessEnds(child));
+}
+
+// More than 1 MiB on stdout is refused, not cut and then misread.
+TEST(ExecPlugin, OversizedOutputIsRefused) {
+  ScratchDir dir;
+  fs::path script = dir.Write("plugin.sh", "#!/bin/sh\nhead -c 2000000 /dev/zero\n", true);
+  ClusterConfig c = Base();
+  c.exec = ExecConfig{.command = script.string()};
+  auto cred = RunExecPlugin(c);
+  ASSERT_FALSE(cred);
+  EXPECT_EQ(cred.error().code(), ErrorCode::kResourceExhausted) << cred.error().message();
 }
 
 TEST(ExecCredential, ParseChecksKindVersionAndFields) {

@@ -1,19 +1,12 @@
 #include "kube/exec_credential.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
+#include <cstdlib>
 #include <map>
 #include <vector>
 
 #include "core/object.h"
 #include "core/redact.h"
+#include "core/subprocess.h"
 
 extern char** environ;
 
@@ -21,90 +14,6 @@ namespace cellgate::kube {
 namespace {
 
 constexpr std::size_t kMaxOutput = 1 << 20;
-
-struct ProcessOutput {
-  int exit_status = -1;  // -1: killed by a signal or timed out
-  bool timed_out = false;
-  std::string out;
-  std::string err;
-};
-
-// Owns a pipe's file descriptors.
-struct Pipe {
-  int fd[2] = {-1, -1};
-  ~Pipe() {
-    for (int f : fd) {
-      if (f >= 0) close(f);
-    }
-  }
-  void CloseEnd(int i) {
-    if (fd[i] >= 0) close(fd[i]);
-    fd[i] = -1;
-  }
-};
-
-// Runs argv with envp, stdin from /dev/null, capturing stdout and stderr.
-Result<ProcessOutput> RunProcess(const std::vector<std::string>& argv,
-                                 const std::vector<std::string>& envp,
-                                 std::chrono::milliseconds timeout) {
-  Pipe out, err;
-  if (pipe2(out.fd, O_CLOEXEC) != 0 || pipe2(err.fd, O_CLOEXEC) != 0) {
-    return MakeError(ErrorCode::kInternal, std::string("pipe: ") + std::strerror(errno));
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out.fd[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err.fd[1], 2);
-  std::vector<char*> args, env;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  for (const auto& e : envp) env.push_back(const_cast<char*>(e.c_str()));
-  env.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), env.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    return MakeError(rc == ENOENT ? ErrorCode::kNotFound : ErrorCode::kUnavailable,
-                     "cannot run " + argv[0] + ": " + std::strerror(rc));
-  }
-  out.CloseEnd(1);
-  err.CloseEnd(1);
-
-  ProcessOutput result;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::vector<pollfd> fds = {{out.fd[0], POLLIN, 0}, {err.fd[0], POLLIN, 0}};
-  std::string* sinks[] = {&result.out, &result.err};
-  int open_fds = 2;
-  char buf[8192];
-  while (open_fds > 0) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      result.timed_out = true;
-      break;
-    }
-    int n = poll(fds.data(), fds.size(), static_cast<int>(left.count()));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    for (std::size_t i = 0; i < fds.size(); ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      ssize_t got = read(fds[i].fd, buf, sizeof buf);
-      if (got > 0) {
-        if (sinks[i]->size() < kMaxOutput) sinks[i]->append(buf, static_cast<std::size_t>(got));
-      } else if (got == 0 || errno != EINTR) {
-        fds[i].fd = -1;
-        --open_fds;
-      }
-    }
-  }
-  if (result.timed_out) kill(pid, SIGKILL);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!result.timed_out && WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
-  return result;
-}
 
 std::string Tail(std::string s, std::size_t max) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -225,10 +134,17 @@ Result<ExecCredential> RunExecPlugin(const ClusterConfig& cluster, const ExecRun
   env["KUBERNETES_EXEC_INFO"] = ExecInfo(cluster);
   std::vector<std::string> envp;
   for (const auto& [k, v] : env) envp.push_back(k + "=" + v);
-  std::vector<std::string> argv = {x.command};
-  argv.insert(argv.end(), x.args.begin(), x.args.end());
 
-  auto run = RunProcess(argv, envp, options.timeout);
+  // client-go resolves the command on our PATH (os/exec.Command).
+  const char* path = std::getenv("PATH");
+  auto program = LookPath(x.command, path == nullptr ? "" : path);
+  auto run = program ? RunSubprocess(Command{.program = *program,
+                                             .args = x.args,
+                                             .env = std::move(envp),
+                                             .timeout = options.timeout,
+                                             .max_stdout_bytes = kMaxOutput,
+                                             .max_stderr_bytes = kMaxOutput})
+                     : Result<SubprocessResult>(std::unexpected(program.error()));
   if (!run) {
     auto e = run.error().Wrap(where);
     if (e.code() == ErrorCode::kNotFound && !x.install_hint.empty()) {
@@ -236,11 +152,16 @@ Result<ExecCredential> RunExecPlugin(const ClusterConfig& cluster, const ExecRun
     }
     return std::unexpected(e);
   }
-  if (run->timed_out) {
+  if (run->end == SubprocessResult::End::kTimedOut) {
     return MakeError(
         ErrorCode::kDeadlineExceeded,
         where + ": did not finish within " + std::to_string(options.timeout.count()) + " ms");
   }
+  if (run->end == SubprocessResult::End::kOutputTooLarge) {
+    return MakeError(ErrorCode::kResourceExhausted,
+                     where + ": printed more than " + std::to_string(kMaxOutput) + " bytes");
+  }
+  if (run->end == SubprocessResult::End::kSignaled) run->exit_status = -1;
   if (run->exit_status != 0) {
     std::string msg = where + ": exited with status " + std::to_string(run->exit_status);
     // A plugin may print what it got on stderr too (debug output, the ExecCredential it

@@ -38,7 +38,7 @@ struct JsonnetOptions {
 
 struct DirectoryOptions {
   bool recurse = false;
-  std::string include;  // glob, see glob.h
+  std::string include;  // glob, see core/glob.h
   std::string exclude;
   JsonnetOptions jsonnet;
 };

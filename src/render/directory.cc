@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "core/digest.h"
-#include "render/glob.h"
+#include "core/glob.h"
 #include "render/manifests.h"
 #include "render/paths.h"
 

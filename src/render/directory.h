@@ -3,7 +3,7 @@
 //
 //  - Files named *.yaml, *.yml or *.json are manifests; everything else is ignored.
 //  - Only files directly in the app path, unless directory.recurse.
-//  - directory.exclude / directory.include are globs (glob.h) matched against the path
+//  - directory.exclude / directory.include are gobwas globs (core/glob.h) matched against the path
 //    relative to the app path ("sub/a.yaml"); exclude wins.
 //  - *.jsonnet files that pass the filters are evaluated by the JsonnetEvaluator (jsonnet.h)
 //    in one call, and their objects take the files' places in the output order; without an

@@ -1,6 +1,6 @@
 #include "render/paths.h"
 
-#include <vector>
+#include "core/go_path.h"
 
 namespace cellgate::render {
 
@@ -13,29 +13,12 @@ Result<std::string> NormalizeRepoPath(std::string_view path) {
                                                       "' is absolute; it must be relative to the "
                                                       "repository root");
   }
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    std::size_t slash = path.find('/', start);
-    if (slash == std::string_view::npos) slash = path.size();
-    std::string_view part = path.substr(start, slash - start);
-    if (part == "..") {
-      if (parts.empty()) {
-        return MakeError(ErrorCode::kPermissionDenied,
-                         "path '" + std::string(path) + "' leaves the repository");
-      }
-      parts.pop_back();
-    } else if (!part.empty() && part != ".") {
-      parts.push_back(part);
-    }
-    start = slash + 1;
+  std::string cleaned = GoPathClean(path);
+  if (cleaned == ".." || cleaned.starts_with("../")) {
+    return MakeError(ErrorCode::kPermissionDenied,
+                     "path '" + std::string(path) + "' leaves the repository");
   }
-  std::string out;
-  for (auto p : parts) {
-    if (!out.empty()) out += '/';
-    out += p;
-  }
-  return out;
+  return cleaned == "." ? std::string() : cleaned;
 }
 
 Result<std::string> ResolveRepoPath(std::string_view base, std::string_view rel) {

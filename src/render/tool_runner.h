@@ -1,8 +1,8 @@
 // Runs the external renderers (kustomize, helm) the way Argo CD's repo-server does, but
-// without a shell and with hard bounds:
+// without a shell and with hard bounds, through core/subprocess.h:
 //
-//  - vfork + execve of an absolute path with an argv vector (what posix_spawn does, plus
-//    setrlimit); nothing is interpreted by a shell.
+//  - execve of an absolute path with an argv vector; nothing is interpreted by a shell;
+//    inherited file descriptors are closed.
 //  - The child gets a clean environment: PATH (the tool's own directory, then /usr/local/bin,
 //    /usr/bin, /bin), HOME, TMPDIR, XDG_* and HELM_{CACHE,CONFIG,DATA}_HOME inside a fresh
 //    temporary directory that is removed afterwards, plus the invocation's own variables.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/glob.h"
 #include "sync/json_path.h"
 #include "sync/managed_fields.h"
 
@@ -36,8 +37,9 @@ Result<std::string> StringField(const Json& entry, const char* field, const std:
 }
 
 bool EntryMatches(const IgnoreDifference& e, const ObjectKey& key) {
-  return GlobMatch(e.group, key.group) && GlobMatch(e.kind, key.kind) &&
-         (e.name.empty() || e.name == key.name) && (e.ns.empty() || e.ns == key.ns);
+  return GlobMatch(e.group, key.group).value_or(false) &&
+         GlobMatch(e.kind, key.kind).value_or(false) && (e.name.empty() || e.name == key.name) &&
+         (e.ns.empty() || e.ns == key.ns);
 }
 
 std::string RuleName(const IgnoreDifference& e) {
@@ -45,27 +47,6 @@ std::string RuleName(const IgnoreDifference& e) {
 }
 
 }  // namespace
-
-bool GlobMatch(std::string_view pattern, std::string_view text) {
-  // Iterative wildcard match with backtracking to the last '*'.
-  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
 
 Result<std::vector<IgnoreDifference>> ParseIgnoreDifferences(const Json& list) {
   std::vector<IgnoreDifference> out;

@@ -3,8 +3,9 @@
 // An entry (Application spec.ignoreDifferences[], or a system-level override) is
 //   {group, kind, name, namespace, jsonPointers[], jqPathExpressions[], managedFieldsManagers[]}
 // and applies to an object when, as in Argo CD's util/argo/normalizers/diff_normalizer.go:
-//   group and kind match as globs ("*" any run of characters, "?" one character; so kind "*"
-//   matches every kind and group "" only the core group), and
+//   group and kind match as gobwas globs without separators (core/glob.h: "*", "?",
+//   classes, "{a,b}"; so kind "*" matches every kind and group "" only the core group; a
+//   malformed pattern matches nothing), and
 //   name / namespace are empty or equal.
 // Then, from BOTH desired and live:
 //   jsonPointers           RFC 6901 paths are removed ("~1" is "/", "~0" is "~"); a pointer
@@ -51,9 +52,6 @@ struct IgnoreDifference {
 // Reads spec.ignoreDifferences (a JSON array in Argo CD's field names). Unknown fields are
 // ignored; wrong types are kInvalidArgument naming the entry.
 Result<std::vector<IgnoreDifference>> ParseIgnoreDifferences(const Json& list);
-
-// Argo CD's glob subset: '*' and '?'; everything else literal. Whole-string match.
-bool GlobMatch(std::string_view pattern, std::string_view text);
 
 class IgnoreRules {
  public:

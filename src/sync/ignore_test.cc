@@ -18,16 +18,19 @@ IgnoreRules Compile(std::vector<IgnoreDifference> entries) {
 
 const ObjectKey kDeploy{.group = "apps", .kind = "Deployment", .ns = "shop", .name = "api"};
 
-TEST(Glob, StarAndQuestionMark) {
-  EXPECT_TRUE(GlobMatch("*", ""));
-  EXPECT_TRUE(GlobMatch("*", "apps"));
-  EXPECT_TRUE(GlobMatch("", ""));
-  EXPECT_FALSE(GlobMatch("", "apps"));
-  EXPECT_TRUE(GlobMatch("*.k8s.io", "networking.k8s.io"));
-  EXPECT_FALSE(GlobMatch("*.k8s.io", "apps"));
-  EXPECT_TRUE(GlobMatch("Deploy?ent", "Deployment"));
-  EXPECT_TRUE(GlobMatch("a*b*c", "axxbyyc"));
-  EXPECT_FALSE(GlobMatch("a*b*c", "axxbyy"));
+// Argo CD's diff_normalizer.go matches group and kind with util/glob.Match (gobwas, no
+// separators), so classes and brace alternatives work as well as '*' and '?'.
+TEST(IgnoreDifferences, GroupAndKindAreGobwasGlobs) {
+  auto rules = Compile({{.group = "{apps,batch}", .kind = "[DS]*"}});
+  EXPECT_TRUE(rules.Matches(kDeploy));
+  EXPECT_TRUE(rules.Matches({.group = "batch", .kind = "StatefulSet"}));
+  EXPECT_FALSE(rules.Matches({.group = "apps", .kind = "ReplicaSet"}));
+  EXPECT_FALSE(rules.Matches({.group = "", .kind = "Deployment"}));
+  auto any = Compile({{.group = "*.k8s.io", .kind = "*"}});
+  EXPECT_TRUE(any.Matches({.group = "networking.k8s.io", .kind = "Ingress"}));
+  EXPECT_FALSE(any.Matches(kDeploy));
+  auto malformed = Compile({{.group = "apps", .kind = "[Deployment"}});
+  EXPECT_FALSE(malformed.Matches(kDeploy));
 }
 
 TEST(IgnoreDifferences, ParsesArgoCdFieldNames) {

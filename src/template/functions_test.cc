@@ -82,6 +82,9 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"regexFind", "{{regexFind \"[A-Z]\\\\w+\" .name}}", "My_Cluster"},
         Case{"b64", "{{b64enc \"hello\"}} {{b64dec \"aGVsbG8=\"}}", "aGVsbG8= hello"},
         Case{"b64dec_error_text", "{{b64dec \"!!\"}}", "illegal base64 data at input byte 0"},
+        // Go reports the start of the unpadded quantum (encoding/base64 decodeQuantum).
+        Case{"b64dec_missing_padding", "{{b64dec \"aGVsbG8\"}}",
+             "illegal base64 data at input byte 4"},
         Case{"sha256sum", "{{sha256sum \"abc\"}}",
              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
         Case{"int_of_float", "{{int .n}}", "3"},

@@ -7,9 +7,10 @@
 #include <algorithm>
 #include <string>
 
+#include "core/base64.h"
+#include "core/regex.h"
 #include "template/functions.h"
 #include "template/go_format.h"
-#include "template/go_regexp.h"
 
 namespace cellgate::tmpl {
 namespace {
@@ -115,55 +116,6 @@ Value StringList(const std::vector<std::string>& v) {
   return Value::MakeList(std::move(l));
 }
 
-std::string Base64Encode(std::string_view in) {
-  std::string out(4 * ((in.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-// base64.StdEncoding.DecodeString; Sprig returns the error text as the result.
-std::string Base64Decode(std::string_view in) {
-  static const std::string kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  std::size_t i = 0;
-  for (; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '\n' || c == '\r') continue;
-    if (c == '=') break;
-    auto p = kAlphabet.find(c);
-    if (p == std::string::npos) return "illegal base64 data at input byte " + std::to_string(i);
-    acc = (acc << 6) | static_cast<std::uint32_t>(p);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  std::size_t data_len = i;
-  std::size_t pad = 0;
-  for (; i < in.size(); ++i) {
-    if (in[i] == '=') {
-      ++pad;
-    } else if (in[i] != '\n' && in[i] != '\r') {
-      return "illegal base64 data at input byte " + std::to_string(i);
-    }
-  }
-  std::size_t significant = 0;
-  for (std::size_t k = 0; k < data_len; ++k) {
-    if (in[k] != '\n' && in[k] != '\r') ++significant;
-  }
-  if ((significant + pad) % 4 != 0 || (pad > 0 && significant % 4 < 2) || bits >= 6) {
-    return "illegal base64 data at input byte " + std::to_string(data_len);
-  }
-  return out;
-}
-
 std::string Hex(const unsigned char* d, std::size_t n) {
   static const char* k = "0123456789abcdef";
   std::string out;
@@ -206,7 +158,11 @@ void AddSprigStringFunctions(FunctionTable& t) {
                    return out;
                  }));
   t.emplace_back("b64enc", s1([](const std::string& s) { return Base64Encode(s); }));
-  t.emplace_back("b64dec", s1([](const std::string& s) { return Base64Decode(s); }));
+  t.emplace_back("b64dec", s1([](const std::string& s) {
+                   // base64.StdEncoding.DecodeString; Sprig returns the error text as the result.
+                   auto d = Base64DecodeGo(s);
+                   return d ? *d : d.error().message();
+                 }));
   t.emplace_back("sha256sum", s1([](const std::string& s) {
                    unsigned char d[SHA256_DIGEST_LENGTH];
                    SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), d);

@@ -1,4 +1,4 @@
-#include "template/go_regexp.h"
+#include "core/regex.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -7,10 +7,8 @@
 #include <memory>
 #include <string>
 
-namespace cellgate::tmpl {
+namespace cellgate {
 namespace {
-
-constexpr std::uint32_t kMatchLimit = 1'000'000;
 
 struct CodeDeleter {
   void operator()(pcre2_code* c) const { pcre2_code_free(c); }
@@ -21,6 +19,9 @@ struct MatchDataDeleter {
 struct ContextDeleter {
   void operator()(pcre2_match_context* m) const { pcre2_match_context_free(m); }
 };
+struct CompileContextDeleter {
+  void operator()(pcre2_compile_context* c) const { pcre2_compile_context_free(c); }
+};
 
 struct Compiled {
   std::unique_ptr<pcre2_code, CodeDeleter> code;
@@ -28,11 +29,21 @@ struct Compiled {
   std::unique_ptr<pcre2_match_context, ContextDeleter> ctx;
 };
 
-Result<Compiled> Compile(std::string_view pattern) {
+Result<Compiled> Compile(std::string_view pattern, const RegexLimits& limits) {
+  if (pattern.size() > limits.max_pattern_bytes) {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "regexp: pattern is longer than " + std::to_string(limits.max_pattern_bytes) + " bytes");
+  }
+  std::unique_ptr<pcre2_compile_context, CompileContextDeleter> cctx(
+      pcre2_compile_context_create(nullptr));
+  pcre2_set_newline(cctx.get(), PCRE2_NEWLINE_LF);  // Go: '.' and (?m) know only '\n'
   int err = 0;
   PCRE2_SIZE offset = 0;
   pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                                   PCRE2_UTF | PCRE2_DUPNAMES, &err, &offset, nullptr);
+                                   PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DUPNAMES |
+                                       PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_BACKSLASH_C,
+                                   &err, &offset, cctx.get());
   if (code == nullptr) {
     PCRE2_UCHAR msg[256];
     pcre2_get_error_message(err, msg, sizeof msg);
@@ -44,8 +55,9 @@ Result<Compiled> Compile(std::string_view pattern) {
   c.code.reset(code);
   c.data.reset(pcre2_match_data_create_from_pattern(code, nullptr));
   c.ctx.reset(pcre2_match_context_create(nullptr));
-  pcre2_set_match_limit(c.ctx.get(), kMatchLimit);
-  pcre2_set_depth_limit(c.ctx.get(), 10'000);
+  pcre2_set_match_limit(c.ctx.get(), limits.match_limit);
+  pcre2_set_depth_limit(c.ctx.get(), limits.depth_limit);
+  pcre2_set_heap_limit(c.ctx.get(), limits.heap_limit_kib);
   return c;
 }
 
@@ -55,7 +67,8 @@ Result<bool> MatchAt(Compiled& c, std::string_view text, std::size_t start) {
                        0, c.data.get(), c.ctx.get());
   if (rc == PCRE2_ERROR_NOMATCH) return false;
   if (rc < 0) {
-    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) {
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+        rc == PCRE2_ERROR_HEAPLIMIT) {
       return MakeError(ErrorCode::kResourceExhausted, "regexp: match limit exceeded");
     }
     PCRE2_UCHAR msg[256];
@@ -128,15 +141,17 @@ void Expand(Compiled& c, std::string& out, std::string_view tmpl, std::string_vi
 
 }  // namespace
 
-Result<bool> RegexMatch(std::string_view pattern, std::string_view text) {
-  auto c = Compile(pattern);
+Result<bool> RegexMatch(std::string_view pattern, std::string_view text,
+                        const RegexLimits& limits) {
+  auto c = Compile(pattern, limits);
   CG_TRY(c);
   return MatchAt(*c, text, 0);
 }
 
 Result<std::string> RegexReplaceAll(std::string_view pattern, std::string_view text,
-                                    std::string_view replacement, bool literal) {
-  auto c = Compile(pattern);
+                                    std::string_view replacement, bool literal,
+                                    const RegexLimits& limits) {
+  auto c = Compile(pattern, limits);
   CG_TRY(c);
   std::string out;
   std::size_t last_end = 0, search = 0;
@@ -169,8 +184,8 @@ Result<std::string> RegexReplaceAll(std::string_view pattern, std::string_view t
 }
 
 Result<std::vector<std::string>> RegexFindAll(std::string_view pattern, std::string_view text,
-                                              int n) {
-  auto c = Compile(pattern);
+                                              int n, const RegexLimits& limits) {
+  auto c = Compile(pattern, limits);
   CG_TRY(c);
   std::vector<std::string> out;
   std::size_t search = 0;
@@ -189,4 +204,4 @@ Result<std::vector<std::string>> RegexFindAll(std::string_view pattern, std::str
   return out;
 }
 
-}  // namespace cellgate::tmpl
+}  // namespace cellgate
