@@ -156,7 +156,7 @@ void FleetRuntime::EnsureDefaultProject() {
   auto created = deps_.hub_applier.Create(Object(std::move(project)),
                                           {.field_manager = "cellgate-controller"});
   if (!created && created.error().code() != ErrorCode::kAlreadyExists) {
-    spdlog::warn("controller: create the default fleet::AppProject: {}", created.error().message());
+    spdlog::warn("controller: create the default AppProject: {}", created.error().message());
   }
 }
 
