@@ -1,10 +1,10 @@
-#include "fleet/app_status.h"
+#include "argo/app_status.h"
 
 #include <algorithm>
 #include <set>
 #include <tuple>
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 namespace {
 
 void SetIfNotEmpty(Json& j, const char* key, std::string_view value) {
@@ -187,4 +187,4 @@ Json BuildStatus(const Json& previous, const StatusInput& input, WallTime now) {
   return s;
 }
 
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

@@ -29,10 +29,10 @@
 #include <vector>
 
 #include "core/object.h"
-#include "fleet/app_model.h"
-#include "fleet/time_format.h"
+#include "argo/application.h"
+#include "core/time_format.h"
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 
 // Condition types (Argo CD's ApplicationCondition*).
 inline constexpr std::string_view kComparisonError = "ComparisonError";
@@ -75,7 +75,7 @@ struct ResourceSyncResult {
 };
 
 struct OperationStateInput {
-  Json operation;     // the operation as requested (AppModel::operation->raw)
+  Json operation;     // the operation as requested (Application::operation->raw)
   std::string phase;  // "Running", "Terminating", "Failed", "Error", "Succeeded"
   std::string message;
   WallTime started_at;
@@ -83,7 +83,7 @@ struct OperationStateInput {
   std::int64_t retry_count = 0;
   bool has_sync_result = false;  // when set, syncResult is written
   std::string revision;
-  Json source;  // the source synced (AppModel::source_json)
+  Json source;  // the source synced (Application::source_json)
   std::vector<ResourceSyncResult> resources;
 };
 
@@ -103,8 +103,8 @@ struct ConditionInput {
 struct StatusInput {
   std::string sync_status = "Unknown";  // "Synced", "OutOfSync", "Unknown"
   std::string revision;
-  Json compared_source;       // AppModel::source_json
-  Json compared_destination;  // AppModel::destination_json
+  Json compared_source;       // Application::source_json
+  Json compared_destination;  // Application::destination_json
   std::string health_status = "Unknown";
   std::string health_message;
   std::vector<ResourceState> resources;
@@ -133,4 +133,4 @@ Json MergeConditions(const Json& previous, const std::vector<ConditionInput>& co
 // types not evaluated). reconciledAt is `now`.
 Json BuildStatus(const Json& previous, const StatusInput& input, WallTime now);
 
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

@@ -1,10 +1,10 @@
-#include "fleet/app_status.h"
+#include "argo/app_status.h"
 
 #include <gtest/gtest.h>
 
-#include "fleet/status_update.h"
+#include "argo/status_update.h"
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 namespace {
 
 using std::chrono::minutes;
@@ -217,4 +217,4 @@ TEST(StatusUpdate, ApplyObjectCarriesOnlyIdentityAndStatus) {
 }
 
 }  // namespace
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

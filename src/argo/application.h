@@ -1,44 +1,53 @@
-// The Argo CD Application (argoproj.io/v1alpha1) as the controller reads it: everything
-// beyond source and destination (render::ParseApplication covers those), parsed per Argo
-// CD's Go types (pkg/apis/application/v1alpha1) with its defaults:
+// The one typed model of an Argo CD Application (argoproj.io/v1alpha1, kind Application):
+// every part that reads an Application (render, sync, the controller, the CLI) takes this
+// value, parsed once per object version by ParseApplication. Field names and meanings are
+// Argo CD's (pkg/apis/application/v1alpha1/types.go); values are accepted or refused as its
+// Go structs decode them (application_fields.h), with its defaults:
 //
-//  - spec.project: "" means "default".
-//  - spec.syncPolicy.automated {prune, selfHeal, allowEmpty, enabled}: the block's presence
-//    turns automation on; `enabled: false` turns it off again (nil enabled means true).
+//  - metadata.name is required; kind and apiVersion must be Application and
+//    argoproj.io/v1alpha1.
+//  - spec.project: "" means "default" (ApplicationSpec.GetProject).
+//  - spec.source / spec.sources: a non-empty `sources` wins over `source` (GetSource); every
+//    entry of `sources` is parsed and kept; `source` is the one this release renders and
+//    syncs (sources[0]), and a note says the rest are not rendered yet. One of them is
+//    required; spec.sourceHydrator is refused as not supported.
+//  - spec.syncPolicy.automated: the block's presence turns automation on, `enabled: false`
+//    turns it off again (absent enabled means true, SyncPolicy.IsAutomatedSyncEnabled);
+//    prune, selfHeal, allowEmpty, enabled are booleans and nothing else.
 //  - spec.syncPolicy.syncOptions[]: "Key=Value" strings, kept as written.
-//  - spec.syncPolicy.retry {limit, backoff {duration, factor, maxDuration}, refresh}: see
-//    retry_strategy.h for the defaults and the backoff formula.
-//  - spec.ignoreDifferences: kept as raw JSON (sync/ignore.h parses it).
-//  - spec.revisionHistoryLimit: default 10.
-//  - operation {sync {revision, revisions, prune, dryRun, syncOptions, resources[],
-//    syncStrategy {apply|hook {force}}, source}, initiatedBy {username, automated}, retry}.
-//  - annotation argocd.argoproj.io/refresh: present = a refresh was requested; "hard"
-//    means hard, anything else normal (Argo CD's IsRefreshRequested).
+//  - spec.syncPolicy.retry: retry_strategy.h. spec.revisionHistoryLimit: default 10.
+//  - spec.ignoreDifferences: a list, kept as written (sync/ignore.h reads the entries).
+//  - operation: operation.h.
+//  - annotation argocd.argoproj.io/refresh: present = a refresh was requested; "hard" means
+//    hard, anything else normal (IsRefreshRequested).
 //  - annotation argocd.argoproj.io/manifest-generate-paths: ';'-separated paths, relative
-//    to the source path, or absolute from the repository root when they start with '/'.
+//    to the source path, or from the repository root when they start with '/'.
 //  - finalizers: resources-finalizer.argocd.argoproj.io and its /foreground variant mean
-//    cascading deletion in the foreground, /background in the background (Argo CD's
-//    GetPropagationPolicy: the first of them listed wins).
+//    cascading deletion in the foreground, /background in the background; the first of them
+//    listed wins (GetPropagationPolicy).
 //
-// Errors name the field: "spec.syncPolicy.retry.limit: must be an integer".
+// Errors are kInvalidArgument and name the field ("spec.syncPolicy.retry.limit: must be an
+// integer, got a string"), wrapped in "Application <namespace>/<name>" once the name is known.
 //
 // Thread-safety: values and pure functions.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "argo/application_source.h"
+#include "argo/operation.h"
+#include "argo/retry_strategy.h"
 #include "core/object.h"
 #include "core/result.h"
-#include "fleet/retry_strategy.h"
-#include "render/application.h"
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 
+inline constexpr std::string_view kDefaultControlPlaneNamespace = "argocd";
 inline constexpr std::string_view kRefreshAnnotation = "argocd.argoproj.io/refresh";
 inline constexpr std::string_view kManifestGeneratePathsAnnotation =
     "argocd.argoproj.io/manifest-generate-paths";
@@ -48,6 +57,12 @@ inline constexpr std::string_view kForegroundFinalizer =
 inline constexpr std::string_view kBackgroundFinalizer =
     "resources-finalizer.argocd.argoproj.io/background";
 inline constexpr int kDefaultRevisionHistoryLimit = 10;
+
+struct ApplicationDestination {
+  std::string server;
+  std::string name;
+  std::string ns;  // `namespace`
+};
 
 struct AutomatedSync {
   bool prune = false;
@@ -67,67 +82,64 @@ struct SyncPolicy {
   std::string Option(std::string_view key) const;
 };
 
-struct SyncOperationResource {
-  std::string group;
-  std::string kind;
+// spec.info[] (Argo CD's Info): free-form links and notes shown by the UI.
+struct Info {
   std::string name;
-  std::string ns;
-};
-
-enum class SyncStrategyKind { kHook, kApply };  // Argo CD's default is hook
-
-struct SyncOperation {
-  std::string revision;
-  std::vector<std::string> revisions;
-  bool prune = false;
-  bool dry_run = false;
-  std::vector<std::string> sync_options;
-  std::vector<SyncOperationResource> resources;  // empty: the whole application
-  SyncStrategyKind strategy = SyncStrategyKind::kHook;
-  bool force = false;
-  Json source;  // raw override (rollbacks); null when absent
-};
-
-struct OperationInitiator {
-  std::string username;
-  bool automated = false;
-};
-
-struct Operation {
-  std::optional<SyncOperation> sync;
-  OperationInitiator initiated_by;
-  RetryStrategy retry;
-  Json raw;  // the operation as written, echoed into status.operationState.operation
+  std::string value;
 };
 
 enum class RefreshType { kNone, kNormal, kHard };
 enum class CascadeDeletion { kNone, kForeground, kBackground };
 
-struct AppModel {
-  render::Application app;  // name, namespace, project, source, destination
+struct Application {
+  // metadata
+  std::string name;
+  std::string ns;  // where the Application lives (e.g. argocd); "" when not set
   std::string uid;
   std::string resource_version;
   std::int64_t generation = 0;
   bool deleting = false;  // metadata.deletionTimestamp is set
+  std::map<std::string, std::string> annotations;  // string values only
   std::vector<std::string> finalizers;
-  Json source_json;       // spec.source, or spec.sources[0]: for status comparedTo/history
-  Json destination_json;  // spec.destination as written
-  SyncPolicy sync_policy;
-  Json ignore_differences = Json::array();
-  int revision_history_limit = kDefaultRevisionHistoryLimit;
-  std::optional<Operation> operation;
   RefreshType refresh = RefreshType::kNone;
   std::vector<std::string> manifest_generate_paths;  // as written, split on ';' and trimmed
   CascadeDeletion cascade = CascadeDeletion::kNone;
 
-  std::string Project() const { return app.project.empty() ? "default" : app.project; }
-  std::string Key() const { return app.ns + "/" + app.name; }  // the work queue key
+  // spec
+  std::string project;  // "" means "default"
+  ApplicationDestination destination;
+  Json destination_json;  // spec.destination as written: for status comparedTo
+  ApplicationSource source;  // spec.source, or spec.sources[0]
+  Json source_json;          // the same, as written: for status comparedTo / history
+  std::vector<ApplicationSource> sources;  // spec.sources as written; empty with spec.source
+  int source_count = 1;                    // > 1 when spec.sources has entries not rendered
+  std::vector<std::string> notes;  // caveats for the user (e.g. sources[1..] not rendered)
+  SyncPolicy sync_policy;
+  Json ignore_differences = Json::array();
+  std::vector<Info> info;
+  int revision_history_limit = kDefaultRevisionHistoryLimit;
+
+  std::optional<Operation> operation;
+  std::string operation_phase;  // status.operationState.phase; "" when none
+
+  std::string Project() const { return project.empty() ? "default" : project; }
+  std::string Key() const { return ns + "/" + name; }  // the work queue key
+  // spec.source's targetRevision, "HEAD" when it names none.
+  std::string TargetRevision() const;
+  // Argo CD's InstanceName: "<namespace>_<name>" unless the Application lives in
+  // `control_plane_namespace` or names no namespace, then "<name>". Objects synced by Argo
+  // CD and by cellgate carry the same tracking id.
+  std::string InstanceName(
+      std::string_view control_plane_namespace = kDefaultControlPlaneNamespace) const;
 };
 
-Result<AppModel> ParseAppModel(const Json& manifest);
+std::string InstanceName(std::string_view app_namespace, std::string_view name,
+                         std::string_view control_plane_namespace = kDefaultControlPlaneNamespace);
+
+Result<Application> ParseApplication(const Json& manifest);
 
 // manifest-generate-paths resolved to repository-relative paths without leading '/':
 // "." is the source path itself, "../common" a sibling, "/shared" the repository's shared/.
-std::vector<std::string> ResolvedManifestGeneratePaths(const AppModel& app);
+std::vector<std::string> ResolvedManifestGeneratePaths(const Application& app);
 
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

@@ -1,10 +1,10 @@
-#include "render/application.h"
+#include "argo/application.h"
 
 #include <gtest/gtest.h>
 
 #include "core/yaml.h"
 
-namespace cellgate::render {
+namespace cellgate::argo {
 namespace {
 
 Json Yaml(std::string_view text) {
@@ -210,4 +210,4 @@ TEST(Application, OptionsJsonIgnoresLocationFields) {
 }
 
 }  // namespace
-}  // namespace cellgate::render
+}  // namespace cellgate::argo

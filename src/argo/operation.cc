@@ -1,129 +1,90 @@
-#include "cli/sync_operation.h"
+#include "argo/operation.h"
 
-namespace cellgate::cli {
+#include <utility>
+
+#include "argo/application_fields.h"
+
+namespace cellgate::argo {
 namespace {
 
-const Json* Find(const Json& j, std::initializer_list<std::string_view> path) {
-  const Json* cur = &j;
-  for (std::string_view key : path) {
-    if (!cur->is_object()) return nullptr;
-    auto it = cur->find(std::string(key));
-    if (it == cur->end()) return nullptr;
-    cur = &*it;
-  }
-  return cur;
-}
+using internal::FieldError;
+using internal::Fields;
 
-std::string TargetRevision(const Json& app) {
-  std::string target = StringAt(app, {"spec", "source", "targetRevision"});
-  if (target.empty()) {
-    const Json* sources = Find(app, {"spec", "sources"});
-    if (sources != nullptr && sources->is_array() && !sources->empty()) {
-      target = StringAt(sources->front(), {"targetRevision"});
+Result<SyncOperation> ParseSyncOperation(const Json& j, const std::string& where) {
+  Fields f(j, where);
+  SyncOperation s;
+  CG_ASSIGN(s.revision, f.String("revision"));
+  CG_ASSIGN(s.revisions, f.StringList("revisions"));
+  CG_ASSIGN(s.prune, f.Bool("prune"));
+  CG_ASSIGN(s.dry_run, f.Bool("dryRun"));
+  CG_ASSIGN(s.sync_options, f.StringList("syncOptions"));
+  CG_ASSIGN_OR_RETURN(const Json* res, f.List("resources"));
+  if (res != nullptr) {
+    for (std::size_t i = 0; i < res->size(); ++i) {
+      const std::string at = f.Item("resources", i);
+      if (!(*res)[i].is_object()) return FieldError(at, "must be a map");
+      Fields r((*res)[i], at);
+      SyncOperationResource item;
+      CG_ASSIGN(item.group, r.String("group"));
+      CG_ASSIGN(item.kind, r.String("kind"));
+      CG_ASSIGN(item.name, r.String("name"));
+      CG_ASSIGN(item.ns, r.String("namespace"));
+      s.resources.push_back(std::move(item));
     }
   }
-  return target;
-}
-
-bool AutomatedEnabled(const Json& app) {
-  const Json* automated = Find(app, {"spec", "syncPolicy", "automated"});
-  if (automated == nullptr || !automated->is_object()) return false;
-  const Json* enabled = Find(*automated, {"enabled"});
-  return enabled == nullptr || !enabled->is_boolean() || enabled->get<bool>();
+  CG_ASSIGN_OR_RETURN(const Json* strategy, f.Object("syncStrategy"));
+  if (strategy != nullptr) {
+    Fields st(*strategy, f.Path("syncStrategy"));
+    CG_ASSIGN_OR_RETURN(const Json* apply, st.Object("apply"));
+    CG_ASSIGN_OR_RETURN(const Json* hook, st.Object("hook"));
+    if (apply != nullptr) {
+      s.strategy = SyncStrategyKind::kApply;
+      CG_ASSIGN(s.force, Fields(*apply, st.Path("apply")).Bool("force"));
+    } else if (hook != nullptr) {
+      CG_ASSIGN(s.force, Fields(*hook, st.Path("hook")).Bool("force"));
+    }
+  }
+  CG_ASSIGN_OR_RETURN(const Json* source, f.Object("source"));
+  if (source != nullptr) s.source = *source;
+  return s;
 }
 
 }  // namespace
 
-Status CheckSyncOption(std::string_view option) {
-  auto eq = option.find('=');
-  if (eq == std::string_view::npos || eq == 0) {
-    return MakeError(
-        ErrorCode::kInvalidArgument,
-        "sync option \"" + std::string(option) + "\" is not Key=Value (e.g. ServerSideApply=true)");
+Result<RetryStrategy> ParseRetryStrategy(const Json& j, const std::string& where) {
+  Fields f(j, where);
+  RetryStrategy r;
+  CG_ASSIGN_OR_RETURN(std::optional<std::int64_t> limit, f.Int("limit"));
+  r.limit = limit.value_or(0);
+  CG_ASSIGN(r.refresh, f.Bool("refresh"));
+  CG_ASSIGN_OR_RETURN(const Json* backoff, f.Object("backoff"));
+  if (backoff != nullptr) {
+    Fields b(*backoff, f.Path("backoff"));
+    RetryBackoff rb;
+    CG_ASSIGN(rb.duration, b.String("duration"));
+    CG_ASSIGN(rb.max_duration, b.String("maxDuration"));
+    CG_ASSIGN(rb.factor, b.Int("factor"));
+    r.backoff = std::move(rb);
   }
-  return Ok();
+  return r;
 }
 
-Result<Json> BuildSyncOperation(const Json& app, const SyncRequest& request) {
-  const std::string name =
-      StringAt(app, {"metadata", "namespace"}) + "/" + StringAt(app, {"metadata", "name"});
-  auto refuse = [&](const std::string& why) {
-    return MakeError(ErrorCode::kFailedPrecondition, "sync " + name + ": " + why);
-  };
-  if (!StringAt(app, {"metadata", "deletionTimestamp"}).empty()) {
-    return refuse("application is deleting");
+Result<Operation> ParseOperation(const Json& j, const std::string& where) {
+  if (!j.is_object()) return FieldError(where, "must be a map, got " + internal::TypeName(j));
+  Fields f(j, where);
+  Operation op;
+  op.raw = j;
+  CG_ASSIGN_OR_RETURN(const Json* sync, f.Object("sync"));
+  if (sync != nullptr) CG_ASSIGN(op.sync, ParseSyncOperation(*sync, f.Path("sync")));
+  CG_ASSIGN_OR_RETURN(const Json* by, f.Object("initiatedBy"));
+  if (by != nullptr) {
+    Fields b(*by, f.Path("initiatedBy"));
+    CG_ASSIGN(op.initiated_by.username, b.String("username"));
+    CG_ASSIGN(op.initiated_by.automated, b.Bool("automated"));
   }
-  const std::string target = TargetRevision(app);
-  const std::string effective_target = target.empty() ? "HEAD" : target;
-  if (AutomatedEnabled(app) && !request.revision.empty() && request.revision != effective_target) {
-    return refuse("Cannot sync to " + request.revision + ": auto-sync currently set to " +
-                  effective_target);
-  }
-  for (const auto& o : request.sync_options) {
-    if (auto s = CheckSyncOption(o); !s) return std::unexpected(s.error());
-  }
-  Json sync = Json::object();
-  sync["revision"] = request.revision.empty() ? effective_target : request.revision;
-  sync["prune"] = request.prune;
-  Json options = Json::array();
-  if (!request.sync_options.empty()) {
-    for (const auto& o : request.sync_options) options.push_back(o);
-  } else if (const Json* own = Find(app, {"spec", "syncPolicy", "syncOptions"});
-             own != nullptr && own->is_array()) {
-    for (const auto& o : *own) {
-      if (o.is_string()) options.push_back(o);
-    }
-  }
-  if (!options.empty()) sync["syncOptions"] = std::move(options);
-  Json operation = Json::object();
-  operation["sync"] = std::move(sync);
-  operation["initiatedBy"] = {{"username", request.username}};
-  return operation;
+  CG_ASSIGN_OR_RETURN(const Json* retry, f.Object("retry"));
+  if (retry != nullptr) CG_ASSIGN(op.retry, ParseRetryStrategy(*retry, f.Path("retry")));
+  return op;
 }
 
-Status SetOperation(Json& app, const Json& operation) {
-  if (const Json* existing = Find(app, {"operation"});
-      existing != nullptr && !existing->is_null()) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     "sync " + StringAt(app, {"metadata", "namespace"}) + "/" +
-                         StringAt(app, {"metadata", "name"}) +
-                         ": another operation is already in progress");
-  }
-  app["operation"] = operation;
-  if (auto status = app.find("status"); status != app.end() && status->is_object()) {
-    status->erase("operationState");
-  }
-  return Ok();
-}
-
-OperationProgress ProgressOf(const Json& app) {
-  const Json* pending = Find(app, {"operation"});
-  const bool still_set = pending != nullptr && !pending->is_null();
-  const std::string phase = StringAt(app, {"status", "operationState", "phase"});
-  if (still_set) return phase.empty() ? OperationProgress::kPending : OperationProgress::kRunning;
-  if (phase == "Succeeded") return OperationProgress::kSucceeded;
-  if (phase == "Failed") return OperationProgress::kFailed;
-  if (phase == "Error") return OperationProgress::kError;
-  if (phase == "Running" || phase == "Terminating") return OperationProgress::kRunning;
-  return OperationProgress::kVanished;
-}
-
-std::string_view OperationProgressName(OperationProgress progress) {
-  switch (progress) {
-    case OperationProgress::kPending:
-      return "Pending";
-    case OperationProgress::kRunning:
-      return "Running";
-    case OperationProgress::kSucceeded:
-      return "Succeeded";
-    case OperationProgress::kFailed:
-      return "Failed";
-    case OperationProgress::kError:
-      return "Error";
-    case OperationProgress::kVanished:
-      return "Vanished";
-  }
-  return "Unknown";
-}
-
-}  // namespace cellgate::cli
+}  // namespace cellgate::argo

@@ -1,65 +1,65 @@
-// `cellgate app sync` as Argo CD's API server does it, minus the server: the `operation` the
-// CLI writes into the Application, and how it reads the controller's progress afterwards.
+// An Application's `operation` (Argo CD's Operation, SyncOperation, SyncStrategy,
+// OperationInitiator in pkg/apis/application/v1alpha1/types.go), parsed as its Go structs
+// decode it (application_fields.h):
 //
-// The request (Argo CD's ApplicationService.Sync and argo.SetAppOperation):
-//   operation:
-//     sync: {revision, prune, syncOptions}   # syncOptions only when there are any
-//     initiatedBy: {username}
-// revision is --revision, else the app's targetRevision ("HEAD" when it names none). Argo
-// CD's server also resolves it to a commit first; we leave that to the controller, which
-// resolves the revision when it runs the operation (so a branch names the commit current
-// then). syncOptions are --sync-option values, else the app's spec.syncPolicy.syncOptions.
-// Refused, as Argo CD refuses them (kFailedPrecondition):
-//   - "application is deleting" (metadata.deletionTimestamp set);
-//   - "Cannot sync to R: auto-sync currently set to T" when automated sync is enabled and a
-//     --revision other than the targetRevision is asked for;
-//   - "another operation is already in progress" when `operation` is already set.
-// Setting the operation also drops status.operationState (SetAppOperation does), so any
-// operationState seen afterwards belongs to this operation.
+//   operation {sync {revision, revisions, prune, dryRun, syncOptions, resources[],
+//              syncStrategy {apply|hook {force}}, source}, initiatedBy {username, automated},
+//              retry}
 //
-// Progress: the controller runs the operation, then writes status.operationState and removes
-// `operation` in one update (fleet/controller/reconciler.cc Publish). So the sync is done
-// when `operation` is gone and operationState.phase is Succeeded, Failed or Error.
+// syncStrategy: `apply` wins when both are set; neither means hook (Argo CD's default).
+// operation.sync.source is kept as written (a rollback's source override).
+// operation_request.h writes an operation; application.h holds the parsed one.
 //
-// Thread-safety: pure functions.
+// Thread-safety: values and pure functions.
 #pragma once
 
+#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "argo/retry_strategy.h"
 #include "core/object.h"
 #include "core/result.h"
 
-namespace cellgate::cli {
+namespace cellgate::argo {
 
-struct SyncRequest {
-  std::string revision;                   // "" = the app's targetRevision
-  bool prune = false;                     // --prune
-  std::vector<std::string> sync_options;  // --sync-option; empty = the app's syncOptions
-  std::string username;                   // initiatedBy.username
+struct SyncOperationResource {
+  std::string group;
+  std::string kind;
+  std::string name;
+  std::string ns;
 };
 
-// The operation to write, checked against the live Application `app`.
-Result<Json> BuildSyncOperation(const Json& app, const SyncRequest& request);
+enum class SyncStrategyKind { kHook, kApply };  // Argo CD's default is hook
 
-// Puts `operation` into the Application body read from the hub (to be written back with its
-// resourceVersion): kFailedPrecondition when an operation is already set.
-Status SetOperation(Json& app, const Json& operation);
-
-enum class OperationProgress {
-  kPending,    // `operation` still set and no operationState yet
-  kRunning,    // `operation` still set, or operationState phase Running / Terminating
-  kSucceeded,  // `operation` gone, phase Succeeded
-  kFailed,     // `operation` gone, phase Failed
-  kError,      // `operation` gone, phase Error
-  kVanished,   // `operation` gone without a completed operationState (someone removed it)
+struct SyncOperation {
+  std::string revision;
+  std::vector<std::string> revisions;
+  bool prune = false;
+  bool dry_run = false;
+  std::vector<std::string> sync_options;
+  std::vector<SyncOperationResource> resources;  // empty: the whole application
+  SyncStrategyKind strategy = SyncStrategyKind::kHook;
+  bool force = false;
+  Json source;  // raw override (rollbacks); null when absent
 };
 
-OperationProgress ProgressOf(const Json& app);
-std::string_view OperationProgressName(OperationProgress progress);
+struct OperationInitiator {
+  std::string username;
+  bool automated = false;
+};
 
-// "Key=Value": a syncOptions entry as Argo CD validates it (non-empty key, '=' present).
-Status CheckSyncOption(std::string_view option);
+struct Operation {
+  std::optional<SyncOperation> sync;
+  OperationInitiator initiated_by;
+  RetryStrategy retry;
+  Json raw;  // the operation as written, echoed into status.operationState.operation
+};
 
-}  // namespace cellgate::cli
+// `operation` must be a map; `where` prefixes field paths in errors.
+Result<Operation> ParseOperation(const Json& operation, const std::string& where = "operation");
+
+// spec.syncPolicy.retry / operation.retry.
+Result<RetryStrategy> ParseRetryStrategy(const Json& retry, const std::string& where);
+
+}  // namespace cellgate::argo

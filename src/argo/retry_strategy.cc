@@ -1,11 +1,11 @@
-#include "fleet/retry_strategy.h"
+#include "argo/retry_strategy.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <utility>
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 namespace {
 
 constexpr auto kDefaultRetryDuration = std::chrono::seconds(5);
@@ -111,4 +111,4 @@ bool RetryAllowed(const RetryStrategy& retry, std::int64_t retry_count) {
   return retry.limit < 0 || retry_count < retry.limit;
 }
 
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

@@ -1,8 +1,8 @@
-#include "fleet/status_update.h"
+#include "argo/status_update.h"
 
 #include <nlohmann/json.hpp>
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 namespace {
 
 // Key order carries no meaning in JSON; nlohmann::json (std::map) compares without it.
@@ -64,4 +64,4 @@ Object StatusApplyObject(const Object& application, const Json& status) {
            {"status", status}});
 }
 
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

@@ -17,9 +17,9 @@
 #include <string>
 
 #include "core/object.h"
-#include "fleet/time_format.h"
+#include "core/time_format.h"
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 
 struct StatusUpdateOptions {
   std::chrono::minutes reconciled_at_max_age{10};
@@ -40,4 +40,4 @@ StatusUpdate PlanStatusUpdate(const Json& live_status, const Json& desired_statu
 // {apiVersion, kind, metadata {name, namespace}, status}: only what a status apply owns.
 Object StatusApplyObject(const Object& application, const Json& status);
 
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

@@ -26,7 +26,7 @@
 #include "core/result.h"
 #include "git/mirror_source.h"
 #include "git/source.h"
-#include "render/application.h"
+#include "argo/application_source.h"
 #include "render/renderer.h"
 
 namespace cellgate::cli {

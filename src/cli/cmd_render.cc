@@ -20,7 +20,7 @@
 #include "cli/app_source.h"
 #include "core/yaml.h"
 #include "git/url.h"
-#include "render/application.h"
+#include "argo/application_source.h"
 #include "render/renderer.h"
 
 namespace cellgate::cli {

@@ -19,7 +19,7 @@
 #include "core/result.h"
 #include "fleet/cell_registry.h"
 #include "kube/cluster_config.h"
-#include "render/application.h"
+#include "argo/application_source.h"
 #include "sync/cell.h"
 
 namespace cellgate::cli {

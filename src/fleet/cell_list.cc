@@ -4,7 +4,7 @@
 #include <array>
 #include <ctime>
 
-#include "fleet/time_format.h"
+#include "core/time_format.h"
 
 namespace cellgate::fleet {
 

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "fleet/time_format.h"
+#include "core/time_format.h"
 
 namespace cellgate::fleet {
 namespace {

@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "core/redact.h"
-#include "fleet/time_format.h"
+#include "core/time_format.h"
 
 namespace cellgate::fleet {
 namespace {

@@ -6,7 +6,7 @@
 #include <mutex>
 
 #include "fleet/fake_cluster.h"
-#include "fleet/time_format.h"
+#include "core/time_format.h"
 
 namespace cellgate::fleet {
 namespace {

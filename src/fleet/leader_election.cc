@@ -8,7 +8,7 @@
 #include <random>
 #include <utility>
 
-#include "fleet/time_format.h"
+#include "core/time_format.h"
 
 namespace cellgate::fleet {
 namespace {

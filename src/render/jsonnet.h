@@ -28,7 +28,7 @@
 #include "core/result.h"
 #include "core/yaml.h"
 #include "git/source.h"
-#include "render/application.h"
+#include "argo/application_source.h"
 #include "render/tool_runner.h"
 
 namespace cellgate::render {
@@ -55,7 +55,7 @@ struct JsonnetRun {
 // or library leaving the repository), kDeadlineExceeded / kResourceExhausted (limits).
 Result<std::vector<std::vector<Object>>> EvaluateJsonnet(
     ToolRunner& runner, const git::Snapshot& snapshot, const std::string& app_path,
-    const std::vector<std::string>& files, const JsonnetOptions& options, const JsonnetRun& run);
+    const std::vector<std::string>& files, const argo::JsonnetOptions& options, const JsonnetRun& run);
 
 // The jsonnet library's version, for render cache keys.
 std::string JsonnetVersion();

@@ -81,6 +81,33 @@ Status CompareClaimed(CellAccess& cell, const std::vector<Claimed>& claimed,
 
 }  // namespace
 
+Result<AppSyncOptions> AppSyncSpec::PlanOptions(bool prune) const {
+  AppSyncOptions base{.destination_namespace = destination_namespace,
+                      .prune = prune || (automated && auto_prune),
+                      .allow_empty = allow_empty};
+  return ParseAppSyncOptions(sync_options, base);
+}
+
+Result<AppSyncSpec> SyncSpecFor(const argo::Application& app,
+                                std::string_view control_plane_namespace) {
+  const std::string where = "Application " + app.name;
+  AppSyncSpec spec{.name = app.name,
+                   .app_namespace = app.ns,
+                   .instance = app.InstanceName(control_plane_namespace),
+                   .destination_namespace = app.destination.ns,
+                   .automated = app.sync_policy.IsAutomated(),
+                   .sync_options = app.sync_policy.sync_options};
+  if (app.sync_policy.automated) {
+    spec.auto_prune = app.sync_policy.automated->prune;
+    spec.self_heal = app.sync_policy.automated->self_heal;
+    spec.allow_empty = app.sync_policy.automated->allow_empty;
+  }
+  CG_ASSIGN(spec.ignore_differences,
+            WithContext(ParseIgnoreDifferences(app.ignore_differences), where));
+  CG_TRY_WRAP(spec.PlanOptions(false), where);
+  return spec;
+}
+
 std::string QualifiedName(const AppSyncSpec& spec) {
   return spec.app_namespace.empty() ? spec.name : spec.app_namespace + "/" + spec.name;
 }

@@ -16,15 +16,45 @@
 #include <string>
 #include <vector>
 
-#include "sync/app_spec.h"
+#include "argo/application.h"
 #include "sync/cell.h"
 #include "sync/compare.h"
 #include "sync/desired.h"
 #include "sync/executor.h"
+#include "sync/ignore.h"
 #include "sync/live_state.h"
+#include "sync/plan.h"
 #include "sync/tracking.h"
 
 namespace cellgate::sync {
+
+// What of an Application (argo/application.h) steers a sync in one cell: the instance name
+// used for tracking (argo::Application::InstanceName), the destination namespace for
+// namespaced objects without one, automated sync with prune / selfHeal / allowEmpty, the
+// syncOptions (plan.h) and the compiled-ready ignoreDifferences (ignore.h).
+struct AppSyncSpec {
+  std::string name;           // metadata.name
+  std::string app_namespace;  // metadata.namespace ("" when not set)
+  std::string instance;       // tracking name
+  std::string destination_namespace;
+  bool automated = false;  // automated sync is enabled
+  bool auto_prune = false;
+  bool self_heal = false;
+  bool allow_empty = false;
+  std::vector<std::string> sync_options;
+  std::vector<IgnoreDifference> ignore_differences;
+
+  // The plan options this spec implies (destination namespace, prune from automated.prune,
+  // allowEmpty, syncOptions). `prune` forces pruning on (the CLI's --prune).
+  Result<AppSyncOptions> PlanOptions(bool prune) const;
+};
+
+// The sync view of a parsed Application. kInvalidArgument for ignoreDifferences entries
+// ignore.h refuses and for syncOptions plan.h refuses (a bad PrunePropagationPolicy), so
+// they fail before any request.
+Result<AppSyncSpec> SyncSpecFor(
+    const argo::Application& app,
+    std::string_view control_plane_namespace = argo::kDefaultControlPlaneNamespace);
 
 struct ObserveOptions {
   std::vector<GroupKind> inventory;  // kinds the app had before (previous status.resources)

@@ -36,7 +36,7 @@
 
 #include "core/object.h"
 #include "core/result.h"
-#include "fleet/time_format.h"
+#include "core/time_format.h"
 
 namespace cellgate::fleet::appsets {
 

@@ -33,7 +33,7 @@
 
 #include "fleet/app_model.h"
 #include "fleet/app_status.h"
-#include "fleet/time_format.h"
+#include "core/time_format.h"
 
 namespace cellgate::fleet::controller {
 

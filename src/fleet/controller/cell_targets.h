@@ -30,7 +30,7 @@
 
 #include "core/clock.h"
 #include "fleet/cell_registry.h"
-#include "render/application.h"
+#include "argo/application_source.h"
 #include "sync/cell.h"
 #include "sync/heal_runner.h"
 #include "sync/prediction_memo.h"

@@ -5,7 +5,7 @@
 #include "fleet/app_project.h"
 #include "fleet/controller/argocd_cm.h"
 #include "git/url.h"
-#include "render/application.h"
+#include "argo/application_source.h"
 #include "sync/heal_guard.h"
 
 namespace cellgate::fleet::controller {

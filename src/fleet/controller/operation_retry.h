@@ -23,7 +23,7 @@
 
 #include "fleet/app_status.h"
 #include "fleet/retry_strategy.h"
-#include "fleet/time_format.h"
+#include "core/time_format.h"
 
 namespace cellgate::fleet::controller {
 

@@ -7,7 +7,7 @@
 #include "fleet/app_model.h"
 #include "git/url.h"
 #include "http/push_match.h"
-#include "render/application.h"
+#include "argo/application_source.h"
 
 namespace cellgate::fleet::controller {
 

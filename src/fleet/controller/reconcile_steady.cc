@@ -5,7 +5,7 @@
 #include "fleet/controller/app_writes.h"
 #include "fleet/controller/reconcile_context.h"
 #include "fleet/controller/reconciler.h"
-#include "fleet/time_format.h"
+#include "core/time_format.h"
 
 namespace cellgate::fleet::controller {
 namespace {
