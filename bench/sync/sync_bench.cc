@@ -35,6 +35,7 @@
 #include "core/yaml.h"
 #include "kube/cluster_client.h"
 #include "kube/kubeconfig.h"
+#include "sync/testing.h"
 #include "sync/app_sync.h"
 #include "sync/self_heal.h"
 #include "sync/watch_hub.h"
@@ -175,7 +176,7 @@ int Main(int argc, char** argv) {
         Parse("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: bench-" +
               std::to_string(i) + "-" + std::to_string(getpid()) +
               "}\nspec: {destination: {namespace: " + ns + "}}\n");
-    all[i] = App{*ParseAppSyncSpec(app.front().body()), Parse(Manifests(i))};
+    all[i] = App{*testing::ParseAppSyncSpec(app.front().body()), Parse(Manifests(i))};
   }
   std::cout << "## sync_bench: " << apps << " apps x 3 objects, " << workers << " workers, " << qps
             << " QPS client limit, cell " << context << "\n";

@@ -5,6 +5,7 @@
 
 #include "sync/app_sync.h"
 #include "sync/fake_cell.h"
+#include "sync/testing.h"
 #include "sync/hook_status.h"
 #include "sync/prediction_memo.h"
 #include "sync/tracking.h"
@@ -29,7 +30,7 @@ class CompareTest : public ::testing::Test {
   CellAccess Cell() { return CellAccess{"fake", fake_, fake_, fake_, fake_.clock()}; }
 
   AppSyncSpec Spec(const std::string& extra = "") {
-    auto spec = ParseAppSyncSpec(OneObject(R"(
+    auto spec = testing::ParseAppSyncSpec(OneObject(R"(
 apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: {name: web}

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <string>
 
+#include "sync/testing.h"
 #include "sync/app_sync.h"
 #include "sync/executor.h"
 #include "sync/fake_cell.h"
@@ -89,7 +90,7 @@ metadata: {name: shop, namespace: argocd}
 spec:
   destination: {namespace: shop}
 )" + extra);
-    auto spec = ParseAppSyncSpec(app.front().body());
+    auto spec = testing::ParseAppSyncSpec(app.front().body());
     EXPECT_TRUE(spec) << spec.error().message();
     return *spec;
   }

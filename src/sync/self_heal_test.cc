@@ -7,6 +7,7 @@
 
 #include "sync/app_sync.h"
 #include "sync/fake_cell.h"
+#include "sync/testing.h"
 #include "sync/tracking.h"
 #include "sync/watch_hub.h"
 
@@ -40,7 +41,7 @@ class SelfHealTest : public ::testing::Test {
   // Syncs the app and returns a healer seeded with the sync's results (not started).
   std::unique_ptr<SelfHealer> SyncAndHeal(const std::string& ignore = "",
                                           HealGuardOptions guard = {}) {
-    auto spec = ParseAppSyncSpec(OneObject(R"(
+    auto spec = testing::ParseAppSyncSpec(OneObject(R"(
 apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: {name: shop}

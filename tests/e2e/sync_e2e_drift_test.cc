@@ -5,6 +5,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "sync/testing.h"
 #include "sync/self_heal.h"
 #include "sync/watch_hub.h"
 #include "sync_e2e_util.h"
@@ -43,7 +44,7 @@ class DriftE2E : public SyncE2ETest {
     SyncE2ETest::SetUp();
     app_ = "drift-" + UniqueSuffix();
     auto spec =
-        ParseAppSyncSpec(ParseObjects(ApplicationYaml(app_, "unused", ".", ns_)).front().body());
+        testing::ParseAppSyncSpec(ParseObjects(ApplicationYaml(app_, "unused", ".", ns_)).front().body());
     ASSERT_TRUE(spec) << spec.error().message();
     spec_ = *spec;
     rendered_ = ParseObjects(kManifests);

@@ -11,6 +11,8 @@
 // kubeconfig, so the other tests' cells are never disturbed.
 #include "sync_e2e_util.h"
 
+#include "sync/testing.h"
+
 namespace cellgate::sync::e2e {
 namespace {
 
@@ -58,7 +60,7 @@ class OutageE2E : public ::testing::Test {
     ASSERT_NE(cell_, nullptr) << error;
     ns_ = "outage-" + UniqueSuffix();
     MustKubectl("create namespace " + ns_, kCell);
-    auto spec = ParseAppSyncSpec(
+    auto spec = testing::ParseAppSyncSpec(
         ParseObjects(ApplicationYaml("outage-" + UniqueSuffix(), "unused", ".", ns_))
             .front()
             .body());
