@@ -25,7 +25,7 @@
 #include "cli/app_source.h"
 #include "core/clock.h"
 #include "kube/cluster_client.h"
-#include "sync/app_spec.h"
+#include "sync/app_sync.h"
 #include "sync/cell.h"
 
 namespace cellgate::cli {

@@ -32,7 +32,7 @@
 #include "cli/app.h"
 #include "cli/controller_namespace.h"
 #include "fleet/controller/controller.h"
-#include "fleet/retry_strategy.h"
+#include "argo/retry_strategy.h"
 #include "kube/kubeconfig.h"
 
 namespace cellgate::cli {

@@ -41,14 +41,14 @@ PreviousSync ReadPreviousSync(const Json& status) {
   return p;
 }
 
-RetryStrategy DefaultAutomatedRetry() { return RetryStrategy{.limit = 5}; }
+argo::RetryStrategy DefaultAutomatedRetry() { return argo::RetryStrategy{.limit = 5}; }
 
 bool SameSourceIgnoringRevision(const Json& a, const Json& b) {
   return CanonicalWithoutRevision(a) == CanonicalWithoutRevision(b);
 }
 
 AutoSyncDecision DecideAutoSync(const AutoSyncInput& in) {
-  const AppModel& app = in.app;
+  const argo::Application& app = in.app;
   AutoSyncDecision d;
   d.retry = app.sync_policy.retry.value_or(DefaultAutomatedRetry());
   if (!app.sync_policy.IsAutomated()) {
@@ -109,7 +109,7 @@ AutoSyncDecision DecideAutoSync(const AutoSyncInput& in) {
   const WallTime finished = prev.finished_at.value_or(in.now);
   if (prev.phase == "Running") {
     // The controller stopped during this attempt: it counts as failed and is retried.
-    if (RetryAllowed(d.retry, prev.retry_count)) {
+    if (argo::RetryAllowed(d.retry, prev.retry_count)) {
       d.action = AutoSyncAction::kSync;
       d.retry_count = prev.retry_count + 1;
       d.reason = "retrying interrupted sync to " + in.revision + " (attempt #" +
@@ -120,7 +120,7 @@ AutoSyncDecision DecideAutoSync(const AutoSyncInput& in) {
   if (!Succeeded(prev.phase)) {
     // Retries end in Running (operation_retry.h): a Failed or Error attempt has none left.
     d.reason = "failed previous sync attempt to " + in.revision;
-    d.condition = ConditionInput{std::string(kSyncError), "Failed last sync attempt to [" +
+    d.condition = argo::ConditionInput{std::string(argo::kSyncError), "Failed last sync attempt to [" +
                                                               in.revision + "]: " + prev.message};
     return d;
   }

@@ -31,8 +31,8 @@
 #include <string>
 #include <vector>
 
-#include "fleet/app_model.h"
-#include "fleet/app_status.h"
+#include "argo/application.h"
+#include "argo/app_status.h"
 #include "core/time_format.h"
 
 namespace cellgate::fleet::controller {
@@ -51,13 +51,13 @@ struct PreviousSync {
 PreviousSync ReadPreviousSync(const Json& status);
 
 // Argo CD's default retry for automated syncs (limit 5, default backoff).
-RetryStrategy DefaultAutomatedRetry();
+argo::RetryStrategy DefaultAutomatedRetry();
 
 struct AutoSyncInput {
-  const AppModel& app;
+  const argo::Application& app;
   std::string sync_status;  // "Synced", "OutOfSync", "Unknown"
   std::string revision;     // the commit the comparison used
-  const std::vector<ResourceState>& resources;
+  const std::vector<argo::ResourceState>& resources;
   PreviousSync previous;
   WallTime now;
   std::chrono::milliseconds self_heal_timeout{std::chrono::seconds(5)};
@@ -72,11 +72,11 @@ enum class AutoSyncAction {
 struct AutoSyncDecision {
   AutoSyncAction action = AutoSyncAction::kNone;
   std::string reason;
-  std::optional<ConditionInput> condition;  // SyncError for an exhausted failed attempt
+  std::optional<argo::ConditionInput> condition;  // SyncError for an exhausted failed attempt
   std::chrono::nanoseconds after{0};
   std::int64_t retry_count = 0;  // of the sync to run (0: first attempt of this revision)
   bool self_heal = false;        // the sync repairs drift on an already-synced revision
-  RetryStrategy retry;           // the strategy the operation runs under
+  argo::RetryStrategy retry;           // the strategy the operation runs under
 };
 
 AutoSyncDecision DecideAutoSync(const AutoSyncInput& input);

@@ -9,15 +9,15 @@ namespace {
 
 using namespace std::chrono_literals;
 
-AppModel Model(const std::string& policy) {
+argo::Application Model(const std::string& policy) {
   auto obj = testing::ParseOne(testing::AppYaml("web", "    server: https://cell-2.example:6443\n",
                                                 "  syncPolicy:\n" + policy));
-  auto m = ParseAppModel(obj.body());
+  auto m = argo::ParseApplication(obj.body());
   EXPECT_TRUE(m) << (m ? "" : m.error().message());
   return *m;
 }
 
-PreviousSync Attempt(const AppModel& app, std::string revision, std::string phase, WallTime at,
+PreviousSync Attempt(const argo::Application& app, std::string revision, std::string phase, WallTime at,
                      std::int64_t retries = 0) {
   return PreviousSync{.attempted = true,
                       .revision = std::move(revision),
@@ -30,7 +30,7 @@ PreviousSync Attempt(const AppModel& app, std::string revision, std::string phas
 
 class AutoSyncTest : public ::testing::Test {
  protected:
-  AutoSyncDecision Decide(const AppModel& app, const std::string& status,
+  AutoSyncDecision Decide(const argo::Application& app, const std::string& status,
                           PreviousSync previous = {}, WallTime now = WallTime{} + 1000s) {
     return DecideAutoSync({.app = app,
                            .sync_status = status,
@@ -39,14 +39,14 @@ class AutoSyncTest : public ::testing::Test {
                            .previous = std::move(previous),
                            .now = now});
   }
-  std::vector<ResourceState> resources_ = {
+  std::vector<argo::ResourceState> resources_ = {
       {.kind = "ConfigMap", .ns = "shop", .name = "a", .sync_status = "OutOfSync"}};
 };
 
 TEST_F(AutoSyncTest, OnlyOutOfSyncAutomatedAppsSync) {
   EXPECT_EQ(Decide(Model("    syncOptions: [CreateNamespace=true]\n"), "OutOfSync").action,
             AutoSyncAction::kNone);
-  AppModel automated = Model("    automated: {}\n");
+  argo::Application automated = Model("    automated: {}\n");
   EXPECT_EQ(Decide(automated, "Synced").action, AutoSyncAction::kNone);
   EXPECT_EQ(Decide(automated, "Unknown").action, AutoSyncAction::kNone);
   AutoSyncDecision d = Decide(automated, "OutOfSync");
@@ -58,8 +58,8 @@ TEST_F(AutoSyncTest, OnlyOutOfSyncAutomatedAppsSync) {
 }
 
 TEST_F(AutoSyncTest, PendingOperationAndDeletionWin) {
-  AppModel app = Model("    automated: {}\n");
-  app.operation = Operation{};
+  argo::Application app = Model("    automated: {}\n");
+  app.operation = argo::Operation{};
   EXPECT_EQ(Decide(app, "OutOfSync").reason, "another operation is in progress");
   app.operation.reset();
   app.deleting = true;
@@ -77,7 +77,7 @@ TEST_F(AutoSyncTest, PruneOnlyDifferencesNeedAutomatedPrune) {
 }
 
 TEST_F(AutoSyncTest, OneAttemptPerRevisionWithoutSelfHeal) {
-  AppModel app = Model("    automated: {}\n");
+  argo::Application app = Model("    automated: {}\n");
   AutoSyncDecision d = Decide(app, "OutOfSync", Attempt(app, "abc", "Succeeded", WallTime{}));
   EXPECT_EQ(d.action, AutoSyncAction::kNone);
   EXPECT_EQ(d.reason, "most recent sync already to abc");
@@ -94,7 +94,7 @@ TEST_F(AutoSyncTest, OneAttemptPerRevisionWithoutSelfHeal) {
 }
 
 TEST_F(AutoSyncTest, SelfHealResyncsDriftAfterTheTimeout) {
-  AppModel app = Model("    automated: {selfHeal: true}\n");
+  argo::Application app = Model("    automated: {selfHeal: true}\n");
   const WallTime finished = WallTime{} + 100s;
   AutoSyncDecision soon =
       Decide(app, "OutOfSync", Attempt(app, "abc", "Succeeded", finished), finished + 2s);
@@ -110,7 +110,7 @@ TEST_F(AutoSyncTest, SelfHealResyncsDriftAfterTheTimeout) {
 // incremented retryCount (operation_retry.h, as Argo CD's processRequestedAppOperation); the
 // retry is due RetryDelay(retryCount - 1) after finishedAt.
 TEST_F(AutoSyncTest, PendingRetriesRunWithBackoffThenFailureIsReported) {
-  AppModel app = Model(
+  argo::Application app = Model(
       "    automated: {}\n    retry:\n      limit: 2\n      backoff: "
       "{duration: 10s, factor: 3}\n");
   const WallTime failed = WallTime{} + 100s;

@@ -55,7 +55,7 @@ CellTargets::CellTargets(const CellRegistry& registry, const Clock& clock, KindC
     : registry_(registry), clock_(clock), kinds_(std::move(kinds)) {}
 
 Result<CellHandle> CellTargets::Lookup(std::string_view home,
-                                       const render::ApplicationDestination& dest) const {
+                                       const argo::ApplicationDestination& dest) const {
   const std::string server = TrimSlash(dest.server);
   if (!home.empty()) return LookupOwnCell(home, dest.name, server);
   if (!dest.name.empty() && !server.empty()) {
@@ -94,14 +94,14 @@ Result<CellHandle> CellTargets::LookupOwnCell(std::string_view home, std::string
 }
 
 Result<std::string> CellTargets::ResolveName(std::string_view home,
-                                             const render::ApplicationDestination& dest) const {
+                                             const argo::ApplicationDestination& dest) const {
   auto handle = Lookup(home, dest);
   if (!handle) return std::unexpected(handle.error());
   return handle->info.name;
 }
 
 Result<std::shared_ptr<CellTarget>> CellTargets::Resolve(
-    std::string_view home, const render::ApplicationDestination& dest) {
+    std::string_view home, const argo::ApplicationDestination& dest) {
   auto handle = Lookup(home, dest);
   if (!handle) return std::unexpected(handle.error());
   return Target(std::move(*handle));

@@ -30,7 +30,7 @@
 
 #include "core/clock.h"
 #include "fleet/cell_registry.h"
-#include "argo/application_source.h"
+#include "argo/application.h"
 #include "sync/cell.h"
 #include "sync/heal_runner.h"
 #include "sync/prediction_memo.h"
@@ -88,10 +88,10 @@ class CellTargets {
   // destination no cell answers to, kInvalidArgument for a destination that names both or
   // neither, kFailedPrecondition for an invalid or ambiguous cell.
   Result<std::shared_ptr<CellTarget>> Resolve(std::string_view home,
-                                              const render::ApplicationDestination& destination);
+                                              const argo::ApplicationDestination& destination);
   // Only the cell's name (for routing work to its queue); same rules.
   Result<std::string> ResolveName(std::string_view home,
-                                  const render::ApplicationDestination& destination) const;
+                                  const argo::ApplicationDestination& destination) const;
   Result<std::shared_ptr<CellTarget>> ByName(std::string_view name);
 
   // Drops targets of cells that no longer exist or whose client was replaced.
@@ -99,7 +99,7 @@ class CellTargets {
 
  private:
   Result<CellHandle> Lookup(std::string_view home,
-                            const render::ApplicationDestination& destination) const;
+                            const argo::ApplicationDestination& destination) const;
   Result<CellHandle> LookupOwnCell(std::string_view home, std::string_view name,
                                    std::string_view server) const;
   Result<std::shared_ptr<CellTarget>> Target(CellHandle handle);

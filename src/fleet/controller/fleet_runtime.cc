@@ -5,7 +5,7 @@
 #include "fleet/app_project.h"
 #include "fleet/controller/argocd_cm.h"
 #include "git/url.h"
-#include "argo/application_source.h"
+#include "argo/application.h"
 #include "sync/heal_guard.h"
 
 namespace cellgate::fleet::controller {
@@ -168,7 +168,7 @@ void FleetRuntime::OnRepoRefreshed(const std::string& repo_url) {
   const std::string key = git::NormaliseRepoUrl(repo_url);
   for (const auto& home : homes_.All()) {
     for (const ObjectPtr& obj : home->apps().List()) {
-      auto app = render::ParseApplication(obj->body());
+      auto app = argo::ParseApplication(obj->body());
       if (app && git::NormaliseRepoUrl(app->source.repo_url) == key) {
         Enqueue({home->name(), obj->Namespace(), obj->Name()});
       }

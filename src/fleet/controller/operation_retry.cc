@@ -22,16 +22,16 @@ std::string KitchenTime(WallTime t) {
   return buf;
 }
 
-std::optional<std::chrono::nanoseconds> ScheduleRetry(OperationStateInput& state,
-                                                      const RetryStrategy& retry, WallTime now) {
+std::optional<std::chrono::nanoseconds> ScheduleRetry(argo::OperationStateInput& state,
+                                                      const argo::RetryStrategy& retry, WallTime now) {
   if (!FailedPhase(state.phase)) return std::nullopt;
-  if (!RetryAllowed(retry, state.retry_count)) {
+  if (!argo::RetryAllowed(retry, state.retry_count)) {
     if (state.retry_count > 0) {
       state.message += " (retried " + std::to_string(state.retry_count) + " times).";
     }
     return std::nullopt;
   }
-  auto delay = RetryDelay(retry, state.retry_count);
+  auto delay = argo::RetryDelay(retry, state.retry_count);
   if (!delay) {
     state.phase = "Error";
     state.message += " (failed to retry: " + delay.error().message() + ")";
@@ -49,8 +49,8 @@ bool RetryPending(std::string_view phase, bool finished, std::int64_t retry_coun
   return phase == "Running" && finished && retry_count > 0;
 }
 
-WallTime RetryDueAt(const RetryStrategy& retry, WallTime finished, std::int64_t retry_count) {
-  auto delay = RetryDelay(retry, retry_count > 0 ? retry_count - 1 : 0);
+WallTime RetryDueAt(const argo::RetryStrategy& retry, WallTime finished, std::int64_t retry_count) {
+  auto delay = argo::RetryDelay(retry, retry_count > 0 ? retry_count - 1 : 0);
   std::chrono::nanoseconds wait = delay ? *delay : std::chrono::seconds(5);
   return finished + std::chrono::duration_cast<WallTime::duration>(wait);
 }

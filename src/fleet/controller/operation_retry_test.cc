@@ -11,8 +11,8 @@ using namespace std::chrono_literals;
 
 WallTime At(const char* rfc3339) { return *ParseRfc3339(rfc3339); }
 
-OperationStateInput FailedAttempt(std::int64_t retry_count, std::string phase = "Failed") {
-  return OperationStateInput{.phase = std::move(phase),
+argo::OperationStateInput FailedAttempt(std::int64_t retry_count, std::string phase = "Failed") {
+  return argo::OperationStateInput{.phase = std::move(phase),
                              .message = "one or more objects failed to apply",
                              .started_at = At("2024-05-01T14:59:00Z"),
                              .finished_at = At("2024-05-01T15:00:00Z"),
@@ -30,8 +30,8 @@ TEST(KitchenTimeTest, FormatsLikeGoTimeKitchen) {
 
 TEST(ScheduleRetryTest, FailedAttemptWithRetriesLeftStaysRunning) {
   const WallTime now = At("2024-05-01T15:04:00Z");
-  OperationStateInput state = FailedAttempt(0);
-  auto wait = ScheduleRetry(state, RetryStrategy{.limit = 5}, now);
+  argo::OperationStateInput state = FailedAttempt(0);
+  auto wait = ScheduleRetry(state, argo::RetryStrategy{.limit = 5}, now);
   ASSERT_TRUE(wait);
   EXPECT_EQ(*wait, std::chrono::nanoseconds(5s));  // Argo CD's default: 5 s, factor 2
   EXPECT_EQ(state.phase, "Running");
@@ -42,8 +42,8 @@ TEST(ScheduleRetryTest, FailedAttemptWithRetriesLeftStaysRunning) {
   EXPECT_TRUE(state.has_sync_result);
 
   // The third attempt failed (retryCount 2): the next waits 5 s * 2^2, past the minute.
-  OperationStateInput third = FailedAttempt(2, "Error");
-  wait = ScheduleRetry(third, RetryStrategy{.limit = -1}, At("2024-05-01T15:04:45Z"));
+  argo::OperationStateInput third = FailedAttempt(2, "Error");
+  wait = ScheduleRetry(third, argo::RetryStrategy{.limit = -1}, At("2024-05-01T15:04:45Z"));
   ASSERT_TRUE(wait);
   EXPECT_EQ(*wait, std::chrono::nanoseconds(20s));
   EXPECT_EQ(third.retry_count, 3);
@@ -51,20 +51,20 @@ TEST(ScheduleRetryTest, FailedAttemptWithRetriesLeftStaysRunning) {
 }
 
 TEST(ScheduleRetryTest, LastFailureCountsTheRetries) {
-  OperationStateInput state = FailedAttempt(2);
-  EXPECT_FALSE(ScheduleRetry(state, RetryStrategy{.limit = 2}, At("2024-05-01T15:04:00Z")));
+  argo::OperationStateInput state = FailedAttempt(2);
+  EXPECT_FALSE(ScheduleRetry(state, argo::RetryStrategy{.limit = 2}, At("2024-05-01T15:04:00Z")));
   EXPECT_EQ(state.phase, "Failed");
   EXPECT_EQ(state.retry_count, 2);
   EXPECT_EQ(state.message, "one or more objects failed to apply (retried 2 times).");
   // Without a retry strategy the message is left as it is.
-  OperationStateInput once = FailedAttempt(0);
-  EXPECT_FALSE(ScheduleRetry(once, RetryStrategy{}, At("2024-05-01T15:04:00Z")));
+  argo::OperationStateInput once = FailedAttempt(0);
+  EXPECT_FALSE(ScheduleRetry(once, argo::RetryStrategy{}, At("2024-05-01T15:04:00Z")));
   EXPECT_EQ(once.message, "one or more objects failed to apply");
 }
 
 TEST(ScheduleRetryTest, UnparsableBackoffEndsTheOperation) {
-  OperationStateInput state = FailedAttempt(0);
-  RetryStrategy retry{.limit = 3, .backoff = RetryBackoff{.duration = "5x"}};
+  argo::OperationStateInput state = FailedAttempt(0);
+  argo::RetryStrategy retry{.limit = 3, .backoff = argo::RetryBackoff{.duration = "5x"}};
   EXPECT_FALSE(ScheduleRetry(state, retry, At("2024-05-01T15:04:00Z")));
   EXPECT_EQ(state.phase, "Error");
   EXPECT_EQ(state.message,
@@ -74,8 +74,8 @@ TEST(ScheduleRetryTest, UnparsableBackoffEndsTheOperation) {
 
 TEST(ScheduleRetryTest, SucceededAndRunningAttemptsAreLeftAlone) {
   for (const char* phase : {"Succeeded", "Running"}) {
-    OperationStateInput state = FailedAttempt(0, phase);
-    EXPECT_FALSE(ScheduleRetry(state, RetryStrategy{.limit = 5}, At("2024-05-01T15:04:00Z")));
+    argo::OperationStateInput state = FailedAttempt(0, phase);
+    EXPECT_FALSE(ScheduleRetry(state, argo::RetryStrategy{.limit = 5}, At("2024-05-01T15:04:00Z")));
     EXPECT_EQ(state.phase, phase);
     EXPECT_EQ(state.message, "one or more objects failed to apply");
   }
@@ -83,7 +83,7 @@ TEST(ScheduleRetryTest, SucceededAndRunningAttemptsAreLeftAlone) {
 
 TEST(RetryDueAtTest, PendingRetryIsDueWhenItsMessageSays) {
   const WallTime finished = At("2024-05-01T15:00:00Z");
-  RetryStrategy retry{.limit = 5, .backoff = RetryBackoff{.duration = "10s", .factor = 3}};
+  argo::RetryStrategy retry{.limit = 5, .backoff = argo::RetryBackoff{.duration = "10s", .factor = 3}};
   EXPECT_EQ(RetryDueAt(retry, finished, 1), finished + 10s);
   EXPECT_EQ(RetryDueAt(retry, finished, 2), finished + 30s);
   EXPECT_TRUE(RetryPending("Running", true, 1));

@@ -4,10 +4,9 @@
 
 #include <map>
 
-#include "fleet/app_model.h"
+#include "argo/application.h"
 #include "git/url.h"
 #include "http/push_match.h"
-#include "argo/application_source.h"
 
 namespace cellgate::fleet::controller {
 
@@ -51,9 +50,9 @@ std::vector<AppRef> PushRouter::Touched(const http::PushEvent& push) const {
   std::vector<AppRef> out;
   for (const auto& home : homes_.All()) {
     for (const ObjectPtr& obj : home->apps().List()) {
-      auto app = render::ParseApplication(obj->body());
+      auto app = argo::ParseApplication(obj->body());
       if (!app) continue;
-      std::string annotation = obj->Annotation(kManifestGeneratePathsAnnotation);
+      std::string annotation = obj->Annotation(argo::kManifestGeneratePathsAnnotation);
       std::optional<std::string_view> paths;
       if (!annotation.empty()) paths = annotation;
       if (http::PushTouches(push, app->source.repo_url, app->source.target_revision,
@@ -73,7 +72,7 @@ void PushRouter::Handle(const http::PushEvent& push) {
     auto home = homes_.Get(ref.home);
     ObjectPtr obj = home ? home->apps().Get(ref.ns, ref.name) : nullptr;
     if (!obj) continue;
-    auto app = render::ParseApplication(obj->body());
+    auto app = argo::ParseApplication(obj->body());
     if (app) repos.emplace(git::NormaliseRepoUrl(app->source.repo_url), app->source.repo_url);
   }
   for (const auto& [normalised, url] : repos) {

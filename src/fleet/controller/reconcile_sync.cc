@@ -134,7 +134,7 @@ sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const Sy
   }
   ctx.operation_state = FinishedOperationState(result, inv, ctx.model->source_json);
   if (result.succeeded() && !inv.dry_run) {
-    ctx.history = HistoryEntryInput{.revision = revision,
+    ctx.history = argo::HistoryEntryInput{.revision = revision,
                                     .source = ctx.model->source_json,
                                     .deployed_at = result.finished_at,
                                     .deploy_started_at = result.started_at,
@@ -144,7 +144,7 @@ sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const Sy
 }
 
 Requeue Reconciler::RunOperation(Context& ctx, Observed& observed, std::stop_token stop) {
-  const Operation& op = *ctx.model->operation;
+  const argo::Operation& op = *ctx.model->operation;
   const WallTime now = parts_.clock.WallNow();
   const Requeue poll = Requeue::After(options_.poll_interval);
   std::int64_t retry_count = 0;

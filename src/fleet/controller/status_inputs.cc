@@ -41,12 +41,12 @@ const Json* PodSpecOf(const Json& body) {
 
 }  // namespace
 
-std::vector<ResourceState> ResourceStatesFromJson(const Json& resources) {
-  std::vector<ResourceState> out;
+std::vector<argo::ResourceState> ResourceStatesFromJson(const Json& resources) {
+  std::vector<argo::ResourceState> out;
   if (!resources.is_array()) return out;
   for (const auto& r : resources) {
     if (!r.is_object()) continue;
-    ResourceState s{.group = StringAt(r, {"group"}),
+    argo::ResourceState s{.group = StringAt(r, {"group"}),
                     .version = StringAt(r, {"version"}),
                     .kind = StringAt(r, {"kind"}),
                     .ns = StringAt(r, {"namespace"}),
@@ -65,7 +65,7 @@ std::vector<ResourceState> ResourceStatesFromJson(const Json& resources) {
   return out;
 }
 
-std::vector<ResourceState> ComparedResources(const sync::AppComparison& comparison) {
+std::vector<argo::ResourceState> ComparedResources(const sync::AppComparison& comparison) {
   return ResourceStatesFromJson(sync::ResourceStatusesJson(comparison));
 }
 
@@ -73,16 +73,16 @@ std::vector<sync::GroupKind> InventoryOf(const Json& status) {
   std::vector<sync::GroupKind> out;
   std::set<sync::GroupKind> seen;
   if (!status.is_object() || !status.contains("resources")) return out;
-  for (const ResourceState& r : ResourceStatesFromJson(status["resources"])) {
+  for (const argo::ResourceState& r : ResourceStatesFromJson(status["resources"])) {
     sync::GroupKind gk{r.group, r.kind};
     if (seen.insert(gk).second) out.push_back(std::move(gk));
   }
   return out;
 }
 
-OperationStateInput FinishedOperationState(const sync::SyncResult& result,
+argo::OperationStateInput FinishedOperationState(const sync::SyncResult& result,
                                            const SyncInvocation& invocation, const Json& source) {
-  OperationStateInput op{.operation = invocation.operation,
+  argo::OperationStateInput op{.operation = invocation.operation,
                          .phase = std::string(sync::OperationPhaseName(result.phase)),
                          .message = result.message,
                          .started_at = result.started_at,
@@ -93,7 +93,7 @@ OperationStateInput FinishedOperationState(const sync::SyncResult& result,
                          .source = source};
   Json engine = sync::OperationStateJson(result);
   for (const auto& r : engine["syncResult"]["resources"]) {
-    op.resources.push_back(ResourceSyncResult{.group = StringAt(r, {"group"}),
+    op.resources.push_back(argo::ResourceSyncResult{.group = StringAt(r, {"group"}),
                                               .version = StringAt(r, {"version"}),
                                               .kind = StringAt(r, {"kind"}),
                                               .ns = StringAt(r, {"namespace"}),
@@ -107,9 +107,9 @@ OperationStateInput FinishedOperationState(const sync::SyncResult& result,
   return op;
 }
 
-OperationStateInput RunningOperationState(const SyncInvocation& invocation, WallTime started_at,
+argo::OperationStateInput RunningOperationState(const SyncInvocation& invocation, WallTime started_at,
                                           std::string message) {
-  return OperationStateInput{.operation = invocation.operation,
+  return argo::OperationStateInput{.operation = invocation.operation,
                              .phase = "Running",
                              .message = std::move(message),
                              .started_at = started_at,

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "core/object.h"
-#include "fleet/app_status.h"
+#include "argo/app_status.h"
 #include "fleet/controller/sync_invocation.h"
 #include "sync/cell.h"
 #include "sync/compare.h"
@@ -29,16 +29,16 @@
 
 namespace cellgate::fleet::controller {
 
-std::vector<ResourceState> ResourceStatesFromJson(const Json& resources);
-std::vector<ResourceState> ComparedResources(const sync::AppComparison& comparison);
+std::vector<argo::ResourceState> ResourceStatesFromJson(const Json& resources);
+std::vector<argo::ResourceState> ComparedResources(const sync::AppComparison& comparison);
 // Kinds of status.resources, first-seen order, without duplicates.
 std::vector<sync::GroupKind> InventoryOf(const Json& status);
 
 // A finished (or failed-to-start) sync as operationState.
-OperationStateInput FinishedOperationState(const sync::SyncResult& result,
+argo::OperationStateInput FinishedOperationState(const sync::SyncResult& result,
                                            const SyncInvocation& invocation, const Json& source);
 // The operationState written when a sync starts (phase Running) or waits for a retry.
-OperationStateInput RunningOperationState(const SyncInvocation& invocation, WallTime started_at,
+argo::OperationStateInput RunningOperationState(const SyncInvocation& invocation, WallTime started_at,
                                           std::string message);
 
 std::vector<std::string> ImagesOf(std::span<const Object> objects);

@@ -24,9 +24,9 @@
 #include <vector>
 
 #include "core/result.h"
-#include "fleet/app_model.h"
+#include "argo/application.h"
 #include "fleet/controller/auto_sync.h"
-#include "sync/app_spec.h"
+#include "sync/app_sync.h"
 
 namespace cellgate::fleet::controller {
 
@@ -37,21 +37,21 @@ struct SyncInvocation {
   // The revision to sync: "" means the one the reconcile resolved from targetRevision.
   std::string revision;
   Json operation;  // for status.operationState.operation
-  OperationInitiator initiated_by;
-  RetryStrategy retry;
+  argo::OperationInitiator initiated_by;
+  argo::RetryStrategy retry;
   std::int64_t retry_count = 0;
   bool automated = false;
   std::vector<std::string> notes;
 };
 
-Result<SyncInvocation> ManualSyncInvocation(const AppModel& app, const sync::AppSyncSpec& spec,
-                                            const Operation& operation, std::int64_t retry_count);
+Result<SyncInvocation> ManualSyncInvocation(const argo::Application& app, const sync::AppSyncSpec& spec,
+                                            const argo::Operation& operation, std::int64_t retry_count);
 
-SyncInvocation AutomatedSyncInvocation(const AppModel& app, const sync::AppSyncSpec& spec,
+SyncInvocation AutomatedSyncInvocation(const argo::Application& app, const sync::AppSyncSpec& spec,
                                        const std::string& revision,
                                        const AutoSyncDecision& decision);
 
 // spec.syncPolicy.retry / operation.retry as Argo CD writes it.
-Json RetryJson(const RetryStrategy& retry);
+Json RetryJson(const argo::RetryStrategy& retry);
 
 }  // namespace cellgate::fleet::controller
