@@ -68,7 +68,7 @@ Result<std::string> ControllerNamespaceOf(const ControllerFlags& flags) {
 }
 
 Result<std::chrono::milliseconds> Duration(const std::string& flag, const std::string& text) {
-  auto d = fleet::ParseArgoDuration(text);
+  auto d = argo::ParseArgoDuration(text);
   if (!d) return std::unexpected(d.error().Wrap("--" + flag));
   return std::chrono::duration_cast<std::chrono::milliseconds>(*d);
 }

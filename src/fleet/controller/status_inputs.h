@@ -1,4 +1,4 @@
-// The sync engine's results as the inputs of fleet::BuildStatus (app_status.h): what the
+// The sync engine's results as the inputs of argo::BuildStatus (argo/app_status.h): what the
 // controller writes into an Application's status, mapped from sync::AppComparison,
 // sync::SyncResult and the previous status.
 //
