@@ -28,8 +28,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/object.h"
 #include "argo/application.h"
+#include "core/object.h"
 #include "core/time_format.h"
 
 namespace cellgate::argo {

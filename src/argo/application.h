@@ -98,7 +98,7 @@ struct Application {
   std::string uid;
   std::string resource_version;
   std::int64_t generation = 0;
-  bool deleting = false;  // metadata.deletionTimestamp is set
+  bool deleting = false;                           // metadata.deletionTimestamp is set
   std::map<std::string, std::string> annotations;  // string values only
   std::vector<std::string> finalizers;
   RefreshType refresh = RefreshType::kNone;
@@ -108,12 +108,12 @@ struct Application {
   // spec
   std::string project;  // "" means "default"
   ApplicationDestination destination;
-  Json destination_json;  // spec.destination as written: for status comparedTo
-  ApplicationSource source;  // spec.source, or spec.sources[0]
-  Json source_json;          // the same, as written: for status comparedTo / history
+  Json destination_json;                   // spec.destination as written: for status comparedTo
+  ApplicationSource source;                // spec.source, or spec.sources[0]
+  Json source_json;                        // the same, as written: for status comparedTo / history
   std::vector<ApplicationSource> sources;  // spec.sources as written; empty with spec.source
   int source_count = 1;                    // > 1 when spec.sources has entries not rendered
-  std::vector<std::string> notes;  // caveats for the user (e.g. sources[1..] not rendered)
+  std::vector<std::string> notes;          // caveats for the user (e.g. sources[1..] not rendered)
   SyncPolicy sync_policy;
   Json ignore_differences = Json::array();
   std::vector<Info> info;

@@ -76,7 +76,8 @@ Result<std::vector<std::string>> Fields::StringList(std::string_view key) const 
   if (v == nullptr) return out;
   for (std::size_t i = 0; i < v->size(); ++i) {
     const Json& item = (*v)[i];
-    if (!item.is_string()) return FieldError(Item(key, i), "must be a string, got " + TypeName(item));
+    if (!item.is_string())
+      return FieldError(Item(key, i), "must be a string, got " + TypeName(item));
     out.push_back(item.get<std::string>());
   }
   return out;

@@ -1,8 +1,8 @@
 #include "argo/application_source.h"
 
-#include "argo/application_fields.h"
-
 #include <utility>
+
+#include "argo/application_fields.h"
 
 namespace cellgate::argo {
 namespace {

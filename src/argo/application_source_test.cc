@@ -1,7 +1,6 @@
-#include "argo/application.h"
-
 #include <gtest/gtest.h>
 
+#include "argo/application.h"
 #include "core/yaml.h"
 
 namespace cellgate::argo {

@@ -182,15 +182,14 @@ spec:
   }
 }
 
-
 // Where Argo CD accepts or refuses a value, and what it means. Sources, upstream
 // (argoproj/argo-cd): T = pkg/apis/application/v1alpha1/types.go, decoded by Go's
 // encoding/json (a JSON value of another type is an UnmarshalTypeError; an int64 field
 // refuses fractions and out-of-range numbers); CRD = manifests/crds/application-crd.yaml.
 struct Rule {
   const char* name;
-  const char* patch;   // merged into kBase (RFC 7386)
-  const char* error;   // substring of the error; nullptr = accepted
+  const char* patch;  // merged into kBase (RFC 7386)
+  const char* error;  // substring of the error; nullptr = accepted
   std::function<void(const Application&)> check = nullptr;
 };
 
@@ -239,8 +238,7 @@ const std::vector<Rule>& Rules() {
        "spec.syncPolicy.retry.limit: must be an integer, got a string"},
       {"retry.backoff.factor 2.0", "spec: {syncPolicy: {retry: {backoff: {factor: 2.0}}}}",
        "spec.syncPolicy.retry.backoff.factor: must be an integer"},
-      {"retry.backoff.duration number",
-       "spec: {syncPolicy: {retry: {backoff: {duration: 5}}}}",
+      {"retry.backoff.duration number", "spec: {syncPolicy: {retry: {backoff: {duration: 5}}}}",
        "spec.syncPolicy.retry.backoff.duration: must be a string"},
       {"retry.limit negative", "spec: {syncPolicy: {retry: {limit: -1, refresh: true}}}", nullptr,
        [](const Application& a) {
@@ -317,8 +315,8 @@ const std::vector<Rule>& Rules() {
       // T SyncOperation.Prune bool; SyncStrategy: apply when set, else hook.
       {"operation.sync.prune string", R"(operation: {sync: {prune: "true"}})",
        "operation.sync.prune: must be a boolean"},
-      {"operation apply and hook", "operation: {sync: {syncStrategy: {apply: {}, hook: {force: true}}}}",
-       nullptr,
+      {"operation apply and hook",
+       "operation: {sync: {syncStrategy: {apply: {}, hook: {force: true}}}}", nullptr,
        [](const Application& a) {
          ASSERT_TRUE(a.operation && a.operation->sync);
          EXPECT_EQ(a.operation->sync->strategy, SyncStrategyKind::kApply);
@@ -345,8 +343,7 @@ TEST(ParseApplication, FollowsArgoCdRules) {
     }
     ASSERT_FALSE(app);
     EXPECT_EQ(app.error().code(), ErrorCode::kInvalidArgument);
-    EXPECT_NE(app.error().message().find(rule.error), std::string::npos)
-        << app.error().message();
+    EXPECT_NE(app.error().message().find(rule.error), std::string::npos) << app.error().message();
   }
 }
 

@@ -22,11 +22,11 @@
 #include <string>
 #include <vector>
 
+#include "argo/application.h"
 #include "core/object.h"
 #include "core/result.h"
 #include "git/mirror_source.h"
 #include "git/source.h"
-#include "argo/application.h"
 #include "render/renderer.h"
 
 namespace cellgate::cli {

@@ -25,7 +25,6 @@
 #include "cli/destination_cell.h"
 #include "render/renderer.h"
 #include "sync/app_sync.h"
-#include "sync/app_sync.h"
 
 namespace cellgate::cli {
 namespace {

@@ -16,11 +16,11 @@
 #include <ostream>
 #include <set>
 
+#include "argo/application.h"
 #include "cli/app.h"
 #include "cli/app_source.h"
 #include "core/yaml.h"
 #include "git/url.h"
-#include "argo/application.h"
 #include "render/renderer.h"
 
 namespace cellgate::cli {

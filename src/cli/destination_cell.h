@@ -15,11 +15,11 @@
 #include <memory>
 #include <string>
 
+#include "argo/application.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "fleet/cell_registry.h"
 #include "kube/cluster_config.h"
-#include "argo/application.h"
 #include "sync/cell.h"
 
 namespace cellgate::cli {

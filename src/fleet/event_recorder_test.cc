@@ -5,8 +5,8 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "fleet/fake_cluster.h"
 #include "core/time_format.h"
+#include "fleet/fake_cluster.h"
 
 namespace cellgate::fleet {
 namespace {

@@ -25,11 +25,11 @@
 #include <string>
 #include <vector>
 
+#include "argo/application_source.h"
 #include "core/object.h"
 #include "core/result.h"
 #include "core/yaml.h"
 #include "git/source.h"
-#include "argo/application_source.h"
 
 namespace cellgate::render {
 

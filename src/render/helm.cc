@@ -127,8 +127,9 @@ std::vector<std::string> HelmTemplateArgs(const HelmTemplate& t) {
 
 Result<std::vector<Object>> RunHelmTemplate(ToolRunner& runner, const git::Snapshot& snapshot,
                                             const std::string& chart_path,
-                                            const argo::HelmOptions& options, const HelmInputs& inputs,
-                                            HelmTemplate t, const HelmRun& run) {
+                                            const argo::HelmOptions& options,
+                                            const HelmInputs& inputs, HelmTemplate t,
+                                            const HelmRun& run) {
   auto checkout = snapshot.Materialize();
   if (!checkout) return std::unexpected(checkout.error().Wrap("materialize"));
   const fs::path root = *checkout;

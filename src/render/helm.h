@@ -25,11 +25,11 @@
 #include <string>
 #include <vector>
 
+#include "argo/application_source.h"
 #include "core/object.h"
 #include "core/result.h"
 #include "core/yaml.h"
 #include "git/source.h"
-#include "argo/application_source.h"
 #include "render/tool_runner.h"
 
 namespace cellgate::render {
@@ -79,7 +79,8 @@ struct HelmRun {
 // file they came from as origin ("charts/web/templates/deployment.yaml").
 Result<std::vector<Object>> RunHelmTemplate(ToolRunner& runner, const git::Snapshot& snapshot,
                                             const std::string& chart_path,
-                                            const argo::HelmOptions& options, const HelmInputs& inputs,
-                                            HelmTemplate base, const HelmRun& run);
+                                            const argo::HelmOptions& options,
+                                            const HelmInputs& inputs, HelmTemplate base,
+                                            const HelmRun& run);
 
 }  // namespace cellgate::render

@@ -33,9 +33,9 @@
 #include <string_view>
 #include <vector>
 
+#include "argo/application_source.h"
 #include "core/object.h"
 #include "core/result.h"
-#include "argo/application_source.h"
 
 namespace cellgate::render {
 

@@ -22,11 +22,11 @@
 #include <string>
 #include <vector>
 
+#include "argo/application_source.h"
 #include "core/object.h"
 #include "core/result.h"
 #include "core/yaml.h"
 #include "git/source.h"
-#include "argo/application_source.h"
 #include "render/kustomize_deps.h"
 #include "render/tool_runner.h"
 
@@ -41,7 +41,8 @@ struct KustomizeBuild {
 // The `kustomize edit ...` argument lists (without the binary) Argo CD runs for these
 // overrides, in its order. Patches are not an edit command (see ApplyPatches). Labels and
 // annotations are sorted, so the commands are deterministic.
-std::vector<std::vector<std::string>> KustomizeEditCommands(const argo::KustomizeOptions& overrides);
+std::vector<std::vector<std::string>> KustomizeEditCommands(
+    const argo::KustomizeOptions& overrides);
 
 // Appends `patches` to the `patches` list of the kustomization file at `file`, as Argo CD
 // does (there is no `kustomize edit` for it).

@@ -1,7 +1,6 @@
-#include "sync/app_sync.h"
-
 #include <gtest/gtest.h>
 
+#include "sync/app_sync.h"
 #include "sync/fake_cell.h"
 
 namespace cellgate::sync {

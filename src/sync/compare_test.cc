@@ -5,9 +5,9 @@
 
 #include "sync/app_sync.h"
 #include "sync/fake_cell.h"
-#include "sync/testing.h"
 #include "sync/hook_status.h"
 #include "sync/prediction_memo.h"
+#include "sync/testing.h"
 #include "sync/tracking.h"
 
 namespace cellgate::sync {
@@ -37,7 +37,7 @@ metadata: {name: web}
 spec:
   destination: {namespace: default}
 )" + extra)
-                                     .body());
+                                              .body());
     EXPECT_TRUE(spec) << spec.error().message();
     return *spec;
   }

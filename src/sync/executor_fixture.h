@@ -8,10 +8,10 @@
 #include <algorithm>
 #include <string>
 
-#include "sync/testing.h"
 #include "sync/app_sync.h"
 #include "sync/executor.h"
 #include "sync/fake_cell.h"
+#include "sync/testing.h"
 #include "sync/tracking.h"
 
 namespace cellgate::sync::executor_testing {

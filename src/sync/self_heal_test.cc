@@ -48,7 +48,7 @@ metadata: {name: shop}
 spec:
   destination: {namespace: shop}
 )" + ignore)
-                                     .body());
+                                              .body());
     EXPECT_TRUE(spec) << spec.error().message();
     rendered_ = Objects(R"(
 apiVersion: apps/v1

@@ -5,8 +5,8 @@
 #include <atomic>
 #include <mutex>
 
-#include "sync/testing.h"
 #include "sync/self_heal.h"
+#include "sync/testing.h"
 #include "sync/watch_hub.h"
 #include "sync_e2e_util.h"
 
@@ -43,8 +43,8 @@ class DriftE2E : public SyncE2ETest {
   void SetUp() override {
     SyncE2ETest::SetUp();
     app_ = "drift-" + UniqueSuffix();
-    auto spec =
-        testing::ParseAppSyncSpec(ParseObjects(ApplicationYaml(app_, "unused", ".", ns_)).front().body());
+    auto spec = testing::ParseAppSyncSpec(
+        ParseObjects(ApplicationYaml(app_, "unused", ".", ns_)).front().body());
     ASSERT_TRUE(spec) << spec.error().message();
     spec_ = *spec;
     rendered_ = ParseObjects(kManifests);

@@ -9,9 +9,8 @@
 // Uses a cell of its own, "sync-outage", started and stopped by this test through
 // scripts/local-cells (up, stop-component, start-component, down) in the same home as the
 // kubeconfig, so the other tests' cells are never disturbed.
-#include "sync_e2e_util.h"
-
 #include "sync/testing.h"
+#include "sync_e2e_util.h"
 
 namespace cellgate::sync::e2e {
 namespace {

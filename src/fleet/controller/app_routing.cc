@@ -51,7 +51,7 @@ std::string AppRouting::QueueFor(const AppRef& ref) {
   if (!obj) return HomeQueueName(ref.home);
   const Json& body = obj->body();
   argo::ApplicationDestination dest{.server = StringAt(body, {"spec", "destination", "server"}),
-                                      .name = StringAt(body, {"spec", "destination", "name"})};
+                                    .name = StringAt(body, {"spec", "destination", "name"})};
   auto cell = cells_.ResolveName(ref.home, dest);
   std::string queue = HomeQueueName(ref.home);
   if (cell) {

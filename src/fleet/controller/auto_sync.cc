@@ -120,8 +120,9 @@ AutoSyncDecision DecideAutoSync(const AutoSyncInput& in) {
   if (!Succeeded(prev.phase)) {
     // Retries end in Running (operation_retry.h): a Failed or Error attempt has none left.
     d.reason = "failed previous sync attempt to " + in.revision;
-    d.condition = argo::ConditionInput{std::string(argo::kSyncError), "Failed last sync attempt to [" +
-                                                              in.revision + "]: " + prev.message};
+    d.condition =
+        argo::ConditionInput{std::string(argo::kSyncError),
+                             "Failed last sync attempt to [" + in.revision + "]: " + prev.message};
     return d;
   }
   if (!app.sync_policy.automated->self_heal) {

@@ -17,8 +17,8 @@ argo::Application Model(const std::string& policy) {
   return *m;
 }
 
-PreviousSync Attempt(const argo::Application& app, std::string revision, std::string phase, WallTime at,
-                     std::int64_t retries = 0) {
+PreviousSync Attempt(const argo::Application& app, std::string revision, std::string phase,
+                     WallTime at, std::int64_t retries = 0) {
   return PreviousSync{.attempted = true,
                       .revision = std::move(revision),
                       .source = app.source_json,

@@ -28,9 +28,9 @@
 #include <string>
 #include <string_view>
 
+#include "argo/application.h"
 #include "core/clock.h"
 #include "fleet/cell_registry.h"
-#include "argo/application.h"
 #include "sync/cell.h"
 #include "sync/heal_runner.h"
 #include "sync/prediction_memo.h"

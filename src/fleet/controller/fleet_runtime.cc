@@ -2,10 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "argo/application.h"
 #include "fleet/app_project.h"
 #include "fleet/controller/argocd_cm.h"
 #include "git/url.h"
-#include "argo/application.h"
 #include "sync/heal_guard.h"
 
 namespace cellgate::fleet::controller {

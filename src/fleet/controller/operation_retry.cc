@@ -23,7 +23,8 @@ std::string KitchenTime(WallTime t) {
 }
 
 std::optional<std::chrono::nanoseconds> ScheduleRetry(argo::OperationStateInput& state,
-                                                      const argo::RetryStrategy& retry, WallTime now) {
+                                                      const argo::RetryStrategy& retry,
+                                                      WallTime now) {
   if (!FailedPhase(state.phase)) return std::nullopt;
   if (!argo::RetryAllowed(retry, state.retry_count)) {
     if (state.retry_count > 0) {

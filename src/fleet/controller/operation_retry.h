@@ -34,7 +34,8 @@ std::string KitchenTime(WallTime t);
 // attempt's: 0 for the first). Returns the wait before the retry when one is scheduled.
 // States whose phase is not Failed or Error are left alone.
 std::optional<std::chrono::nanoseconds> ScheduleRetry(argo::OperationStateInput& state,
-                                                      const argo::RetryStrategy& retry, WallTime now);
+                                                      const argo::RetryStrategy& retry,
+                                                      WallTime now);
 
 // True for the state ScheduleRetry leaves when a retry is pending: phase Running with
 // finishedAt set and retryCount > 0.

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "core/redact.h"
-#include "argo/application.h"
-#include "fleet/app_project.h"
 #include "argo/app_status.h"
+#include "argo/application.h"
+#include "core/redact.h"
+#include "fleet/app_project.h"
 #include "fleet/controller/reconciler.h"
 #include "sync/app_sync.h"
 

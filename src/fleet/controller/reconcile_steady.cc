@@ -2,10 +2,10 @@
 #include <spdlog/spdlog.h>
 
 #include "core/digest.h"
+#include "core/time_format.h"
 #include "fleet/controller/app_writes.h"
 #include "fleet/controller/reconcile_context.h"
 #include "fleet/controller/reconciler.h"
-#include "core/time_format.h"
 
 namespace cellgate::fleet::controller {
 namespace {

@@ -244,8 +244,8 @@ Requeue Reconciler::Converge(Context& ctx, Observed observed, std::stop_token st
   // FailOnSharedResource) still leaves the warning on this app, as in Argo CD.
   const std::string qualified = sync::QualifiedName(ctx.spec);
   for (const sync::SharedResource& shared : observed.observation.shared) {
-    ctx.conditions.push_back(
-        {std::string(argo::kSharedResourceWarning), sync::SharedResourceMessage(shared, qualified)});
+    ctx.conditions.push_back({std::string(argo::kSharedResourceWarning),
+                              sync::SharedResourceMessage(shared, qualified)});
   }
   if (ctx.model->operation) {
     next = RunOperation(ctx, observed, stop);  // may set ctx.clear_operation for the write below
@@ -270,19 +270,19 @@ Requeue Reconciler::Converge(Context& ctx, Observed observed, std::stop_token st
 
 argo::StatusInput Reconciler::StatusFor(const Context& ctx, const Observed& observed) const {
   return argo::StatusInput{.sync_status = observed.sync_status,
-                     .revision = observed.revision,
-                     .compared_source = ctx.model->source_json,
-                     .compared_destination = ctx.model->destination_json,
-                     .health_status = observed.health_status,
-                     .health_message = observed.health_message,
-                     .resources = observed.resources,
-                     .conditions = ctx.conditions,
-                     .evaluated_condition_types = EvaluatedConditionTypes(),
-                     .operation_state = ctx.operation_state,
-                     .new_history = ctx.history,
-                     .revision_history_limit = ctx.model->revision_history_limit,
-                     .source_type = observed.source_type,
-                     .images = observed.images};
+                           .revision = observed.revision,
+                           .compared_source = ctx.model->source_json,
+                           .compared_destination = ctx.model->destination_json,
+                           .health_status = observed.health_status,
+                           .health_message = observed.health_message,
+                           .resources = observed.resources,
+                           .conditions = ctx.conditions,
+                           .evaluated_condition_types = EvaluatedConditionTypes(),
+                           .operation_state = ctx.operation_state,
+                           .new_history = ctx.history,
+                           .revision_history_limit = ctx.model->revision_history_limit,
+                           .source_type = observed.source_type,
+                           .images = observed.images};
 }
 
 Requeue Reconciler::ReportProblem(Context& ctx, std::string_view type, const std::string& message,

@@ -61,8 +61,9 @@
 #include <stop_token>
 #include <string>
 
-#include "core/clock.h"
 #include "argo/application.h"
+#include "argo/status_update.h"
+#include "core/clock.h"
 #include "fleet/controller/app_ref.h"
 #include "fleet/controller/cell_targets.h"
 #include "fleet/controller/controller_metrics.h"
@@ -72,7 +73,6 @@
 #include "fleet/controller/steady_memo.h"
 #include "fleet/controller/sync_invocation.h"
 #include "fleet/controller/worker_pool.h"
-#include "argo/status_update.h"
 #include "render/renderer.h"
 #include "sync/app_sync.h"
 

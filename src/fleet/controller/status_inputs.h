@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "core/object.h"
 #include "argo/app_status.h"
+#include "core/object.h"
 #include "fleet/controller/sync_invocation.h"
 #include "sync/cell.h"
 #include "sync/compare.h"
@@ -36,10 +36,11 @@ std::vector<sync::GroupKind> InventoryOf(const Json& status);
 
 // A finished (or failed-to-start) sync as operationState.
 argo::OperationStateInput FinishedOperationState(const sync::SyncResult& result,
-                                           const SyncInvocation& invocation, const Json& source);
+                                                 const SyncInvocation& invocation,
+                                                 const Json& source);
 // The operationState written when a sync starts (phase Running) or waits for a retry.
-argo::OperationStateInput RunningOperationState(const SyncInvocation& invocation, WallTime started_at,
-                                          std::string message);
+argo::OperationStateInput RunningOperationState(const SyncInvocation& invocation,
+                                                WallTime started_at, std::string message);
 
 std::vector<std::string> ImagesOf(std::span<const Object> objects);
 

@@ -25,8 +25,10 @@ Json RetryJson(const argo::RetryStrategy& retry) {
   return j;
 }
 
-Result<SyncInvocation> ManualSyncInvocation(const argo::Application& app, const sync::AppSyncSpec& spec,
-                                            const argo::Operation& operation, std::int64_t retry_count) {
+Result<SyncInvocation> ManualSyncInvocation(const argo::Application& app,
+                                            const sync::AppSyncSpec& spec,
+                                            const argo::Operation& operation,
+                                            std::int64_t retry_count) {
   if (!operation.sync) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "operation has no sync: only sync operations are supported");

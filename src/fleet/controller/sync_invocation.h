@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "core/result.h"
 #include "argo/application.h"
+#include "core/result.h"
 #include "fleet/controller/auto_sync.h"
 #include "sync/app_sync.h"
 
@@ -44,8 +44,10 @@ struct SyncInvocation {
   std::vector<std::string> notes;
 };
 
-Result<SyncInvocation> ManualSyncInvocation(const argo::Application& app, const sync::AppSyncSpec& spec,
-                                            const argo::Operation& operation, std::int64_t retry_count);
+Result<SyncInvocation> ManualSyncInvocation(const argo::Application& app,
+                                            const sync::AppSyncSpec& spec,
+                                            const argo::Operation& operation,
+                                            std::int64_t retry_count);
 
 SyncInvocation AutomatedSyncInvocation(const argo::Application& app, const sync::AppSyncSpec& spec,
                                        const std::string& revision,
