@@ -31,7 +31,7 @@ Result<bool> CheckCellNameFree(const std::vector<Object>& existing, const Object
       exists = true;
       continue;
     }
-    fleet::CellSpec spec = fleet::ParseCellSecret(other);
+    cells::CellSpec spec = fleet::ParseCellSecret(other);
     if (spec.info.name == name) {
       return MakeError(ErrorCode::kAlreadyExists,
                        "cell name " + name + " is already used by cluster secret " +

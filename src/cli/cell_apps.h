@@ -25,8 +25,8 @@
 #include "cli/app_source.h"
 #include "core/clock.h"
 #include "kube/cluster_client.h"
-#include "sync/app_sync.h"
-#include "sync/cell.h"
+#include "engine/app_sync.h"
+#include "engine/cell.h"
 
 namespace cellgate::cli {
 
@@ -45,8 +45,8 @@ class CellTarget {
  public:
   static Result<std::unique_ptr<CellTarget>> Open(const CellAppFlags& flags);
 
-  sync::CellAccess Access() {
-    return sync::CellAccess{name_, client_->reader(), client_->applier(), kinds_, clock_};
+  engine::CellAccess Access() {
+    return engine::CellAccess{name_, client_->reader(), client_->applier(), kinds_, clock_};
   }
   kube::Watcher& watcher() { return client_->watcher(); }
   kube::ClusterClient& client() { return *client_; }
@@ -58,14 +58,14 @@ class CellTarget {
 
   std::string name_;
   std::unique_ptr<kube::ClusterClient> client_;
-  sync::ClusterKindCatalog kinds_;
+  engine::ClusterKindCatalog kinds_;
   SystemClock clock_;
 };
 
 // One Application of the file, rendered.
 struct CellApp {
   LoadedApplication loaded;
-  sync::AppSyncSpec spec;
+  engine::AppSyncSpec spec;
   RenderedApp rendered;
 };
 

@@ -35,8 +35,8 @@
 #include "cli/cell_apps.h"
 #include "cli/hub.h"
 #include "core/clock.h"
-#include "fleet/cell_list.h"
-#include "fleet/cell_registry.h"
+#include "cells/cell_list.h"
+#include "cells/cell_registry.h"
 #include "fleet/cluster_secret.h"
 #include "kube/kubeconfig.h"
 
@@ -62,7 +62,7 @@ struct CellListFlags {
 };
 
 std::string ClusterSecretSelector() {
-  return std::string(fleet::kSecretTypeLabel) + "=" + std::string(fleet::kSecretTypeCluster);
+  return std::string(cells::kSecretTypeLabel) + "=" + std::string(cells::kSecretTypeCluster);
 }
 
 Status EnsureNamespace(kube::ClusterClient& hub, const std::string& ns) {
@@ -124,7 +124,7 @@ int RunCellAdd(const CellAddFlags& flags, Streams io) {
 }
 
 // Waits until every usable cell of the registry has been probed once (or the deadline).
-std::vector<fleet::CellInfo> ProbedCells(fleet::CellRegistry& registry,
+std::vector<cells::CellInfo> ProbedCells(cells::CellRegistry& registry,
                                          std::chrono::milliseconds deadline) {
   // Shared with the listener: a notification already running may outlive RemoveListener.
   struct Signal {
@@ -132,13 +132,13 @@ std::vector<fleet::CellInfo> ProbedCells(fleet::CellRegistry& registry,
     std::condition_variable changed;
   };
   auto signal = std::make_shared<Signal>();
-  int id = registry.AddListener([signal](const fleet::CellChange&) {
+  int id = registry.AddListener([signal](const cells::CellChange&) {
     std::lock_guard lock(signal->mu);
     signal->changed.notify_all();
   });
   auto all_probed = [&] {
     for (const auto& c : registry.List()) {
-      if (c.usable() && c.connection.state == fleet::CellState::kUnknown) return false;
+      if (c.usable() && c.connection.state == cells::CellState::kUnknown) return false;
     }
     return true;
   };
@@ -179,9 +179,9 @@ int RunCellList(const CellListFlags& flags, Streams io) {
            << (*hub)->DescribeNamespace() << " of hub " << (*hub)->config().Describe()
            << "; pass -n or set $" << kNamespaceEnv << " if the controller runs elsewhere\n";
   }
-  fleet::KubeCellConnector connector({.probe_timeout = *probe_timeout});
+  cells::KubeCellConnector connector({.probe_timeout = *probe_timeout});
   SystemClock clock;
-  fleet::CellRegistry registry(client.watcher(), (*hub)->config(), connector, clock, {.ns = ns});
+  cells::CellRegistry registry(client.watcher(), (*hub)->config(), connector, clock, {.ns = ns});
   if (auto s = registry.Start(); !s) return fail(s.error());
   if (!registry.WaitForSync(std::chrono::seconds(10))) {
     registry.Stop();
@@ -192,9 +192,9 @@ int RunCellList(const CellListFlags& flags, Streams io) {
   auto cells = ProbedCells(registry, *probe_timeout + std::chrono::seconds(2));
   registry.Stop();
   if (flags.output == "json") {
-    io.out << fleet::CellListJson(cells).dump(2) << "\n";
+    io.out << cells::CellListJson(cells).dump(2) << "\n";
   } else {
-    io.out << fleet::FormatCellList(cells, clock.WallNow());
+    io.out << cells::FormatCellList(cells, clock.WallNow());
   }
   return 0;
 }

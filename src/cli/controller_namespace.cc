@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "fleet/cell.h"
+#include "cells/cell.h"
 
 namespace cellgate::cli {
 namespace {
@@ -53,7 +53,7 @@ CLI::Option* AddControllerNamespaceOption(CLI::App* cmd, std::string& ns) {
 
 std::string CellSecretsWhere(std::string_view ns) {
   return " in namespace " + std::string(ns) + " (cluster Secrets labelled " +
-         std::string(fleet::kSecretTypeLabel) + "=" + std::string(fleet::kSecretTypeCluster) + ")";
+         std::string(cells::kSecretTypeLabel) + "=" + std::string(cells::kSecretTypeCluster) + ")";
 }
 
 }  // namespace cellgate::cli

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "fleet/cluster_secret.h"
-#include "fleet/fake_cluster.h"
+#include "kube/testing/fake_cluster.h"
 
 namespace cellgate::cli {
 namespace {
@@ -20,7 +20,7 @@ class DestinationCellTest : public ::testing::Test {
     ASSERT_TRUE(hub_.Create(*secret, {}));
   }
 
-  fleet::testing::FakeCluster hub_;
+  kube::testing::FakeCluster hub_;
   // Nothing listens there: the background probes fail at once.
   kube::ClusterConfig hub_config_{.name = "hub", .server = "https://127.0.0.1:9", .token = "t"};
 };

@@ -114,19 +114,19 @@ Json ArgoConfigJson(const kube::ClusterConfig& c) {
 
 }  // namespace
 
-CellSpec ParseCellSecret(const Object& secret) {
-  CellSpec spec;
-  CellInfo& info = spec.info;
+cells::CellSpec ParseCellSecret(const Object& secret) {
+  cells::CellSpec spec;
+  cells::CellInfo& info = spec.info;
   info.secret = secret.Name();
   info.labels = StringMap(secret.body(), "labels");
-  info.labels.erase(std::string(kSecretTypeLabel));
+  info.labels.erase(std::string(cells::kSecretTypeLabel));
   info.annotations = StringMap(secret.body(), "annotations");
   info.annotations.erase(std::string(kLastApplied));
   info.annotations.erase(std::string(kManagedBy));
   const std::string where = "cluster secret " + secret.Namespace() + "/" + secret.Name();
   auto fail = [&](const Error& e) {
     spec.error = e.Wrap(where);
-    spec.info.connection.state = CellState::kInvalid;
+    spec.info.connection.state = cells::CellState::kInvalid;
     spec.info.connection.last_error = spec.error->message();
     return spec;
   };
@@ -215,7 +215,7 @@ Result<Object> MakeClusterSecret(const kube::ClusterConfig& context, std::string
       what += ": value \"" + v + "\" is not a valid label value";
       return invalid(what);
     }
-    if (k == kSecretTypeLabel) return invalid("label " + k + " is set by cellgate");
+    if (k == cells::kSecretTypeLabel) return invalid("label " + k + " is set by cellgate");
   }
   if (auto s = config.Validate(); !s) return std::unexpected(s.error().Wrap(where));
   if (!config.token_file.empty()) {
@@ -247,7 +247,7 @@ Result<Object> MakeClusterSecret(const kube::ClusterConfig& context, std::string
         {"config", Base64Encode(ArgoConfigJson(config).dump())}}},
   };
   for (const auto& [k, v] : labels) secret["metadata"]["labels"][k] = v;
-  secret["metadata"]["labels"][std::string(kSecretTypeLabel)] = kSecretTypeCluster;
+  secret["metadata"]["labels"][std::string(cells::kSecretTypeLabel)] = cells::kSecretTypeCluster;
   return Object(std::move(secret));
 }
 

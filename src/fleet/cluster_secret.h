@@ -32,16 +32,16 @@
 #include <string>
 #include <string_view>
 
+#include "cells/cell.h"
 #include "core/object.h"
 #include "core/result.h"
-#include "fleet/cell.h"
 #include "kube/client.h"
 #include "kube/cluster_config.h"
 
 namespace cellgate::fleet {
 
 // Parses a cluster Secret. Never fails: an unusable Secret gives a CellSpec with `error`.
-CellSpec ParseCellSecret(const Object& secret);
+cells::CellSpec ParseCellSecret(const Object& secret);
 
 // Argo CD's Secret name for a server: "cluster-<host>-<fnv32a(server)>", host lowercased
 // without port, made a valid object name.

@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "fleet/fake_cluster.h"
 #include "kube/argocd_cluster.h"
+#include "kube/testing/fake_cluster.h"
 
 namespace cellgate::fleet {
 namespace {
 
-std::string ErrorOf(const CellSpec& spec) { return spec.error ? spec.error->message() : ""; }
+std::string ErrorOf(const cells::CellSpec& spec) { return spec.error ? spec.error->message() : ""; }
 
 Object Secret(Json data, Json labels = Json::object(), Json annotations = Json::object()) {
   labels["argocd.argoproj.io/secret-type"] = "cluster";
@@ -48,7 +48,7 @@ TEST(ParseCellSecret, ReadsFieldsAsArgoCdDoes) {
   EXPECT_EQ(spec.info.project, "team-a");
   EXPECT_EQ(spec.config.token, "tok");
   EXPECT_TRUE(spec.config.insecure_skip_tls_verify);
-  EXPECT_EQ(spec.info.connection.state, CellState::kUnknown);
+  EXPECT_EQ(spec.info.connection.state, cells::CellState::kUnknown);
   EXPECT_FALSE(spec.connection_fingerprint.empty());
 }
 
@@ -72,7 +72,7 @@ TEST(ParseCellSecret, BadConfigIsAnErrorThatQuotesNoSecret) {
                                       {"server", "https://a"},
                                       {"config", R"({"bearerToken": "s3cr3t-token", )"}}));
   ASSERT_TRUE(spec.error);
-  EXPECT_EQ(spec.info.connection.state, CellState::kInvalid);
+  EXPECT_EQ(spec.info.connection.state, cells::CellState::kInvalid);
   EXPECT_NE(ErrorOf(spec).find("argocd/cell-a-secret"), std::string::npos) << ErrorOf(spec);
   EXPECT_NE(ErrorOf(spec).find("not valid JSON"), std::string::npos);
   EXPECT_EQ(ErrorOf(spec).find("s3cr3t"), std::string::npos);
@@ -212,7 +212,7 @@ TEST(MakeClusterSecret, RefusesBadNamesAndLabelsWithoutQuotingCredentials) {
 }
 
 TEST(WriteClusterSecret, CreatesThenReplaces) {
-  testing::FakeCluster hub;
+  kube::testing::FakeCluster hub;
   auto first = MakeClusterSecret(CertConfig(), "cell-1", {{"wave", "1"}}, "argocd");
   ASSERT_TRUE(first) << first.error().message();
   ASSERT_TRUE(WriteClusterSecret(hub, *first));
@@ -227,7 +227,7 @@ TEST(WriteClusterSecret, CreatesThenReplaces) {
 }
 
 TEST(WriteClusterSecret, OtherFailuresAreReportedWithContext) {
-  testing::FakeCluster hub;
+  kube::testing::FakeCluster hub;
   hub.SetFailHook([](std::string_view verb, const Object&) -> std::optional<Error> {
     if (verb == "create") return Error(ErrorCode::kPermissionDenied, "403 Forbidden: no");
     return std::nullopt;

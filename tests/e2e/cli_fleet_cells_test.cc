@@ -9,7 +9,7 @@
 //    while the other cells stay Connected.
 #include "cli_fleet_util.h"
 #include "core/clock.h"
-#include "fleet/cell_registry.h"
+#include "cells/cell_registry.h"
 #include "fleet/cluster_secret.h"
 
 namespace cellgate::cli::e2e {
@@ -42,7 +42,7 @@ TEST_F(CellAddE2E, WritesASecretTheRegistryReadsBack) {
 
   auto secrets = ClusterSecrets();
   ASSERT_EQ(secrets.size(), 1u);
-  fleet::CellSpec spec = fleet::ParseCellSecret(secrets.front());
+  cells::CellSpec spec = fleet::ParseCellSecret(secrets.front());
   ASSERT_FALSE(spec.error) << spec.error->message();
   EXPECT_EQ(spec.info.name, "e2e-east");
   EXPECT_EQ(spec.info.server, ServerOf("cell-2"));
@@ -53,12 +53,12 @@ TEST_F(CellAddE2E, WritesASecretTheRegistryReadsBack) {
   // ConfigMap that exists only there is visible through it).
   std::string marker = "cli-fleet-marker-" + UniqueSuffix();
   MustKubectl("create configmap " + marker + " -n default --from-literal=k=v", "cell-2");
-  fleet::KubeCellConnector connector;
+  cells::KubeCellConnector connector;
   SystemClock clock;
   auto hub_config = kube::LoadKubeconfig({.paths = {KubeconfigPath()}, .context = "cell-1"});
   ASSERT_TRUE(hub_config);
   {
-    fleet::CellRegistry registry(hub().watcher(), *hub_config, connector, clock, {.ns = ns()});
+    cells::CellRegistry registry(hub().watcher(), *hub_config, connector, clock, {.ns = ns()});
     ASSERT_TRUE(registry.Start());
     ASSERT_TRUE(registry.WaitForSync(std::chrono::seconds(10)));
     auto cell = registry.FindByName("e2e-east");

@@ -5,9 +5,9 @@
 #include <atomic>
 #include <mutex>
 
-#include "sync/self_heal.h"
-#include "sync/testing.h"
-#include "sync/watch_hub.h"
+#include "engine/testing/app_spec.h"
+#include "engine/self_heal.h"
+#include "engine/watch_hub.h"
 #include "sync_e2e_util.h"
 
 namespace cellgate::sync::e2e {
@@ -43,8 +43,8 @@ class DriftE2E : public SyncE2ETest {
   void SetUp() override {
     SyncE2ETest::SetUp();
     app_ = "drift-" + UniqueSuffix();
-    auto spec = testing::ParseAppSyncSpec(
-        ParseObjects(ApplicationYaml(app_, "unused", ".", ns_)).front().body());
+    auto spec =
+        engine::testing::ParseAppSyncSpec(ParseObjects(ApplicationYaml(app_, "unused", ".", ns_)).front().body());
     ASSERT_TRUE(spec) << spec.error().message();
     spec_ = *spec;
     rendered_ = ParseObjects(kManifests);
@@ -95,7 +95,7 @@ class DriftE2E : public SyncE2ETest {
   }
 
   std::string app_;
-  AppSyncSpec spec_;
+  engine::AppSyncSpec spec_;
   std::vector<Object> rendered_;
   std::unique_ptr<WatchHub> hub_;  // before healer_: destroyed after it
   std::unique_ptr<SelfHealer> healer_;

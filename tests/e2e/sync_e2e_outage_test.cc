@@ -9,7 +9,7 @@
 // Uses a cell of its own, "sync-outage", started and stopped by this test through
 // scripts/local-cells (up, stop-component, start-component, down) in the same home as the
 // kubeconfig, so the other tests' cells are never disturbed.
-#include "sync/testing.h"
+#include "engine/testing/app_spec.h"
 #include "sync_e2e_util.h"
 
 namespace cellgate::sync::e2e {
@@ -59,7 +59,7 @@ class OutageE2E : public ::testing::Test {
     ASSERT_NE(cell_, nullptr) << error;
     ns_ = "outage-" + UniqueSuffix();
     MustKubectl("create namespace " + ns_, kCell);
-    auto spec = testing::ParseAppSyncSpec(
+    auto spec = engine::testing::ParseAppSyncSpec(
         ParseObjects(ApplicationYaml("outage-" + UniqueSuffix(), "unused", ".", ns_))
             .front()
             .body());
@@ -91,7 +91,7 @@ class OutageE2E : public ::testing::Test {
 
   std::unique_ptr<Cell> cell_;
   std::string ns_;
-  AppSyncSpec spec_;
+  engine::AppSyncSpec spec_;
   std::vector<Object> rendered_;
   git::testing::TempDir tmp_;
 };

@@ -5,9 +5,9 @@
 #include <mutex>
 
 #include "sidecar_webhook.h"
-#include "sync/self_heal.h"
-#include "sync/testing.h"
-#include "sync/watch_hub.h"
+#include "engine/testing/app_spec.h"
+#include "engine/self_heal.h"
+#include "engine/watch_hub.h"
 #include "sync_e2e_util.h"
 
 namespace cellgate::sync::e2e {
@@ -64,7 +64,7 @@ class WebhookE2E : public SyncE2ETest {
 
   // Syncs the Deployment and starts self-heal from a fresh comparison; returns it.
   AppComparison SyncAndWatch(const std::string& extra_spec) {
-    auto spec = testing::ParseAppSyncSpec(
+    auto spec = engine::testing::ParseAppSyncSpec(
         ParseObjects(ApplicationYaml("webhook-" + label_, "unused", ".", ns_, extra_spec))
             .front()
             .body());
