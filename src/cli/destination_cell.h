@@ -15,9 +15,10 @@
 #include <memory>
 #include <string>
 
+#include "cells/cell_registry.h"
 #include "core/clock.h"
 #include "core/result.h"
-#include "cells/cell_registry.h"
+#include "engine/cell.h"
 #include "kube/cluster_config.h"
 #include "argo/application.h"
 #include "engine/cell.h"

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "controller/argocd_cm.h"
+#include "core/mutex.h"
 #include "engine/heal_guard.h"
 #include "fleet/app_project.h"
 #include "git/url.h"
@@ -177,7 +178,7 @@ void FleetRuntime::OnRepoRefreshed(const std::string& repo_url) {
 }
 
 void FleetRuntime::RefreshArgoCdSettings() {
-  std::lock_guard lock(settings_mu_);
+  core::MutexLock lock(settings_mu_);
   const std::string where = options_.controller_namespace + "/" + std::string(kArgoCdConfigMap);
   ArgoCdSettings settings;  // absent: Argo CD's defaults
   auto cm = deps_.hub_reader.Get({"", "v1", "ConfigMap"}, options_.controller_namespace,

@@ -10,7 +10,7 @@
 #include "engine/watch_hub.h"
 #include "sync_e2e_util.h"
 
-namespace cellgate::sync::e2e {
+namespace cellgate::engine::e2e {
 namespace {
 
 constexpr char kManifests[] = R"(
@@ -55,11 +55,11 @@ class DriftE2E : public SyncE2ETest {
     CellAccess cell = Access();
     auto observed = ObserveApp(cell, spec_, rendered_);
     ASSERT_TRUE(observed) << observed.error().message();
-    SyncResult r = SyncApp(cell, spec_, *observed, {}, {.health_timeout = 90s});
+    sync::SyncResult r = SyncApp(cell, spec_, *observed, {}, {.health_timeout = 90s});
     ASSERT_TRUE(r.succeeded()) << r.message;
     auto after = ObserveApp(cell, spec_, rendered_);
     ASSERT_TRUE(after) << after.error().message();
-    ASSERT_EQ(after->comparison.sync, SyncStatus::kSynced);
+    ASSERT_EQ(after->comparison.sync, sync::SyncStatus::kSynced);
     hub_ = std::make_unique<WatchHub>(cell_->client().watcher());
     healer_ =
         std::make_unique<SelfHealer>(Access(), *hub_,
@@ -171,4 +171,4 @@ TEST_F(DriftE2E, SyncWatchFromTheCli) {
 }
 
 }  // namespace
-}  // namespace cellgate::sync::e2e
+}  // namespace cellgate::engine::e2e
