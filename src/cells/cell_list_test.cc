@@ -36,8 +36,7 @@ std::vector<CellInfo> Cells(WallTime now) {
 }
 
 TEST(FormatCellList, AlignedTableWithStateAgesLabelsAndErrors) {
-  const WallTime now =
-      ParseRfc3339("2025-01-01T12:00:00Z").value_or(WallTime{});
+  const WallTime now = ParseRfc3339("2025-01-01T12:00:00Z").value_or(WallTime{});
   EXPECT_EQ(
       FormatCellList(Cells(now), now),
       "NAME     SERVER                  STATE               VERSION   LABELS"
@@ -48,8 +47,7 @@ TEST(FormatCellList, AlignedTableWithStateAgesLabelsAndErrors) {
 }
 
 TEST(CellListJson, CarriesEveryFieldAndNoCredentials) {
-  const WallTime now =
-      ParseRfc3339("2025-01-01T12:00:00Z").value_or(WallTime{});
+  const WallTime now = ParseRfc3339("2025-01-01T12:00:00Z").value_or(WallTime{});
   Json j = CellListJson(Cells(now));
   ASSERT_EQ(j.size(), 2u);
   EXPECT_EQ(j[0]["name"], "cell-1");

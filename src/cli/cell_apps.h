@@ -24,10 +24,9 @@
 #include "cli/app.h"
 #include "cli/app_source.h"
 #include "core/clock.h"
-#include "engine/cell.h"
-#include "kube/cluster_client.h"
 #include "engine/app_sync.h"
 #include "engine/cell.h"
+#include "kube/cluster_client.h"
 
 namespace cellgate::cli {
 

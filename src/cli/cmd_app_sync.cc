@@ -24,11 +24,11 @@
 #include <ostream>
 #include <thread>
 
+#include "argo/operation_request.h"
 #include "cli/app.h"
 #include "cli/app_commands.h"
 #include "cli/app_view.h"
 #include "cli/cell_apps.h"
-#include "argo/operation_request.h"
 
 namespace cellgate::cli {
 namespace {
@@ -59,7 +59,8 @@ std::string Username(kube::ClusterClient& hub) {
 
 // Sets the operation on the live object: a GET, the checks, a conditional PUT; conflicts
 // (the controller writing status meanwhile) start over.
-Result<Object> RequestSync(kube::ClusterClient& hub, const Object& found, const argo::SyncRequest& req) {
+Result<Object> RequestSync(kube::ClusterClient& hub, const Object& found,
+                           const argo::SyncRequest& req) {
   for (int attempt = 0;; ++attempt) {
     auto live = hub.reader().Get(kApplicationKind, found.Namespace(), found.Name());
     CG_TRY(live);
@@ -96,9 +97,9 @@ int RunSync(const SyncFlags& flags, Streams io) {
   const std::string qualified = found->Namespace() + "/" + found->Name();
 
   argo::SyncRequest request{.revision = flags.revision,
-                      .prune = flags.prune,
-                      .sync_options = flags.sync_options,
-                      .username = Username(client)};
+                            .prune = flags.prune,
+                            .sync_options = flags.sync_options,
+                            .username = Username(client)};
   auto requested = RequestSync(client, *found, request);
   if (!requested) return fail(requested.error());
   io.err << "sync of " << qualified << " requested (revision "

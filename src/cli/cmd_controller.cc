@@ -29,10 +29,10 @@
 #include <ostream>
 #include <thread>
 
+#include "argo/retry_strategy.h"
 #include "cli/app.h"
 #include "cli/controller_namespace.h"
 #include "controller/controller.h"
-#include "argo/retry_strategy.h"
 #include "kube/kubeconfig.h"
 
 namespace cellgate::cli {

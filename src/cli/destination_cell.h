@@ -15,13 +15,12 @@
 #include <memory>
 #include <string>
 
+#include "argo/application.h"
 #include "cells/cell_registry.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "engine/cell.h"
 #include "kube/cluster_config.h"
-#include "argo/application.h"
-#include "engine/cell.h"
 
 namespace cellgate::cli {
 

@@ -122,15 +122,14 @@ AutoSyncDecision DecideAutoSync(const AutoSyncInput& in) {
     d.reason = "failed previous sync attempt to " + in.revision;
     d.condition =
         argo::ConditionInput{std::string(argo::kSyncError),
-                              "Failed last sync attempt to [" + in.revision + "]: " + prev.message};
+                             "Failed last sync attempt to [" + in.revision + "]: " + prev.message};
     return d;
   }
   if (!app.sync_policy.automated->self_heal) {
     d.reason = "most recent sync already to " + in.revision;
     return d;
   }
-  const auto due =
-      finished + std::chrono::duration_cast<WallTime::duration>(in.self_heal_timeout);
+  const auto due = finished + std::chrono::duration_cast<WallTime::duration>(in.self_heal_timeout);
   d.self_heal = true;
   if (in.now >= due) {
     d.action = AutoSyncAction::kSync;

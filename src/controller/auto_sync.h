@@ -31,8 +31,8 @@
 #include <string>
 #include <vector>
 
-#include "argo/application.h"
 #include "argo/app_status.h"
+#include "argo/application.h"
 #include "core/time_format.h"
 
 namespace cellgate::controller {
@@ -76,7 +76,7 @@ struct AutoSyncDecision {
   std::chrono::nanoseconds after{0};
   std::int64_t retry_count = 0;  // of the sync to run (0: first attempt of this revision)
   bool self_heal = false;        // the sync repairs drift on an already-synced revision
-  argo::RetryStrategy retry;    // the strategy the operation runs under
+  argo::RetryStrategy retry;     // the strategy the operation runs under
 };
 
 AutoSyncDecision DecideAutoSync(const AutoSyncInput& input);

@@ -31,8 +31,7 @@ PreviousSync Attempt(const argo::Application& app, std::string revision, std::st
 class AutoSyncTest : public ::testing::Test {
  protected:
   AutoSyncDecision Decide(const argo::Application& app, const std::string& status,
-                          PreviousSync previous = {},
-                          WallTime now = WallTime{} + 1000s) {
+                          PreviousSync previous = {}, WallTime now = WallTime{} + 1000s) {
     return DecideAutoSync({.app = app,
                            .sync_status = status,
                            .revision = "abc",
@@ -79,8 +78,7 @@ TEST_F(AutoSyncTest, PruneOnlyDifferencesNeedAutomatedPrune) {
 
 TEST_F(AutoSyncTest, OneAttemptPerRevisionWithoutSelfHeal) {
   argo::Application app = Model("    automated: {}\n");
-  AutoSyncDecision d =
-      Decide(app, "OutOfSync", Attempt(app, "abc", "Succeeded", WallTime{}));
+  AutoSyncDecision d = Decide(app, "OutOfSync", Attempt(app, "abc", "Succeeded", WallTime{}));
   EXPECT_EQ(d.action, AutoSyncAction::kNone);
   EXPECT_EQ(d.reason, "most recent sync already to abc");
   // Another revision, or another source, is a new attempt.

@@ -104,8 +104,8 @@ Result<std::string> CellTargets::ResolveName(std::string_view home,
   return handle->info.name;
 }
 
-Result<std::shared_ptr<CellTarget>> CellTargets::Resolve(
-    std::string_view home, const argo::ApplicationDestination& dest) {
+Result<std::shared_ptr<CellTarget>> CellTargets::Resolve(std::string_view home,
+                                                         const argo::ApplicationDestination& dest) {
   auto handle = Lookup(home, dest);
   CG_TRY(handle);
   return Target(std::move(*handle));

@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 
+#include "argo/application.h"
 #include "cells/cell_registry.h"
 #include "core/clock.h"
 #include "core/mutex.h"
@@ -34,7 +35,6 @@
 #include "engine/heal_runner.h"
 #include "engine/prediction_memo.h"
 #include "engine/watch_hub.h"
-#include "argo/application.h"
 
 namespace cellgate::controller {
 

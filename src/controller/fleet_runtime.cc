@@ -2,12 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "argo/application.h"
 #include "controller/argocd_cm.h"
 #include "core/mutex.h"
 #include "engine/heal_guard.h"
 #include "fleet/app_project.h"
 #include "git/url.h"
-#include "argo/application.h"
 
 namespace cellgate::controller {
 namespace {

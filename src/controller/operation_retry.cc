@@ -41,9 +41,8 @@ std::optional<std::chrono::nanoseconds> ScheduleRetry(argo::OperationStateInput&
   state.phase = "Running";
   state.finished_at = now;
   state.retry_count += 1;
-  state.message +=
-      ". Retrying attempt #" + std::to_string(state.retry_count) + " at " +
-      KitchenTime(now + std::chrono::duration_cast<WallTime::duration>(*delay)) + ".";
+  state.message += ". Retrying attempt #" + std::to_string(state.retry_count) + " at " +
+                   KitchenTime(now + std::chrono::duration_cast<WallTime::duration>(*delay)) + ".";
   return *delay;
 }
 
@@ -51,8 +50,7 @@ bool RetryPending(std::string_view phase, bool finished, std::int64_t retry_coun
   return phase == "Running" && finished && retry_count > 0;
 }
 
-WallTime RetryDueAt(const argo::RetryStrategy& retry, WallTime finished,
-                             std::int64_t retry_count) {
+WallTime RetryDueAt(const argo::RetryStrategy& retry, WallTime finished, std::int64_t retry_count) {
   auto delay = argo::RetryDelay(retry, retry_count > 0 ? retry_count - 1 : 0);
   std::chrono::nanoseconds wait = delay ? *delay : std::chrono::seconds(5);
   return finished + std::chrono::duration_cast<WallTime::duration>(wait);

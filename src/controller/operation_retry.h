@@ -44,8 +44,7 @@ bool RetryPending(std::string_view phase, bool finished, std::int64_t retry_coun
 // When the pending retry number `retry_count` (>= 1) of an attempt that finished at
 // `finished` is due: finished + RetryDelay(retry_count - 1), or 5 s after `finished` if the
 // backoff cannot be parsed.
-WallTime RetryDueAt(const argo::RetryStrategy& retry, WallTime finished,
-                             std::int64_t retry_count);
+WallTime RetryDueAt(const argo::RetryStrategy& retry, WallTime finished, std::int64_t retry_count);
 
 // The message of a running retry attempt.
 std::string RetryingMessage(std::int64_t retry_count);

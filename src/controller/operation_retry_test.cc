@@ -13,11 +13,11 @@ WallTime At(const char* rfc3339) { return *ParseRfc3339(rfc3339); }
 
 argo::OperationStateInput FailedAttempt(std::int64_t retry_count, std::string phase = "Failed") {
   return argo::OperationStateInput{.phase = std::move(phase),
-                                    .message = "one or more objects failed to apply",
-                                    .started_at = At("2024-05-01T14:59:00Z"),
-                                    .finished_at = At("2024-05-01T15:00:00Z"),
-                                    .retry_count = retry_count,
-                                    .has_sync_result = true};
+                                   .message = "one or more objects failed to apply",
+                                   .started_at = At("2024-05-01T14:59:00Z"),
+                                   .finished_at = At("2024-05-01T15:00:00Z"),
+                                   .retry_count = retry_count,
+                                   .has_sync_result = true};
 }
 
 TEST(KitchenTimeTest, FormatsLikeGoTimeKitchen) {
@@ -75,8 +75,7 @@ TEST(ScheduleRetryTest, UnparsableBackoffEndsTheOperation) {
 TEST(ScheduleRetryTest, SucceededAndRunningAttemptsAreLeftAlone) {
   for (const char* phase : {"Succeeded", "Running"}) {
     argo::OperationStateInput state = FailedAttempt(0, phase);
-    EXPECT_FALSE(
-        ScheduleRetry(state, argo::RetryStrategy{.limit = 5}, At("2024-05-01T15:04:00Z")));
+    EXPECT_FALSE(ScheduleRetry(state, argo::RetryStrategy{.limit = 5}, At("2024-05-01T15:04:00Z")));
     EXPECT_EQ(state.phase, phase);
     EXPECT_EQ(state.message, "one or more objects failed to apply");
   }
@@ -85,7 +84,7 @@ TEST(ScheduleRetryTest, SucceededAndRunningAttemptsAreLeftAlone) {
 TEST(RetryDueAtTest, PendingRetryIsDueWhenItsMessageSays) {
   const WallTime finished = At("2024-05-01T15:00:00Z");
   argo::RetryStrategy retry{.limit = 5,
-                             .backoff = argo::RetryBackoff{.duration = "10s", .factor = 3}};
+                            .backoff = argo::RetryBackoff{.duration = "10s", .factor = 3}};
   EXPECT_EQ(RetryDueAt(retry, finished, 1), finished + 10s);
   EXPECT_EQ(RetryDueAt(retry, finished, 2), finished + 30s);
   EXPECT_TRUE(RetryPending("Running", true, 1));

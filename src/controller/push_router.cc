@@ -8,7 +8,6 @@
 #include "core/mutex.h"
 #include "git/url.h"
 #include "http/push_match.h"
-#include "argo/application.h"
 
 namespace cellgate::controller {
 

@@ -136,10 +136,10 @@ sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const Sy
   ctx.operation_state = FinishedOperationState(result, inv, ctx.model->source_json);
   if (result.succeeded() && !inv.dry_run) {
     ctx.history = argo::HistoryEntryInput{.revision = revision,
-                                           .source = ctx.model->source_json,
-                                           .deployed_at = result.finished_at,
-                                           .deploy_started_at = result.started_at,
-                                           .initiated_by = inv.initiated_by};
+                                          .source = ctx.model->source_json,
+                                          .deployed_at = result.finished_at,
+                                          .deploy_started_at = result.started_at,
+                                          .initiated_by = inv.initiated_by};
   }
   return result;
 }

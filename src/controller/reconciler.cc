@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <map>
 
+#include "argo/app_status.h"
 #include "controller/app_writes.h"
 #include "controller/reconcile_context.h"
 #include "controller/status_inputs.h"
 #include "core/mutex.h"
 #include "engine/desired.h"
 #include "engine/watch_hub.h"
-#include "argo/app_status.h"
 #include "git/url.h"
 
 namespace cellgate::controller {
@@ -124,8 +124,7 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
   }
 
   auto project = ctx.home->Project(ctx.model->project);
-  if (!project)
-    return ReportProblem(ctx, argo::kInvalidSpecError, project.error().message(), poll);
+  if (!project) return ReportProblem(ctx, argo::kInvalidSpecError, project.error().message(), poll);
   ctx.project = std::move(*project);
   const cells::CellInfo info = ctx.cell->info();
   ctx.destination = fleet::ResolvedDestination{
@@ -155,9 +154,9 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
   if (!refresh && !ctx.model->operation) {
     if (auto next = ReuseSteady(ctx)) return *next;
   }
-  auto observed = Observe(
-      ctx, "", refresh, stop,
-      ctx.model->refresh == argo::RefreshType::kHard ? ReadMode::kHard : ReadMode::kCached);
+  auto observed =
+      Observe(ctx, "", refresh, stop,
+              ctx.model->refresh == argo::RefreshType::kHard ? ReadMode::kHard : ReadMode::kCached);
   if (refresh) {
     if (auto s = RemoveRefreshAnnotation(*ctx.home, ref); !s) {
       spdlog::warn("{}: {}", ref.ToString(), s.error().message());
@@ -272,19 +271,19 @@ Requeue Reconciler::Converge(Context& ctx, Observed observed, std::stop_token st
 
 argo::StatusInput Reconciler::StatusFor(const Context& ctx, const Observed& observed) const {
   return argo::StatusInput{.sync_status = observed.sync_status,
-                            .revision = observed.revision,
-                            .compared_source = ctx.model->source_json,
-                            .compared_destination = ctx.model->destination_json,
-                            .health_status = observed.health_status,
-                            .health_message = observed.health_message,
-                            .resources = observed.resources,
-                            .conditions = ctx.conditions,
-                            .evaluated_condition_types = EvaluatedConditionTypes(),
-                            .operation_state = ctx.operation_state,
-                            .new_history = ctx.history,
-                            .revision_history_limit = ctx.model->revision_history_limit,
-                            .source_type = observed.source_type,
-                            .images = observed.images};
+                           .revision = observed.revision,
+                           .compared_source = ctx.model->source_json,
+                           .compared_destination = ctx.model->destination_json,
+                           .health_status = observed.health_status,
+                           .health_message = observed.health_message,
+                           .resources = observed.resources,
+                           .conditions = ctx.conditions,
+                           .evaluated_condition_types = EvaluatedConditionTypes(),
+                           .operation_state = ctx.operation_state,
+                           .new_history = ctx.history,
+                           .revision_history_limit = ctx.model->revision_history_limit,
+                           .source_type = observed.source_type,
+                           .images = observed.images};
 }
 
 Requeue Reconciler::ReportProblem(Context& ctx, std::string_view type, const std::string& message,

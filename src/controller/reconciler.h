@@ -60,6 +60,8 @@
 #include <stop_token>
 #include <string>
 
+#include "argo/application.h"
+#include "argo/status_update.h"
 #include "controller/app_ref.h"
 #include "controller/cell_targets.h"
 #include "controller/controller_metrics.h"
@@ -72,8 +74,6 @@
 #include "core/clock.h"
 #include "core/mutex.h"
 #include "engine/app_sync.h"
-#include "argo/application.h"
-#include "argo/status_update.h"
 #include "render/renderer.h"
 
 namespace cellgate::controller {

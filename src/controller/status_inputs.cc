@@ -47,13 +47,13 @@ std::vector<argo::ResourceState> ResourceStatesFromJson(const Json& resources) {
   for (const auto& r : resources) {
     if (!r.is_object()) continue;
     argo::ResourceState s{.group = StringAt(r, {"group"}),
-                           .version = StringAt(r, {"version"}),
-                           .kind = StringAt(r, {"kind"}),
-                           .ns = StringAt(r, {"namespace"}),
-                           .name = StringAt(r, {"name"}),
-                           .sync_status = StringAt(r, {"status"}),
-                           .health_status = StringAt(r, {"health", "status"}),
-                           .health_message = StringAt(r, {"health", "message"})};
+                          .version = StringAt(r, {"version"}),
+                          .kind = StringAt(r, {"kind"}),
+                          .ns = StringAt(r, {"namespace"}),
+                          .name = StringAt(r, {"name"}),
+                          .sync_status = StringAt(r, {"status"}),
+                          .health_status = StringAt(r, {"health", "status"}),
+                          .health_message = StringAt(r, {"health", "message"})};
     s.hook = r.value("hook", false);
     s.requires_pruning = r.value("requiresPruning", false);
     if (auto w = r.find("syncWave"); w != r.end() && w->is_number_integer()) {
@@ -81,41 +81,40 @@ std::vector<engine::GroupKind> InventoryOf(const Json& status) {
 }
 
 argo::OperationStateInput FinishedOperationState(const sync::SyncResult& result,
-                                                  const SyncInvocation& invocation,
-                                                  const Json& source) {
+                                                 const SyncInvocation& invocation,
+                                                 const Json& source) {
   argo::OperationStateInput op{.operation = invocation.operation,
-                                .phase = std::string(sync::OperationPhaseName(result.phase)),
-                                .message = result.message,
-                                .started_at = result.started_at,
-                                .finished_at = result.finished_at,
-                                .retry_count = invocation.retry_count,
-                                .has_sync_result = true,
-                                .revision = result.revision,
-                                .source = source};
+                               .phase = std::string(sync::OperationPhaseName(result.phase)),
+                               .message = result.message,
+                               .started_at = result.started_at,
+                               .finished_at = result.finished_at,
+                               .retry_count = invocation.retry_count,
+                               .has_sync_result = true,
+                               .revision = result.revision,
+                               .source = source};
   Json engine = sync::OperationStateJson(result);
   for (const auto& r : engine["syncResult"]["resources"]) {
     op.resources.push_back(argo::ResourceSyncResult{.group = StringAt(r, {"group"}),
-                                                     .version = StringAt(r, {"version"}),
-                                                     .kind = StringAt(r, {"kind"}),
-                                                     .ns = StringAt(r, {"namespace"}),
-                                                     .name = StringAt(r, {"name"}),
-                                                     .status = StringAt(r, {"status"}),
-                                                     .message = StringAt(r, {"message"}),
-                                                     .hook_type = StringAt(r, {"hookType"}),
-                                                     .hook_phase = StringAt(r, {"hookPhase"}),
-                                                     .sync_phase = StringAt(r, {"syncPhase"})});
+                                                    .version = StringAt(r, {"version"}),
+                                                    .kind = StringAt(r, {"kind"}),
+                                                    .ns = StringAt(r, {"namespace"}),
+                                                    .name = StringAt(r, {"name"}),
+                                                    .status = StringAt(r, {"status"}),
+                                                    .message = StringAt(r, {"message"}),
+                                                    .hook_type = StringAt(r, {"hookType"}),
+                                                    .hook_phase = StringAt(r, {"hookPhase"}),
+                                                    .sync_phase = StringAt(r, {"syncPhase"})});
   }
   return op;
 }
 
 argo::OperationStateInput RunningOperationState(const SyncInvocation& invocation,
-                                                 WallTime started_at,
-                                                 std::string message) {
+                                                WallTime started_at, std::string message) {
   return argo::OperationStateInput{.operation = invocation.operation,
-                                    .phase = "Running",
-                                    .message = std::move(message),
-                                    .started_at = started_at,
-                                    .retry_count = invocation.retry_count};
+                                   .phase = "Running",
+                                   .message = std::move(message),
+                                   .started_at = started_at,
+                                   .retry_count = invocation.retry_count};
 }
 
 std::vector<std::string> ImagesOf(std::span<const Object> objects) {

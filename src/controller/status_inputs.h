@@ -20,11 +20,11 @@
 #include <string>
 #include <vector>
 
+#include "argo/app_status.h"
 #include "controller/sync_invocation.h"
 #include "core/object.h"
 #include "engine/cell.h"
 #include "engine/compare.h"
-#include "argo/app_status.h"
 #include "sync/operation.h"
 
 namespace cellgate::controller {
@@ -36,11 +36,11 @@ std::vector<engine::GroupKind> InventoryOf(const Json& status);
 
 // A finished (or failed-to-start) sync as operationState.
 argo::OperationStateInput FinishedOperationState(const sync::SyncResult& result,
-                                                  const SyncInvocation& invocation,
-                                                  const Json& source);
+                                                 const SyncInvocation& invocation,
+                                                 const Json& source);
 // The operationState written when a sync starts (phase Running) or waits for a retry.
 argo::OperationStateInput RunningOperationState(const SyncInvocation& invocation,
-                                                 WallTime started_at, std::string message);
+                                                WallTime started_at, std::string message);
 
 std::vector<std::string> ImagesOf(std::span<const Object> objects);
 

@@ -64,8 +64,8 @@ Result<SyncInvocation> ManualSyncInvocation(const argo::Application& app,
   return inv;
 }
 
-SyncInvocation AutomatedSyncInvocation(const argo::Application& app, const engine::AppSyncSpec& spec,
-                                       const std::string& revision,
+SyncInvocation AutomatedSyncInvocation(const argo::Application& app,
+                                       const engine::AppSyncSpec& spec, const std::string& revision,
                                        const AutoSyncDecision& decision) {
   SyncInvocation inv;
   inv.spec = spec;

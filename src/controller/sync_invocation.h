@@ -23,9 +23,9 @@
 #include <string>
 #include <vector>
 
+#include "argo/application.h"
 #include "controller/auto_sync.h"
 #include "core/result.h"
-#include "argo/application.h"
 #include "engine/app_sync.h"
 
 namespace cellgate::controller {
@@ -49,8 +49,8 @@ Result<SyncInvocation> ManualSyncInvocation(const argo::Application& app,
                                             const argo::Operation& operation,
                                             std::int64_t retry_count);
 
-SyncInvocation AutomatedSyncInvocation(const argo::Application& app, const engine::AppSyncSpec& spec,
-                                       const std::string& revision,
+SyncInvocation AutomatedSyncInvocation(const argo::Application& app,
+                                       const engine::AppSyncSpec& spec, const std::string& revision,
                                        const AutoSyncDecision& decision);
 
 // spec.syncPolicy.retry / operation.retry as Argo CD writes it.

@@ -155,10 +155,9 @@ Result<AppObservation> ObserveApp(CellAccess& cell, const AppSyncSpec& spec,
   return out;
 }
 
-sync::SyncResult SyncApp(CellAccess& cell, const AppSyncSpec& spec,
-                         const AppObservation& observed, const SyncOverrides& overrides,
-                         const ExecutorOptions& options, const ProgressCallback& progress,
-                         std::stop_token stop) {
+sync::SyncResult SyncApp(CellAccess& cell, const AppSyncSpec& spec, const AppObservation& observed,
+                         const SyncOverrides& overrides, const ExecutorOptions& options,
+                         const ProgressCallback& progress, std::stop_token stop) {
   auto plan_options = spec.PlanOptions(overrides.prune);
   if (!plan_options) {
     sync::SyncResult failed{.phase = sync::OperationPhase::kFailed,

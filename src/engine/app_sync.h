@@ -94,7 +94,7 @@ struct SyncOverrides {
 // applied and the result is Failed: "Shared resource found: <the first shared message>", as
 // Argo CD's controller/sync.go fails the operation.
 sync::SyncResult SyncApp(CellAccess& cell, const AppSyncSpec& spec, const AppObservation& observed,
-                   const SyncOverrides& overrides, const ExecutorOptions& options = {},
-                   const ProgressCallback& progress = {}, std::stop_token stop = {});
+                         const SyncOverrides& overrides, const ExecutorOptions& options = {},
+                         const ProgressCallback& progress = {}, std::stop_token stop = {});
 
 }  // namespace cellgate::engine

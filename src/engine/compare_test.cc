@@ -1,11 +1,11 @@
 // LoadLiveState and CompareApp against FakeCell.
-#include "engine/testing/app_spec.h"
 #include "engine/compare.h"
 
 #include <gtest/gtest.h>
 
 #include "engine/app_sync.h"
 #include "engine/prediction_memo.h"
+#include "engine/testing/app_spec.h"
 #include "engine/testing/fake_cell.h"
 #include "sync/hook_status.h"
 #include "sync/tracking.h"
@@ -37,7 +37,7 @@ metadata: {name: web}
 spec:
   destination: {namespace: default}
 )" + extra)
-                                           .body());
+                                                      .body());
     EXPECT_TRUE(spec) << spec.error().message();
     return *spec;
   }

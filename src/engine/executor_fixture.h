@@ -8,9 +8,9 @@
 #include <algorithm>
 #include <string>
 
-#include "engine/testing/app_spec.h"
 #include "engine/app_sync.h"
 #include "engine/executor.h"
+#include "engine/testing/app_spec.h"
 #include "engine/testing/fake_cell.h"
 #include "sync/tracking.h"
 
@@ -96,8 +96,8 @@ spec:
   }
 
   // Observes with every kind searched (the app may render nothing), then syncs.
-  sync::SyncResult Sync(const std::string& yaml, const engine::AppSyncSpec& spec, ExecutorOptions options = {},
-                  bool prune = false) {
+  sync::SyncResult Sync(const std::string& yaml, const engine::AppSyncSpec& spec,
+                        ExecutorOptions options = {}, bool prune = false) {
     std::vector<Object> rendered = Objects(yaml);
     CellAccess cell = Cell();
     auto observed = ObserveApp(cell, spec, rendered, {.all_kinds = true});

@@ -1,13 +1,13 @@
 // SelfHealer and HealGuard against FakeCell. The healers run on a manual HealRunner driven
 // from the test thread (Settle), with the cell's FakeClock: a test knows that nothing more is
 // due, rather than waiting to see that nothing happens.
-#include "engine/testing/app_spec.h"
 #include "engine/self_heal.h"
 
 #include <gtest/gtest.h>
 
 #include "core/mutex.h"
 #include "engine/app_sync.h"
+#include "engine/testing/app_spec.h"
 #include "engine/testing/fake_cell.h"
 #include "engine/watch_hub.h"
 #include "sync/tracking.h"
@@ -40,7 +40,7 @@ metadata: {name: shop}
 spec:
   destination: {namespace: shop}
 )" + ignore)
-                                           .body());
+                                                      .body());
     EXPECT_TRUE(spec) << spec.error().message();
     rendered_ = Objects(R"(
 apiVersion: apps/v1

@@ -73,8 +73,8 @@ Renderer::Renderer(RendererOptions options)
     : options_(std::move(options)), tools_(options_.tools), cache_(options_.cache) {}
 
 Result<SourceType> Renderer::DetectType(const git::Snapshot& snapshot,
-                                        const argo::ApplicationSource& source, const std::string& path,
-                                        const std::string& path_oid) {
+                                        const argo::ApplicationSource& source,
+                                        const std::string& path, const std::string& path_oid) {
   std::vector<std::string> explicit_types;
   if (source.kustomize) explicit_types.emplace_back("Kustomize");
   if (source.helm) explicit_types.emplace_back("Helm");
@@ -192,8 +192,8 @@ Result<Renderer::Plan> Renderer::MakePlan(const git::Snapshot& snapshot,
 
   std::string& key = plan.key;
   key = std::string(SourceTypeName(plan.type)) + "\n" + git::NormaliseRepoUrl(request.repo_url) +
-        "\n" + Display(plan.path) + "=" + *oid + "\n" + Sha256Hex(argo::SourceOptionsJson(eff).dump()) +
-        "\n";
+        "\n" + Display(plan.path) + "=" + *oid + "\n" +
+        Sha256Hex(argo::SourceOptionsJson(eff).dump()) + "\n";
   switch (plan.type) {
     case SourceType::kDirectory: {
       const auto& l = options_.limits;
@@ -317,10 +317,11 @@ Result<Renderer::Shared> Renderer::Execute(const git::Snapshot& snapshot, const 
   const YamlLimits& yaml = options_.limits.yaml;
   switch (plan.type) {
     case SourceType::kDirectory: {
-      auto r = RenderDirectory(snapshot, plan.path, src.directory.value_or(argo::DirectoryOptions{}),
-                               options_.limits, [&](const std::vector<std::string>& files) {
-                                 return EvaluateJsonnet(snapshot, plan, files);
-                               });
+      auto r =
+          RenderDirectory(snapshot, plan.path, src.directory.value_or(argo::DirectoryOptions{}),
+                          options_.limits, [&](const std::vector<std::string>& files) {
+                            return EvaluateJsonnet(snapshot, plan, files);
+                          });
       CG_TRY(r);
       out->objects = std::move(r->objects);
       out->notes = std::move(r->notes);

@@ -6,8 +6,8 @@
 #include <mutex>
 
 #include "core/mutex.h"
-#include "kube/testing/fake_cluster.h"
 #include "core/time_format.h"
+#include "kube/testing/fake_cluster.h"
 
 namespace cellgate::runtime {
 namespace {

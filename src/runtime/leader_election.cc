@@ -8,8 +8,8 @@
 #include <random>
 #include <utility>
 
-#include "core/time_format.h"
 #include "core/mutex.h"
+#include "core/time_format.h"
 
 namespace cellgate::runtime {
 namespace {

@@ -5,8 +5,8 @@
 #include <atomic>
 #include <mutex>
 
-#include "engine/testing/app_spec.h"
 #include "engine/self_heal.h"
+#include "engine/testing/app_spec.h"
 #include "engine/watch_hub.h"
 #include "sync_e2e_util.h"
 
@@ -43,8 +43,8 @@ class DriftE2E : public SyncE2ETest {
   void SetUp() override {
     SyncE2ETest::SetUp();
     app_ = "drift-" + UniqueSuffix();
-    auto spec =
-        engine::testing::ParseAppSyncSpec(ParseObjects(ApplicationYaml(app_, "unused", ".", ns_)).front().body());
+    auto spec = engine::testing::ParseAppSyncSpec(
+        ParseObjects(ApplicationYaml(app_, "unused", ".", ns_)).front().body());
     ASSERT_TRUE(spec) << spec.error().message();
     spec_ = *spec;
     rendered_ = ParseObjects(kManifests);

@@ -119,7 +119,8 @@ TEST_F(OutageE2E, CellStoppingMidSyncIsAnErrorAndTheNextSyncCompletes) {
       first = true;
       EXPECT_EQ(res.result, sync::ResultCode::kSynced);
     } else {
-      EXPECT_NE(res.result, sync::ResultCode::kSynced) << res.key.ToString() << " was never applied";
+      EXPECT_NE(res.result, sync::ResultCode::kSynced)
+          << res.key.ToString() << " was never applied";
     }
   }
   EXPECT_TRUE(first);
@@ -133,7 +134,8 @@ TEST_F(OutageE2E, CellStoppingMidSyncIsAnErrorAndTheNextSyncCompletes) {
   ASSERT_TRUE(Eventually([&] { return cell_->client().ServerVersion().has_value(); }, 60s));
   auto again = ObserveApp(cell, spec_, rendered_);
   ASSERT_TRUE(again) << again.error().message();
-  EXPECT_EQ(again->comparison.Find({"", "ConfigMap", ns_, "first"})->status(), sync::SyncStatus::kSynced);
+  EXPECT_EQ(again->comparison.Find({"", "ConfigMap", ns_, "first"})->status(),
+            sync::SyncStatus::kSynced);
   EXPECT_EQ(again->comparison.Find({"", "ConfigMap", ns_, "second"})->status(),
             sync::SyncStatus::kMissing);
   sync::SyncResult done = SyncApp(cell, spec_, *again, {}, {.health_timeout = 90s});

@@ -4,9 +4,8 @@
 // on the injected container the app is Synced and nothing is applied at all.
 #include <mutex>
 
-#include "sidecar_webhook.h"
-#include "engine/testing/app_spec.h"
 #include "engine/self_heal.h"
+#include "engine/testing/app_spec.h"
 #include "engine/watch_hub.h"
 #include "sidecar_webhook.h"
 #include "sync_e2e_util.h"

@@ -16,9 +16,8 @@ namespace cellgate::engine::testing {
 inline Result<AppSyncSpec> ParseAppSyncSpec(
     Json application,
     std::string_view control_plane_namespace = argo::kDefaultControlPlaneNamespace) {
-  if (application.is_object() && application.contains("spec") &&
-      application["spec"].is_object() && !application["spec"].contains("source") &&
-      !application["spec"].contains("sources")) {
+  if (application.is_object() && application.contains("spec") && application["spec"].is_object() &&
+      !application["spec"].contains("source") && !application["spec"].contains("sources")) {
     application["spec"]["source"] = {{"repoURL", "https://example.invalid/unused.git"}};
   }
   CG_ASSIGN_OR_RETURN(argo::Application app, argo::ParseApplication(application));
