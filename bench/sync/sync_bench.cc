@@ -35,6 +35,7 @@
 #include "core/yaml.h"
 #include "engine/app_sync.h"
 #include "engine/self_heal.h"
+#include "engine/testing/app_spec.h"
 #include "engine/watch_hub.h"
 #include "kube/cluster_client.h"
 #include "kube/kubeconfig.h"
@@ -124,7 +125,7 @@ std::string Format(const Counts& c, double scale = 1) {
 }
 
 struct App {
-  AppSyncSpec spec;
+  engine::AppSyncSpec spec;
   std::vector<Object> rendered;
 };
 
@@ -175,7 +176,7 @@ int Main(int argc, char** argv) {
         Parse("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: bench-" +
               std::to_string(i) + "-" + std::to_string(getpid()) +
               "}\nspec: {destination: {namespace: " + ns + "}}\n");
-    all[i] = App{*ParseAppSyncSpec(app.front().body()), Parse(Manifests(i))};
+    all[i] = App{*engine::testing::ParseAppSyncSpec(app.front().body()), Parse(Manifests(i))};
   }
   std::cout << "## sync_bench: " << apps << " apps x 3 objects, " << workers << " workers, " << qps
             << " QPS client limit, cell " << context << "\n";

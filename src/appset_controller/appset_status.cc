@@ -56,7 +56,7 @@ Json OutcomeConditions(const ReconcileOutcome& o) {
        Condition(condition::kResourcesUpToDate, false, o.error_reason, o.error_message)});
 }
 
-Json MergeConditions(const Json& previous, const Json& fresh, runtime::WallTime now) {
+Json MergeConditions(const Json& previous, const Json& fresh, WallTime now) {
   std::map<std::string, Json> before;
   if (previous.is_array()) {
     for (const auto& c : previous) {
@@ -75,7 +75,7 @@ Json MergeConditions(const Json& previous, const Json& fresh, runtime::WallTime 
         !Str(it->second, "lastTransitionTime").empty()) {
       c["lastTransitionTime"] = it->second["lastTransitionTime"];
     } else {
-      c["lastTransitionTime"] = runtime::Rfc3339(now);
+      c["lastTransitionTime"] = Rfc3339(now);
     }
     out.push_back(std::move(c));
   }

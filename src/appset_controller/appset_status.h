@@ -36,7 +36,7 @@
 
 #include "core/object.h"
 #include "core/result.h"
-#include "runtime/time_format.h"
+#include "core/time_format.h"
 
 namespace cellgate::appset_controller {
 
@@ -79,7 +79,7 @@ std::string_view GenerationErrorReason(const Error& error);
 Json OutcomeConditions(const ReconcileOutcome& outcome);
 
 // `fresh` (conditions of the evaluated types) merged into `previous` as described above.
-Json MergeConditions(const Json& previous, const Json& fresh, runtime::WallTime now);
+Json MergeConditions(const Json& previous, const Json& fresh, WallTime now);
 
 // status.resources for the owned Applications.
 Json ResourcesStatus(std::vector<Object> owned, std::size_t max_resources);

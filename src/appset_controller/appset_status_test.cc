@@ -13,7 +13,7 @@ using std::chrono::seconds;
 using testing::YamlJson;
 using testing::YamlObject;
 
-runtime::WallTime At(int s) { return runtime::WallTime{} + seconds(1'700'000'000 + s); }
+WallTime At(int s) { return WallTime{} + seconds(1'700'000'000 + s); }
 
 const Json* Find(const Json& conditions, std::string_view type) {
   for (const auto& c : conditions) {
@@ -29,7 +29,7 @@ TEST(AppSetStatus, SuccessConditionsAreArgoCds) {
                         {"status", "False"},
                         {"reason", "ApplicationSetUpToDate"},
                         {"message", "Successfully generated parameters for all Applications"},
-                        {"lastTransitionTime", runtime::Rfc3339(At(0))}}));
+                        {"lastTransitionTime", Rfc3339(At(0))}}));
   EXPECT_EQ(c[1]["type"], "ParametersGenerated");
   EXPECT_EQ(c[1]["status"], "True");
   EXPECT_EQ(c[1]["reason"], "ParametersGenerated");
@@ -62,16 +62,16 @@ TEST(AppSetStatus, TransitionTimesMoveOnlyWithAChange) {
                    {"status", "False"},
                    {"reason", "ApplicationSetRolloutComplete"},
                    {"message", "done"},
-                   {"lastTransitionTime", runtime::Rfc3339(At(-5))}});
+                   {"lastTransitionTime", Rfc3339(At(-5))}});
   Json same = MergeConditions(first, OutcomeConditions(ReconcileOutcome::Success()), At(60));
   for (const auto& c : same) {
     if (c["type"] != "RolloutProgressing") {
-      EXPECT_EQ(c["lastTransitionTime"], runtime::Rfc3339(At(0)));
+      EXPECT_EQ(c["lastTransitionTime"], Rfc3339(At(0)));
     }
   }
   // Types not evaluated are kept as they were; the list is sorted by type.
   ASSERT_NE(Find(same, "RolloutProgressing"), nullptr);
-  EXPECT_EQ((*Find(same, "RolloutProgressing"))["lastTransitionTime"], runtime::Rfc3339(At(-5)));
+  EXPECT_EQ((*Find(same, "RolloutProgressing"))["lastTransitionTime"], Rfc3339(At(-5)));
   EXPECT_EQ(same[0]["type"], "ErrorOccurred");
   EXPECT_EQ(same[3]["type"], "RolloutProgressing");
   Json failed =
@@ -79,7 +79,7 @@ TEST(AppSetStatus, TransitionTimesMoveOnlyWithAChange) {
                       OutcomeConditions({.error_reason = "ApplicationGenerationFromParamsError",
                                          .error_message = "x"}),
                       At(120));
-  EXPECT_EQ((*Find(failed, "ErrorOccurred"))["lastTransitionTime"], runtime::Rfc3339(At(120)));
+  EXPECT_EQ((*Find(failed, "ErrorOccurred"))["lastTransitionTime"], Rfc3339(At(120)));
   EXPECT_FALSE(StatusNeedsWrite(Json{{"conditions", same}}, Json{{"conditions", same}}));
   EXPECT_TRUE(StatusNeedsWrite(Json{{"conditions", same}}, Json{{"conditions", failed}}));
 }

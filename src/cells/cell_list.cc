@@ -4,7 +4,7 @@
 #include <array>
 #include <ctime>
 
-#include "runtime/time_format.h"
+#include "core/time_format.h"
 
 namespace cellgate::cells {
 
@@ -90,9 +90,9 @@ Json CellListJson(const std::vector<CellInfo>& cells) {
                    {"connection",
                     {{"state", CellStateName(conn.state)},
                      {"message", conn.last_error},
-                     {"since", runtime::Rfc3339OrEmpty(conn.since)},
-                     {"lastProbe", runtime::Rfc3339OrEmpty(conn.last_probe)},
-                     {"lastErrorAt", runtime::Rfc3339OrEmpty(conn.last_error_at)},
+                     {"since", Rfc3339OrEmpty(conn.since)},
+                     {"lastProbe", Rfc3339OrEmpty(conn.last_probe)},
+                     {"lastErrorAt", Rfc3339OrEmpty(conn.last_error_at)},
                      {"serverVersion", conn.server_version},
                      {"consecutiveFailures", conn.consecutive_failures}}}});
   }

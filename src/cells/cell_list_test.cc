@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "runtime/time_format.h"
+#include "core/time_format.h"
 
 namespace cellgate::cells {
 namespace {
@@ -18,7 +18,7 @@ TEST(ShortAge, LargestWholeUnit) {
   EXPECT_EQ(ShortAge(seconds(-5)), "0s");
 }
 
-std::vector<CellInfo> Cells(runtime::WallTime now) {
+std::vector<CellInfo> Cells(WallTime now) {
   CellInfo a;
   a.name = "cell-1";
   a.server = "https://10.0.0.1:6443";
@@ -36,8 +36,7 @@ std::vector<CellInfo> Cells(runtime::WallTime now) {
 }
 
 TEST(FormatCellList, AlignedTableWithStateAgesLabelsAndErrors) {
-  const runtime::WallTime now =
-      runtime::ParseRfc3339("2025-01-01T12:00:00Z").value_or(runtime::WallTime{});
+  const WallTime now = ParseRfc3339("2025-01-01T12:00:00Z").value_or(WallTime{});
   EXPECT_EQ(
       FormatCellList(Cells(now), now),
       "NAME     SERVER                  STATE               VERSION   LABELS"
@@ -48,8 +47,7 @@ TEST(FormatCellList, AlignedTableWithStateAgesLabelsAndErrors) {
 }
 
 TEST(CellListJson, CarriesEveryFieldAndNoCredentials) {
-  const runtime::WallTime now =
-      runtime::ParseRfc3339("2025-01-01T12:00:00Z").value_or(runtime::WallTime{});
+  const WallTime now = ParseRfc3339("2025-01-01T12:00:00Z").value_or(WallTime{});
   Json j = CellListJson(Cells(now));
   ASSERT_EQ(j.size(), 2u);
   EXPECT_EQ(j[0]["name"], "cell-1");

@@ -77,7 +77,7 @@ Result<std::vector<LoadedApplication>> ReadApplications(const std::string& file)
   std::vector<LoadedApplication> apps;
   for (const auto& doc : *docs) {
     if (doc.value.is_null()) continue;
-    auto app = render::ParseApplication(doc.value);
+    auto app = argo::ParseApplication(doc.value);
     CG_TRY_WRAP(app, file + ":" + std::to_string(doc.line));
     apps.push_back({std::move(*app), doc.value, doc.line});
   }
@@ -85,7 +85,7 @@ Result<std::vector<LoadedApplication>> ReadApplications(const std::string& file)
   return apps;
 }
 
-Result<RenderedApp> RenderApplication(const render::Application& app, AppSources& sources,
+Result<RenderedApp> RenderApplication(const argo::Application& app, AppSources& sources,
                                       render::Renderer& renderer) {
   std::string url = sources.Effective(app.source.repo_url);
   auto snapshot = sources.Open(url, app.source.target_revision);

@@ -22,11 +22,11 @@
 #include <string>
 #include <vector>
 
+#include "argo/application.h"
 #include "core/object.h"
 #include "core/result.h"
 #include "git/mirror_source.h"
 #include "git/source.h"
-#include "render/application.h"
 #include "render/renderer.h"
 
 namespace cellgate::cli {
@@ -66,7 +66,7 @@ class AppSources {
 };
 
 struct LoadedApplication {
-  render::Application app;
+  argo::Application app;
   Json manifest;  // the whole Application document, for what rendering does not read
   int line = 0;   // of the document in its file
 };
@@ -82,7 +82,7 @@ struct RenderedApp {
 
 // Opens the app's source through `sources` and renders it with `renderer`. Errors name the
 // Application and the (redacted) URL.
-Result<RenderedApp> RenderApplication(const render::Application& app, AppSources& sources,
+Result<RenderedApp> RenderApplication(const argo::Application& app, AppSources& sources,
                                       render::Renderer& renderer);
 
 }  // namespace cellgate::cli

@@ -2,15 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include "runtime/time_format.h"
+#include "core/time_format.h"
 
 namespace cellgate::cli {
 namespace {
 
-runtime::WallTime Time(std::string_view text) {
-  auto t = runtime::ParseRfc3339(text);
+WallTime Time(std::string_view text) {
+  auto t = ParseRfc3339(text);
   EXPECT_TRUE(t) << text;
-  return t ? *t : runtime::WallTime{};
+  return t ? *t : WallTime{};
 }
 
 Json App(const std::string& ns, const std::string& name) {

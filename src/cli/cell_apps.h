@@ -24,9 +24,9 @@
 #include "cli/app.h"
 #include "cli/app_source.h"
 #include "core/clock.h"
+#include "engine/app_sync.h"
 #include "engine/cell.h"
 #include "kube/cluster_client.h"
-#include "sync/app_spec.h"
 
 namespace cellgate::cli {
 
@@ -65,7 +65,7 @@ class CellTarget {
 // One Application of the file, rendered.
 struct CellApp {
   LoadedApplication loaded;
-  sync::AppSyncSpec spec;
+  engine::AppSyncSpec spec;
   RenderedApp rendered;
 };
 

@@ -25,7 +25,6 @@
 #include "cli/destination_cell.h"
 #include "engine/app_sync.h"
 #include "render/renderer.h"
-#include "sync/app_spec.h"
 
 namespace cellgate::cli {
 namespace {
@@ -64,10 +63,10 @@ int RunDiff(const DiffFlags& flags, Streams io) {
   if (!object) return fail(object.error().Wrap("hub " + (*hub)->config().Describe()));
   const Json& manifest = object->body();
   const std::string qualified = object->Namespace() + "/" + object->Name();
-  auto app = render::ParseApplication(manifest);
+  auto app = argo::ParseApplication(manifest);
   if (!app) return fail(app.error().Wrap("application " + qualified));
   // As the controller names objects: plain in the controller namespace, else <ns>_<name>.
-  auto spec = sync::ParseAppSyncSpec(manifest, controller_namespace);
+  auto spec = engine::SyncSpecFor(*app, controller_namespace);
   if (!spec) return fail(spec.error().Wrap("application " + qualified));
 
   auto cell = DestinationCell::Resolve((*hub)->client().watcher(), (*hub)->config(),

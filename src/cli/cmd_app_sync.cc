@@ -5,7 +5,7 @@
 //                          [--revision R]
 //                          [--sync-option Key=Value]... [--timeout D] [--async]
 //
-// Writes the Application's `operation` (sync_operation.h: operation.sync {revision, prune,
+// Writes the Application's `operation` (argo/operation_request.h: operation.sync {revision, prune,
 // syncOptions}, initiatedBy.username) by a PUT conditional on the resourceVersion just read,
 // retrying conflicts, then polls the Application every 500 ms until the controller has
 // removed the operation and recorded status.operationState with phase Succeeded, Failed or
@@ -24,11 +24,11 @@
 #include <ostream>
 #include <thread>
 
+#include "argo/operation_request.h"
 #include "cli/app.h"
 #include "cli/app_commands.h"
 #include "cli/app_view.h"
 #include "cli/cell_apps.h"
-#include "cli/sync_operation.h"
 
 namespace cellgate::cli {
 namespace {
@@ -59,14 +59,17 @@ std::string Username(kube::ClusterClient& hub) {
 
 // Sets the operation on the live object: a GET, the checks, a conditional PUT; conflicts
 // (the controller writing status meanwhile) start over.
-Result<Object> RequestSync(kube::ClusterClient& hub, const Object& found, const SyncRequest& req) {
+Result<Object> RequestSync(kube::ClusterClient& hub, const Object& found,
+                           const argo::SyncRequest& req) {
   for (int attempt = 0;; ++attempt) {
     auto live = hub.reader().Get(kApplicationKind, found.Namespace(), found.Name());
     CG_TRY(live);
     Json body = live->body();
-    auto operation = BuildSyncOperation(body, req);
+    auto app = argo::ParseApplication(body);
+    if (!app) return std::unexpected(app.error());
+    auto operation = argo::BuildSyncOperation(*app, req);
     CG_TRY(operation);
-    CG_TRY(SetOperation(body, *operation));
+    CG_TRY(argo::SetOperation(body, *operation));
     auto updated = hub.applier().Update(Object(std::move(body)), {.field_manager = "cellgate-cli"});
     if (updated) return updated;
     if (updated.error().code() != ErrorCode::kConflict || attempt >= 4) {
@@ -83,7 +86,7 @@ int RunSync(const SyncFlags& flags, Streams io) {
   auto timeout = ParseDuration(flags.timeout);
   if (!timeout) return fail(timeout.error().Wrap("--timeout"));
   for (const auto& o : flags.sync_options) {
-    if (auto s = CheckSyncOption(o); !s) return fail(s.error().Wrap("--sync-option"));
+    if (auto s = argo::CheckSyncOption(o); !s) return fail(s.error().Wrap("--sync-option"));
   }
   auto hub = Hub::Open(flags.app.hub);
   if (!hub) return fail(hub.error());
@@ -93,10 +96,10 @@ int RunSync(const SyncFlags& flags, Streams io) {
   if (!found) return fail(found.error().Wrap("hub " + (*hub)->config().Describe()));
   const std::string qualified = found->Namespace() + "/" + found->Name();
 
-  SyncRequest request{.revision = flags.revision,
-                      .prune = flags.prune,
-                      .sync_options = flags.sync_options,
-                      .username = Username(client)};
+  argo::SyncRequest request{.revision = flags.revision,
+                            .prune = flags.prune,
+                            .sync_options = flags.sync_options,
+                            .username = Username(client)};
   auto requested = RequestSync(client, *found, request);
   if (!requested) return fail(requested.error());
   io.err << "sync of " << qualified << " requested (revision "
@@ -115,8 +118,10 @@ int RunSync(const SyncFlags& flags, Streams io) {
       // A blip on the hub: keep waiting until the deadline.
       io.err << "note: " << live.error().message() << "\n";
     } else {
-      OperationProgress progress = ProgressOf(live->body());
-      std::string line = std::string(OperationProgressName(progress));
+      auto app = argo::ParseApplication(live->body());
+      if (!app) return fail(app.error());
+      argo::OperationProgress progress = argo::ProgressOf(*app);
+      std::string line = std::string(argo::OperationProgressName(progress));
       std::string message = StringAt(live->body(), {"status", "operationState", "message"});
       if (!message.empty()) line += ": " + message;
       if (line != last) {
@@ -124,21 +129,21 @@ int RunSync(const SyncFlags& flags, Streams io) {
         last = line;
       }
       switch (progress) {
-        case OperationProgress::kSucceeded:
+        case argo::OperationProgress::kSucceeded:
           io.out << FormatAppDetails(live->body(), std::chrono::system_clock::now());
           return 0;
-        case OperationProgress::kFailed:
-        case OperationProgress::kError:
+        case argo::OperationProgress::kFailed:
+        case argo::OperationProgress::kError:
           io.out << FormatAppDetails(live->body(), std::chrono::system_clock::now());
           io.err << "cellgate: operation of " << qualified << " completed with phase "
                  << OperationProgressName(progress) << "\n";
           return 1;
-        case OperationProgress::kVanished:
+        case argo::OperationProgress::kVanished:
           return fail(Error(
               ErrorCode::kFailedPrecondition,
               "the operation of " + qualified + " was removed before the controller completed it"));
-        case OperationProgress::kPending:
-        case OperationProgress::kRunning:
+        case argo::OperationProgress::kPending:
+        case argo::OperationProgress::kRunning:
           break;
       }
     }

@@ -29,6 +29,7 @@
 #include <ostream>
 #include <thread>
 
+#include "argo/retry_strategy.h"
 #include "cli/app.h"
 #include "cli/controller_namespace.h"
 #include "controller/controller.h"

@@ -16,11 +16,11 @@
 #include <ostream>
 #include <set>
 
+#include "argo/application.h"
 #include "cli/app.h"
 #include "cli/app_source.h"
 #include "core/yaml.h"
 #include "git/url.h"
-#include "render/application.h"
 #include "render/renderer.h"
 
 namespace cellgate::cli {
@@ -64,7 +64,7 @@ int RunRender(const RenderFlags& flags, Streams io) {
     io.err << "cellgate: " << loaded.error().message() << "\n";
     return 1;
   }
-  std::vector<render::Application> apps;
+  std::vector<argo::Application> apps;
   for (auto& l : *loaded) apps.push_back(std::move(l.app));
   render::RendererOptions options = CliRendererOptions(flags.source);
   options.kustomize_path = flags.kustomize;
@@ -74,7 +74,7 @@ int RunRender(const RenderFlags& flags, Streams io) {
   AppSources sources(flags.source, io.err);
   for (const auto& app : apps) sources.AddOverridden(app.source.repo_url);
 
-  std::deque<std::pair<render::Application, int>> queue;
+  std::deque<std::pair<argo::Application, int>> queue;
   for (auto& app : apps) queue.emplace_back(std::move(app), 0);
   std::set<std::string> seen;
   std::vector<Rendered> rendered;
@@ -106,7 +106,7 @@ int RunRender(const RenderFlags& flags, Streams io) {
     if (flags.app_of_apps && depth < 10) {
       for (const auto& obj : result->objects()) {
         if (obj.Group() != "argoproj.io" || obj.Kind() != "Application") continue;
-        auto child = render::ParseApplication(obj.body());
+        auto child = argo::ParseApplication(obj.body());
         if (!child) {
           io.err << "cellgate: " << obj.origin().ToString() << ": " << child.error().message()
                  << "\n";

@@ -29,7 +29,7 @@ std::string Column(std::string s, std::size_t width) {
   return s + " ";
 }
 
-void PrintTable(std::ostream& out, const sync::AppSyncSpec& spec, const std::string& cell,
+void PrintTable(std::ostream& out, const engine::AppSyncSpec& spec, const std::string& cell,
                 const engine::AppComparison& c) {
   out << "Application " << spec.name << " in " << cell << ": " << sync::SyncStatusName(c.sync)
       << ", " << sync::HealthStatusName(c.health.status);

@@ -111,7 +111,7 @@ std::string Column(std::string s, std::size_t width) {
   return s + " ";
 }
 
-void PrintResult(std::ostream& out, const sync::AppSyncSpec& spec, const std::string& cell,
+void PrintResult(std::ostream& out, const engine::AppSyncSpec& spec, const std::string& cell,
                  const sync::SyncResult& r) {
   out << "Application " << spec.name << " in " << cell << ": " << sync::OperationPhaseName(r.phase)
       << ": " << r.message;

@@ -5,7 +5,7 @@
 
 namespace cellgate::cli {
 
-Status CheckDestination(const render::ApplicationDestination& destination) {
+Status CheckDestination(const argo::ApplicationDestination& destination) {
   if (!destination.name.empty() && !destination.server.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "application destination can't have both name and server defined: " +
@@ -20,7 +20,7 @@ Status CheckDestination(const render::ApplicationDestination& destination) {
 
 Result<std::unique_ptr<DestinationCell>> DestinationCell::Resolve(
     kube::Watcher& hub_watcher, const kube::ClusterConfig& hub, const std::string& ns,
-    const render::ApplicationDestination& destination) {
+    const argo::ApplicationDestination& destination) {
   CG_TRY(CheckDestination(destination));
   std::unique_ptr<DestinationCell> cell(new DestinationCell());
   cell->registry_ = std::make_unique<cells::CellRegistry>(

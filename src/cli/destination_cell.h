@@ -15,24 +15,24 @@
 #include <memory>
 #include <string>
 
+#include "argo/application.h"
 #include "cells/cell_registry.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "engine/cell.h"
 #include "kube/cluster_config.h"
-#include "render/application.h"
 
 namespace cellgate::cli {
 
 // kInvalidArgument when the destination names both a server and a name, or neither.
 // Resolve's kNotFound (no cell with that server or name) names `ns` and the Secrets' label.
-Status CheckDestination(const render::ApplicationDestination& destination);
+Status CheckDestination(const argo::ApplicationDestination& destination);
 
 class DestinationCell {
  public:
   static Result<std::unique_ptr<DestinationCell>> Resolve(
       kube::Watcher& hub_watcher, const kube::ClusterConfig& hub, const std::string& ns,
-      const render::ApplicationDestination& destination);
+      const argo::ApplicationDestination& destination);
   ~DestinationCell();
   DestinationCell(const DestinationCell&) = delete;
   DestinationCell& operator=(const DestinationCell&) = delete;

@@ -51,8 +51,8 @@ std::string AppRouting::QueueFor(const AppRef& ref) {
   ObjectPtr obj = home ? home->apps().Get(ref.ns, ref.name) : nullptr;
   if (!obj) return HomeQueueName(ref.home);
   const Json& body = obj->body();
-  render::ApplicationDestination dest{.server = StringAt(body, {"spec", "destination", "server"}),
-                                      .name = StringAt(body, {"spec", "destination", "name"})};
+  argo::ApplicationDestination dest{.server = StringAt(body, {"spec", "destination", "server"}),
+                                    .name = StringAt(body, {"spec", "destination", "name"})};
   auto cell = cells_.ResolveName(ref.home, dest);
   std::string queue = HomeQueueName(ref.home);
   if (cell) {

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
-#include "fleet/app_model.h"
-#include "fleet/status_update.h"
+#include "argo/application.h"
+#include "argo/status_update.h"
 
 namespace cellgate::controller {
 
 Result<std::string> WriteStatus(HomeCluster& home, const Object& application, const Json& status) {
-  auto r = home.applier().Apply(fleet::StatusApplyObject(application, status),
+  auto r = home.applier().Apply(argo::StatusApplyObject(application, status),
                                 {.field_manager = std::string(kControllerFieldManager)});
   CG_TRY_WRAP(r, "write status");
   return StringAt(r->body(), {"metadata", "resourceVersion"});
@@ -47,10 +47,10 @@ Status RemoveRefreshAnnotation(HomeCluster& home, const AppRef& ref) {
                                        if (meta == body.end() || !meta->is_object()) return false;
                                        auto ann = meta->find("annotations");
                                        if (ann == meta->end() || !ann->is_object() ||
-                                           !ann->contains(std::string(fleet::kRefreshAnnotation))) {
+                                           !ann->contains(std::string(argo::kRefreshAnnotation))) {
                                          return false;
                                        }
-                                       ann->erase(std::string(fleet::kRefreshAnnotation));
+                                       ann->erase(std::string(argo::kRefreshAnnotation));
                                        return true;
                                      }),
                      "remove refresh annotation");

@@ -34,21 +34,21 @@ PreviousSync ReadPreviousSync(const Json& status) {
   if (auto s = result->find("source"); s != result->end()) p.source = *s;
   p.phase = StringAt(state, {"phase"});
   p.message = StringAt(state, {"message"});
-  p.finished_at = runtime::ParseRfc3339(StringAt(state, {"finishedAt"}));
+  p.finished_at = ParseRfc3339(StringAt(state, {"finishedAt"}));
   if (auto r = state.find("retryCount"); r != state.end() && r->is_number_integer()) {
     p.retry_count = r->get<std::int64_t>();
   }
   return p;
 }
 
-fleet::RetryStrategy DefaultAutomatedRetry() { return fleet::RetryStrategy{.limit = 5}; }
+argo::RetryStrategy DefaultAutomatedRetry() { return argo::RetryStrategy{.limit = 5}; }
 
 bool SameSourceIgnoringRevision(const Json& a, const Json& b) {
   return CanonicalWithoutRevision(a) == CanonicalWithoutRevision(b);
 }
 
 AutoSyncDecision DecideAutoSync(const AutoSyncInput& in) {
-  const fleet::AppModel& app = in.app;
+  const argo::Application& app = in.app;
   AutoSyncDecision d;
   d.retry = app.sync_policy.retry.value_or(DefaultAutomatedRetry());
   if (!app.sync_policy.IsAutomated()) {
@@ -71,7 +71,7 @@ AutoSyncDecision DecideAutoSync(const AutoSyncInput& in) {
   // source replaces it with a first attempt.
   if (prev.attempted && RetryPending(prev.phase, prev.finished_at.has_value(), prev.retry_count) &&
       (attempted || in.sync_status != "OutOfSync")) {
-    const runtime::WallTime due = RetryDueAt(d.retry, *prev.finished_at, prev.retry_count);
+    const WallTime due = RetryDueAt(d.retry, *prev.finished_at, prev.retry_count);
     d.retry_count = prev.retry_count;
     if (in.now >= due) {
       d.action = AutoSyncAction::kSync;
@@ -106,10 +106,10 @@ AutoSyncDecision DecideAutoSync(const AutoSyncInput& in) {
     d.reason = "OutOfSync at " + in.revision;
     return d;
   }
-  const runtime::WallTime finished = prev.finished_at.value_or(in.now);
+  const WallTime finished = prev.finished_at.value_or(in.now);
   if (prev.phase == "Running") {
     // The controller stopped during this attempt: it counts as failed and is retried.
-    if (fleet::RetryAllowed(d.retry, prev.retry_count)) {
+    if (argo::RetryAllowed(d.retry, prev.retry_count)) {
       d.action = AutoSyncAction::kSync;
       d.retry_count = prev.retry_count + 1;
       d.reason = "retrying interrupted sync to " + in.revision + " (attempt #" +
@@ -121,16 +121,15 @@ AutoSyncDecision DecideAutoSync(const AutoSyncInput& in) {
     // Retries end in Running (operation_retry.h): a Failed or Error attempt has none left.
     d.reason = "failed previous sync attempt to " + in.revision;
     d.condition =
-        fleet::ConditionInput{std::string(fleet::kSyncError),
-                              "Failed last sync attempt to [" + in.revision + "]: " + prev.message};
+        argo::ConditionInput{std::string(argo::kSyncError),
+                             "Failed last sync attempt to [" + in.revision + "]: " + prev.message};
     return d;
   }
   if (!app.sync_policy.automated->self_heal) {
     d.reason = "most recent sync already to " + in.revision;
     return d;
   }
-  const auto due =
-      finished + std::chrono::duration_cast<runtime::WallTime::duration>(in.self_heal_timeout);
+  const auto due = finished + std::chrono::duration_cast<WallTime::duration>(in.self_heal_timeout);
   d.self_heal = true;
   if (in.now >= due) {
     d.action = AutoSyncAction::kSync;

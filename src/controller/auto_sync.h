@@ -31,9 +31,9 @@
 #include <string>
 #include <vector>
 
-#include "fleet/app_model.h"
-#include "fleet/app_status.h"
-#include "runtime/time_format.h"
+#include "argo/app_status.h"
+#include "argo/application.h"
+#include "core/time_format.h"
 
 namespace cellgate::controller {
 
@@ -44,22 +44,22 @@ struct PreviousSync {
   Json source;             // syncResult.source
   std::string phase;       // "Succeeded", "Failed", "Error", "Running", ...
   std::string message;
-  std::optional<runtime::WallTime> finished_at;
+  std::optional<WallTime> finished_at;
   std::int64_t retry_count = 0;
 };
 
 PreviousSync ReadPreviousSync(const Json& status);
 
 // Argo CD's default retry for automated syncs (limit 5, default backoff).
-fleet::RetryStrategy DefaultAutomatedRetry();
+argo::RetryStrategy DefaultAutomatedRetry();
 
 struct AutoSyncInput {
-  const fleet::AppModel& app;
+  const argo::Application& app;
   std::string sync_status;  // "Synced", "OutOfSync", "Unknown"
   std::string revision;     // the commit the comparison used
-  const std::vector<fleet::ResourceState>& resources;
+  const std::vector<argo::ResourceState>& resources;
   PreviousSync previous;
-  runtime::WallTime now;
+  WallTime now;
   std::chrono::milliseconds self_heal_timeout{std::chrono::seconds(5)};
 };
 
@@ -72,11 +72,11 @@ enum class AutoSyncAction {
 struct AutoSyncDecision {
   AutoSyncAction action = AutoSyncAction::kNone;
   std::string reason;
-  std::optional<fleet::ConditionInput> condition;  // SyncError for an exhausted failed attempt
+  std::optional<argo::ConditionInput> condition;  // SyncError for an exhausted failed attempt
   std::chrono::nanoseconds after{0};
   std::int64_t retry_count = 0;  // of the sync to run (0: first attempt of this revision)
   bool self_heal = false;        // the sync repairs drift on an already-synced revision
-  fleet::RetryStrategy retry;    // the strategy the operation runs under
+  argo::RetryStrategy retry;     // the strategy the operation runs under
 };
 
 AutoSyncDecision DecideAutoSync(const AutoSyncInput& input);

@@ -9,16 +9,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
-fleet::AppModel Model(const std::string& policy) {
+argo::Application Model(const std::string& policy) {
   auto obj = testing::ParseOne(testing::AppYaml("web", "    server: https://cell-2.example:6443\n",
                                                 "  syncPolicy:\n" + policy));
-  auto m = fleet::ParseAppModel(obj.body());
+  auto m = argo::ParseApplication(obj.body());
   EXPECT_TRUE(m) << (m ? "" : m.error().message());
   return *m;
 }
 
-PreviousSync Attempt(const fleet::AppModel& app, std::string revision, std::string phase,
-                     runtime::WallTime at, std::int64_t retries = 0) {
+PreviousSync Attempt(const argo::Application& app, std::string revision, std::string phase,
+                     WallTime at, std::int64_t retries = 0) {
   return PreviousSync{.attempted = true,
                       .revision = std::move(revision),
                       .source = app.source_json,
@@ -30,9 +30,8 @@ PreviousSync Attempt(const fleet::AppModel& app, std::string revision, std::stri
 
 class AutoSyncTest : public ::testing::Test {
  protected:
-  AutoSyncDecision Decide(const fleet::AppModel& app, const std::string& status,
-                          PreviousSync previous = {},
-                          runtime::WallTime now = runtime::WallTime{} + 1000s) {
+  AutoSyncDecision Decide(const argo::Application& app, const std::string& status,
+                          PreviousSync previous = {}, WallTime now = WallTime{} + 1000s) {
     return DecideAutoSync({.app = app,
                            .sync_status = status,
                            .revision = "abc",
@@ -40,14 +39,14 @@ class AutoSyncTest : public ::testing::Test {
                            .previous = std::move(previous),
                            .now = now});
   }
-  std::vector<fleet::ResourceState> resources_ = {
+  std::vector<argo::ResourceState> resources_ = {
       {.kind = "ConfigMap", .ns = "shop", .name = "a", .sync_status = "OutOfSync"}};
 };
 
 TEST_F(AutoSyncTest, OnlyOutOfSyncAutomatedAppsSync) {
   EXPECT_EQ(Decide(Model("    syncOptions: [CreateNamespace=true]\n"), "OutOfSync").action,
             AutoSyncAction::kNone);
-  fleet::AppModel automated = Model("    automated: {}\n");
+  argo::Application automated = Model("    automated: {}\n");
   EXPECT_EQ(Decide(automated, "Synced").action, AutoSyncAction::kNone);
   EXPECT_EQ(Decide(automated, "Unknown").action, AutoSyncAction::kNone);
   AutoSyncDecision d = Decide(automated, "OutOfSync");
@@ -59,8 +58,8 @@ TEST_F(AutoSyncTest, OnlyOutOfSyncAutomatedAppsSync) {
 }
 
 TEST_F(AutoSyncTest, PendingOperationAndDeletionWin) {
-  fleet::AppModel app = Model("    automated: {}\n");
-  app.operation = fleet::Operation{};
+  argo::Application app = Model("    automated: {}\n");
+  app.operation = argo::Operation{};
   EXPECT_EQ(Decide(app, "OutOfSync").reason, "another operation is in progress");
   app.operation.reset();
   app.deleting = true;
@@ -78,26 +77,25 @@ TEST_F(AutoSyncTest, PruneOnlyDifferencesNeedAutomatedPrune) {
 }
 
 TEST_F(AutoSyncTest, OneAttemptPerRevisionWithoutSelfHeal) {
-  fleet::AppModel app = Model("    automated: {}\n");
-  AutoSyncDecision d =
-      Decide(app, "OutOfSync", Attempt(app, "abc", "Succeeded", runtime::WallTime{}));
+  argo::Application app = Model("    automated: {}\n");
+  AutoSyncDecision d = Decide(app, "OutOfSync", Attempt(app, "abc", "Succeeded", WallTime{}));
   EXPECT_EQ(d.action, AutoSyncAction::kNone);
   EXPECT_EQ(d.reason, "most recent sync already to abc");
   // Another revision, or another source, is a new attempt.
-  EXPECT_EQ(Decide(app, "OutOfSync", Attempt(app, "old", "Succeeded", runtime::WallTime{})).action,
+  EXPECT_EQ(Decide(app, "OutOfSync", Attempt(app, "old", "Succeeded", WallTime{})).action,
             AutoSyncAction::kSync);
-  PreviousSync other = Attempt(app, "abc", "Succeeded", runtime::WallTime{});
+  PreviousSync other = Attempt(app, "abc", "Succeeded", WallTime{});
   other.source["path"] = "elsewhere";
   EXPECT_EQ(Decide(app, "OutOfSync", other).action, AutoSyncAction::kSync);
   // targetRevision alone does not count.
-  PreviousSync head = Attempt(app, "abc", "Succeeded", runtime::WallTime{});
+  PreviousSync head = Attempt(app, "abc", "Succeeded", WallTime{});
   head.source["targetRevision"] = "main";
   EXPECT_EQ(Decide(app, "OutOfSync", head).action, AutoSyncAction::kNone);
 }
 
 TEST_F(AutoSyncTest, SelfHealResyncsDriftAfterTheTimeout) {
-  fleet::AppModel app = Model("    automated: {selfHeal: true}\n");
-  const runtime::WallTime finished = runtime::WallTime{} + 100s;
+  argo::Application app = Model("    automated: {selfHeal: true}\n");
+  const WallTime finished = WallTime{} + 100s;
   AutoSyncDecision soon =
       Decide(app, "OutOfSync", Attempt(app, "abc", "Succeeded", finished), finished + 2s);
   EXPECT_EQ(soon.action, AutoSyncAction::kRetryLater);
@@ -112,10 +110,10 @@ TEST_F(AutoSyncTest, SelfHealResyncsDriftAfterTheTimeout) {
 // incremented retryCount (operation_retry.h, as Argo CD's processRequestedAppOperation); the
 // retry is due RetryDelay(retryCount - 1) after finishedAt.
 TEST_F(AutoSyncTest, PendingRetriesRunWithBackoffThenFailureIsReported) {
-  fleet::AppModel app = Model(
+  argo::Application app = Model(
       "    automated: {}\n    retry:\n      limit: 2\n      backoff: "
       "{duration: 10s, factor: 3}\n");
-  const runtime::WallTime failed = runtime::WallTime{} + 100s;
+  const WallTime failed = WallTime{} + 100s;
   AutoSyncDecision wait =
       Decide(app, "OutOfSync", Attempt(app, "abc", "Running", failed, 1), failed + 4s);
   EXPECT_EQ(wait.action, AutoSyncAction::kRetryLater);
@@ -166,7 +164,7 @@ TEST(ReadPreviousSyncTest, ReadsOperationState) {
   EXPECT_EQ(p.phase, "Failed");
   EXPECT_EQ(p.retry_count, 3);
   ASSERT_TRUE(p.finished_at);
-  EXPECT_EQ(runtime::Rfc3339(*p.finished_at), "2024-05-01T12:00:00Z");
+  EXPECT_EQ(Rfc3339(*p.finished_at), "2024-05-01T12:00:00Z");
   status["operationState"].erase("syncResult");
   EXPECT_FALSE(ReadPreviousSync(status).attempted) << "no syncResult: not an attempt";
   EXPECT_FALSE(ReadPreviousSync(Json::object()).attempted);

@@ -58,7 +58,7 @@ CellTargets::CellTargets(const cells::CellRegistry& registry, const Clock& clock
     : registry_(registry), clock_(clock), kinds_(std::move(kinds)) {}
 
 Result<cells::CellHandle> CellTargets::Lookup(std::string_view home,
-                                              const render::ApplicationDestination& dest) const {
+                                              const argo::ApplicationDestination& dest) const {
   const std::string server = TrimSlash(dest.server);
   if (!home.empty()) return LookupOwnCell(home, dest.name, server);
   if (!dest.name.empty() && !server.empty()) {
@@ -98,14 +98,14 @@ Result<cells::CellHandle> CellTargets::LookupOwnCell(std::string_view home, std:
 }
 
 Result<std::string> CellTargets::ResolveName(std::string_view home,
-                                             const render::ApplicationDestination& dest) const {
+                                             const argo::ApplicationDestination& dest) const {
   auto handle = Lookup(home, dest);
   CG_TRY(handle);
   return handle->info.name;
 }
 
-Result<std::shared_ptr<CellTarget>> CellTargets::Resolve(
-    std::string_view home, const render::ApplicationDestination& dest) {
+Result<std::shared_ptr<CellTarget>> CellTargets::Resolve(std::string_view home,
+                                                         const argo::ApplicationDestination& dest) {
   auto handle = Lookup(home, dest);
   CG_TRY(handle);
   return Target(std::move(*handle));

@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 
+#include "argo/application.h"
 #include "cells/cell_registry.h"
 #include "core/clock.h"
 #include "core/mutex.h"
@@ -34,7 +35,6 @@
 #include "engine/heal_runner.h"
 #include "engine/prediction_memo.h"
 #include "engine/watch_hub.h"
-#include "render/application.h"
 
 namespace cellgate::controller {
 
@@ -89,10 +89,10 @@ class CellTargets {
   // destination no cell answers to, kInvalidArgument for a destination that names both or
   // neither, kFailedPrecondition for an invalid or ambiguous cell.
   Result<std::shared_ptr<CellTarget>> Resolve(std::string_view home,
-                                              const render::ApplicationDestination& destination);
+                                              const argo::ApplicationDestination& destination);
   // Only the cell's name (for routing work to its queue); same rules.
   Result<std::string> ResolveName(std::string_view home,
-                                  const render::ApplicationDestination& destination) const;
+                                  const argo::ApplicationDestination& destination) const;
   Result<std::shared_ptr<CellTarget>> ByName(std::string_view name);
 
   // Drops targets of cells that no longer exist or whose client was replaced.
@@ -100,7 +100,7 @@ class CellTargets {
 
  private:
   Result<cells::CellHandle> Lookup(std::string_view home,
-                                   const render::ApplicationDestination& destination) const;
+                                   const argo::ApplicationDestination& destination) const;
   Result<cells::CellHandle> LookupOwnCell(std::string_view home, std::string_view name,
                                           std::string_view server) const;
   Result<std::shared_ptr<CellTarget>> Target(cells::CellHandle handle);

@@ -2,12 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "argo/application.h"
 #include "controller/argocd_cm.h"
 #include "core/mutex.h"
 #include "engine/heal_guard.h"
 #include "fleet/app_project.h"
 #include "git/url.h"
-#include "render/application.h"
 
 namespace cellgate::controller {
 namespace {
@@ -169,7 +169,7 @@ void FleetRuntime::OnRepoRefreshed(const std::string& repo_url) {
   const std::string key = git::NormaliseRepoUrl(repo_url);
   for (const auto& home : homes_.All()) {
     for (const ObjectPtr& obj : home->apps().List()) {
-      auto app = render::ParseApplication(obj->body());
+      auto app = argo::ParseApplication(obj->body());
       if (app && git::NormaliseRepoUrl(app->source.repo_url) == key) {
         Enqueue({home->name(), obj->Namespace(), obj->Name()});
       }

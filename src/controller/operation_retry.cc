@@ -10,7 +10,7 @@ bool FailedPhase(std::string_view phase) { return phase == "Failed" || phase == 
 
 }  // namespace
 
-std::string KitchenTime(runtime::WallTime t) {
+std::string KitchenTime(WallTime t) {
   std::time_t tt = static_cast<std::time_t>(
       std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count());
   std::tm tm{};
@@ -22,17 +22,17 @@ std::string KitchenTime(runtime::WallTime t) {
   return buf;
 }
 
-std::optional<std::chrono::nanoseconds> ScheduleRetry(fleet::OperationStateInput& state,
-                                                      const fleet::RetryStrategy& retry,
-                                                      runtime::WallTime now) {
+std::optional<std::chrono::nanoseconds> ScheduleRetry(argo::OperationStateInput& state,
+                                                      const argo::RetryStrategy& retry,
+                                                      WallTime now) {
   if (!FailedPhase(state.phase)) return std::nullopt;
-  if (!fleet::RetryAllowed(retry, state.retry_count)) {
+  if (!argo::RetryAllowed(retry, state.retry_count)) {
     if (state.retry_count > 0) {
       state.message += " (retried " + std::to_string(state.retry_count) + " times).";
     }
     return std::nullopt;
   }
-  auto delay = fleet::RetryDelay(retry, state.retry_count);
+  auto delay = argo::RetryDelay(retry, state.retry_count);
   if (!delay) {
     state.phase = "Error";
     state.message += " (failed to retry: " + delay.error().message() + ")";
@@ -41,9 +41,8 @@ std::optional<std::chrono::nanoseconds> ScheduleRetry(fleet::OperationStateInput
   state.phase = "Running";
   state.finished_at = now;
   state.retry_count += 1;
-  state.message +=
-      ". Retrying attempt #" + std::to_string(state.retry_count) + " at " +
-      KitchenTime(now + std::chrono::duration_cast<runtime::WallTime::duration>(*delay)) + ".";
+  state.message += ". Retrying attempt #" + std::to_string(state.retry_count) + " at " +
+                   KitchenTime(now + std::chrono::duration_cast<WallTime::duration>(*delay)) + ".";
   return *delay;
 }
 
@@ -51,11 +50,10 @@ bool RetryPending(std::string_view phase, bool finished, std::int64_t retry_coun
   return phase == "Running" && finished && retry_count > 0;
 }
 
-runtime::WallTime RetryDueAt(const fleet::RetryStrategy& retry, runtime::WallTime finished,
-                             std::int64_t retry_count) {
-  auto delay = fleet::RetryDelay(retry, retry_count > 0 ? retry_count - 1 : 0);
+WallTime RetryDueAt(const argo::RetryStrategy& retry, WallTime finished, std::int64_t retry_count) {
+  auto delay = argo::RetryDelay(retry, retry_count > 0 ? retry_count - 1 : 0);
   std::chrono::nanoseconds wait = delay ? *delay : std::chrono::seconds(5);
-  return finished + std::chrono::duration_cast<runtime::WallTime::duration>(wait);
+  return finished + std::chrono::duration_cast<WallTime::duration>(wait);
 }
 
 std::string RetryingMessage(std::int64_t retry_count) {

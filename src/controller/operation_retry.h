@@ -21,21 +21,21 @@
 #include <optional>
 #include <string>
 
-#include "fleet/app_status.h"
-#include "fleet/retry_strategy.h"
-#include "runtime/time_format.h"
+#include "argo/app_status.h"
+#include "argo/retry_strategy.h"
+#include "core/time_format.h"
 
 namespace cellgate::controller {
 
 // Go's time.Kitchen layout ("3:04PM") of `t` in UTC.
-std::string KitchenTime(runtime::WallTime t);
+std::string KitchenTime(WallTime t);
 
 // Applies the retry strategy to the state a finished attempt wrote (its retry_count is the
 // attempt's: 0 for the first). Returns the wait before the retry when one is scheduled.
 // States whose phase is not Failed or Error are left alone.
-std::optional<std::chrono::nanoseconds> ScheduleRetry(fleet::OperationStateInput& state,
-                                                      const fleet::RetryStrategy& retry,
-                                                      runtime::WallTime now);
+std::optional<std::chrono::nanoseconds> ScheduleRetry(argo::OperationStateInput& state,
+                                                      const argo::RetryStrategy& retry,
+                                                      WallTime now);
 
 // True for the state ScheduleRetry leaves when a retry is pending: phase Running with
 // finishedAt set and retryCount > 0.
@@ -44,8 +44,7 @@ bool RetryPending(std::string_view phase, bool finished, std::int64_t retry_coun
 // When the pending retry number `retry_count` (>= 1) of an attempt that finished at
 // `finished` is due: finished + RetryDelay(retry_count - 1), or 5 s after `finished` if the
 // backoff cannot be parsed.
-runtime::WallTime RetryDueAt(const fleet::RetryStrategy& retry, runtime::WallTime finished,
-                             std::int64_t retry_count);
+WallTime RetryDueAt(const argo::RetryStrategy& retry, WallTime finished, std::int64_t retry_count);
 
 // The message of a running retry attempt.
 std::string RetryingMessage(std::int64_t retry_count);

@@ -4,11 +4,10 @@
 
 #include <map>
 
+#include "argo/application.h"
 #include "core/mutex.h"
-#include "fleet/app_model.h"
 #include "git/url.h"
 #include "http/push_match.h"
-#include "render/application.h"
 
 namespace cellgate::controller {
 
@@ -52,9 +51,9 @@ std::vector<AppRef> PushRouter::Touched(const http::PushEvent& push) const {
   std::vector<AppRef> out;
   for (const auto& home : homes_.All()) {
     for (const ObjectPtr& obj : home->apps().List()) {
-      auto app = render::ParseApplication(obj->body());
+      auto app = argo::ParseApplication(obj->body());
       if (!app) continue;
-      std::string annotation = obj->Annotation(fleet::kManifestGeneratePathsAnnotation);
+      std::string annotation = obj->Annotation(argo::kManifestGeneratePathsAnnotation);
       std::optional<std::string_view> paths;
       if (!annotation.empty()) paths = annotation;
       if (http::PushTouches(push, app->source.repo_url, app->source.target_revision,
@@ -74,7 +73,7 @@ void PushRouter::Handle(const http::PushEvent& push) {
     auto home = homes_.Get(ref.home);
     ObjectPtr obj = home ? home->apps().Get(ref.ns, ref.name) : nullptr;
     if (!obj) continue;
-    auto app = render::ParseApplication(obj->body());
+    auto app = argo::ParseApplication(obj->body());
     if (app) repos.emplace(git::NormaliseRepoUrl(app->source.repo_url), app->source.repo_url);
   }
   for (const auto& [normalised, url] : repos) {

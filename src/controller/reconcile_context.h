@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "argo/app_status.h"
+#include "argo/application.h"
 #include "controller/reconciler.h"
 #include "core/redact.h"
 #include "engine/app_sync.h"
-#include "fleet/app_model.h"
 #include "fleet/app_project.h"
-#include "fleet/app_status.h"
 
 namespace cellgate::controller {
 
@@ -22,16 +22,16 @@ struct Reconciler::Context {
   std::shared_ptr<HomeCluster> home;
   ObjectPtr object;              // from the home's cache
   Json status = Json::object();  // the status as last written (updated by each write)
-  std::optional<fleet::AppModel> model;
-  sync::AppSyncSpec spec;
+  std::optional<argo::Application> model;
+  engine::AppSyncSpec spec;
   std::shared_ptr<CellTarget> cell;
   std::optional<fleet::AppProject> project;
   fleet::ResolvedDestination destination;
   std::string cell_label;  // the destination cell, for metrics
-  std::string_view problem_type = fleet::kComparisonError;
-  std::vector<fleet::ConditionInput> conditions;
-  std::optional<fleet::OperationStateInput> operation_state;
-  std::optional<fleet::HistoryEntryInput> history;
+  std::string_view problem_type = argo::kComparisonError;
+  std::vector<argo::ConditionInput> conditions;
+  std::optional<argo::OperationStateInput> operation_state;
+  std::optional<argo::HistoryEntryInput> history;
   bool clear_operation = false;         // the next status write also removes `operation`
   std::uint64_t steady_generation = 0;  // SteadyMemo's when this pass began
   sync::HealthOptions health;           // the reconciler's when this pass began
@@ -47,7 +47,7 @@ struct Reconciler::Observed {
   std::string source_type;
   std::vector<std::string> images;
   engine::AppObservation observation;
-  std::vector<fleet::ResourceState> resources;
+  std::vector<argo::ResourceState> resources;
   std::string sync_status;
   std::string health_status;
   std::string health_message;
@@ -56,21 +56,18 @@ struct Reconciler::Observed {
 struct Reconciler::ProblemHealth {
   std::string status = "Unknown";
   std::string message;
-  std::optional<std::vector<fleet::ResourceState>> resources;  // nullopt: the previous ones
+  std::optional<std::vector<argo::ResourceState>> resources;  // nullopt: the previous ones
 };
-
-// The revision the app asks for: spec.source.targetRevision, or HEAD when it is empty.
-std::string WantedRevision(const render::Application& app);
 
 // The condition types every reconcile evaluates (so old ones of these types are replaced).
 inline std::vector<std::string> EvaluatedConditionTypes() {
-  return {std::string(fleet::kInvalidSpecError),
-          std::string(fleet::kComparisonError),
-          std::string(fleet::kSyncError),
-          std::string(fleet::kUnknownError),
-          std::string(fleet::kDeletionError),
+  return {std::string(argo::kInvalidSpecError),
+          std::string(argo::kComparisonError),
+          std::string(argo::kSyncError),
+          std::string(argo::kUnknownError),
+          std::string(argo::kDeletionError),
           std::string(kSelfHealBackoff),
-          std::string(fleet::kSharedResourceWarning)};
+          std::string(argo::kSharedResourceWarning)};
 }
 
 }  // namespace cellgate::controller

@@ -15,18 +15,18 @@
 namespace cellgate::controller {
 
 Requeue Reconciler::ReconcileDeletion(Context& ctx) {
-  const fleet::AppModel& model = *ctx.model;
+  const argo::Application& model = *ctx.model;
   if (parts_.healers != nullptr) parts_.healers->Stop(ctx.ref);
-  if (model.cascade == fleet::CascadeDeletion::kNone) {
+  if (model.cascade == argo::CascadeDeletion::kNone) {
     // Not ours to finish: the object goes when its other finalizers are removed.
     if (parts_.metrics != nullptr) parts_.metrics->RemoveApp(ctx.ref);
     return Requeue::After(options_.poll_interval);
   }
   const Requeue retry = Requeue::After(options_.progress_interval);
   auto problem = [&](const std::string& message) {
-    return ReportProblem(ctx, fleet::kDeletionError, message, Requeue::Backoff());
+    return ReportProblem(ctx, argo::kDeletionError, message, Requeue::Backoff());
   };
-  auto cell = parts_.cells.Resolve(ctx.ref.home, model.app.destination);
+  auto cell = parts_.cells.Resolve(ctx.ref.home, model.destination);
   if (!cell) return problem("delete resources: " + cell.error().message());
   ctx.cell = *cell;
   ctx.cell_label = ctx.cell->name();
@@ -34,7 +34,7 @@ Requeue Reconciler::ReconcileDeletion(Context& ctx) {
     return problem("delete resources: cell " + ctx.cell->name() +
                    " is unreachable: " + ctx.cell->info().connection.last_error);
   }
-  auto spec = sync::ParseAppSyncSpec(ctx.object->body(), options_.controller_namespace);
+  auto spec = engine::SyncSpecFor(*ctx.model, options_.controller_namespace);
   if (!spec) return problem(spec.error().message());
   std::vector<engine::GroupKind> inventory = InventoryOf(ctx.status);
   engine::CellAccess access = ctx.cell->Access();
@@ -46,9 +46,9 @@ Requeue Reconciler::ReconcileDeletion(Context& ctx) {
   if (!live) return problem("delete resources: " + live.error().message());
 
   if (live->objects.empty()) {
-    const std::vector<std::string> ours = {std::string(fleet::kResourcesFinalizer),
-                                           std::string(fleet::kForegroundFinalizer),
-                                           std::string(fleet::kBackgroundFinalizer)};
+    const std::vector<std::string> ours = {std::string(argo::kResourcesFinalizer),
+                                           std::string(argo::kForegroundFinalizer),
+                                           std::string(argo::kBackgroundFinalizer)};
     if (auto s = RemoveFinalizers(*ctx.home, ctx.ref, ours);
         !s && s.error().code() != ErrorCode::kNotFound) {
       return problem(s.error().message());
@@ -58,7 +58,7 @@ Requeue Reconciler::ReconcileDeletion(Context& ctx) {
     return Requeue::None();
   }
 
-  const kube::PropagationPolicy propagation = model.cascade == fleet::CascadeDeletion::kBackground
+  const kube::PropagationPolicy propagation = model.cascade == argo::CascadeDeletion::kBackground
                                                   ? kube::PropagationPolicy::kBackground
                                                   : kube::PropagationPolicy::kForeground;
   std::size_t requested = 0;

@@ -5,7 +5,7 @@
 #include "controller/reconcile_context.h"
 #include "controller/reconciler.h"
 #include "core/digest.h"
-#include "runtime/time_format.h"
+#include "core/time_format.h"
 
 namespace cellgate::controller {
 namespace {
@@ -55,7 +55,7 @@ std::string Reconciler::SteadyInputs(const Context& ctx, const std::string& comm
 
 bool Reconciler::SelfHealWanted(const Context& ctx, bool synced) const {
   if (parts_.healers == nullptr || !options_.self_heal || !ctx.model) return false;
-  const fleet::SyncPolicy& policy = ctx.model->sync_policy;
+  const argo::SyncPolicy& policy = ctx.model->sync_policy;
   return policy.IsAutomated() && policy.automated.has_value() && policy.automated->self_heal &&
          !ctx.model->operation && synced;
 }
@@ -64,8 +64,8 @@ std::optional<Requeue> Reconciler::ReuseSteady(Context& ctx) {
   if (options_.steady_max_age.count() <= 0 || !ctx.model || HasConditions(ctx.status)) {
     return std::nullopt;
   }
-  const render::Application& app = ctx.model->app;
-  auto commit = parts_.git.Resolve(app.source.repo_url, WantedRevision(app), false);
+  const argo::Application& app = *ctx.model;
+  auto commit = parts_.git.Resolve(app.source.repo_url, app.TargetRevision(), false);
   if (!commit) return std::nullopt;  // the full pass reports it
   auto cached = steady_.Match(ctx.ref.Key(), SteadyInputs(ctx, *commit), parts_.clock.Now(),
                               options_.steady_max_age);
@@ -76,10 +76,10 @@ std::optional<Requeue> Reconciler::ReuseSteady(Context& ctx) {
     auto healer = parts_.healers->Snapshot(ctx.ref);
     if (!healer || !healer->running || !healer->conditions.empty()) return std::nullopt;
   }
-  const runtime::WallTime now = parts_.clock.WallNow();
-  if (fleet::ReconciledAtDue(ctx.status, now, options_.status)) {
+  const WallTime now = parts_.clock.WallNow();
+  if (argo::ReconciledAtDue(ctx.status, now, options_.status)) {
     Json status = ctx.status;
-    status["reconciledAt"] = runtime::Rfc3339(now);
+    status["reconciledAt"] = Rfc3339(now);
     auto written = WriteStatus(*ctx.home, *ctx.object, status);
     if (!written) {
       spdlog::warn("{}: {}", ctx.ref.ToString(), written.error().message());

@@ -135,18 +135,18 @@ sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const Sy
   }
   ctx.operation_state = FinishedOperationState(result, inv, ctx.model->source_json);
   if (result.succeeded() && !inv.dry_run) {
-    ctx.history = fleet::HistoryEntryInput{.revision = revision,
-                                           .source = ctx.model->source_json,
-                                           .deployed_at = result.finished_at,
-                                           .deploy_started_at = result.started_at,
-                                           .initiated_by = inv.initiated_by};
+    ctx.history = argo::HistoryEntryInput{.revision = revision,
+                                          .source = ctx.model->source_json,
+                                          .deployed_at = result.finished_at,
+                                          .deploy_started_at = result.started_at,
+                                          .initiated_by = inv.initiated_by};
   }
   return result;
 }
 
 Requeue Reconciler::RunOperation(Context& ctx, Observed& observed, std::stop_token stop) {
-  const fleet::Operation& op = *ctx.model->operation;
-  const runtime::WallTime now = parts_.clock.WallNow();
+  const argo::Operation& op = *ctx.model->operation;
+  const WallTime now = parts_.clock.WallNow();
   const Requeue poll = Requeue::After(options_.poll_interval);
   std::int64_t retry_count = 0;
   auto prev = ctx.status.find("operationState");
@@ -154,9 +154,9 @@ Requeue Reconciler::RunOperation(Context& ctx, Observed& observed, std::stop_tok
       prev->contains("operation") && Canonical((*prev)["operation"]) == Canonical(op.raw)) {
     // This operation is being retried (or the controller stopped in the middle of it).
     retry_count = prev->value("retryCount", std::int64_t{0});
-    auto finished = runtime::ParseRfc3339(StringAt(*prev, {"finishedAt"}));
+    auto finished = ParseRfc3339(StringAt(*prev, {"finishedAt"}));
     if (RetryPending("Running", finished.has_value(), retry_count)) {
-      const runtime::WallTime due = RetryDueAt(op.retry, *finished, retry_count);
+      const WallTime due = RetryDueAt(op.retry, *finished, retry_count);
       if (now < due) {
         ctx.operation_state.reset();  // keep the Running state as written
         return Requeue::After(due - now);

@@ -19,7 +19,7 @@ namespace cellgate::controller {
 Requeue Reconciler::ReportUnloadedTarget(Context& ctx, const std::string& message,
                                          std::stop_token stop) {
   const Requeue next = Requeue::Backoff();
-  if (!ctx.cell) return ReportProblem(ctx, fleet::kComparisonError, message, next);
+  if (!ctx.cell) return ReportProblem(ctx, argo::kComparisonError, message, next);
   engine::CellAccess access = ctx.cell->Access();
   auto live = engine::ObserveApp(access, ctx.spec, {},
                                  {.inventory = InventoryOf(ctx.status),
@@ -30,7 +30,7 @@ Requeue Reconciler::ReportUnloadedTarget(Context& ctx, const std::string& messag
     // The cell cannot say what is live either: health Unknown, the resources as they were.
     spdlog::warn("{}: read live objects: {}", ctx.ref.ToString(),
                  ctx.secrets.Redact(live.error().message()));
-    return ReportProblem(ctx, fleet::kComparisonError, message, next);
+    return ReportProblem(ctx, argo::kComparisonError, message, next);
   }
   for (const Object& o : live->live.objects) ctx.secrets.AddSecret(o.body());
   const engine::AppComparison& cmp = live->comparison;
@@ -39,8 +39,8 @@ Requeue Reconciler::ReportUnloadedTarget(Context& ctx, const std::string& messag
   health.status = std::string(sync::HealthStatusName(worst.status));
   health.message = worst.message;
   health.resources = ComparedResources(cmp);
-  for (fleet::ResourceState& r : *health.resources) r.sync_status = "Unknown";
-  return ReportProblem(ctx, fleet::kComparisonError, message, next, &health);
+  for (argo::ResourceState& r : *health.resources) r.sync_status = "Unknown";
+  return ReportProblem(ctx, argo::kComparisonError, message, next, &health);
 }
 
 }  // namespace cellgate::controller

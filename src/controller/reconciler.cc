@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <map>
 
+#include "argo/app_status.h"
 #include "controller/app_writes.h"
 #include "controller/reconcile_context.h"
 #include "controller/status_inputs.h"
 #include "core/mutex.h"
 #include "engine/desired.h"
 #include "engine/watch_hub.h"
-#include "fleet/app_status.h"
 #include "git/url.h"
 
 namespace cellgate::controller {
@@ -43,22 +43,18 @@ std::vector<std::string> PreviousImages(const Json& status) {
 
 }  // namespace
 
-std::string WantedRevision(const render::Application& app) {
-  return app.source.target_revision.empty() ? "HEAD" : app.source.target_revision;
-}
-
 std::string Reconciler::HubTwin(const AppRef& ref, const std::string& cell) const {
   if (ref.home == kHubHome) return "";
   auto hub = parts_.homes.Get(kHubHome);
   ObjectPtr twin = hub ? hub->apps().Get(ref.ns, ref.name) : nullptr;
   if (!twin) return "";
-  auto model = fleet::ParseAppModel(twin->body());
+  auto model = argo::ParseApplication(twin->body());
   if (!model) return "";
-  auto twin_cell = parts_.cells.ResolveName(kHubHome, model->app.destination);
+  auto twin_cell = parts_.cells.ResolveName(kHubHome, model->destination);
   if (!twin_cell || *twin_cell != cell) return "";
   return "Application " + ref.ns + "/" + ref.name + " of the hub also deploys to cell " + cell +
          " under the same instance name " +
-         sync::InstanceName(ref.ns, ref.name, options_.controller_namespace) +
+         argo::InstanceName(ref.ns, ref.name, options_.controller_namespace) +
          "; rename one of them";
 }
 
@@ -108,28 +104,27 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
   if (auto s = body.find("status"); s != body.end() && s->is_object()) ctx.status = *s;
   const Requeue poll = Requeue::After(options_.poll_interval);
 
-  auto model = fleet::ParseAppModel(body);
-  if (!model) return ReportProblem(ctx, fleet::kInvalidSpecError, model.error().message(), poll);
+  auto model = argo::ParseApplication(body);
+  if (!model) return ReportProblem(ctx, argo::kInvalidSpecError, model.error().message(), poll);
   ctx.model = std::move(*model);
-  const render::ApplicationDestination& dest = ctx.model->app.destination;
+  const argo::ApplicationDestination& dest = ctx.model->destination;
   ctx.cell_label = dest.name.empty() ? dest.server : dest.name;
   if (ctx.model->deleting) return ReconcileDeletion(ctx);
 
-  auto spec = sync::ParseAppSyncSpec(body, options_.controller_namespace);
-  if (!spec) return ReportProblem(ctx, fleet::kInvalidSpecError, spec.error().message(), poll);
+  auto spec = engine::SyncSpecFor(*ctx.model, options_.controller_namespace);
+  if (!spec) return ReportProblem(ctx, argo::kInvalidSpecError, spec.error().message(), poll);
   ctx.spec = std::move(*spec);
 
   auto cell = parts_.cells.Resolve(ref.home, dest);
-  if (!cell) return ReportProblem(ctx, fleet::kInvalidSpecError, cell.error().message(), poll);
+  if (!cell) return ReportProblem(ctx, argo::kInvalidSpecError, cell.error().message(), poll);
   ctx.cell = std::move(*cell);
   ctx.cell_label = ctx.cell->name();
   if (std::string twin = HubTwin(ref, ctx.cell->name()); !twin.empty()) {
-    return ReportProblem(ctx, fleet::kInvalidSpecError, twin, poll);
+    return ReportProblem(ctx, argo::kInvalidSpecError, twin, poll);
   }
 
-  auto project = ctx.home->Project(ctx.model->app.project);
-  if (!project)
-    return ReportProblem(ctx, fleet::kInvalidSpecError, project.error().message(), poll);
+  auto project = ctx.home->Project(ctx.model->project);
+  if (!project) return ReportProblem(ctx, argo::kInvalidSpecError, project.error().message(), poll);
   ctx.project = std::move(*project);
   const cells::CellInfo info = ctx.cell->info();
   ctx.destination = fleet::ResolvedDestination{
@@ -137,38 +132,38 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
   auto violations = fleet::CheckApplication(*ctx.project,
                                             {.name = ref.name,
                                              .ns = ref.ns,
-                                             .repo_urls = {ctx.model->app.source.repo_url},
+                                             .repo_urls = {ctx.model->source.repo_url},
                                              .destination = ctx.destination},
                                             options_.controller_namespace);
   if (!violations.empty()) {
-    return ReportProblem(ctx, fleet::kInvalidSpecError, JoinViolations(violations), poll);
+    return ReportProblem(ctx, argo::kInvalidSpecError, JoinViolations(violations), poll);
   }
 
   if (info.connection.state != cells::CellState::kConnected) {
     if (info.connection.state == cells::CellState::kUnknown) {
-      return ReportProblem(ctx, fleet::kComparisonError,
+      return ReportProblem(ctx, argo::kComparisonError,
                            "cell " + info.name + " has not answered a probe yet",
                            Requeue::After(options_.progress_interval));
     }
-    return ReportProblem(ctx, fleet::kComparisonError,
+    return ReportProblem(ctx, argo::kComparisonError,
                          "cell " + info.name + " is unreachable: " + info.connection.last_error,
                          poll);
   }
 
-  const bool refresh = ctx.model->refresh != fleet::RefreshType::kNone;
+  const bool refresh = ctx.model->refresh != argo::RefreshType::kNone;
   if (!refresh && !ctx.model->operation) {
     if (auto next = ReuseSteady(ctx)) return *next;
   }
-  auto observed = Observe(
-      ctx, "", refresh, stop,
-      ctx.model->refresh == fleet::RefreshType::kHard ? ReadMode::kHard : ReadMode::kCached);
+  auto observed =
+      Observe(ctx, "", refresh, stop,
+              ctx.model->refresh == argo::RefreshType::kHard ? ReadMode::kHard : ReadMode::kCached);
   if (refresh) {
     if (auto s = RemoveRefreshAnnotation(*ctx.home, ref); !s) {
       spdlog::warn("{}: {}", ref.ToString(), s.error().message());
     }
   }
   if (!observed) {
-    if (!parts_.git.Fetched(ctx.model->app.source.repo_url)) {
+    if (!parts_.git.Fetched(ctx.model->source.repo_url)) {
       // The repository's first fetch is still under way on a fetch thread: leave the app as
       // it is; the fetch re-queues it when it completes (git_resolver.h).
       return Requeue::After(options_.poll_interval);
@@ -183,10 +178,10 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
 Result<Reconciler::Observed> Reconciler::Observe(Context& ctx, const std::string& revision,
                                                  bool force_refresh, std::stop_token stop,
                                                  ReadMode mode) {
-  ctx.problem_type = fleet::kComparisonError;
+  ctx.problem_type = argo::kComparisonError;
   ctx.target_unloaded = true;
-  const render::Application& app = ctx.model->app;
-  const std::string wanted = revision.empty() ? WantedRevision(app) : revision;
+  const argo::Application& app = *ctx.model;
+  const std::string wanted = revision.empty() ? app.TargetRevision() : revision;
   auto commit = parts_.git.Resolve(app.source.repo_url, wanted, force_refresh);
   if (!commit) {
     return std::unexpected(
@@ -218,7 +213,7 @@ Result<Reconciler::Observed> Reconciler::Observe(Context& ctx, const std::string
       [&](const Object& o) { return namespaced.at(kube::GroupVersionKind::Of(o)); },
       ctx.destination);
   if (!violations.empty()) {
-    ctx.problem_type = fleet::kInvalidSpecError;
+    ctx.problem_type = argo::kInvalidSpecError;
     return MakeError(ErrorCode::kPermissionDenied, JoinViolations(violations));
   }
 
@@ -250,7 +245,7 @@ Requeue Reconciler::Converge(Context& ctx, Observed observed, std::stop_token st
   // FailOnSharedResource) still leaves the warning on this app, as in Argo CD.
   const std::string qualified = engine::QualifiedName(ctx.spec);
   for (const sync::SharedResource& shared : observed.observation.shared) {
-    ctx.conditions.push_back({std::string(fleet::kSharedResourceWarning),
+    ctx.conditions.push_back({std::string(argo::kSharedResourceWarning),
                               sync::SharedResourceMessage(shared, qualified)});
   }
   if (ctx.model->operation) {
@@ -259,7 +254,7 @@ Requeue Reconciler::Converge(Context& ctx, Observed observed, std::stop_token st
     RunAutoSync(ctx, observed, stop, next);
   }
   ManageSelfHeal(ctx, observed);
-  fleet::StatusInput input = StatusFor(ctx, observed);
+  argo::StatusInput input = StatusFor(ctx, observed);
   if (auto s = Publish(ctx, std::move(input)); !s) {
     spdlog::warn("{}: {}", ctx.ref.ToString(), s.error().message());
     next = Requeue::Backoff();
@@ -274,21 +269,21 @@ Requeue Reconciler::Converge(Context& ctx, Observed observed, std::stop_token st
   return next;
 }
 
-fleet::StatusInput Reconciler::StatusFor(const Context& ctx, const Observed& observed) const {
-  return fleet::StatusInput{.sync_status = observed.sync_status,
-                            .revision = observed.revision,
-                            .compared_source = ctx.model->source_json,
-                            .compared_destination = ctx.model->destination_json,
-                            .health_status = observed.health_status,
-                            .health_message = observed.health_message,
-                            .resources = observed.resources,
-                            .conditions = ctx.conditions,
-                            .evaluated_condition_types = EvaluatedConditionTypes(),
-                            .operation_state = ctx.operation_state,
-                            .new_history = ctx.history,
-                            .revision_history_limit = ctx.model->revision_history_limit,
-                            .source_type = observed.source_type,
-                            .images = observed.images};
+argo::StatusInput Reconciler::StatusFor(const Context& ctx, const Observed& observed) const {
+  return argo::StatusInput{.sync_status = observed.sync_status,
+                           .revision = observed.revision,
+                           .compared_source = ctx.model->source_json,
+                           .compared_destination = ctx.model->destination_json,
+                           .health_status = observed.health_status,
+                           .health_message = observed.health_message,
+                           .resources = observed.resources,
+                           .conditions = ctx.conditions,
+                           .evaluated_condition_types = EvaluatedConditionTypes(),
+                           .operation_state = ctx.operation_state,
+                           .new_history = ctx.history,
+                           .revision_history_limit = ctx.model->revision_history_limit,
+                           .source_type = observed.source_type,
+                           .images = observed.images};
 }
 
 Requeue Reconciler::ReportProblem(Context& ctx, std::string_view type, const std::string& message,
@@ -300,7 +295,7 @@ Requeue Reconciler::ReportProblem(Context& ctx, std::string_view type, const std
   if (!ctx.object) return next;
   spdlog::info("{}: {}: {}", ctx.ref.ToString(), type, ctx.secrets.Redact(message));
   const Json& body = ctx.object->body();
-  fleet::StatusInput input{
+  argo::StatusInput input{
       .sync_status = "Unknown",
       .revision = StringAt(ctx.status, {"sync", "revision"}),
       .compared_source = ctx.model ? ctx.model->source_json : Json::object(),
@@ -315,7 +310,7 @@ Requeue Reconciler::ReportProblem(Context& ctx, std::string_view type, const std
       .conditions = {{std::string(type), message}},
       .evaluated_condition_types = EvaluatedConditionTypes(),
       .revision_history_limit =
-          ctx.model ? ctx.model->revision_history_limit : fleet::kDefaultRevisionHistoryLimit,
+          ctx.model ? ctx.model->revision_history_limit : argo::kDefaultRevisionHistoryLimit,
       .source_type = StringAt(ctx.status, {"sourceType"}),
       .images = PreviousImages(ctx.status)};
   if (auto s = Publish(ctx, std::move(input)); !s) {
@@ -326,9 +321,9 @@ Requeue Reconciler::ReportProblem(Context& ctx, std::string_view type, const std
   return next;
 }
 
-Status Reconciler::Publish(Context& ctx, fleet::StatusInput input) {
-  const runtime::WallTime now = parts_.clock.WallNow();
-  Json status = fleet::BuildStatus(ctx.status, input, now);
+Status Reconciler::Publish(Context& ctx, argo::StatusInput input) {
+  const WallTime now = parts_.clock.WallNow();
+  Json status = argo::BuildStatus(ctx.status, input, now);
   RedactMessages(status, ctx.secrets);
   if (ctx.clear_operation) {
     ctx.clear_operation = false;
@@ -341,7 +336,7 @@ Status Reconciler::Publish(Context& ctx, fleet::StatusInput input) {
     ctx.status = std::move(status);
     return Ok();
   }
-  fleet::StatusUpdate plan = fleet::PlanStatusUpdate(ctx.status, status, now, options_.status);
+  argo::StatusUpdate plan = argo::PlanStatusUpdate(ctx.status, status, now, options_.status);
   if (!plan.write) return Ok();
   auto written = WriteStatus(*ctx.home, *ctx.object, status);
   CG_TRY_WRAP(written, ctx.ref.ToString());
@@ -382,7 +377,7 @@ void Reconciler::UpdateMetrics(Context& ctx, const std::string& sync_status,
   AppMetricLabels labels{
       .cell = ctx.cell_label, .sync_status = sync_status, .health_status = health_status};
   if (ctx.model) {
-    const render::Application& app = ctx.model->app;
+    const argo::Application& app = *ctx.model;
     labels.project = ctx.model->Project();
     labels.dest_server = app.destination.server;
     labels.dest_namespace = app.destination.ns;

@@ -6,7 +6,7 @@
 //   1. gone from the cache: stop its self-healer, drop its metrics; deleting with one of the
 //      resources finalizers: delete what the app deployed (reconcile_delete.cc), then drop
 //      the finalizer;
-//   2. parse (render::ParseApplication, ParseAppModel, sync::ParseAppSyncSpec): an invalid
+//   2. parse once (argo::ParseApplication; engine::SyncSpecFor derives the sync view): an invalid
 //      spec gets an InvalidSpecError condition and sync/health Unknown;
 //   3. destination (cell_targets.h) and AppProject CheckApplication: an unknown destination or
 //      a violation gets an InvalidSpecError condition naming the rule; nothing is applied;
@@ -60,6 +60,8 @@
 #include <stop_token>
 #include <string>
 
+#include "argo/application.h"
+#include "argo/status_update.h"
 #include "controller/app_ref.h"
 #include "controller/cell_targets.h"
 #include "controller/controller_metrics.h"
@@ -72,8 +74,6 @@
 #include "core/clock.h"
 #include "core/mutex.h"
 #include "engine/app_sync.h"
-#include "fleet/app_model.h"
-#include "fleet/status_update.h"
 #include "render/renderer.h"
 
 namespace cellgate::controller {
@@ -98,7 +98,7 @@ struct ReconcilerOptions {
   // false); a sync with hooks in its last step, or with several waves or phases, waits for
   // its last step too (executor.h).
   engine::ExecutorOptions executor{.wait_after_last_step = false};
-  fleet::StatusUpdateOptions status;
+  argo::StatusUpdateOptions status;
   // How long a steady app may go without a full comparison; 0 compares on every pass.
   std::chrono::milliseconds steady_max_age{std::chrono::minutes(30)};
 };
@@ -167,8 +167,8 @@ class Reconciler {
   Requeue ReconcileDeletion(Context& ctx);
   void Forget(const AppRef& ref);
 
-  fleet::StatusInput StatusFor(const Context& ctx, const Observed& observed) const;
-  Status Publish(Context& ctx, fleet::StatusInput input);
+  argo::StatusInput StatusFor(const Context& ctx, const Observed& observed) const;
+  Status Publish(Context& ctx, argo::StatusInput input);
   void UpdateMetrics(Context& ctx, const std::string& sync_status,
                      const std::string& health_status);
   void RecordEvent(Context& ctx, bool warning, std::string_view reason, const std::string& message);

@@ -43,7 +43,7 @@ class ReconcilerRetryTest : public testing::ReconcilerTest {
     ASSERT_TRUE(std::regex_match(message, m, form)) << message;
     EXPECT_NE(m[1].str().find("admission webhook denied the request"), std::string::npos)
         << message;
-    auto finished = runtime::ParseRfc3339(StringAt(op, {"finishedAt"}));
+    auto finished = ParseRfc3339(StringAt(op, {"finishedAt"}));
     ASSERT_TRUE(finished) << op.dump();
     EXPECT_TRUE(m[2].str() == KitchenTime(*finished + delay) ||
                 m[2].str() == KitchenTime(*finished + delay + 1s))

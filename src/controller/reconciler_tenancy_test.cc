@@ -185,21 +185,21 @@ TEST_F(TenancyTest, CellLocalModeIsOptIn) {
 TEST_F(TenancyTest, AppStoredInACellDeploysOnlyToThatCell) {
   Start();
   WaitForProbes();
-  for (const render::ApplicationDestination& other :
-       {render::ApplicationDestination{.name = "cell-2"},
-        render::ApplicationDestination{.server = kCell2},
-        render::ApplicationDestination{.server = "https://hub.example:6443"}}) {
+  for (const argo::ApplicationDestination& other :
+       {argo::ApplicationDestination{.name = "cell-2"},
+        argo::ApplicationDestination{.server = kCell2},
+        argo::ApplicationDestination{.server = "https://hub.example:6443"}}) {
     auto name = cells_->ResolveName("cell-3", other);
     ASSERT_FALSE(name) << "resolved to " << *name;
     EXPECT_EQ(name.error().code(), ErrorCode::kPermissionDenied) << name.error().message();
     EXPECT_NE(name.error().message().find("may deploy only to that cell"), std::string::npos)
         << name.error().message();
   }
-  for (const render::ApplicationDestination& itself :
-       {render::ApplicationDestination{.name = "cell-3"},
-        render::ApplicationDestination{.server = kCell3},
-        render::ApplicationDestination{.server = std::string(kInClusterServer)},
-        render::ApplicationDestination{.name = std::string(cells::kInClusterName)}}) {
+  for (const argo::ApplicationDestination& itself :
+       {argo::ApplicationDestination{.name = "cell-3"},
+        argo::ApplicationDestination{.server = kCell3},
+        argo::ApplicationDestination{.server = std::string(kInClusterServer)},
+        argo::ApplicationDestination{.name = std::string(cells::kInClusterName)}}) {
     auto name = cells_->ResolveName("cell-3", itself);
     ASSERT_TRUE(name) << name.error().message();
     EXPECT_EQ(*name, "cell-3");

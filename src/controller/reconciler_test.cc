@@ -365,7 +365,7 @@ TEST_F(ReconcilerTest, DeletionWithResourcesFinalizerDeletesThenDropsTheFinalize
   // As the API server marks an object with finalizers that was deleted.
   Object app = hub_.MustGet("Application", "argocd", "web");
   app.mutable_body()["metadata"]["finalizers"] =
-      Json::array({std::string(fleet::kResourcesFinalizer)});
+      Json::array({std::string(argo::kResourcesFinalizer)});
   app.mutable_body()["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
   ASSERT_TRUE(hub_.cluster().Update(app, {}));
   WaitForCachedVersion("argocd", "web");

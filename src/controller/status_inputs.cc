@@ -41,19 +41,19 @@ const Json* PodSpecOf(const Json& body) {
 
 }  // namespace
 
-std::vector<fleet::ResourceState> ResourceStatesFromJson(const Json& resources) {
-  std::vector<fleet::ResourceState> out;
+std::vector<argo::ResourceState> ResourceStatesFromJson(const Json& resources) {
+  std::vector<argo::ResourceState> out;
   if (!resources.is_array()) return out;
   for (const auto& r : resources) {
     if (!r.is_object()) continue;
-    fleet::ResourceState s{.group = StringAt(r, {"group"}),
-                           .version = StringAt(r, {"version"}),
-                           .kind = StringAt(r, {"kind"}),
-                           .ns = StringAt(r, {"namespace"}),
-                           .name = StringAt(r, {"name"}),
-                           .sync_status = StringAt(r, {"status"}),
-                           .health_status = StringAt(r, {"health", "status"}),
-                           .health_message = StringAt(r, {"health", "message"})};
+    argo::ResourceState s{.group = StringAt(r, {"group"}),
+                          .version = StringAt(r, {"version"}),
+                          .kind = StringAt(r, {"kind"}),
+                          .ns = StringAt(r, {"namespace"}),
+                          .name = StringAt(r, {"name"}),
+                          .sync_status = StringAt(r, {"status"}),
+                          .health_status = StringAt(r, {"health", "status"}),
+                          .health_message = StringAt(r, {"health", "message"})};
     s.hook = r.value("hook", false);
     s.requires_pruning = r.value("requiresPruning", false);
     if (auto w = r.find("syncWave"); w != r.end() && w->is_number_integer()) {
@@ -65,7 +65,7 @@ std::vector<fleet::ResourceState> ResourceStatesFromJson(const Json& resources) 
   return out;
 }
 
-std::vector<fleet::ResourceState> ComparedResources(const engine::AppComparison& comparison) {
+std::vector<argo::ResourceState> ComparedResources(const engine::AppComparison& comparison) {
   return ResourceStatesFromJson(engine::ResourceStatusesJson(comparison));
 }
 
@@ -73,49 +73,48 @@ std::vector<engine::GroupKind> InventoryOf(const Json& status) {
   std::vector<engine::GroupKind> out;
   std::set<engine::GroupKind> seen;
   if (!status.is_object() || !status.contains("resources")) return out;
-  for (const fleet::ResourceState& r : ResourceStatesFromJson(status["resources"])) {
+  for (const argo::ResourceState& r : ResourceStatesFromJson(status["resources"])) {
     engine::GroupKind gk{r.group, r.kind};
     if (seen.insert(gk).second) out.push_back(std::move(gk));
   }
   return out;
 }
 
-fleet::OperationStateInput FinishedOperationState(const sync::SyncResult& result,
-                                                  const SyncInvocation& invocation,
-                                                  const Json& source) {
-  fleet::OperationStateInput op{.operation = invocation.operation,
-                                .phase = std::string(sync::OperationPhaseName(result.phase)),
-                                .message = result.message,
-                                .started_at = result.started_at,
-                                .finished_at = result.finished_at,
-                                .retry_count = invocation.retry_count,
-                                .has_sync_result = true,
-                                .revision = result.revision,
-                                .source = source};
+argo::OperationStateInput FinishedOperationState(const sync::SyncResult& result,
+                                                 const SyncInvocation& invocation,
+                                                 const Json& source) {
+  argo::OperationStateInput op{.operation = invocation.operation,
+                               .phase = std::string(sync::OperationPhaseName(result.phase)),
+                               .message = result.message,
+                               .started_at = result.started_at,
+                               .finished_at = result.finished_at,
+                               .retry_count = invocation.retry_count,
+                               .has_sync_result = true,
+                               .revision = result.revision,
+                               .source = source};
   Json engine = sync::OperationStateJson(result);
   for (const auto& r : engine["syncResult"]["resources"]) {
-    op.resources.push_back(fleet::ResourceSyncResult{.group = StringAt(r, {"group"}),
-                                                     .version = StringAt(r, {"version"}),
-                                                     .kind = StringAt(r, {"kind"}),
-                                                     .ns = StringAt(r, {"namespace"}),
-                                                     .name = StringAt(r, {"name"}),
-                                                     .status = StringAt(r, {"status"}),
-                                                     .message = StringAt(r, {"message"}),
-                                                     .hook_type = StringAt(r, {"hookType"}),
-                                                     .hook_phase = StringAt(r, {"hookPhase"}),
-                                                     .sync_phase = StringAt(r, {"syncPhase"})});
+    op.resources.push_back(argo::ResourceSyncResult{.group = StringAt(r, {"group"}),
+                                                    .version = StringAt(r, {"version"}),
+                                                    .kind = StringAt(r, {"kind"}),
+                                                    .ns = StringAt(r, {"namespace"}),
+                                                    .name = StringAt(r, {"name"}),
+                                                    .status = StringAt(r, {"status"}),
+                                                    .message = StringAt(r, {"message"}),
+                                                    .hook_type = StringAt(r, {"hookType"}),
+                                                    .hook_phase = StringAt(r, {"hookPhase"}),
+                                                    .sync_phase = StringAt(r, {"syncPhase"})});
   }
   return op;
 }
 
-fleet::OperationStateInput RunningOperationState(const SyncInvocation& invocation,
-                                                 runtime::WallTime started_at,
-                                                 std::string message) {
-  return fleet::OperationStateInput{.operation = invocation.operation,
-                                    .phase = "Running",
-                                    .message = std::move(message),
-                                    .started_at = started_at,
-                                    .retry_count = invocation.retry_count};
+argo::OperationStateInput RunningOperationState(const SyncInvocation& invocation,
+                                                WallTime started_at, std::string message) {
+  return argo::OperationStateInput{.operation = invocation.operation,
+                                   .phase = "Running",
+                                   .message = std::move(message),
+                                   .started_at = started_at,
+                                   .retry_count = invocation.retry_count};
 }
 
 std::vector<std::string> ImagesOf(std::span<const Object> objects) {

@@ -1,4 +1,4 @@
-// The sync engine's results as the inputs of fleet::BuildStatus (app_status.h): what the
+// The sync engine's results as the inputs of argo::BuildStatus (app_status.h): what the
 // controller writes into an Application's status, mapped from engine::AppComparison,
 // sync::SyncResult and the previous status.
 //
@@ -20,27 +20,27 @@
 #include <string>
 #include <vector>
 
+#include "argo/app_status.h"
 #include "controller/sync_invocation.h"
 #include "core/object.h"
 #include "engine/cell.h"
 #include "engine/compare.h"
-#include "fleet/app_status.h"
 #include "sync/operation.h"
 
 namespace cellgate::controller {
 
-std::vector<fleet::ResourceState> ResourceStatesFromJson(const Json& resources);
-std::vector<fleet::ResourceState> ComparedResources(const engine::AppComparison& comparison);
+std::vector<argo::ResourceState> ResourceStatesFromJson(const Json& resources);
+std::vector<argo::ResourceState> ComparedResources(const engine::AppComparison& comparison);
 // Kinds of status.resources, first-seen order, without duplicates.
 std::vector<engine::GroupKind> InventoryOf(const Json& status);
 
 // A finished (or failed-to-start) sync as operationState.
-fleet::OperationStateInput FinishedOperationState(const sync::SyncResult& result,
-                                                  const SyncInvocation& invocation,
-                                                  const Json& source);
+argo::OperationStateInput FinishedOperationState(const sync::SyncResult& result,
+                                                 const SyncInvocation& invocation,
+                                                 const Json& source);
 // The operationState written when a sync starts (phase Running) or waits for a retry.
-fleet::OperationStateInput RunningOperationState(const SyncInvocation& invocation,
-                                                 runtime::WallTime started_at, std::string message);
+argo::OperationStateInput RunningOperationState(const SyncInvocation& invocation,
+                                                WallTime started_at, std::string message);
 
 std::vector<std::string> ImagesOf(std::span<const Object> objects);
 

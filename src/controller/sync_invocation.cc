@@ -12,7 +12,7 @@ bool SameRevision(std::string_view op_revision, std::string_view target) {
 
 }  // namespace
 
-Json RetryJson(const fleet::RetryStrategy& retry) {
+Json RetryJson(const argo::RetryStrategy& retry) {
   Json j = {{"limit", retry.limit}};
   if (retry.backoff) {
     Json b = Json::object();
@@ -25,15 +25,15 @@ Json RetryJson(const fleet::RetryStrategy& retry) {
   return j;
 }
 
-Result<SyncInvocation> ManualSyncInvocation(const fleet::AppModel& app,
-                                            const sync::AppSyncSpec& spec,
-                                            const fleet::Operation& operation,
+Result<SyncInvocation> ManualSyncInvocation(const argo::Application& app,
+                                            const engine::AppSyncSpec& spec,
+                                            const argo::Operation& operation,
                                             std::int64_t retry_count) {
   if (!operation.sync) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "operation has no sync: only sync operations are supported");
   }
-  const fleet::SyncOperation& op = *operation.sync;
+  const argo::SyncOperation& op = *operation.sync;
   if (!op.resources.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "syncing selected resources (operation.sync.resources) is not supported "
@@ -53,25 +53,25 @@ Result<SyncInvocation> ManualSyncInvocation(const fleet::AppModel& app,
   }
   inv.prune = op.prune;
   inv.dry_run = op.dry_run;
-  if (!SameRevision(op.revision, app.app.source.target_revision)) inv.revision = op.revision;
+  if (!SameRevision(op.revision, app.source.target_revision)) inv.revision = op.revision;
   inv.operation = operation.raw;
   inv.initiated_by = operation.initiated_by;
   inv.retry = operation.retry;
   inv.retry_count = retry_count;
-  if (op.strategy == fleet::SyncStrategyKind::kApply) {
+  if (op.strategy == argo::SyncStrategyKind::kApply) {
     inv.notes.emplace_back("syncStrategy apply runs like hook: hooks are not skipped");
   }
   return inv;
 }
 
-SyncInvocation AutomatedSyncInvocation(const fleet::AppModel& app, const sync::AppSyncSpec& spec,
-                                       const std::string& revision,
+SyncInvocation AutomatedSyncInvocation(const argo::Application& app,
+                                       const engine::AppSyncSpec& spec, const std::string& revision,
                                        const AutoSyncDecision& decision) {
   SyncInvocation inv;
   inv.spec = spec;
   inv.prune = app.sync_policy.automated && app.sync_policy.automated->prune;
   inv.automated = true;
-  inv.initiated_by = fleet::OperationInitiator{.automated = true};
+  inv.initiated_by = argo::OperationInitiator{.automated = true};
   inv.retry = decision.retry;
   inv.retry_count = decision.retry_count;
   Json sync = {{"revision", revision}};

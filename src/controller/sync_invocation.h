@@ -23,37 +23,37 @@
 #include <string>
 #include <vector>
 
+#include "argo/application.h"
 #include "controller/auto_sync.h"
 #include "core/result.h"
-#include "fleet/app_model.h"
-#include "sync/app_spec.h"
+#include "engine/app_sync.h"
 
 namespace cellgate::controller {
 
 struct SyncInvocation {
-  sync::AppSyncSpec spec;  // the app's, with the operation's prune and options applied
+  engine::AppSyncSpec spec;  // the app's, with the operation's prune and options applied
   bool prune = false;
   bool dry_run = false;
   // The revision to sync: "" means the one the reconcile resolved from targetRevision.
   std::string revision;
   Json operation;  // for status.operationState.operation
-  fleet::OperationInitiator initiated_by;
-  fleet::RetryStrategy retry;
+  argo::OperationInitiator initiated_by;
+  argo::RetryStrategy retry;
   std::int64_t retry_count = 0;
   bool automated = false;
   std::vector<std::string> notes;
 };
 
-Result<SyncInvocation> ManualSyncInvocation(const fleet::AppModel& app,
-                                            const sync::AppSyncSpec& spec,
-                                            const fleet::Operation& operation,
+Result<SyncInvocation> ManualSyncInvocation(const argo::Application& app,
+                                            const engine::AppSyncSpec& spec,
+                                            const argo::Operation& operation,
                                             std::int64_t retry_count);
 
-SyncInvocation AutomatedSyncInvocation(const fleet::AppModel& app, const sync::AppSyncSpec& spec,
-                                       const std::string& revision,
+SyncInvocation AutomatedSyncInvocation(const argo::Application& app,
+                                       const engine::AppSyncSpec& spec, const std::string& revision,
                                        const AutoSyncDecision& decision);
 
 // spec.syncPolicy.retry / operation.retry as Argo CD writes it.
-Json RetryJson(const fleet::RetryStrategy& retry);
+Json RetryJson(const argo::RetryStrategy& retry);
 
 }  // namespace cellgate::controller

@@ -82,11 +82,38 @@ Status CompareClaimed(CellAccess& cell, const std::vector<Claimed>& claimed,
 
 }  // namespace
 
-std::string QualifiedName(const sync::AppSyncSpec& spec) {
+Result<sync::AppSyncOptions> AppSyncSpec::PlanOptions(bool prune) const {
+  sync::AppSyncOptions base{.destination_namespace = destination_namespace,
+                            .prune = prune || (automated && auto_prune),
+                            .allow_empty = allow_empty};
+  return sync::ParseAppSyncOptions(sync_options, base);
+}
+
+Result<AppSyncSpec> SyncSpecFor(const argo::Application& app,
+                                std::string_view control_plane_namespace) {
+  const std::string where = "Application " + app.name;
+  AppSyncSpec spec{.name = app.name,
+                   .app_namespace = app.ns,
+                   .instance = app.InstanceName(control_plane_namespace),
+                   .destination_namespace = app.destination.ns,
+                   .automated = app.sync_policy.IsAutomated(),
+                   .sync_options = app.sync_policy.sync_options};
+  if (app.sync_policy.automated) {
+    spec.auto_prune = app.sync_policy.automated->prune;
+    spec.self_heal = app.sync_policy.automated->self_heal;
+    spec.allow_empty = app.sync_policy.automated->allow_empty;
+  }
+  CG_ASSIGN(spec.ignore_differences,
+            WithContext(sync::ParseIgnoreDifferences(app.ignore_differences), where));
+  CG_TRY_WRAP(spec.PlanOptions(false), where);
+  return spec;
+}
+
+std::string QualifiedName(const AppSyncSpec& spec) {
   return spec.app_namespace.empty() ? spec.name : spec.app_namespace + "/" + spec.name;
 }
 
-Result<AppObservation> ObserveApp(CellAccess& cell, const sync::AppSyncSpec& spec,
+Result<AppObservation> ObserveApp(CellAccess& cell, const AppSyncSpec& spec,
                                   std::span<const Object> rendered, const ObserveOptions& options,
                                   std::stop_token stop) {
   const std::string context = "app " + spec.name + " in " + cell.name;
@@ -128,10 +155,9 @@ Result<AppObservation> ObserveApp(CellAccess& cell, const sync::AppSyncSpec& spe
   return out;
 }
 
-sync::SyncResult SyncApp(CellAccess& cell, const sync::AppSyncSpec& spec,
-                         const AppObservation& observed, const SyncOverrides& overrides,
-                         const ExecutorOptions& options, const ProgressCallback& progress,
-                         std::stop_token stop) {
+sync::SyncResult SyncApp(CellAccess& cell, const AppSyncSpec& spec, const AppObservation& observed,
+                         const SyncOverrides& overrides, const ExecutorOptions& options,
+                         const ProgressCallback& progress, std::stop_token stop) {
   auto plan_options = spec.PlanOptions(overrides.prune);
   if (!plan_options) {
     sync::SyncResult failed{.phase = sync::OperationPhase::kFailed,

@@ -16,15 +16,45 @@
 #include <string>
 #include <vector>
 
+#include "argo/application.h"
 #include "engine/cell.h"
 #include "engine/compare.h"
 #include "engine/desired.h"
 #include "engine/executor.h"
 #include "engine/live_state.h"
-#include "sync/app_spec.h"
+#include "sync/ignore.h"
+#include "sync/plan.h"
 #include "sync/tracking.h"
 
 namespace cellgate::engine {
+
+// What of an Application (argo/application.h) steers a sync in one cell: the instance name
+// used for tracking (argo::Application::InstanceName), the destination namespace for
+// namespaced objects without one, automated sync with prune / selfHeal / allowEmpty, the
+// syncOptions (sync/plan.h) and the ignoreDifferences entries (sync/ignore.h).
+struct AppSyncSpec {
+  std::string name;           // metadata.name
+  std::string app_namespace;  // metadata.namespace ("" when not set)
+  std::string instance;       // tracking name
+  std::string destination_namespace;
+  bool automated = false;  // automated sync is enabled
+  bool auto_prune = false;
+  bool self_heal = false;
+  bool allow_empty = false;
+  std::vector<std::string> sync_options;
+  std::vector<sync::IgnoreDifference> ignore_differences;
+
+  // The plan options this spec implies (destination namespace, prune from automated.prune,
+  // allowEmpty, syncOptions). `prune` forces pruning on (the CLI's --prune).
+  Result<sync::AppSyncOptions> PlanOptions(bool prune) const;
+};
+
+// The sync view of a parsed Application. kInvalidArgument for ignoreDifferences entries
+// sync/ignore.h refuses and for syncOptions sync/plan.h refuses (a bad
+// PrunePropagationPolicy), so they fail before any request.
+Result<AppSyncSpec> SyncSpecFor(
+    const argo::Application& app,
+    std::string_view control_plane_namespace = argo::kDefaultControlPlaneNamespace);
 
 struct ObserveOptions {
   std::vector<GroupKind> inventory;  // kinds the app had before (previous status.resources)
@@ -49,9 +79,9 @@ struct AppObservation {
 };
 
 // "<namespace>/<name>" of the app (Argo CD's Application.QualifiedName).
-std::string QualifiedName(const sync::AppSyncSpec& spec);
+std::string QualifiedName(const AppSyncSpec& spec);
 
-Result<AppObservation> ObserveApp(CellAccess& cell, const sync::AppSyncSpec& spec,
+Result<AppObservation> ObserveApp(CellAccess& cell, const AppSyncSpec& spec,
                                   std::span<const Object> rendered,
                                   const ObserveOptions& options = {}, std::stop_token stop = {});
 
@@ -63,9 +93,8 @@ struct SyncOverrides {
 // Runs the sync. With FailOnSharedResource=true and a shared resource observed, nothing is
 // applied and the result is Failed: "Shared resource found: <the first shared message>", as
 // Argo CD's controller/sync.go fails the operation.
-sync::SyncResult SyncApp(CellAccess& cell, const sync::AppSyncSpec& spec,
-                         const AppObservation& observed, const SyncOverrides& overrides,
-                         const ExecutorOptions& options = {}, const ProgressCallback& progress = {},
-                         std::stop_token stop = {});
+sync::SyncResult SyncApp(CellAccess& cell, const AppSyncSpec& spec, const AppObservation& observed,
+                         const SyncOverrides& overrides, const ExecutorOptions& options = {},
+                         const ProgressCallback& progress = {}, std::stop_token stop = {});
 
 }  // namespace cellgate::engine

@@ -5,6 +5,7 @@
 
 #include "engine/app_sync.h"
 #include "engine/prediction_memo.h"
+#include "engine/testing/app_spec.h"
 #include "engine/testing/fake_cell.h"
 #include "sync/hook_status.h"
 #include "sync/tracking.h"
@@ -28,20 +29,20 @@ class CompareTest : public ::testing::Test {
  protected:
   CellAccess Cell() { return CellAccess{"fake", fake_, fake_, fake_, fake_.clock()}; }
 
-  sync::AppSyncSpec Spec(const std::string& extra = "") {
-    auto spec = sync::ParseAppSyncSpec(OneObject(R"(
+  engine::AppSyncSpec Spec(const std::string& extra = "") {
+    auto spec = engine::testing::ParseAppSyncSpec(OneObject(R"(
 apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: {name: web}
 spec:
   destination: {namespace: default}
 )" + extra)
-                                           .body());
+                                                      .body());
     EXPECT_TRUE(spec) << spec.error().message();
     return *spec;
   }
 
-  Result<AppObservation> Observe(const std::string& yaml, const sync::AppSyncSpec& spec,
+  Result<AppObservation> Observe(const std::string& yaml, const engine::AppSyncSpec& spec,
                                  ObserveOptions options = {}) {
     rendered_ = Objects(yaml);
     CellAccess cell = Cell();
@@ -315,7 +316,7 @@ namespace {
 
 class MemoCompareTest : public CompareTest {
  protected:
-  Result<AppObservation> ObserveWithMemo(const std::string& yaml, const sync::AppSyncSpec& spec) {
+  Result<AppObservation> ObserveWithMemo(const std::string& yaml, const engine::AppSyncSpec& spec) {
     rendered_ = testing::Objects(yaml);
     CellAccess cell = Cell();
     cell.memo = &memo_;

@@ -10,6 +10,7 @@
 
 #include "engine/app_sync.h"
 #include "engine/executor.h"
+#include "engine/testing/app_spec.h"
 #include "engine/testing/fake_cell.h"
 #include "sync/tracking.h"
 
@@ -81,7 +82,7 @@ class ExecutorTest : public ::testing::Test {
 
   CellAccess Cell() { return CellAccess{"fake", fake_, fake_, fake_, fake_.clock()}; }
 
-  sync::AppSyncSpec Spec(const std::string& extra = "") {
+  engine::AppSyncSpec Spec(const std::string& extra = "") {
     auto app = Objects(R"(
 apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -89,13 +90,13 @@ metadata: {name: shop, namespace: argocd}
 spec:
   destination: {namespace: shop}
 )" + extra);
-    auto spec = sync::ParseAppSyncSpec(app.front().body());
+    auto spec = engine::testing::ParseAppSyncSpec(app.front().body());
     EXPECT_TRUE(spec) << spec.error().message();
     return *spec;
   }
 
   // Observes with every kind searched (the app may render nothing), then syncs.
-  sync::SyncResult Sync(const std::string& yaml, const sync::AppSyncSpec& spec,
+  sync::SyncResult Sync(const std::string& yaml, const engine::AppSyncSpec& spec,
                         ExecutorOptions options = {}, bool prune = false) {
     std::vector<Object> rendered = Objects(yaml);
     CellAccess cell = Cell();

@@ -202,7 +202,7 @@ TEST_F(ExecutorTest, PrunesOnlyWhenAsked) {
 
 TEST_F(ExecutorTest, AutomatedPruneComesFromTheApplication) {
   fake_.Put(Objects(kNamespace).front());
-  sync::AppSyncSpec spec = Spec("  syncPolicy: {automated: {prune: true}}\n");
+  engine::AppSyncSpec spec = Spec("  syncPolicy: {automated: {prune: true}}\n");
   ASSERT_EQ(Sync(ConfigMap("keep", "a") + "---\n" + ConfigMap("old", "b"), spec).phase,
             sync::OperationPhase::kSucceeded);
   sync::SyncResult r = Sync(ConfigMap("keep", "a"), spec);
@@ -325,7 +325,7 @@ TEST_F(ExecutorTest, ReplaceUsesPutAndForceRecreates) {
 
 TEST_F(ExecutorTest, ApplyOutOfSyncOnlySkipsSyncedObjects) {
   fake_.Put(Objects(kNamespace).front());
-  sync::AppSyncSpec spec = Spec("  syncPolicy: {syncOptions: [ApplyOutOfSyncOnly=true]}\n");
+  engine::AppSyncSpec spec = Spec("  syncPolicy: {syncOptions: [ApplyOutOfSyncOnly=true]}\n");
   ASSERT_EQ(Sync(ConfigMap("same", "1") + "---\n" + ConfigMap("changed", "1"), spec).phase,
             sync::OperationPhase::kSucceeded);
   sync::SyncResult r = Sync(ConfigMap("same", "1") + "---\n" + ConfigMap("changed", "2"), spec);
@@ -336,7 +336,7 @@ TEST_F(ExecutorTest, ApplyOutOfSyncOnlySkipsSyncedObjects) {
 
 TEST_F(ExecutorTest, RespectIgnoreDifferencesKeepsLiveValues) {
   fake_.Put(Objects(kNamespace).front());
-  sync::AppSyncSpec spec = Spec(R"(  ignoreDifferences:
+  engine::AppSyncSpec spec = Spec(R"(  ignoreDifferences:
   - {group: apps, kind: Deployment, jsonPointers: [/spec/replicas]}
   syncPolicy: {syncOptions: [RespectIgnoreDifferences=true]}
 )");
@@ -356,7 +356,7 @@ TEST_F(ExecutorTest, StopTokenTerminatesAWait) {
   });
   std::vector<Object> rendered = Objects(Deployment("api", 1) + "---\n" + ConfigMap("c", "1", 3));
   CellAccess cell = Cell();
-  sync::AppSyncSpec spec = Spec();
+  engine::AppSyncSpec spec = Spec();
   auto observed = ObserveApp(cell, spec, rendered);
   ASSERT_TRUE(observed);
   sync::SyncResult r =
@@ -371,7 +371,7 @@ TEST_F(ExecutorTest, ProgressReportsStepsAndCounts) {
   std::vector<SyncProgress> seen;
   std::vector<Object> rendered = Objects(ConfigMap("a", "1", 0) + "---\n" + ConfigMap("b", "1", 1));
   CellAccess cell = Cell();
-  sync::AppSyncSpec spec = Spec();
+  engine::AppSyncSpec spec = Spec();
   auto observed = ObserveApp(cell, spec, rendered);
   ASSERT_TRUE(observed);
   sync::SyncResult r = SyncApp(cell, spec, *observed, {}, {.sleeper = &sleeper_},

@@ -7,6 +7,7 @@
 
 #include "core/mutex.h"
 #include "engine/app_sync.h"
+#include "engine/testing/app_spec.h"
 #include "engine/testing/fake_cell.h"
 #include "engine/watch_hub.h"
 #include "sync/tracking.h"
@@ -32,14 +33,14 @@ class SelfHealTest : public ::testing::Test {
   // Syncs the app and returns a healer seeded with the sync's results (not started).
   std::unique_ptr<SelfHealer> SyncAndHeal(const std::string& ignore = "",
                                           HealGuardOptions guard = {}) {
-    auto spec = sync::ParseAppSyncSpec(OneObject(R"(
+    auto spec = engine::testing::ParseAppSyncSpec(OneObject(R"(
 apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: {name: shop}
 spec:
   destination: {namespace: shop}
 )" + ignore)
-                                           .body());
+                                                      .body());
     EXPECT_TRUE(spec) << spec.error().message();
     rendered_ = Objects(R"(
 apiVersion: apps/v1

@@ -23,7 +23,7 @@ std::string DisplayPath(const std::string& app_path) {
 }  // namespace
 
 Result<DirectoryRender> RenderDirectory(const git::Snapshot& snapshot, const std::string& app_path,
-                                        const DirectoryOptions& options,
+                                        const argo::DirectoryOptions& options,
                                         const DirectoryLimits& limits,
                                         const JsonnetEvaluator& jsonnet) {
   std::optional<Glob> include, exclude;

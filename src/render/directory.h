@@ -25,11 +25,11 @@
 #include <string>
 #include <vector>
 
+#include "argo/application_source.h"
 #include "core/object.h"
 #include "core/result.h"
 #include "core/yaml.h"
 #include "git/source.h"
-#include "render/application.h"
 
 namespace cellgate::render {
 
@@ -59,7 +59,7 @@ using JsonnetEvaluator =
 // kInvalidArgument for bad manifests or patterns, kPermissionDenied for symlinks leaving the
 // repository, kResourceExhausted over the size limit.
 Result<DirectoryRender> RenderDirectory(const git::Snapshot& snapshot, const std::string& app_path,
-                                        const DirectoryOptions& options,
+                                        const argo::DirectoryOptions& options,
                                         const DirectoryLimits& limits = {},
                                         const JsonnetEvaluator& jsonnet = nullptr);
 

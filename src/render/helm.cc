@@ -56,7 +56,7 @@ Result<std::string> ResolveOne(const std::string& chart_path, const std::string&
 }  // namespace
 
 Result<HelmInputs> ResolveHelmInputs(const git::Snapshot& snapshot, const std::string& chart_path,
-                                     const HelmOptions& helm) {
+                                     const argo::HelmOptions& helm) {
   HelmInputs in;
   for (const auto& vf : helm.value_files) {
     auto path = ResolveOne(chart_path, vf, "helm.valueFiles entry");
@@ -94,7 +94,7 @@ std::string EscapeHelmSetValue(std::string_view v) {
   return out;
 }
 
-std::string HelmExtraValues(const HelmOptions& helm) {
+std::string HelmExtraValues(const argo::HelmOptions& helm) {
   if (helm.values_object && !helm.values_object->empty()) return ToYaml(*helm.values_object);
   return helm.values;
 }
@@ -125,8 +125,9 @@ std::vector<std::string> HelmTemplateArgs(const HelmTemplate& t) {
 
 Result<std::vector<Object>> RunHelmTemplate(ToolRunner& runner, const git::Snapshot& snapshot,
                                             const std::string& chart_path,
-                                            const HelmOptions& options, const HelmInputs& inputs,
-                                            HelmTemplate t, const HelmRun& run) {
+                                            const argo::HelmOptions& options,
+                                            const HelmInputs& inputs, HelmTemplate t,
+                                            const HelmRun& run) {
   auto checkout = snapshot.Materialize();
   CG_TRY_WRAP(checkout, "materialize");
   const fs::path root = *checkout;

@@ -25,11 +25,11 @@
 #include <string>
 #include <vector>
 
+#include "argo/application_source.h"
 #include "core/object.h"
 #include "core/result.h"
 #include "core/yaml.h"
 #include "git/source.h"
-#include "render/application.h"
 #include "render/tool_runner.h"
 
 namespace cellgate::render {
@@ -43,7 +43,7 @@ struct HelmInputs {
 };
 
 Result<HelmInputs> ResolveHelmInputs(const git::Snapshot& snapshot, const std::string& chart_path,
-                                     const HelmOptions& helm);
+                                     const argo::HelmOptions& helm);
 
 struct HelmTemplate {
   std::string release_name;
@@ -52,7 +52,7 @@ struct HelmTemplate {
   std::vector<std::string> api_versions;
   std::vector<std::string> value_files;  // paths as helm should see them
   std::string extra_values_file;         // values/valuesObject written out; "" if none
-  std::vector<HelmParameter> parameters;
+  std::vector<argo::HelmParameter> parameters;
   std::vector<std::pair<std::string, std::string>> file_params;  // name, path for helm
   bool skip_crds = false;
   bool skip_tests = false;
@@ -67,7 +67,7 @@ std::vector<std::string> HelmTemplateArgs(const HelmTemplate& t);
 std::string EscapeHelmSetValue(std::string_view value);
 
 // The values document Argo CD writes for helm.values / helm.valuesObject; "" when none.
-std::string HelmExtraValues(const HelmOptions& helm);
+std::string HelmExtraValues(const argo::HelmOptions& helm);
 
 struct HelmRun {
   std::filesystem::path binary;
@@ -79,7 +79,8 @@ struct HelmRun {
 // file they came from as origin ("charts/web/templates/deployment.yaml").
 Result<std::vector<Object>> RunHelmTemplate(ToolRunner& runner, const git::Snapshot& snapshot,
                                             const std::string& chart_path,
-                                            const HelmOptions& options, const HelmInputs& inputs,
-                                            HelmTemplate base, const HelmRun& run);
+                                            const argo::HelmOptions& options,
+                                            const HelmInputs& inputs, HelmTemplate base,
+                                            const HelmRun& run);
 
 }  // namespace cellgate::render

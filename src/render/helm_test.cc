@@ -89,7 +89,7 @@ TEST(HelmArgs, SetValueEscaping) {
 
 TEST(HelmInputs, ResolveRelativeAbsoluteMissingAndEscapes) {
   auto s = Chart();
-  HelmOptions h;
+  argo::HelmOptions h;
   h.value_files = {"values-prod.yaml", "/envs/prod/common.yaml"};
   auto in = ResolveHelmInputs(s, "charts/web", h);
   ASSERT_TRUE(in) << in.error().message();
@@ -119,13 +119,13 @@ TEST(HelmInputs, ResolveRelativeAbsoluteMissingAndEscapes) {
   ASSERT_FALSE(scheme);
   EXPECT_EQ(scheme.error().code(), ErrorCode::kPermissionDenied);
 
-  HelmOptions fp;
+  argo::HelmOptions fp;
   fp.file_parameters = {{"cfg", "../../../../etc/shadow"}};
   EXPECT_FALSE(ResolveHelmInputs(s, "charts/web", fp));
 }
 
 TEST(HelmValues, ValuesObjectTakesPrecedence) {
-  HelmOptions h;
+  argo::HelmOptions h;
   EXPECT_EQ(HelmExtraValues(h), "");
   h.values = "a: 1\n";
   EXPECT_EQ(HelmExtraValues(h), "a: 1\n");
@@ -140,7 +140,7 @@ class HelmTest : public ::testing::Test {
     if (!bin) GTEST_SKIP() << bin.error().message();
     run_.binary = *bin;
   }
-  Result<std::vector<Object>> Template(const MemorySnapshot& s, const HelmOptions& h,
+  Result<std::vector<Object>> Template(const MemorySnapshot& s, const argo::HelmOptions& h,
                                        HelmTemplate t) {
     auto in = ResolveHelmInputs(s, "charts/web", h);
     CG_TRY(in);
@@ -161,7 +161,7 @@ const Object* Find(const std::vector<Object>& objs, std::string_view kind) {
 
 TEST_F(HelmTest, TemplatesWithValuesParametersAndCrds) {
   auto s = Chart();
-  HelmOptions h;
+  argo::HelmOptions h;
   h.value_files = {"values-prod.yaml", "/envs/prod/common.yaml"};
   h.values = "message: from-values\n";
   h.parameters = {{"port", "8080", true}, {"image.tag", "v10", false}};
@@ -185,7 +185,7 @@ TEST_F(HelmTest, TemplatesWithValuesParametersAndCrds) {
 
 TEST_F(HelmTest, SkipCrdsAndValuesObject) {
   auto s = Chart();
-  HelmOptions h;
+  argo::HelmOptions h;
   h.skip_crds = true;
   h.values = "message: ignored\n";
   h.values_object = Json{{"message", "object"}};

@@ -73,9 +73,12 @@ Result<std::vector<Object>> ParseJsonnetOutput(std::string_view json, const std:
   return std::move(parsed->objects);
 }
 
-Result<std::vector<std::vector<Object>>> EvaluateJsonnet(
-    ToolRunner& runner, const git::Snapshot& snapshot, const std::string& app_path,
-    const std::vector<std::string>& files, const JsonnetOptions& options, const JsonnetRun& run) {
+Result<std::vector<std::vector<Object>>> EvaluateJsonnet(ToolRunner& runner,
+                                                         const git::Snapshot& snapshot,
+                                                         const std::string& app_path,
+                                                         const std::vector<std::string>& files,
+                                                         const argo::JsonnetOptions& options,
+                                                         const JsonnetRun& run) {
   auto libs = ResolveJsonnetLibs(snapshot, options.libs);
   CG_TRY(libs);
   JsonnetEvalRequest request{.files = files,

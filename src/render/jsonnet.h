@@ -24,11 +24,11 @@
 #include <string_view>
 #include <vector>
 
+#include "argo/application_source.h"
 #include "core/object.h"
 #include "core/result.h"
 #include "core/yaml.h"
 #include "git/source.h"
-#include "render/application.h"
 #include "render/tool_runner.h"
 
 namespace cellgate::render {
@@ -53,9 +53,12 @@ struct JsonnetRun {
 // process; one list of objects per file. Errors name the file, and jsonnet's text carries
 // line and column: kInvalidArgument (program error, bad output), kPermissionDenied (an import
 // or library leaving the repository), kDeadlineExceeded / kResourceExhausted (limits).
-Result<std::vector<std::vector<Object>>> EvaluateJsonnet(
-    ToolRunner& runner, const git::Snapshot& snapshot, const std::string& app_path,
-    const std::vector<std::string>& files, const JsonnetOptions& options, const JsonnetRun& run);
+Result<std::vector<std::vector<Object>>> EvaluateJsonnet(ToolRunner& runner,
+                                                         const git::Snapshot& snapshot,
+                                                         const std::string& app_path,
+                                                         const std::vector<std::string>& files,
+                                                         const argo::JsonnetOptions& options,
+                                                         const JsonnetRun& run);
 
 // The jsonnet library's version, for render cache keys.
 std::string JsonnetVersion();

@@ -28,15 +28,15 @@ namespace fs = std::filesystem;
 
 std::atomic<bool> g_eval_available{false};
 
-Json VarsJson(const std::vector<JsonnetVar>& vars) {
+Json VarsJson(const std::vector<argo::JsonnetVar>& vars) {
   Json out = Json::array();
   for (const auto& v : vars)
     out.push_back({{"name", v.name}, {"value", v.value}, {"code", v.code}});
   return out;
 }
 
-Result<std::vector<JsonnetVar>> VarsFrom(const Json& j, const char* key) {
-  std::vector<JsonnetVar> out;
+Result<std::vector<argo::JsonnetVar>> VarsFrom(const Json& j, const char* key) {
+  std::vector<argo::JsonnetVar> out;
   auto it = j.find(key);
   if (it == j.end()) return out;
   if (!it->is_array()) return MakeError(ErrorCode::kInvalidArgument, std::string(key) + ": list");

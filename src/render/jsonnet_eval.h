@@ -33,9 +33,9 @@
 #include <string_view>
 #include <vector>
 
+#include "argo/application_source.h"
 #include "core/object.h"
 #include "core/result.h"
-#include "render/application.h"
 
 namespace cellgate::render {
 
@@ -44,8 +44,8 @@ inline constexpr std::string_view kJsonnetEvalCommand = "internal-jsonnet-eval";
 struct JsonnetEvalRequest {
   std::vector<std::string> files;   // repository paths of the programs, evaluated in order
   std::vector<std::string> jpaths;  // repository directories ("" is the root)
-  std::vector<JsonnetVar> ext_vars;
-  std::vector<JsonnetVar> tlas;
+  std::vector<argo::JsonnetVar> ext_vars;
+  std::vector<argo::JsonnetVar> tlas;
   std::uint64_t memory_limit_bytes = 0;  // 0: none
   unsigned max_stack = 500;              // jsonnet's and go-jsonnet's default
 };

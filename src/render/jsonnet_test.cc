@@ -20,14 +20,14 @@ namespace {
 namespace fs = std::filesystem;
 using testing::MemorySnapshot;
 
-RenderRequest Req(const std::string& path, JsonnetOptions jsonnet = {}) {
+RenderRequest Req(const std::string& path, argo::JsonnetOptions jsonnet = {}) {
   RenderRequest r;
   r.repo_url = "https://git.example.com/fleet.git";
   r.app_name = "web";
   r.destination_namespace = "shop";
   r.source.repo_url = r.repo_url;
   r.source.path = path;
-  r.source.directory = DirectoryOptions{.jsonnet = std::move(jsonnet)};
+  r.source.directory = argo::DirectoryOptions{.jsonnet = std::move(jsonnet)};
   return r;
 }
 

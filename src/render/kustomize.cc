@@ -131,13 +131,13 @@ std::string LabelArg(const std::string& k, const std::string& v) { return k + ":
 
 }  // namespace
 
-bool HasKustomizeOverrides(const KustomizeOptions& k) {
+bool HasKustomizeOverrides(const argo::KustomizeOptions& k) {
   return !k.name_prefix.empty() || !k.name_suffix.empty() || !k.images.empty() ||
          !k.replicas.empty() || !k.common_labels.empty() || !k.common_annotations.empty() ||
          !k.ns.empty() || !k.patches.empty() || !k.components.empty();
 }
 
-std::vector<std::vector<std::string>> KustomizeEditCommands(const KustomizeOptions& k) {
+std::vector<std::vector<std::string>> KustomizeEditCommands(const argo::KustomizeOptions& k) {
   std::vector<std::vector<std::string>> cmds;
   if (!k.name_prefix.empty()) cmds.push_back({"edit", "set", "nameprefix", "--", k.name_prefix});
   if (!k.name_suffix.empty()) cmds.push_back({"edit", "set", "namesuffix", "--", k.name_suffix});
@@ -194,7 +194,7 @@ Status AppendKustomizePatches(const fs::path& file, const Json& patches) {
 
 Result<std::vector<Object>> RunKustomize(ToolRunner& runner, const git::Snapshot& snapshot,
                                          const std::string& app_path,
-                                         const KustomizeOptions* overrides,
+                                         const argo::KustomizeOptions* overrides,
                                          const KustomizeDeps& deps, const KustomizeBuild& build) {
   auto checkout = snapshot.Materialize();
   CG_TRY_WRAP(checkout, "materialize");

@@ -22,11 +22,11 @@
 #include <string>
 #include <vector>
 
+#include "argo/application_source.h"
 #include "core/object.h"
 #include "core/result.h"
 #include "core/yaml.h"
 #include "git/source.h"
-#include "render/application.h"
 #include "render/kustomize_deps.h"
 #include "render/tool_runner.h"
 
@@ -41,7 +41,8 @@ struct KustomizeBuild {
 // The `kustomize edit ...` argument lists (without the binary) Argo CD runs for these
 // overrides, in its order. Patches are not an edit command (see ApplyPatches). Labels and
 // annotations are sorted, so the commands are deterministic.
-std::vector<std::vector<std::string>> KustomizeEditCommands(const KustomizeOptions& overrides);
+std::vector<std::vector<std::string>> KustomizeEditCommands(
+    const argo::KustomizeOptions& overrides);
 
 // Appends `patches` to the `patches` list of the kustomization file at `file`, as Argo CD
 // does (there is no `kustomize edit` for it).
@@ -51,11 +52,11 @@ Status AppendKustomizePatches(const std::filesystem::path& file, const Json& pat
 // variable substitution applied already. Objects carry Origin{app_path, document}.
 Result<std::vector<Object>> RunKustomize(ToolRunner& runner, const git::Snapshot& snapshot,
                                          const std::string& app_path,
-                                         const KustomizeOptions* overrides,
+                                         const argo::KustomizeOptions* overrides,
                                          const KustomizeDeps& deps, const KustomizeBuild& build);
 
 // True when the overrides would change anything (Argo CD's IsZero, minus fields that only
 // select binaries or versions).
-bool HasKustomizeOverrides(const KustomizeOptions& overrides);
+bool HasKustomizeOverrides(const argo::KustomizeOptions& overrides);
 
 }  // namespace cellgate::render

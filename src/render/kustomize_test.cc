@@ -71,7 +71,7 @@ class KustomizeTest : public ::testing::Test {
 };
 
 TEST(KustomizeEdits, ArgoCdOrderAndArguments) {
-  KustomizeOptions k;
+  argo::KustomizeOptions k;
   k.name_prefix = "p-";
   k.name_suffix = "-s";
   k.images = {"nginx=nginx:1.27"};
@@ -109,7 +109,7 @@ TEST_F(KustomizeTest, BuildsOverlayFromTheCheckout) {
 
 TEST_F(KustomizeTest, AppOverridesRunInAScratchCopy) {
   auto s = Overlay();
-  KustomizeOptions k;
+  argo::KustomizeOptions k;
   k.name_suffix = "-v2";
   k.images = {"nginx=nginx:1.27"};
   k.common_labels = {{"team", "web"}};
@@ -151,7 +151,7 @@ TEST_F(KustomizeTest, ToolErrorsCarryStderrWithoutScratchPaths) {
   MemorySnapshot s;
   s.AddFile("bad/kustomization.yaml", "resources: [missing.yaml]\n");
   KustomizeDeps deps{.dirs = {"bad"}};  // the walker would refuse it before kustomize runs
-  KustomizeOptions k;
+  argo::KustomizeOptions k;
   k.name_prefix = "x-";
   auto objs = RunKustomize(runner_, s, "bad", &k, deps, build_);
   ASSERT_FALSE(objs);

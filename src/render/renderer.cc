@@ -26,7 +26,7 @@ bool HasSuffix(std::string_view s, std::string_view suffix) {
 std::string Display(const std::string& path) { return path.empty() ? "." : path; }
 
 // Argo CD expands $ARGOCD_APP_* in these fields before running the tools.
-ApplicationSource Substitute(ApplicationSource s, const BuildEnv& env) {
+argo::ApplicationSource Substitute(argo::ApplicationSource s, const BuildEnv& env) {
   if (s.directory) {
     for (auto& v : s.directory->jsonnet.ext_vars) v.value = Envsubst(v.value, env);
     for (auto& v : s.directory->jsonnet.tlas) v.value = Envsubst(v.value, env);
@@ -73,8 +73,8 @@ Renderer::Renderer(RendererOptions options)
     : options_(std::move(options)), tools_(options_.tools), cache_(options_.cache) {}
 
 Result<SourceType> Renderer::DetectType(const git::Snapshot& snapshot,
-                                        const ApplicationSource& source, const std::string& path,
-                                        const std::string& path_oid) {
+                                        const argo::ApplicationSource& source,
+                                        const std::string& path, const std::string& path_oid) {
   std::vector<std::string> explicit_types;
   if (source.kustomize) explicit_types.emplace_back("Kustomize");
   if (source.helm) explicit_types.emplace_back("Helm");
@@ -154,7 +154,7 @@ Result<std::string> Renderer::ToolVersion(const std::filesystem::path& binary) {
 Result<Renderer::Plan> Renderer::MakePlan(const git::Snapshot& snapshot,
                                           const RenderRequest& request,
                                           const std::string& path_oid) {
-  const ApplicationSource& src = request.source;
+  const argo::ApplicationSource& src = request.source;
   if (!src.chart.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "Helm repository charts (spec.source.chart '" + src.chart +
@@ -188,12 +188,12 @@ Result<Renderer::Plan> Renderer::MakePlan(const git::Snapshot& snapshot,
                                .target_revision = src.target_revision});
   plan.request = request;
   plan.request.source = Substitute(src, env);
-  const ApplicationSource& eff = plan.request.source;
+  const argo::ApplicationSource& eff = plan.request.source;
 
   std::string& key = plan.key;
   key = std::string(SourceTypeName(plan.type)) + "\n" + git::NormaliseRepoUrl(request.repo_url) +
-        "\n" + Display(plan.path) + "=" + *oid + "\n" + Sha256Hex(SourceOptionsJson(eff).dump()) +
-        "\n";
+        "\n" + Display(plan.path) + "=" + *oid + "\n" +
+        Sha256Hex(argo::SourceOptionsJson(eff).dump()) + "\n";
   switch (plan.type) {
     case SourceType::kDirectory: {
       const auto& l = options_.limits;
@@ -238,7 +238,7 @@ Result<Renderer::Plan> Renderer::MakePlan(const git::Snapshot& snapshot,
       return plan;
     }
     case SourceType::kHelm: {
-      HelmOptions helm = eff.helm.value_or(HelmOptions{});
+      argo::HelmOptions helm = eff.helm.value_or(argo::HelmOptions{});
       if (!helm.version.empty() && helm.version != "3" && helm.version != "v3") {
         return MakeError(ErrorCode::kInvalidArgument,
                          "helm.version '" + helm.version + "' is not supported (Helm 3 only)");
@@ -306,21 +306,22 @@ Result<std::vector<std::vector<Object>>> Renderer::EvaluateJsonnet(
   }
   const auto& dir = plan.request.source.directory;
   return render::EvaluateJsonnet(tools_, snapshot, plan.path, files,
-                                 dir ? dir->jsonnet : JsonnetOptions{},
+                                 dir ? dir->jsonnet : argo::JsonnetOptions{},
                                  {.program = program, .yaml = options_.limits.yaml});
 }
 
 Result<Renderer::Shared> Renderer::Execute(const git::Snapshot& snapshot, const Plan& plan) {
   auto out = std::make_shared<CachedRender>();
   out->type = plan.type;
-  const ApplicationSource& src = plan.request.source;
+  const argo::ApplicationSource& src = plan.request.source;
   const YamlLimits& yaml = options_.limits.yaml;
   switch (plan.type) {
     case SourceType::kDirectory: {
-      auto r = RenderDirectory(snapshot, plan.path, src.directory.value_or(DirectoryOptions{}),
-                               options_.limits, [&](const std::vector<std::string>& files) {
-                                 return EvaluateJsonnet(snapshot, plan, files);
-                               });
+      auto r =
+          RenderDirectory(snapshot, plan.path, src.directory.value_or(argo::DirectoryOptions{}),
+                          options_.limits, [&](const std::vector<std::string>& files) {
+                            return EvaluateJsonnet(snapshot, plan, files);
+                          });
       CG_TRY(r);
       out->objects = std::move(r->objects);
       out->notes = std::move(r->notes);
@@ -337,7 +338,7 @@ Result<Renderer::Shared> Renderer::Execute(const git::Snapshot& snapshot, const 
       break;
     }
     case SourceType::kHelm: {
-      HelmOptions helm = src.helm.value_or(HelmOptions{});
+      argo::HelmOptions helm = src.helm.value_or(argo::HelmOptions{});
       HelmTemplate t{
           .release_name = helm.release_name.empty() ? plan.request.app_name : helm.release_name,
           .ns = helm.ns.empty() ? plan.request.destination_namespace : helm.ns,

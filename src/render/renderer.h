@@ -1,4 +1,5 @@
-// Renderer: one Argo CD ApplicationSource at one git Snapshot -> Kubernetes objects.
+// Renderer: one Argo CD ApplicationSource (argo::ApplicationSource) at one git Snapshot ->
+// Kubernetes objects.
 //
 // It decides the source type as Argo CD does (an explicit directory/kustomize/helm block
 // wins; otherwise a kustomization file in the app path means Kustomize, a Chart.yaml means
@@ -30,10 +31,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "argo/application_source.h"
 #include "core/mutex.h"
 #include "core/result.h"
 #include "git/source.h"
-#include "render/application.h"
 #include "render/directory.h"
 #include "render/render_cache.h"
 #include "render/tool_runner.h"
@@ -66,7 +67,7 @@ struct RenderRequest {
   std::string repo_url;  // part of the cache key and of $ARGOCD_APP_SOURCE_REPO_URL
   std::string app_name;  // Helm release name default; $ARGOCD_APP_NAME
   std::string destination_namespace;
-  ApplicationSource source;
+  argo::ApplicationSource source;
 };
 
 struct RenderResult {
@@ -110,8 +111,9 @@ class Renderer {
                                  const std::string& path_oid);
   Result<Plan> MakePlan(const git::Snapshot& snapshot, const RenderRequest& request,
                         const std::string& path_oid);
-  Result<SourceType> DetectType(const git::Snapshot& snapshot, const ApplicationSource& source,
-                                const std::string& path, const std::string& path_oid);
+  Result<SourceType> DetectType(const git::Snapshot& snapshot,
+                                const argo::ApplicationSource& source, const std::string& path,
+                                const std::string& path_oid);
   Result<Shared> Execute(const git::Snapshot& snapshot, const Plan& plan);
   bool StillValid(const git::Snapshot& snapshot, const CachedRender& cached) const;
   Result<std::string> ToolVersion(const std::filesystem::path& binary);

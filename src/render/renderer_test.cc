@@ -62,7 +62,7 @@ TEST(Renderer, DetectsTypesLikeArgoCd) {
   EXPECT_EQ(r.Render(s, Req("charts/web"))->type(), SourceType::kHelm);
   EXPECT_EQ(r.Render(s, Req("both"))->type(), SourceType::kKustomize);
   auto explicit_dir = Req("overlays/prod");
-  explicit_dir.source.directory = DirectoryOptions{};
+  explicit_dir.source.directory = argo::DirectoryOptions{};
   auto d = r.Render(s, explicit_dir);
   ASSERT_TRUE(d) << d.error().message();
   EXPECT_EQ(d->type(), SourceType::kDirectory);  // kustomization.yaml is then just a file
@@ -71,8 +71,8 @@ TEST(Renderer, DetectsTypesLikeArgoCd) {
 TEST(Renderer, MultipleExplicitTypesAreAnError) {
   auto s = Fleet();
   auto req = Req("apps/web");
-  req.source.kustomize = KustomizeOptions{};
-  req.source.helm = HelmOptions{};
+  req.source.kustomize = argo::KustomizeOptions{};
+  req.source.helm = argo::HelmOptions{};
   Renderer r;
   auto res = r.Render(s, req);
   ASSERT_FALSE(res);
@@ -106,7 +106,7 @@ TEST(Renderer, DirectoryCacheKeysOnTheAppTreeNotTheCommit) {
 
   // Options are part of the key.
   auto recurse = Req("apps/web");
-  recurse.source.directory = DirectoryOptions{.recurse = true};
+  recurse.source.directory = argo::DirectoryOptions{.recurse = true};
   EXPECT_FALSE(r.Render(c3, recurse)->cache_hit);
   // So is the path: identical trees at two paths keep their own origins.
   c3.AddFile("copy/web/cm.yaml", Cm("web", "data: {v: '2'}\n"));
@@ -163,7 +163,7 @@ TEST(Renderer, HelmCacheCoversValueFilesOutsideTheChart) {
   if (!HaveTools()) GTEST_SKIP() << "kustomize/helm not installed";
   auto c1 = Fleet();
   auto req = Req("charts/web", "shop");
-  req.source.helm = HelmOptions{.value_files = {"/envs/prod.yaml"}};
+  req.source.helm = argo::HelmOptions{.value_files = {"/envs/prod.yaml"}};
   Renderer r;
   auto first = r.Render(c1, req);
   ASSERT_TRUE(first) << first.error().message();
@@ -237,14 +237,14 @@ TEST(Renderer, HostilePaths) {
   if (HaveTools()) {
     s.AddFile("web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n");
     auto values = Req("web");
-    values.source.helm = HelmOptions{.value_files = {"../../etc/passwd"}};
+    values.source.helm = argo::HelmOptions{.value_files = {"../../etc/passwd"}};
     auto v = r.Render(s, values);
     ASSERT_FALSE(v);
     EXPECT_EQ(v.error().code(), ErrorCode::kPermissionDenied);
     EXPECT_NE(v.error().message().find("../../etc/passwd"), std::string::npos);
     // Inside the repository "../../x" from charts/web is just a missing file.
     auto inside = Req("charts/web");
-    inside.source.helm = HelmOptions{.value_files = {"../../etc/passwd"}};
+    inside.source.helm = argo::HelmOptions{.value_files = {"../../etc/passwd"}};
     auto i = r.Render(s, inside);
     ASSERT_FALSE(i);
     EXPECT_EQ(i.error().code(), ErrorCode::kNotFound);
@@ -290,7 +290,7 @@ TEST(Renderer, RevisionInOptionsMakesTheKeyFollowTheCommit) {
   auto c1 = Fleet();
   auto req = Req("overlays/prod");
   req.source.kustomize =
-      KustomizeOptions{.common_labels = {{"rev", "${ARGOCD_APP_REVISION_SHORT}"}}};
+      argo::KustomizeOptions{.common_labels = {{"rev", "${ARGOCD_APP_REVISION_SHORT}"}}};
   Renderer r;
   auto first = r.Render(c1, req);
   ASSERT_TRUE(first) << first.error().message();

@@ -8,7 +8,7 @@
 
 #include "core/mutex.h"
 #include "core/redact.h"
-#include "runtime/time_format.h"
+#include "core/time_format.h"
 
 namespace cellgate::runtime {
 namespace {

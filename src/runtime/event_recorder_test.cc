@@ -6,8 +6,8 @@
 #include <mutex>
 
 #include "core/mutex.h"
+#include "core/time_format.h"
 #include "kube/testing/fake_cluster.h"
-#include "runtime/time_format.h"
 
 namespace cellgate::runtime {
 namespace {

@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "core/mutex.h"
-#include "runtime/time_format.h"
+#include "core/time_format.h"
 
 namespace cellgate::runtime {
 namespace {

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "engine/self_heal.h"
+#include "engine/testing/app_spec.h"
 #include "engine/watch_hub.h"
 #include "sync_e2e_util.h"
 
@@ -42,8 +43,8 @@ class DriftE2E : public SyncE2ETest {
   void SetUp() override {
     SyncE2ETest::SetUp();
     app_ = "drift-" + UniqueSuffix();
-    auto spec =
-        sync::ParseAppSyncSpec(ParseObjects(ApplicationYaml(app_, "unused", ".", ns_)).front().body());
+    auto spec = engine::testing::ParseAppSyncSpec(
+        ParseObjects(ApplicationYaml(app_, "unused", ".", ns_)).front().body());
     ASSERT_TRUE(spec) << spec.error().message();
     spec_ = *spec;
     rendered_ = ParseObjects(kManifests);
@@ -94,7 +95,7 @@ class DriftE2E : public SyncE2ETest {
   }
 
   std::string app_;
-  sync::AppSyncSpec spec_;
+  engine::AppSyncSpec spec_;
   std::vector<Object> rendered_;
   std::unique_ptr<WatchHub> hub_;  // before healer_: destroyed after it
   std::unique_ptr<SelfHealer> healer_;

@@ -9,6 +9,7 @@
 // Uses a cell of its own, "sync-outage", started and stopped by this test through
 // scripts/local-cells (up, stop-component, start-component, down) in the same home as the
 // kubeconfig, so the other tests' cells are never disturbed.
+#include "engine/testing/app_spec.h"
 #include "sync_e2e_util.h"
 
 namespace cellgate::engine::e2e {
@@ -58,7 +59,7 @@ class OutageE2E : public ::testing::Test {
     ASSERT_NE(cell_, nullptr) << error;
     ns_ = "outage-" + UniqueSuffix();
     MustKubectl("create namespace " + ns_, kCell);
-    auto spec = sync::ParseAppSyncSpec(
+    auto spec = engine::testing::ParseAppSyncSpec(
         ParseObjects(ApplicationYaml("outage-" + UniqueSuffix(), "unused", ".", ns_))
             .front()
             .body());
@@ -90,7 +91,7 @@ class OutageE2E : public ::testing::Test {
 
   std::unique_ptr<Cell> cell_;
   std::string ns_;
-  sync::AppSyncSpec spec_;
+  engine::AppSyncSpec spec_;
   std::vector<Object> rendered_;
   git::testing::TempDir tmp_;
 };
@@ -118,7 +119,8 @@ TEST_F(OutageE2E, CellStoppingMidSyncIsAnErrorAndTheNextSyncCompletes) {
       first = true;
       EXPECT_EQ(res.result, sync::ResultCode::kSynced);
     } else {
-      EXPECT_NE(res.result, sync::ResultCode::kSynced) << res.key.ToString() << " was never applied";
+      EXPECT_NE(res.result, sync::ResultCode::kSynced)
+          << res.key.ToString() << " was never applied";
     }
   }
   EXPECT_TRUE(first);
@@ -132,7 +134,8 @@ TEST_F(OutageE2E, CellStoppingMidSyncIsAnErrorAndTheNextSyncCompletes) {
   ASSERT_TRUE(Eventually([&] { return cell_->client().ServerVersion().has_value(); }, 60s));
   auto again = ObserveApp(cell, spec_, rendered_);
   ASSERT_TRUE(again) << again.error().message();
-  EXPECT_EQ(again->comparison.Find({"", "ConfigMap", ns_, "first"})->status(), sync::SyncStatus::kSynced);
+  EXPECT_EQ(again->comparison.Find({"", "ConfigMap", ns_, "first"})->status(),
+            sync::SyncStatus::kSynced);
   EXPECT_EQ(again->comparison.Find({"", "ConfigMap", ns_, "second"})->status(),
             sync::SyncStatus::kMissing);
   sync::SyncResult done = SyncApp(cell, spec_, *again, {}, {.health_timeout = 90s});

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "engine/self_heal.h"
+#include "engine/testing/app_spec.h"
 #include "engine/watch_hub.h"
 #include "sidecar_webhook.h"
 #include "sync_e2e_util.h"
@@ -63,7 +64,7 @@ class WebhookE2E : public SyncE2ETest {
 
   // Syncs the Deployment and starts self-heal from a fresh comparison; returns it.
   AppComparison SyncAndWatch(const std::string& extra_spec) {
-    auto spec = sync::ParseAppSyncSpec(
+    auto spec = engine::testing::ParseAppSyncSpec(
         ParseObjects(ApplicationYaml("webhook-" + label_, "unused", ".", ns_, extra_spec))
             .front()
             .body());

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace cellgate::runtime {
+namespace cellgate {
 
 using WallTime = std::chrono::system_clock::time_point;
 
@@ -25,4 +25,4 @@ std::string Rfc3339Micro(WallTime t);
 // for anything else.
 std::optional<WallTime> ParseRfc3339(std::string_view text);
 
-}  // namespace cellgate::runtime
+}  // namespace cellgate

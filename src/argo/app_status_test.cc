@@ -1,17 +1,16 @@
-#include "fleet/app_status.h"
+#include "argo/app_status.h"
 
 #include <gtest/gtest.h>
 
-#include "fleet/status_update.h"
+#include "argo/status_update.h"
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 namespace {
 
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-const runtime::WallTime kT0 =
-    runtime::ParseRfc3339("2025-03-01T10:00:00Z").value_or(runtime::WallTime{});
+const WallTime kT0 = ParseRfc3339("2025-03-01T10:00:00Z").value_or(WallTime{});
 
 const Json kSource = {{"repoURL", "https://github.com/acme/apps"}, {"path", "guestbook"}};
 const Json kDest = {{"name", "cell-1"}, {"namespace", "guestbook"}};
@@ -218,4 +217,4 @@ TEST(StatusUpdate, ApplyObjectCarriesOnlyIdentityAndStatus) {
 }
 
 }  // namespace
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

@@ -1,4 +1,4 @@
-#include "fleet/retry_strategy.h"
+#include "argo/retry_strategy.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,7 @@
 
 #include "core/duration.h"
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 namespace {
 
 constexpr auto kDefaultRetryDuration = std::chrono::seconds(5);
@@ -50,4 +50,4 @@ bool RetryAllowed(const RetryStrategy& retry, std::int64_t retry_count) {
   return retry.limit < 0 || retry_count < retry.limit;
 }
 
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

@@ -1,8 +1,8 @@
-#include "cli/sync_operation.h"
+#include "argo/operation_request.h"
 
 #include <gtest/gtest.h>
 
-namespace cellgate::cli {
+namespace cellgate::argo {
 namespace {
 
 Json App() {
@@ -17,6 +17,18 @@ Json App() {
     "status": {"sync": {"status": "OutOfSync"},
                "operationState": {"phase": "Succeeded", "startedAt": "2024-05-01T10:00:00Z"}}
   })J");
+}
+
+// The CLI reads the live Application through the one model, then builds the operation.
+Result<Json> BuildSyncOperation(const Json& manifest, const SyncRequest& request) {
+  CG_ASSIGN_OR_RETURN(Application app, ParseApplication(manifest));
+  return argo::BuildSyncOperation(app, request);
+}
+
+OperationProgress ProgressOf(const Json& manifest) {
+  auto app = ParseApplication(manifest);
+  EXPECT_TRUE(app) << app.error().message();
+  return app ? argo::ProgressOf(*app) : OperationProgress::kVanished;
 }
 
 TEST(SyncOperation, DefaultsAsArgoCdWritesThem) {
@@ -70,6 +82,19 @@ TEST(SyncOperation, AutoSyncRefusesAnotherRevision) {
   EXPECT_TRUE(BuildSyncOperation(app, {.revision = "main"}));
   app["spec"]["syncPolicy"]["automated"]["enabled"] = false;
   EXPECT_TRUE(BuildSyncOperation(app, {.revision = "abc123"}));
+}
+
+// syncPolicy.automated.enabled is a *bool in Argo CD (types.go SyncPolicyAutomated): "no"
+// does not decode. The CLI used to read any non-boolean as enabled and refuse --revision.
+TEST(SyncOperation, AutomatedEnabledStringIsAnInvalidApplication) {
+  Json app = App();
+  app["spec"]["syncPolicy"]["automated"] = {{"enabled", "no"}};
+  auto op = BuildSyncOperation(app, {.revision = "abc123"});
+  ASSERT_FALSE(op);
+  EXPECT_EQ(op.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(op.error().message().find("spec.syncPolicy.automated.enabled: must be a boolean"),
+            std::string::npos)
+      << op.error().message();
 }
 
 TEST(SyncOperation, AutoSyncWithoutTargetRevisionAcceptsHead) {
@@ -141,4 +166,4 @@ TEST(OperationProgress, FromOperationAndOperationState) {
 }
 
 }  // namespace
-}  // namespace cellgate::cli
+}  // namespace cellgate::argo

@@ -1,6 +1,7 @@
-// The parts of an Argo CD Application (argoproj.io/v1alpha1) that rendering needs, parsed
-// exactly per Argo CD's Go types (pkg/apis/application/v1alpha1/types.go): same field names,
-// same meaning of absent vs empty.
+// An Argo CD ApplicationSource (spec.source, spec.sources[i], operation.sync.source) with
+// every render option, parsed exactly per Argo CD's Go types
+// (pkg/apis/application/v1alpha1/types.go): same field names, same meaning of absent vs
+// empty. application.h reads the rest of the Application.
 //
 // What Argo CD treats as presence matters: a `kustomize: {}`, `helm: {}` or `directory: {}`
 // block makes the source type explicit (ApplicationSource.ExplicitType), so each block is a
@@ -19,7 +20,7 @@
 #include "core/object.h"
 #include "core/result.h"
 
-namespace cellgate::render {
+namespace cellgate::argo {
 
 // directory.jsonnet.extVars[] / tlas[] (Argo CD's JsonnetVar): a string, or jsonnet code
 // when `code`.
@@ -111,32 +112,13 @@ struct ApplicationSource {
   bool has_plugin = false;  // config management plugins: not supported
 };
 
-struct ApplicationDestination {
-  std::string server;
-  std::string name;
-  std::string ns;  // `namespace`
-};
-
-struct Application {
-  std::string name;
-  std::string ns;       // metadata.namespace (where the Application lives, e.g. argocd)
-  std::string project;  // "" means "default"
-  ApplicationDestination destination;
-  ApplicationSource source;        // spec.source, or spec.sources[0]
-  int source_count = 1;            // > 1 when spec.sources had more entries than we render
-  std::vector<std::string> notes;  // human-readable caveats (e.g. sources[1..] ignored)
-};
-
 // Parses an ApplicationSource object. `where` prefixes field paths in errors
 // ("spec.source.helm.parameters[2].value: must be a string").
 Result<ApplicationSource> ParseApplicationSource(const Json& source,
                                                  std::string_view where = "source");
 
-// Parses an Application manifest (apiVersion argoproj.io/v1alpha1, kind Application).
-Result<Application> ParseApplication(const Json& manifest);
-
 // The source's options as canonical JSON (only what changes a render; repoURL, path and
 // targetRevision excluded). Used to hash options into the render cache key.
 Json SourceOptionsJson(const ApplicationSource& source);
 
-}  // namespace cellgate::render
+}  // namespace cellgate::argo

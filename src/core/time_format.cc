@@ -1,9 +1,9 @@
-#include "runtime/time_format.h"
+#include "core/time_format.h"
 
 #include <cstdio>
 #include <ctime>
 
-namespace cellgate::runtime {
+namespace cellgate {
 namespace {
 
 std::string Format(WallTime t, bool micro) {
@@ -99,4 +99,4 @@ std::optional<WallTime> ParseRfc3339(std::string_view s) {
   return t;
 }
 
-}  // namespace cellgate::runtime
+}  // namespace cellgate

@@ -1,13 +1,17 @@
-#include "sync/app_spec.h"
-
 #include <gtest/gtest.h>
 
-#include "sync/testing/golden.h"
+#include "engine/app_sync.h"
+#include "engine/testing/fake_cell.h"
 
-namespace cellgate::sync {
+namespace cellgate::engine {
 namespace {
 
 using testing::OneObject;
+
+Result<AppSyncSpec> ParseAppSyncSpec(const Json& manifest) {
+  CG_ASSIGN_OR_RETURN(argo::Application app, argo::ParseApplication(manifest));
+  return SyncSpecFor(app);
+}
 
 TEST(AppSpecTest, ReadsSyncPolicyAndIgnoreDifferences) {
   Object app = OneObject(R"(
@@ -15,6 +19,7 @@ apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: {name: core-backend, namespace: argocd}
 spec:
+  source: {repoURL: https://git/r}
   destination: {server: https://kubernetes.default.svc, namespace: default}
   syncPolicy:
     automated: {prune: true, selfHeal: true}
@@ -39,7 +44,7 @@ spec:
   ASSERT_TRUE(options);
   EXPECT_TRUE(options->prune);
   EXPECT_TRUE(options->create_namespace);
-  EXPECT_EQ(options->prune_propagation, PropagationPolicy::kBackground);
+  EXPECT_EQ(options->prune_propagation, sync::PropagationPolicy::kBackground);
   EXPECT_EQ(options->destination_namespace, "default");
 }
 
@@ -49,6 +54,7 @@ apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: {name: web}
 spec:
+  source: {repoURL: https://git/r}
   syncPolicy: {syncOptions: [PruneLast=true]}
 )");
   auto spec = ParseAppSyncSpec(app.body());
@@ -59,11 +65,32 @@ spec:
   EXPECT_TRUE(spec->PlanOptions(false)->prune_last);
 }
 
-TEST(AppSpecTest, InstanceNameFollowsAppsInAnyNamespace) {
-  EXPECT_EQ(InstanceName("argocd", "web"), "web");
-  EXPECT_EQ(InstanceName("", "web"), "web");
-  EXPECT_EQ(InstanceName("team-a", "web"), "team-a_web");
-  EXPECT_EQ(InstanceName("team-a", "web", "team-a"), "web");
+TEST(AppSpecTest, InstanceNameFollowsTheControlPlaneNamespace) {
+  auto app = argo::ParseApplication(OneObject(R"(
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: web, namespace: team-a}
+spec: {source: {repoURL: r}}
+)")
+                                        .body());
+  ASSERT_TRUE(app) << app.error().message();
+  EXPECT_EQ(SyncSpecFor(*app)->instance, "team-a_web");
+  EXPECT_EQ(SyncSpecFor(*app, "team-a")->instance, "web");
+}
+
+// Argo CD's SyncPolicyAutomated.Enabled is a *bool (pkg/apis/application/v1alpha1/types.go):
+// Go's JSON decoder refuses a string there. The sync reader used to take "no" as enabled.
+TEST(AppSpecTest, AutomatedEnabledStringIsRefusedNotTrue) {
+  auto spec = ParseAppSyncSpec(OneObject(R"(
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: web}
+spec: {source: {repoURL: r}, syncPolicy: {automated: {enabled: "no", prune: true}}}
+)")
+                                   .body());
+  ASSERT_FALSE(spec);
+  EXPECT_EQ(spec.error().message(),
+            "Application web: spec.syncPolicy.automated.enabled: must be a boolean, got a string");
 }
 
 TEST(AppSpecTest, WrongTypesNameTheField) {
@@ -71,19 +98,19 @@ TEST(AppSpecTest, WrongTypesNameTheField) {
 apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: {name: web}
-spec: {syncPolicy: {automated: {prune: "yes"}}}
+spec: {source: {repoURL: r}, syncPolicy: {automated: {prune: "yes"}}}
 )")
                                         .body());
   ASSERT_FALSE(bad_prune);
   EXPECT_EQ(bad_prune.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(bad_prune.error().message(),
-            "Application web: spec.syncPolicy.automated.prune: must be a boolean");
+            "Application web: spec.syncPolicy.automated.prune: must be a boolean, got a string");
 
   auto bad_option = ParseAppSyncSpec(OneObject(R"(
 apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: {name: web}
-spec: {syncPolicy: {syncOptions: [PrunePropagationPolicy=sideways]}}
+spec: {source: {repoURL: r}, syncPolicy: {syncOptions: [PrunePropagationPolicy=sideways]}}
 )")
                                          .body());
   ASSERT_FALSE(bad_option);
@@ -94,7 +121,7 @@ spec: {syncPolicy: {syncOptions: [PrunePropagationPolicy=sideways]}}
 apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: {name: web}
-spec: {ignoreDifferences: [{kind: Deployment, jsonPointers: /spec}]}
+spec: {source: {repoURL: r}, ignoreDifferences: [{kind: Deployment, jsonPointers: /spec}]}
 )")
                                          .body());
   ASSERT_FALSE(bad_ignore);
@@ -103,4 +130,4 @@ spec: {ignoreDifferences: [{kind: Deployment, jsonPointers: /spec}]}
 }
 
 }  // namespace
-}  // namespace cellgate::sync
+}  // namespace cellgate::engine

@@ -1,10 +1,9 @@
-#include "render/application.h"
-
 #include <gtest/gtest.h>
 
+#include "argo/application.h"
 #include "core/yaml.h"
 
-namespace cellgate::render {
+namespace cellgate::argo {
 namespace {
 
 Json Yaml(std::string_view text) {
@@ -210,4 +209,4 @@ TEST(Application, OptionsJsonIgnoresLocationFields) {
 }
 
 }  // namespace
-}  // namespace cellgate::render
+}  // namespace cellgate::argo

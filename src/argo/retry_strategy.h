@@ -20,7 +20,7 @@
 
 #include "core/result.h"
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 
 struct RetryBackoff {
   std::string duration;                // "" = 5s
@@ -45,4 +45,4 @@ Result<std::chrono::nanoseconds> RetryDelay(const RetryStrategy& retry, std::int
 // Whether another retry may follow `retry_count` failed retries.
 bool RetryAllowed(const RetryStrategy& retry, std::int64_t retry_count);
 
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

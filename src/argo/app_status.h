@@ -28,11 +28,11 @@
 #include <string_view>
 #include <vector>
 
+#include "argo/application.h"
 #include "core/object.h"
-#include "fleet/app_model.h"
-#include "runtime/time_format.h"
+#include "core/time_format.h"
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 
 // Condition types (Argo CD's ApplicationCondition*).
 inline constexpr std::string_view kComparisonError = "ComparisonError";
@@ -75,23 +75,23 @@ struct ResourceSyncResult {
 };
 
 struct OperationStateInput {
-  Json operation;     // the operation as requested (AppModel::operation->raw)
+  Json operation;     // the operation as requested (Application::operation->raw)
   std::string phase;  // "Running", "Terminating", "Failed", "Error", "Succeeded"
   std::string message;
-  runtime::WallTime started_at;
-  std::optional<runtime::WallTime> finished_at;
+  WallTime started_at;
+  std::optional<WallTime> finished_at;
   std::int64_t retry_count = 0;
   bool has_sync_result = false;  // when set, syncResult is written
   std::string revision;
-  Json source;  // the source synced (AppModel::source_json)
+  Json source;  // the source synced (Application::source_json)
   std::vector<ResourceSyncResult> resources;
 };
 
 struct HistoryEntryInput {
   std::string revision;
   Json source;
-  runtime::WallTime deployed_at;
-  std::optional<runtime::WallTime> deploy_started_at;
+  WallTime deployed_at;
+  std::optional<WallTime> deploy_started_at;
   OperationInitiator initiated_by;
 };
 
@@ -103,8 +103,8 @@ struct ConditionInput {
 struct StatusInput {
   std::string sync_status = "Unknown";  // "Synced", "OutOfSync", "Unknown"
   std::string revision;
-  Json compared_source;       // AppModel::source_json
-  Json compared_destination;  // AppModel::destination_json
+  Json compared_source;       // Application::source_json
+  Json compared_destination;  // Application::destination_json
   std::string health_status = "Unknown";
   std::string health_message;
   std::vector<ResourceState> resources;
@@ -126,11 +126,11 @@ Json ResourcesJson(std::vector<ResourceState> resources);
 Json OperationStateJson(const OperationStateInput& op);
 Json AppendHistory(const Json& history, const HistoryEntryInput& entry, int limit);
 Json MergeConditions(const Json& previous, const std::vector<ConditionInput>& conditions,
-                     const std::vector<std::string>& evaluated_types, runtime::WallTime now);
+                     const std::vector<std::string>& evaluated_types, WallTime now);
 
 // The whole status: built from `input`, carrying over from `previous` (the live status)
 // what this reconcile did not produce (history, an untouched operationState, conditions of
 // types not evaluated). reconciledAt is `now`.
-Json BuildStatus(const Json& previous, const StatusInput& input, runtime::WallTime now);
+Json BuildStatus(const Json& previous, const StatusInput& input, WallTime now);
 
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

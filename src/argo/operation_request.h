@@ -28,10 +28,11 @@
 #include <string_view>
 #include <vector>
 
+#include "argo/application.h"
 #include "core/object.h"
 #include "core/result.h"
 
-namespace cellgate::cli {
+namespace cellgate::argo {
 
 struct SyncRequest {
   std::string revision;                   // "" = the app's targetRevision
@@ -41,7 +42,7 @@ struct SyncRequest {
 };
 
 // The operation to write, checked against the live Application `app`.
-Result<Json> BuildSyncOperation(const Json& app, const SyncRequest& request);
+Result<Json> BuildSyncOperation(const Application& app, const SyncRequest& request);
 
 // Puts `operation` into the Application body read from the hub (to be written back with its
 // resourceVersion): kFailedPrecondition when an operation is already set.
@@ -56,10 +57,10 @@ enum class OperationProgress {
   kVanished,   // `operation` gone without a completed operationState (someone removed it)
 };
 
-OperationProgress ProgressOf(const Json& app);
+OperationProgress ProgressOf(const Application& app);
 std::string_view OperationProgressName(OperationProgress progress);
 
 // "Key=Value": a syncOptions entry as Argo CD validates it (non-empty key, '=' present).
 Status CheckSyncOption(std::string_view option);
 
-}  // namespace cellgate::cli
+}  // namespace cellgate::argo

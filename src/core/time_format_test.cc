@@ -1,8 +1,8 @@
-#include "runtime/time_format.h"
+#include "core/time_format.h"
 
 #include <gtest/gtest.h>
 
-namespace cellgate::runtime {
+namespace cellgate {
 namespace {
 
 TEST(Rfc3339Test, FormatsAndParses) {
@@ -19,4 +19,4 @@ TEST(Rfc3339Test, FormatsAndParses) {
 }
 
 }  // namespace
-}  // namespace cellgate::runtime
+}  // namespace cellgate

@@ -1,93 +1,14 @@
-#include "render/application.h"
+#include "argo/application_source.h"
 
 #include <utility>
 
-namespace cellgate::render {
+#include "argo/application_fields.h"
+
+namespace cellgate::argo {
 namespace {
 
-std::unexpected<Error> FieldError(std::string_view where, std::string_view what) {
-  return MakeError(ErrorCode::kInvalidArgument, std::string(where) + ": " + std::string(what));
-}
-
-// Typed reads of optional fields of one JSON object; absent and null read as the zero value,
-// as Go's encoding/json leaves them.
-class Fields {
- public:
-  Fields(const Json& obj, std::string where) : obj_(obj), where_(std::move(where)) {}
-
-  std::string Path(std::string_view key) const { return where_ + "." + std::string(key); }
-
-  const Json* Find(std::string_view key) const {
-    auto it = obj_.find(key);
-    if (it == obj_.end() || it->is_null()) return nullptr;
-    return &*it;
-  }
-
-  Result<std::string> String(std::string_view key) const {
-    const Json* v = Find(key);
-    if (!v) return std::string();
-    if (!v->is_string()) return FieldError(Path(key), "must be a string, got " + TypeOf(*v));
-    return v->get<std::string>();
-  }
-
-  Result<bool> Bool(std::string_view key) const {
-    const Json* v = Find(key);
-    if (!v) return false;
-    if (!v->is_boolean()) return FieldError(Path(key), "must be a boolean, got " + TypeOf(*v));
-    return v->get<bool>();
-  }
-
-  Result<std::vector<std::string>> StringList(std::string_view key) const {
-    std::vector<std::string> out;
-    const Json* v = Find(key);
-    if (!v) return out;
-    if (!v->is_array()) return FieldError(Path(key), "must be a list, got " + TypeOf(*v));
-    for (std::size_t i = 0; i < v->size(); ++i) {
-      const Json& item = (*v)[i];
-      if (!item.is_string()) {
-        return FieldError(Path(key) + "[" + std::to_string(i) + "]",
-                          "must be a string, got " + TypeOf(item));
-      }
-      out.push_back(item.get<std::string>());
-    }
-    return out;
-  }
-
-  Result<std::map<std::string, std::string>> StringMap(std::string_view key) const {
-    std::map<std::string, std::string> out;
-    const Json* v = Find(key);
-    if (!v) return out;
-    if (!v->is_object()) return FieldError(Path(key), "must be a map, got " + TypeOf(*v));
-    for (auto it = v->begin(); it != v->end(); ++it) {
-      if (!it.value().is_string()) {
-        return FieldError(Path(key) + "." + it.key(),
-                          "must be a string (quote it), got " + TypeOf(it.value()));
-      }
-      out[it.key()] = it.value().get<std::string>();
-    }
-    return out;
-  }
-
-  // An optional nested object; error when present but not a map.
-  Result<const Json*> Object(std::string_view key) const {
-    const Json* v = Find(key);
-    if (v && !v->is_object()) return FieldError(Path(key), "must be a map, got " + TypeOf(*v));
-    return v;
-  }
-
-  static std::string TypeOf(const Json& v) {
-    if (v.is_string()) return "a string";
-    if (v.is_boolean()) return "a boolean";
-    if (v.is_number()) return "a number";
-    if (v.is_array()) return "a list";
-    if (v.is_object()) return "a map";
-    return "null";
-  }
-
- private:
-  const Json& obj_;
-  std::string where_;
-};
+using internal::FieldError;
+using internal::Fields;
 
 // extVars / tlas: a list of {name, value, code}.
 Result<std::vector<JsonnetVar>> ParseJsonnetVars(const Fields& f, std::string_view key) {
@@ -269,62 +190,6 @@ Result<ApplicationSource> ParseApplicationSource(const Json& source, std::string
   return s;
 }
 
-Result<Application> ParseApplication(const Json& manifest) {
-  if (!manifest.is_object()) return FieldError("Application", "manifest is not a map");
-  Fields top(manifest, "");
-  std::string api_version, kind;
-  CG_ASSIGN(api_version, top.String("apiVersion"));
-  CG_ASSIGN(kind, top.String("kind"));
-  if (api_version != "argoproj.io/v1alpha1" || kind != "Application") {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "expected apiVersion argoproj.io/v1alpha1 and kind Application, got " +
-                         (api_version.empty() ? std::string("(none)") : api_version) + " " +
-                         (kind.empty() ? std::string("(none)") : kind));
-  }
-  Application app;
-  const Json* meta = nullptr;
-  CG_ASSIGN(meta, top.Object("metadata"));
-  if (meta) {
-    Fields m(*meta, "metadata");
-    CG_ASSIGN(app.name, m.String("name"));
-    CG_ASSIGN(app.ns, m.String("namespace"));
-  }
-  if (app.name.empty()) return FieldError("metadata.name", "is required");
-  const Json* spec = nullptr;
-  CG_ASSIGN(spec, top.Object("spec"));
-  if (!spec) return FieldError("spec", "is required");
-  Fields sf(*spec, "spec");
-  CG_ASSIGN(app.project, sf.String("project"));
-  const Json* dest = nullptr;
-  CG_ASSIGN(dest, sf.Object("destination"));
-  if (dest) {
-    Fields d(*dest, "spec.destination");
-    CG_ASSIGN(app.destination.server, d.String("server"));
-    CG_ASSIGN(app.destination.name, d.String("name"));
-    CG_ASSIGN(app.destination.ns, d.String("namespace"));
-  }
-  if (sf.Find("sourceHydrator")) {
-    return FieldError("spec.sourceHydrator", "is not supported yet");
-  }
-  // Argo CD's GetSource: a non-empty spec.sources wins over spec.source.
-  const Json* sources = sf.Find("sources");
-  if (sources && !sources->is_array()) return FieldError("spec.sources", "must be a list");
-  if (sources && !sources->empty()) {
-    app.source_count = static_cast<int>(sources->size());
-    CG_ASSIGN(app.source, ParseApplicationSource((*sources)[0], "spec.sources[0]"));
-    if (app.source_count > 1) {
-      app.notes.push_back("Application has " + std::to_string(app.source_count) +
-                          " sources; cellgate renders only spec.sources[0] for now");
-    }
-    return app;
-  }
-  const Json* source = nullptr;
-  CG_ASSIGN(source, sf.Object("source"));
-  if (!source) return FieldError("spec.source", "is required (or spec.sources)");
-  CG_ASSIGN(app.source, ParseApplicationSource(*source, "spec.source"));
-  return app;
-}
-
 Json SourceOptionsJson(const ApplicationSource& s) {
   Json j = Json::object();
   j["chart"] = s.chart;
@@ -394,5 +259,4 @@ Json SourceOptionsJson(const ApplicationSource& s) {
   return j;
 }
 
-}  // namespace cellgate::render
-#undef CG_ASSIGN
+}  // namespace cellgate::argo
