@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "argo/application_fields.h"
+#include "core/go_path.h"
 
 namespace cellgate::argo {
 namespace {
