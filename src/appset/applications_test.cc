@@ -12,10 +12,10 @@ namespace {
 using testing::Plain;
 using testing::Yaml;
 
-ApplicationSet Parse(const std::string& yaml) {
-  auto a = ParseApplicationSet(Yaml(yaml));
+argo::ApplicationSet Parse(const std::string& yaml) {
+  auto a = argo::ParseApplicationSet(Yaml(yaml));
   EXPECT_TRUE(a.has_value()) << (a ? "" : a.error().message());
-  return a ? *a : ApplicationSet{};
+  return a ? *a : argo::ApplicationSet{};
 }
 
 constexpr const char* kHeader = R"(
@@ -25,7 +25,7 @@ metadata: {name: apps, namespace: argocd, uid: u-1}
 )";
 
 Result<std::vector<Object>> Gen(const std::string& spec, const GeneratorInputs& in = {}) {
-  auto a = ParseApplicationSet(Yaml(std::string(kHeader) + spec));
+  auto a = argo::ParseApplicationSet(Yaml(std::string(kHeader) + spec));
   if (!a) return std::unexpected(a.error());
   return GenerateApplications(*a, in);
 }
@@ -146,17 +146,20 @@ spec:
   EXPECT_FALSE((*apps)[1].body()["spec"].contains("syncPolicy"));
 }
 
-TEST(Applications, TemplatePatchNeedsGoTemplate) {
+// Argo CD documents templatePatch for goTemplate only, but its controller
+// (applicationset/controllers/template/template.go renderTemplatePatch) renders the patch
+// with whichever engine the ApplicationSet uses, fasttemplate included, and applies it.
+TEST(Applications, TemplatePatchWithoutGoTemplateRendersWithFasttemplate) {
   auto apps = Gen(R"(
 spec:
   generators: [{list: {elements: [{c: a}]}}]
-  template: {metadata: {name: x}, spec: {}}
-  templatePatch: "spec: {}"
+  template: {metadata: {name: 'app-{{c}}'}, spec: {project: default}}
+  templatePatch: "metadata: {annotations: {team: '{{c}}'}}"
 )");
-  ASSERT_FALSE(apps.has_value());
-  EXPECT_NE(
-      apps.error().message().find("templatePatch is only supported with spec.goTemplate: true"),
-      std::string::npos);
+  ASSERT_TRUE(apps.has_value()) << apps.error().message();
+  ASSERT_EQ(apps->size(), 1u);
+  EXPECT_EQ((*apps)[0].Name(), "app-a");
+  EXPECT_EQ((*apps)[0].Annotation("team"), "a");
 }
 
 TEST(Applications, DuplicateNamesNameBothElements) {
@@ -244,7 +247,7 @@ spec:
         maxUpdate: 25%
 )");
   EXPECT_TRUE(a.go_template);
-  EXPECT_EQ(a.applications_sync, ApplicationsSyncPolicy::kCreateUpdate);
+  EXPECT_EQ(a.applications_sync, argo::ApplicationsSyncPolicy::kCreateUpdate);
   EXPECT_TRUE(a.preserve_resources_on_deletion);
   EXPECT_EQ(a.preserved_annotations, std::vector<std::string>{"a1"});
   ASSERT_TRUE(a.strategy.has_value());
@@ -264,13 +267,13 @@ spec:
        "\"Canary\" is not AllAtOnce or RollingSync"},
   };
   for (const auto& b : bad) {
-    auto r = ParseApplicationSet(Yaml(std::string(kHeader) + b.spec));
+    auto r = argo::ParseApplicationSet(Yaml(std::string(kHeader) + b.spec));
     ASSERT_FALSE(r.has_value()) << b.spec;
     EXPECT_NE(r.error().message().find(b.want), std::string::npos) << r.error().message();
     EXPECT_EQ(r.error().message().rfind("ApplicationSet argocd/apps: ", 0), 0u)
         << r.error().message();
   }
-  auto wrong = ParseApplicationSet(Yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"));
+  auto wrong = argo::ParseApplicationSet(Yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"));
   ASSERT_FALSE(wrong.has_value());
 }
 

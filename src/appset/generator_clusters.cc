@@ -14,6 +14,8 @@
 //
 // flatList: true yields one parameter set {clusters: [...]} holding every match.
 #include "appset/generators.h"
+#include "argo/cluster_config.h"
+#include "argo/secret_data.h"
 #include "appset/label_selector.h"
 #include "template/dns_names.h"
 
@@ -31,12 +33,12 @@ Result<std::vector<Json>> GenerateClusters(const Json& spec, const GeneratorEnv&
   for (const auto& c : env.inputs.cells) {
     std::string server = c.server;
     while (server.size() > 1 && server.back() == '/') server.pop_back();
-    if (server == kInClusterServer) has_in_cluster_secret = true;
+    if (server == argo::kInClusterServer) has_in_cluster_secret = true;
   }
   if (env.inputs.in_cluster_enabled && !has_in_cluster_secret && sel->empty()) {
-    Json p = {{"name", kInClusterName},
-              {"nameNormalized", kInClusterName},
-              {"server", kInClusterServer},
+    Json p = {{"name", argo::kInClusterName},
+              {"nameNormalized", argo::kInClusterName},
+              {"server", argo::kInClusterServer},
               {"project", ""}};
     if (auto s = AppendTemplatedValues(values, p, env); !s)
       return std::unexpected(s.error().Wrap("clusters (in-cluster)"));
@@ -44,7 +46,7 @@ Result<std::vector<Json>> GenerateClusters(const Json& spec, const GeneratorEnv&
   }
   for (const auto& c : env.inputs.cells) {
     auto labels = c.labels;
-    labels.emplace(std::string(kSecretTypeLabel), "cluster");
+    labels.emplace(std::string(argo::kSecretTypeLabel), "cluster");
     if (!sel->Matches(labels)) continue;
     Json p = {{"name", c.name},
               {"nameNormalized", tmpl::SanitizeName(c.name)},

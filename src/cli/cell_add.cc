@@ -1,6 +1,6 @@
 #include "cli/cell_add.h"
 
-#include "fleet/cluster_secret.h"
+#include "argo/cluster_secret.h"
 
 namespace cellgate::cli {
 
@@ -24,18 +24,18 @@ Result<std::map<std::string, std::string>> ParseLabelFlags(const std::vector<std
 }
 
 Result<bool> CheckCellNameFree(const std::vector<Object>& existing, const Object& secret) {
-  const std::string name = fleet::ParseCellSecret(secret).info.name;
+  const std::string name = argo::ParseClusterSecret(secret).cluster.name;
   bool exists = false;
   for (const auto& other : existing) {
     if (other.Name() == secret.Name()) {
       exists = true;
       continue;
     }
-    fleet::CellSpec spec = fleet::ParseCellSecret(other);
-    if (spec.info.name == name) {
+    const argo::Cluster cluster = argo::ParseClusterSecret(other).cluster;
+    if (cluster.name == name) {
       return MakeError(ErrorCode::kAlreadyExists,
                        "cell name " + name + " is already used by cluster secret " +
-                           other.Namespace() + "/" + other.Name() + " (server " + spec.info.server +
+                           other.Namespace() + "/" + other.Name() + " (server " + cluster.server +
                            "); remove that Secret or choose another --name");
     }
   }

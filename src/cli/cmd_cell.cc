@@ -14,7 +14,7 @@
 // cluster add` names a cluster after its context; --server replaces the context's server URL
 // (when the controller reaches the cell by another address). Unlike
 // `argocd cluster add`, nothing is created in the cell: the Secret embeds the context's own
-// credentials (fleet/cluster_secret.h explains the consequences; a note says so). Running it
+// credentials (argo/cluster_secret.h explains the consequences; a note says so). Running it
 // again replaces the Secret (labels, credentials). A name another cell's Secret already uses
 // is refused. Exit code 0 added or updated, 2 on an error.
 //
@@ -37,7 +37,8 @@
 #include "core/clock.h"
 #include "fleet/cell_list.h"
 #include "fleet/cell_registry.h"
-#include "fleet/cluster_secret.h"
+#include "argo/cluster_secret.h"
+#include "fleet/cell_secret.h"
 #include "kube/kubeconfig.h"
 
 namespace cellgate::cli {
@@ -62,7 +63,7 @@ struct CellListFlags {
 };
 
 std::string ClusterSecretSelector() {
-  return std::string(fleet::kSecretTypeLabel) + "=" + std::string(fleet::kSecretTypeCluster);
+  return std::string(argo::kSecretTypeLabel) + "=" + std::string(argo::kSecretTypeCluster);
 }
 
 Status EnsureNamespace(kube::ClusterClient& hub, const std::string& ns) {
@@ -99,7 +100,7 @@ int RunCellAdd(const CellAddFlags& flags, Streams io) {
   auto hub = Hub::Open(hub_flags);
   if (!hub) return fail(hub.error());
   const std::string& ns = (*hub)->controller_namespace();
-  auto secret = fleet::MakeClusterSecret(*config, name, *labels, ns);
+  auto secret = argo::MakeClusterSecret(*config, name, *labels, ns);
   if (!secret) return fail(secret.error());
   kube::ClusterClient& client = (*hub)->client();
   if (auto s = EnsureNamespace(client, ns); !s) {
@@ -119,7 +120,7 @@ int RunCellAdd(const CellAddFlags& flags, Streams io) {
          << "; whoever can read Secrets in namespace " << ns << " of the hub can act as "
          << "that identity (register a dedicated, least-privilege identity)\n";
   io.out << "Cell '" << name << "' " << (*update ? "updated" : "added") << ": Secret " << ns << "/"
-         << secret->Name() << " (server " << fleet::ParseCellSecret(*secret).info.server << ")\n";
+         << secret->Name() << " (server " << argo::ParseClusterSecret(*secret).cluster.server << ")\n";
   return 0;
 }
 

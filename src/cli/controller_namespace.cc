@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "argo/secret_data.h"
 #include "fleet/cell.h"
 
 namespace cellgate::cli {
@@ -53,7 +54,7 @@ CLI::Option* AddControllerNamespaceOption(CLI::App* cmd, std::string& ns) {
 
 std::string CellSecretsWhere(std::string_view ns) {
   return " in namespace " + std::string(ns) + " (cluster Secrets labelled " +
-         std::string(fleet::kSecretTypeLabel) + "=" + std::string(fleet::kSecretTypeCluster) + ")";
+         std::string(argo::kSecretTypeLabel) + "=" + std::string(argo::kSecretTypeCluster) + ")";
 }
 
 }  // namespace cellgate::cli

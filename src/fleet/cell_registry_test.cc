@@ -8,9 +8,10 @@
 #include <mutex>
 #include <thread>
 
-#include "fleet/cluster_secret.h"
+#include "argo/cluster_secret.h"
+#include "fleet/cell_secret.h"
 #include "fleet/fake_cluster.h"
-#include "kube/argocd_cluster.h"
+#include "argo/cluster_config.h"
 
 namespace cellgate::fleet {
 namespace {
@@ -190,7 +191,7 @@ TEST_F(CellRegistryTest, SecretsBecomeCellsAndTheHubIsImplicit) {
   auto by_server = r->FindByServer("https://a.example:6443/");
   ASSERT_TRUE(by_server);
   EXPECT_EQ(by_server->info.name, "cell-a");
-  auto hub = r->FindByServer(kube::kArgoInClusterServer);
+  auto hub = r->FindByServer(argo::kInClusterServer);
   ASSERT_TRUE(hub) << hub.error().message();
   EXPECT_EQ(hub->info.name, "in-cluster");
   EXPECT_TRUE(hub->info.labels.empty());

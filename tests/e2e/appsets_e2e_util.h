@@ -26,7 +26,8 @@
 #include "fleet/appsets/appset_controller.h"
 #include "fleet/appsets/change_detection.h"
 #include "fleet/cell_registry.h"
-#include "fleet/cluster_secret.h"
+#include "argo/cluster_secret.h"
+#include "fleet/cell_secret.h"
 #include "fleet/crd_installer.h"
 #include "fleet_e2e_util.h"
 #include "git/mirror_source.h"
@@ -106,7 +107,7 @@ class AppSetsE2E : public fleet::e2e::FleetE2ETest {
                 const std::map<std::string, std::string>& labels) {
     auto config = CellConfig(context);
     ASSERT_TRUE(config) << config.error().message();
-    auto secret = MakeClusterSecret(*config, name, labels, ns());
+    auto secret = argo::MakeClusterSecret(*config, name, labels, ns());
     ASSERT_TRUE(secret) << secret.error().message();
     auto written = WriteClusterSecret(hub().applier(), *secret);
     ASSERT_TRUE(written) << written.error().message();

@@ -10,7 +10,8 @@
 #include "cli_fleet_util.h"
 #include "core/clock.h"
 #include "fleet/cell_registry.h"
-#include "fleet/cluster_secret.h"
+#include "argo/cluster_secret.h"
+#include "fleet/cell_secret.h"
 
 namespace cellgate::cli::e2e {
 namespace {

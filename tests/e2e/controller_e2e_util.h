@@ -22,7 +22,8 @@
 #include <thread>
 #include <vector>
 
-#include "fleet/cluster_secret.h"
+#include "argo/cluster_secret.h"
+#include "fleet/cell_secret.h"
 #include "fleet/controller/controller.h"
 #include "fleet/controller/home_cluster.h"
 #include "fleet/crd_installer.h"
@@ -136,7 +137,7 @@ class ControllerE2E : public fleet::e2e::FleetE2ETest {
   void Register(const std::string& context, const std::string& name) {
     auto config = CellConfig(context);
     ASSERT_TRUE(config) << config.error().message();
-    auto secret = MakeClusterSecret(*config, name, {{"region", "us-east-1"}}, ns());
+    auto secret = argo::MakeClusterSecret(*config, name, {{"region", "us-east-1"}}, ns());
     ASSERT_TRUE(secret) << secret.error().message();
     auto written = WriteClusterSecret(hub().applier(), *secret);
     ASSERT_TRUE(written) << written.error().message();

@@ -10,9 +10,10 @@
 
 #include "black_hole.h"
 #include "fleet/cell_registry.h"
-#include "fleet/cluster_secret.h"
+#include "argo/cluster_secret.h"
+#include "fleet/cell_secret.h"
 #include "fleet_e2e_util.h"
-#include "kube/argocd_cluster.h"
+#include "argo/cluster_config.h"
 
 namespace cellgate::fleet::e2e {
 namespace {
@@ -47,7 +48,7 @@ class CellRegistryE2E : public FleetE2ETest {
                 const std::map<std::string, std::string>& labels) {
     auto config = CellConfig(context);
     ASSERT_TRUE(config) << config.error().message();
-    auto secret = MakeClusterSecret(*config, name, labels, ns());
+    auto secret = argo::MakeClusterSecret(*config, name, labels, ns());
     ASSERT_TRUE(secret) << secret.error().message();
     auto written = WriteClusterSecret(hub().applier(), *secret);
     ASSERT_TRUE(written) << written.error().message();
@@ -109,7 +110,7 @@ TEST_F(CellRegistryE2E, RealSecretsAddRelabelAndDeleteCells) {
   auto config = CellConfig("cell-2");
   ASSERT_TRUE(config);
   auto deleted = hub().applier().Delete(
-      Yaml("apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + ClusterSecretName(config->server) +
+      Yaml("apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + argo::ClusterSecretName(config->server) +
            "\n  namespace: " + ns()),
       {});
   ASSERT_TRUE(deleted) << deleted.error().message();

@@ -23,14 +23,14 @@
 #include <vector>
 
 #include "core/object.h"
-#include "fleet/app_project.h"
+#include "argo/app_project.h"
 #include "fleet/cell.h"
 
 namespace cellgate::fleet::appsets {
 
 // Errors by index into `apps`; empty when every Application is valid.
 std::map<std::size_t, std::string> ValidateGeneratedApplications(
-    const std::vector<Object>& apps, std::span<const AppProject> projects,
+    const std::vector<Object>& apps, std::span<const argo::AppProject> projects,
     const std::vector<CellInfo>& cells);
 
 // One message for the ApplicationSet's condition: the last error, plus " (and N more)" when

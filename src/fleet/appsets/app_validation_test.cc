@@ -25,10 +25,10 @@ CellInfo Cell(const std::string& name, const std::string& server, const std::str
 }
 
 TEST(AppValidation, ProjectMustExistExceptTheImplicitDefault) {
-  auto team = ParseAppProject(YamlJson(
+  auto team = argo::ParseAppProject(YamlJson(
       "apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata: {name: team-a}\nspec: {}\n"));
   ASSERT_TRUE(team);
-  std::vector<AppProject> projects = {*team};
+  std::vector<argo::AppProject> projects = {*team};
   std::vector<Object> apps = {App("default", "{server: https://a}"),
                               App("team-a", "{server: https://a}"),
                               App("team-b", "{server: https://a}")};

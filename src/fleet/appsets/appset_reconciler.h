@@ -38,11 +38,11 @@
 #include <string>
 #include <vector>
 
-#include "appset/applicationset.h"
+#include "argo/applicationset.h"
 #include "appset/generators.h"
 #include "core/clock.h"
 #include "core/object.h"
-#include "fleet/app_project.h"
+#include "argo/app_project.h"
 #include "fleet/appsets/plan_applier.h"
 #include "fleet/appsets/status_writer.h"
 #include "fleet/cell_registry.h"
@@ -100,15 +100,15 @@ class ApplicationSetReconciler {
                             const GoneApplicationSet* gone = nullptr);
 
  private:
-  ReconcileResult Generate(const Object& live, const appset::ApplicationSet& parsed,
+  ReconcileResult Generate(const Object& live, const argo::ApplicationSet& parsed,
                            const std::vector<Object>& existing);
-  ReconcileResult Deleting(const Object& live, const Result<appset::ApplicationSet>& parsed,
+  ReconcileResult Deleting(const Object& live, const Result<argo::ApplicationSet>& parsed,
                            const std::vector<Object>& existing);
   ReconcileResult Gone(const std::string& ns, const GoneApplicationSet& gone);
   // Merges `fresh` conditions (null: keep the live ones) and writes status if it changed.
   Status WriteStatus(const Object& live, const Json& fresh, const std::vector<Object>& owned);
   Result<std::vector<Object>> ListApplications(const std::string& ns);
-  Result<std::vector<AppProject>> ListProjects();
+  Result<std::vector<argo::AppProject>> ListProjects();
 
   ReconcilerDeps deps_;
   const ReconcilerOptions options_;

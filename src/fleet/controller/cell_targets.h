@@ -28,6 +28,7 @@
 #include <string>
 #include <string_view>
 
+#include "argo/cluster_config.h"
 #include "core/clock.h"
 #include "fleet/cell_registry.h"
 #include "render/application.h"
@@ -37,8 +38,6 @@
 #include "sync/watch_hub.h"
 
 namespace cellgate::fleet::controller {
-
-inline constexpr std::string_view kInClusterServer = "https://kubernetes.default.svc";
 
 // Builds the KindCatalog of a cell; the default uses CellClient::cluster()'s discovery.
 using KindCatalogFactory = std::function<Result<std::unique_ptr<sync::KindCatalog>>(CellClient&)>;

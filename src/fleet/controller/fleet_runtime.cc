@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "fleet/app_project.h"
+#include "argo/app_project.h"
 #include "fleet/controller/argocd_cm.h"
 #include "git/url.h"
 #include "render/application.h"
@@ -147,7 +147,7 @@ void FleetRuntime::EnsureDefaultProject() {
       {"apiVersion", "argoproj.io/v1alpha1"},
       {"kind", "AppProject"},
       {"metadata",
-       {{"name", std::string(kDefaultProject)}, {"namespace", options_.controller_namespace}}},
+       {{"name", std::string(argo::kDefaultProject)}, {"namespace", options_.controller_namespace}}},
       {"spec",
        {{"sourceRepos", {"*"}},
         {"destinations", {{{"server", "*"}, {"namespace", "*"}}}},
@@ -280,7 +280,7 @@ Requeue FleetRuntime::CheckCellHome(const std::string& cell) {
   auto target = cells_.ByName(cell);
   if (!target || !(*target)->connected()) return Requeue::None();  // re-queued on Connected
   auto server = (*target)->info().server;
-  if (server == deps_.hub_config.server || server == kInClusterServer) return Requeue::None();
+  if (server == deps_.hub_config.server || server == argo::kInClusterServer) return Requeue::None();
   if (auto served = (*target)->kinds().MapGroupKind("argoproj.io", "Application"); !served) {
     if (served.error().code() != ErrorCode::kNotFound) {
       spdlog::info("controller: cell {}: {}", cell, served.error().message());

@@ -27,7 +27,7 @@
 #include <string_view>
 
 #include "core/clock.h"
-#include "fleet/app_project.h"
+#include "argo/app_project.h"
 #include "fleet/cell_client.h"
 #include "fleet/controller/object_cache.h"
 #include "fleet/event_recorder.h"
@@ -87,7 +87,7 @@ class HomeCluster {
 
   // The project `name` ("" = default), from the controller namespace (rules above). Whether
   // an Application's namespace may use it is CheckApplication's sourceNamespaces rule.
-  Result<AppProject> Project(std::string_view name) const;
+  Result<argo::AppProject> Project(std::string_view name) const;
 
  private:
   const HomeClusterOptions options_;

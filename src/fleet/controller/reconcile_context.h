@@ -10,7 +10,7 @@
 
 #include "core/redact.h"
 #include "fleet/app_model.h"
-#include "fleet/app_project.h"
+#include "argo/app_project.h"
 #include "fleet/app_status.h"
 #include "fleet/controller/reconciler.h"
 #include "sync/app_sync.h"
@@ -25,8 +25,8 @@ struct Reconciler::Context {
   std::optional<AppModel> model;
   sync::AppSyncSpec spec;
   std::shared_ptr<CellTarget> cell;
-  std::optional<AppProject> project;
-  ResolvedDestination destination;
+  std::optional<argo::AppProject> project;
+  argo::ResolvedDestination destination;
   std::string cell_label;  // the destination cell, for metrics
   std::string_view problem_type = kComparisonError;
   std::vector<ConditionInput> conditions;

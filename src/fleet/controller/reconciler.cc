@@ -16,7 +16,7 @@
 namespace cellgate::fleet::controller {
 namespace {
 
-std::string JoinViolations(const std::vector<ProjectViolation>& violations) {
+std::string JoinViolations(const std::vector<argo::ProjectViolation>& violations) {
   std::string out;
   for (const auto& v : violations) out += (out.empty() ? "" : "; ") + v.message;
   return out;
@@ -130,9 +130,9 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
   if (!project) return ReportProblem(ctx, kInvalidSpecError, project.error().message(), poll);
   ctx.project = std::move(*project);
   const CellInfo info = ctx.cell->info();
-  ctx.destination = ResolvedDestination{
+  ctx.destination = argo::ResolvedDestination{
       .server = info.server, .name = info.name, .ns = dest.ns, .cell_project = info.project};
-  auto violations = CheckApplication(*ctx.project,
+  auto violations = argo::CheckApplication(*ctx.project,
                                      {.name = ref.name,
                                       .ns = ref.ns,
                                       .repo_urls = {ctx.model->app.source.repo_url},
@@ -211,7 +211,7 @@ Result<Reconciler::Observed> Reconciler::Observe(Context& ctx, const std::string
     if (!scope) return std::unexpected(scope.error().Wrap("discover " + gvk.ToString()));
     namespaced.emplace(gvk, scope->namespaced);
   }
-  auto violations = CheckResources(
+  auto violations = argo::CheckResources(
       *ctx.project, objects,
       [&](const Object& o) { return namespaced.at(kube::GroupVersionKind::Of(o)); },
       ctx.destination);

@@ -19,7 +19,8 @@
 
 #include "core/yaml.h"
 #include "fleet/cell_registry.h"
-#include "fleet/cluster_secret.h"
+#include "argo/cluster_secret.h"
+#include "fleet/cell_secret.h"
 #include "fleet/controller/cell_targets.h"
 #include "fleet/fake_cluster.h"
 #include "git/source.h"
@@ -272,7 +273,7 @@ inline Object CellSecret(const std::string& name, const std::string& server,
                          const std::map<std::string, std::string>& labels = {},
                          const std::string& ns = "cellgate") {
   kube::ClusterConfig config{.name = name, .server = server, .token = "t0ken"};
-  auto secret = MakeClusterSecret(config, name, labels, ns);
+  auto secret = argo::MakeClusterSecret(config, name, labels, ns);
   EXPECT_TRUE(secret) << (secret ? "" : secret.error().message());
   return secret ? *secret : Object();
 }

@@ -1,10 +1,11 @@
-#include "fleet/app_project.h"
+#include "argo/app_project.h"
 
 #include <gtest/gtest.h>
 
+#include "argo/repository_secret.h"
 #include "core/yaml.h"
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 namespace {
 
 AppProject Project(const std::string& yaml) {
@@ -84,12 +85,12 @@ TEST(ParseAppProject, TypeErrorsNameTheField) {
   EXPECT_FALSE(ParseAppProject(Json::parse(R"({"kind":"Application"})")));
 }
 
-TEST(NormalizeRepoForProject, AsArgoCd) {
-  EXPECT_EQ(NormalizeRepoForProject(" https://GitHub.com/Acme/Repo.git "),
+TEST(NormalizeGitUrl, AsArgoCd) {
+  EXPECT_EQ(NormalizeGitUrl(" https://GitHub.com/Acme/Repo.git "),
             "https://github.com/acme/repo");
-  EXPECT_EQ(NormalizeRepoForProject("git@github.com:acme/repo.git"), "git@github.com/acme/repo");
-  EXPECT_EQ(NormalizeRepoForProject("ssh://git@github.com/acme/repo"), "git@github.com/acme/repo");
-  EXPECT_EQ(NormalizeRepoForProject("https://github.com/acme/*"), "https://github.com/acme/*");
+  EXPECT_EQ(NormalizeGitUrl("git@github.com:acme/repo.git"), "git@github.com/acme/repo");
+  EXPECT_EQ(NormalizeGitUrl("ssh://git@github.com/acme/repo"), "git@github.com/acme/repo");
+  EXPECT_EQ(NormalizeGitUrl("https://github.com/acme/*"), "https://github.com/acme/*");
 }
 
 TEST(SourceRepos, GlobsWithSlashSeparator) {
@@ -114,7 +115,7 @@ TEST(SourceRepos, NegationExcludesAndAdmitsEverythingElseAsInArgoCd) {
 
 TEST(SourceRepos, UnparsableUrlsNormaliseToEmptyAsInArgoCd) {
   // Go's url.Parse refuses a non-numeric port, so both sides normalise to "".
-  EXPECT_EQ(NormalizeRepoForProject("ssh://git@github.com:argoproj/test"), "");
+  EXPECT_EQ(NormalizeGitUrl("ssh://git@github.com:argoproj/test"), "");
   AppProject p;
   p.name = "p";
   p.source_repos = {"!ssh://git@GITHUB.com:argoproj/test"};
@@ -359,4 +360,4 @@ TEST(CheckResources, EveryObjectJudgedWithRuleInTheMessage) {
 }
 
 }  // namespace
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

@@ -3,8 +3,8 @@
 // app_project_types.go and types.go), so existing projects mean the same here.
 //
 // Rules (README.md spells out the subtle cases):
-//  - sourceRepos: Argo CD-normalised URLs (lowercased, scp-like SSH as ssh form, ".git" and
-//    "ssh://" dropped) matched as gobwas globs with '/' as separator. A repo is permitted if
+//  - sourceRepos: Argo CD-normalised URLs (NormalizeGitUrl in repository_secret.h:
+//    lowercased, scp-like SSH as ssh form, ".git" and "ssh://" dropped) matched as gobwas globs with '/' as separator. A repo is permitted if
 //    some entry matches and no "!" entry excludes it. Quirk kept: a "!" entry that does not
 //    exclude the repo counts as a match, so ["!https://bad/*"] alone permits every other repo.
 //  - destinations: server, name and namespace are gobwas globs without separators, each
@@ -41,7 +41,7 @@
 #include "core/object.h"
 #include "core/result.h"
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 
 inline constexpr std::string_view kDefaultProject = "default";
 
@@ -92,9 +92,6 @@ struct FindProjectOptions {
 Result<AppProject> FindProject(std::span<const AppProject> projects, std::string_view name,
                                FindProjectOptions options = {});
 
-// Argo CD's NormalizeGitURL for project matching.
-std::string NormalizeRepoForProject(std::string_view url);
-
 // Where an application deploys, resolved to a cell: both its server and name, and the
 // project the cell is scoped to (its Secret's `project`, "" if none).
 struct ResolvedDestination {
@@ -136,4 +133,4 @@ std::vector<ProjectViolation> CheckResources(
     const std::function<bool(const Object&)>& is_namespaced,
     const ResolvedDestination& destination);
 
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

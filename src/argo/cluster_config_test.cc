@@ -1,11 +1,14 @@
-#include "kube/argocd_cluster.h"
+#include "argo/cluster_config.h"
 
 #include <gtest/gtest.h>
 
-namespace cellgate::kube {
+#include "core/base64.h"
+#include "core/object.h"
+
+namespace cellgate::argo {
 namespace {
 
-TEST(ArgoClusterConfig, BearerTokenAndTlsClientConfig) {
+TEST(ClusterConfig, BearerTokenAndTlsClientConfig) {
   Json config = {{"bearerToken", "eyJhbGciOi"},
                  {"tlsClientConfig",
                   {{"insecure", false},
@@ -13,7 +16,7 @@ TEST(ArgoClusterConfig, BearerTokenAndTlsClientConfig) {
                    {"caData", Base64Encode("CA PEM")},
                    {"certData", Base64Encode("CERT PEM")},
                    {"keyData", Base64Encode("KEY PEM")}}}};
-  auto c = ParseArgoClusterConfig("prod-eu", "https://10.0.0.1:6443/", config.dump());
+  auto c = ParseClusterConfig("prod-eu", "https://10.0.0.1:6443/", config.dump());
   ASSERT_TRUE(c) << c.error().message();
   EXPECT_EQ(c->name, "prod-eu");
   EXPECT_EQ(c->server, "https://10.0.0.1:6443");
@@ -25,8 +28,8 @@ TEST(ArgoClusterConfig, BearerTokenAndTlsClientConfig) {
   EXPECT_FALSE(c->insecure_skip_tls_verify);
 }
 
-TEST(ArgoClusterConfig, BasicAuthInsecureAndProxy) {
-  auto c = ParseArgoClusterConfig(
+TEST(ClusterConfig, BasicAuthInsecureAndProxy) {
+  auto c = ParseClusterConfig(
       "", "https://h:1",
       R"({"username":"admin","password":"pw","tlsClientConfig":{"insecure":true},"proxyUrl":"http://p:3128"})");
   ASSERT_TRUE(c) << c.error().message();
@@ -37,8 +40,8 @@ TEST(ArgoClusterConfig, BasicAuthInsecureAndProxy) {
   EXPECT_EQ(c->proxy_url, "http://p:3128");
 }
 
-TEST(ArgoClusterConfig, ExecProvider) {
-  auto c = ParseArgoClusterConfig("eks", "https://eks:443", R"({
+TEST(ClusterConfig, ExecProvider) {
+  auto c = ParseClusterConfig("eks", "https://eks:443", R"({
     "execProviderConfig": {
       "command": "aws",
       "args": ["eks", "get-token", "--cluster-name", "prod"],
@@ -57,55 +60,30 @@ TEST(ArgoClusterConfig, ExecProvider) {
   EXPECT_EQ(c->ca_pem, "CA");
 }
 
-TEST(ArgoClusterConfig, EmptyConfigMeansNoCredentials) {
-  auto c = ParseArgoClusterConfig("in-cluster", kArgoInClusterServer, "");
+TEST(ClusterConfig, EmptyConfigMeansNoCredentials) {
+  auto c = ParseClusterConfig("in-cluster", kInClusterServer, "");
   ASSERT_TRUE(c) << c.error().message();
   EXPECT_TRUE(c->token.empty());
   EXPECT_FALSE(c->exec);
 }
 
-TEST(ArgoClusterConfig, RefusesWhatItCannotHonour) {
-  auto aws = ParseArgoClusterConfig("x", "https://h:1", R"({"awsAuthConfig":{"clusterName":"p"}})");
+TEST(ClusterConfig, RefusesWhatItCannotHonour) {
+  auto aws = ParseClusterConfig("x", "https://h:1", R"({"awsAuthConfig":{"clusterName":"p"}})");
   ASSERT_FALSE(aws);
   EXPECT_NE(aws.error().message().find("awsAuthConfig"), std::string::npos);
-  EXPECT_FALSE(ParseArgoClusterConfig("x", "", "{}"));
-  EXPECT_FALSE(ParseArgoClusterConfig("x", "ftp://h", "{}"));
-  EXPECT_FALSE(ParseArgoClusterConfig("x", "https://h:1", R"({"bearerToken": 5})"));
+  EXPECT_FALSE(ParseClusterConfig("x", "", "{}"));
+  EXPECT_FALSE(ParseClusterConfig("x", "ftp://h", "{}"));
+  EXPECT_FALSE(ParseClusterConfig("x", "https://h:1", R"({"bearerToken": 5})"));
   EXPECT_FALSE(
-      ParseArgoClusterConfig("x", "https://h:1", R"({"tlsClientConfig":{"keyData":"%%"}})"));
+      ParseClusterConfig("x", "https://h:1", R"({"tlsClientConfig":{"keyData":"%%"}})"));
 }
 
-TEST(ArgoClusterConfig, BrokenJsonIsNotQuoted) {
-  auto c = ParseArgoClusterConfig("x", "https://h:1", R"({"bearerToken": "TOPSECRET)");
+TEST(ClusterConfig, BrokenJsonIsNotQuoted) {
+  auto c = ParseClusterConfig("x", "https://h:1", R"({"bearerToken": "TOPSECRET)");
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(c.error().message().find("TOPSECRET"), std::string::npos) << c.error().message();
 }
 
-TEST(ArgoClusterConfig, FromSecretDataAndStringData) {
-  Json secret = {{"apiVersion", "v1"},
-                 {"kind", "Secret"},
-                 {"metadata",
-                  {{"name", "cluster-prod"},
-                   {"namespace", "argocd"},
-                   {"labels", {{"argocd.argoproj.io/secret-type", "cluster"}}}}},
-                 {"data",
-                  {{"name", Base64Encode("prod")},
-                   {"server", Base64Encode("https://prod:6443")},
-                   {"config", Base64Encode(R"({"bearerToken":"from-data"})")}}},
-                 {"stringData", {{"config", R"({"bearerToken":"from-string-data"})"}}}};
-  auto c = ArgoClusterConfigFromSecret(Object(secret));
-  ASSERT_TRUE(c) << c.error().message();
-  EXPECT_EQ(c->name, "prod");
-  EXPECT_EQ(c->server, "https://prod:6443");
-  EXPECT_EQ(c->token, "from-string-data");
-
-  secret["data"]["server"] = "***";
-  secret["stringData"] = Json::object();
-  auto bad = ArgoClusterConfigFromSecret(Object(secret));
-  ASSERT_FALSE(bad);
-  EXPECT_NE(bad.error().message().find("data.server"), std::string::npos);
-}
-
 }  // namespace
-}  // namespace cellgate::kube
+}  // namespace cellgate::argo

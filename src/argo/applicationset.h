@@ -13,7 +13,7 @@
 #include "core/object.h"
 #include "core/result.h"
 
-namespace cellgate::appset {
+namespace cellgate::argo {
 
 // spec.syncPolicy.applicationsSync.
 enum class ApplicationsSyncPolicy { kSync, kCreateOnly, kCreateUpdate, kCreateDelete };
@@ -53,4 +53,4 @@ struct ApplicationSet {
 
 Result<ApplicationSet> ParseApplicationSet(const Json& object);
 
-}  // namespace cellgate::appset
+}  // namespace cellgate::argo

@@ -1,8 +1,14 @@
-#include "kube/argocd_cluster.h"
+#include "argo/cluster_config.h"
 
 #include <string>
 
-namespace cellgate::kube {
+#include "core/base64.h"
+#include "core/object.h"
+
+namespace cellgate::argo {
+
+using kube::ClusterConfig;
+using kube::ExecConfig;
 namespace {
 
 class FieldReader {
@@ -92,8 +98,8 @@ Result<ExecConfig> ParseExec(const FieldReader& r, const Json& e) {
 
 }  // namespace
 
-Result<ClusterConfig> ParseArgoClusterConfig(std::string_view name, std::string_view server,
-                                             std::string_view config_json) {
+Result<ClusterConfig> ParseClusterConfig(std::string_view name, std::string_view server,
+                                         std::string_view config_json) {
   ClusterConfig c;
   c.name = std::string(name.empty() ? server : name);
   c.server = std::string(server);
@@ -139,29 +145,4 @@ Result<ClusterConfig> ParseArgoClusterConfig(std::string_view name, std::string_
   return c;
 }
 
-Result<ClusterConfig> ArgoClusterConfigFromSecret(const Object& secret) {
-  std::string where = "argocd cluster secret " + secret.Key().ToString();
-  if (secret.Kind() != "Secret") {
-    return MakeError(ErrorCode::kInvalidArgument, where + ": not a Secret");
-  }
-  auto field = [&](const char* key) -> Result<std::string> {
-    std::string plain = StringAt(secret.body(), {"stringData", key});
-    if (!plain.empty()) return plain;
-    std::string encoded = StringAt(secret.body(), {"data", key});
-    auto decoded = Base64Decode(encoded);
-    if (!decoded) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       where + ": data." + key + ": " + decoded.error().message());
-    }
-    return decoded;
-  };
-  auto name = field("name");
-  if (!name) return std::unexpected(name.error());
-  auto server = field("server");
-  if (!server) return std::unexpected(server.error());
-  auto config = field("config");
-  if (!config) return std::unexpected(config.error());
-  return ParseArgoClusterConfig(name->empty() ? secret.Name() : *name, *server, *config);
-}
-
-}  // namespace cellgate::kube
+}  // namespace cellgate::argo

@@ -1,13 +1,17 @@
-#include "fleet/app_project.h"
+#include "argo/app_project.h"
 
 #include <algorithm>
 #include <cctype>
 
+#include "argo/repository_secret.h"
 #include "fleet/glob_match.h"
 #include "template/go_regexp.h"
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 namespace {
+
+using fleet::GlobDialect;
+using fleet::GlobMatch;
 
 bool IsDeny(std::string_view pattern) { return !pattern.empty() && pattern.front() == '!'; }
 
@@ -99,12 +103,12 @@ bool DestinationMatched(const AppProject& p, const ResolvedDestination& dst,
 
 // Argo CD's IsSourcePermitted; `denier` gets the "!" entry that excluded the repo.
 bool SourcePermitted(const AppProject& p, std::string_view repo, const std::string** denier) {
-  const std::string src = NormalizeRepoForProject(repo);
+  const std::string src = NormalizeGitUrl(repo);
   bool any = false;
   for (const auto& entry : p.source_repos) {
     std::string normalized = IsDeny(entry)
-                                 ? "!" + NormalizeRepoForProject(std::string_view(entry).substr(1))
-                                 : NormalizeRepoForProject(entry);
+                                 ? "!" + NormalizeGitUrl(std::string_view(entry).substr(1))
+                                 : NormalizeGitUrl(entry);
     if (Glob(normalized, src, '/')) {
       any = true;
     } else if (IsDeny(normalized)) {
@@ -178,46 +182,6 @@ Result<std::optional<std::vector<GroupKindPattern>>> GroupKinds(const FieldReade
 }  // namespace
 
 std::string GroupKindPattern::ToString() const { return group.empty() ? kind : group + "/" + kind; }
-
-std::string NormalizeRepoForProject(std::string_view url) {
-  std::string s(url);
-  auto not_space = [](unsigned char c) { return std::isspace(c) == 0; };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  // Argo CD's IsSSHURL: ^(ssh://)?([^/:]*?)@[^@]+$
-  std::string_view rest = s;
-  const bool has_scheme = rest.starts_with("ssh://");
-  if (has_scheme) rest.remove_prefix(6);
-  auto at = rest.find('@');
-  bool ssh = at != std::string_view::npos &&
-             rest.substr(0, at).find_first_of("/:") == std::string_view::npos &&
-             at + 1 < rest.size() && rest.find('@', at + 1) == std::string_view::npos;
-  if (ssh && !has_scheme) {
-    if (auto colon = s.find(':'); colon != std::string::npos) s[colon] = '/';
-    s = "ssh://" + s;
-  }
-  if (s.ends_with(".git")) s.resize(s.size() - 4);
-  // Go's url.Parse fails on a non-numeric port, and Argo CD then normalises to "".
-  if (auto scheme = s.find("://"); scheme != std::string::npos) {
-    std::string_view authority = std::string_view(s).substr(scheme + 3);
-    authority = authority.substr(0, authority.find('/'));
-    if (auto at = authority.rfind('@'); at != std::string_view::npos) {
-      authority.remove_prefix(at + 1);
-    }
-    if (!authority.starts_with('[')) {
-      if (auto colon = authority.find(':'); colon != std::string_view::npos) {
-        std::string_view port = authority.substr(colon + 1);
-        if (!std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-          return "";
-        }
-      }
-    }
-  }
-  if (s.starts_with("ssh://")) s.erase(0, 6);
-  return s;
-}
 
 Result<AppProject> ParseAppProject(const Json& manifest) {
   const std::string name = StringAt(manifest, {"metadata", "name"});
@@ -396,4 +360,4 @@ std::vector<ProjectViolation> CheckResources(
   return out;
 }
 
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

@@ -1,6 +1,6 @@
-#include "appset/applicationset.h"
+#include "argo/applicationset.h"
 
-namespace cellgate::appset {
+namespace cellgate::argo {
 namespace {
 
 std::unexpected<Error> Invalid(const std::string& msg) {
@@ -70,8 +70,6 @@ Result<ApplicationSet> ParseApplicationSet(const Json& obj) {
   a.go_template_options = std::move(*opts);
   if (auto it = spec.find("templatePatch"); it != spec.end() && !it->is_null()) {
     if (!it->is_string()) return fail("spec.templatePatch must be a string");
-    if (!a.go_template)
-      return fail("spec.templatePatch is only supported with spec.goTemplate: true");
     a.template_patch = it->get<std::string>();
   }
   if (auto it = spec.find("syncPolicy"); it != spec.end() && !it->is_null()) {
@@ -127,4 +125,4 @@ Result<ApplicationSet> ParseApplicationSet(const Json& obj) {
   return a;
 }
 
-}  // namespace cellgate::appset
+}  // namespace cellgate::argo
