@@ -29,8 +29,8 @@
 
 #include <vector>
 
-#include "argo/applicationset.h"
 #include "appset/generators.h"
+#include "argo/applicationset.h"
 #include "core/object.h"
 #include "core/result.h"
 

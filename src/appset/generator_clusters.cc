@@ -14,9 +14,9 @@
 //
 // flatList: true yields one parameter set {clusters: [...]} holding every match.
 #include "appset/generators.h"
+#include "appset/label_selector.h"
 #include "argo/cluster_config.h"
 #include "argo/secret_data.h"
-#include "appset/label_selector.h"
 #include "template/dns_names.h"
 
 namespace cellgate::appset {

@@ -6,8 +6,8 @@
 #include <filesystem>
 
 #include "appset/applications.h"
-#include "argo/applicationset.h"
 #include "appset/test_util.h"
+#include "argo/applicationset.h"
 #include "git/mirror_source.h"
 #include "git/test_repos.h"
 

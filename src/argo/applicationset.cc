@@ -104,9 +104,8 @@ Result<ApplicationSet> ParseApplicationSet(const Json& obj) {
     if (!it->is_object()) return fail("spec.strategy must be an object");
     Strategy s;
     s.type = it->value("type", "");
-    if (s.type != "AllAtOnce" && s.type != "RollingSync") {
-      return fail("spec.strategy.type \"" + s.type + "\" is not AllAtOnce or RollingSync");
-    }
+    // Any string: the CRD has no enum and Argo CD's IsRollingSyncStrategy treats every
+    // type but "RollingSync" as all at once.
     if (s.type == "RollingSync") {
       const Json& rs = it->value("rollingSync", Json::object());
       const Json& steps = rs.is_object() ? rs.value("steps", Json::array()) : Json::array();

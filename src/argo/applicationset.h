@@ -26,9 +26,9 @@ struct RollingSyncStep {
   std::string max_update;  // "" (all), "2", "25%"
 };
 
-// spec.strategy, kept for the progressive-sync work: type "AllAtOnce" or "RollingSync".
+// spec.strategy, kept for the progressive-sync work.
 struct Strategy {
-  std::string type;
+  std::string type;  // as written; only "RollingSync" is progressive, anything else all at once
   std::vector<RollingSyncStep> steps;
 };
 

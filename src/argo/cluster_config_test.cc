@@ -74,8 +74,7 @@ TEST(ClusterConfig, RefusesWhatItCannotHonour) {
   EXPECT_FALSE(ParseClusterConfig("x", "", "{}"));
   EXPECT_FALSE(ParseClusterConfig("x", "ftp://h", "{}"));
   EXPECT_FALSE(ParseClusterConfig("x", "https://h:1", R"({"bearerToken": 5})"));
-  EXPECT_FALSE(
-      ParseClusterConfig("x", "https://h:1", R"({"tlsClientConfig":{"keyData":"%%"}})"));
+  EXPECT_FALSE(ParseClusterConfig("x", "https://h:1", R"({"tlsClientConfig":{"keyData":"%%"}})"));
 }
 
 TEST(ClusterConfig, BrokenJsonIsNotQuoted) {

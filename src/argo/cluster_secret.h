@@ -44,9 +44,9 @@ namespace cellgate::argo {
 
 // Argo CD's Cluster (types.go), without its credentials.
 struct Cluster {
-  std::string secret;  // metadata.name of the Secret
-  std::string name;    // data.name, else the Secret's name
-  std::string server;  // data.server without a trailing '/'
+  std::string secret;                              // metadata.name of the Secret
+  std::string name;                                // data.name, else the Secret's name
+  std::string server;                              // data.server without a trailing '/'
   std::vector<std::string> namespaces;             // data.namespaces, comma separated
   bool cluster_resources = false;                  // data.clusterResources == "true"
   std::string project;                             // data.project

@@ -67,8 +67,8 @@ TEST(ParseClusterSecret, NameFallsBackToTheSecretAndStringDataOverridesData) {
 
 TEST(ParseClusterSecret, BadConfigIsAnErrorThatQuotesNoSecret) {
   auto spec = ParseClusterSecret(Secret({{"name", "cell-a"},
-                                      {"server", "https://a"},
-                                      {"config", R"({"bearerToken": "s3cr3t-token", )"}}));
+                                         {"server", "https://a"},
+                                         {"config", R"({"bearerToken": "s3cr3t-token", )"}}));
   ASSERT_TRUE(spec.error);
   EXPECT_NE(ErrorOf(spec).find("argocd/cell-a-secret"), std::string::npos) << ErrorOf(spec);
   EXPECT_NE(ErrorOf(spec).find("not valid JSON"), std::string::npos);

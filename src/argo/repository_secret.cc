@@ -14,8 +14,8 @@ namespace {
 class SecretReader {
  public:
   SecretReader(const Object& secret, std::string kind)
-      : secret_(secret), where_(std::move(kind) + " secret " + secret.Namespace() + "/" +
-                                secret.Name()) {}
+      : secret_(secret),
+        where_(std::move(kind) + " secret " + secret.Namespace() + "/" + secret.Name()) {}
 
   // Absent and empty read the same, as Go's string(secret.Data[key]) does.
   Result<std::string> Str(std::string_view key) const {

@@ -44,8 +44,7 @@ std::map<std::string, std::string> MetadataStrings(const Object& secret, std::st
 }
 
 std::optional<bool> ParseGoBool(std::string_view text) {
-  static constexpr std::array<std::string_view, 6> kTrue = {"1",    "t",    "T",
-                                                            "TRUE", "true", "True"};
+  static constexpr std::array<std::string_view, 6> kTrue = {"1", "t", "T", "TRUE", "true", "True"};
   static constexpr std::array<std::string_view, 6> kFalse = {"0",     "f",     "F",
                                                              "FALSE", "false", "False"};
   for (auto t : kTrue) {

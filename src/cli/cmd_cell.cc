@@ -30,6 +30,7 @@
 #include <mutex>
 #include <ostream>
 
+#include "argo/cluster_secret.h"
 #include "cli/app.h"
 #include "cli/cell_add.h"
 #include "cli/cell_apps.h"
@@ -37,7 +38,6 @@
 #include "core/clock.h"
 #include "fleet/cell_list.h"
 #include "fleet/cell_registry.h"
-#include "argo/cluster_secret.h"
 #include "fleet/cell_secret.h"
 #include "kube/kubeconfig.h"
 
@@ -120,7 +120,8 @@ int RunCellAdd(const CellAddFlags& flags, Streams io) {
          << "; whoever can read Secrets in namespace " << ns << " of the hub can act as "
          << "that identity (register a dedicated, least-privilege identity)\n";
   io.out << "Cell '" << name << "' " << (*update ? "updated" : "added") << ": Secret " << ns << "/"
-         << secret->Name() << " (server " << argo::ParseClusterSecret(*secret).cluster.server << ")\n";
+         << secret->Name() << " (server " << argo::ParseClusterSecret(*secret).cluster.server
+         << ")\n";
   return 0;
 }
 

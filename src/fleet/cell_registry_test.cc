@@ -8,10 +8,10 @@
 #include <mutex>
 #include <thread>
 
+#include "argo/cluster_config.h"
 #include "argo/cluster_secret.h"
 #include "fleet/cell_secret.h"
 #include "fleet/fake_cluster.h"
-#include "argo/cluster_config.h"
 
 namespace cellgate::fleet {
 namespace {

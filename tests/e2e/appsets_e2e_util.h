@@ -22,11 +22,11 @@
 #include <string>
 #include <vector>
 
+#include "argo/cluster_secret.h"
 #include "core/yaml.h"
 #include "fleet/appsets/appset_controller.h"
 #include "fleet/appsets/change_detection.h"
 #include "fleet/cell_registry.h"
-#include "argo/cluster_secret.h"
 #include "fleet/cell_secret.h"
 #include "fleet/crd_installer.h"
 #include "fleet_e2e_util.h"

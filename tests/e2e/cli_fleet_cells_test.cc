@@ -7,10 +7,10 @@
 //    stopped by this test through scripts/local-cells in the kubeconfig's home) it shows the
 //    cell Connected while it runs and Unreachable with the probe's error once it is down,
 //    while the other cells stay Connected.
+#include "argo/cluster_secret.h"
 #include "cli_fleet_util.h"
 #include "core/clock.h"
 #include "fleet/cell_registry.h"
-#include "argo/cluster_secret.h"
 #include "fleet/cell_secret.h"
 
 namespace cellgate::cli::e2e {

@@ -8,12 +8,12 @@
 #include <thread>
 #include <vector>
 
+#include "argo/cluster_config.h"
+#include "argo/cluster_secret.h"
 #include "black_hole.h"
 #include "fleet/cell_registry.h"
-#include "argo/cluster_secret.h"
 #include "fleet/cell_secret.h"
 #include "fleet_e2e_util.h"
-#include "argo/cluster_config.h"
 
 namespace cellgate::fleet::e2e {
 namespace {
@@ -110,8 +110,8 @@ TEST_F(CellRegistryE2E, RealSecretsAddRelabelAndDeleteCells) {
   auto config = CellConfig("cell-2");
   ASSERT_TRUE(config);
   auto deleted = hub().applier().Delete(
-      Yaml("apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + argo::ClusterSecretName(config->server) +
-           "\n  namespace: " + ns()),
+      Yaml("apiVersion: v1\nkind: Secret\nmetadata:\n  name: " +
+           argo::ClusterSecretName(config->server) + "\n  namespace: " + ns()),
       {});
   ASSERT_TRUE(deleted) << deleted.error().message();
   ASSERT_TRUE(Eventually([&] { return !registry_->FindByName("e2e-cell-2"); }));

@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "core/object.h"
 #include "argo/app_project.h"
+#include "core/object.h"
 #include "fleet/cell.h"
 
 namespace cellgate::fleet::appsets {

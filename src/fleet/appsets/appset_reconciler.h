@@ -38,11 +38,11 @@
 #include <string>
 #include <vector>
 
-#include "argo/applicationset.h"
 #include "appset/generators.h"
+#include "argo/app_project.h"
+#include "argo/applicationset.h"
 #include "core/clock.h"
 #include "core/object.h"
-#include "argo/app_project.h"
 #include "fleet/appsets/plan_applier.h"
 #include "fleet/appsets/status_writer.h"
 #include "fleet/cell_registry.h"

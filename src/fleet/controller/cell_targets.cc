@@ -83,7 +83,8 @@ Result<CellHandle> CellTargets::LookupOwnCell(std::string_view home, std::string
   }
   auto own = registry_.FindByName(home);
   if (!own) return std::unexpected(own.error().Wrap(where));
-  const bool in_cluster = server == argo::kInClusterServer || (server.empty() && name == argo::kInClusterName);
+  const bool in_cluster =
+      server == argo::kInClusterServer || (server.empty() && name == argo::kInClusterName);
   const bool itself = (!name.empty() && name == own->info.name) ||
                       (!server.empty() && server == TrimSlash(own->info.server));
   if (in_cluster || itself) return own;

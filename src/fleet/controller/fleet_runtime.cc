@@ -143,15 +143,15 @@ void FleetRuntime::Stop() {
 }
 
 void FleetRuntime::EnsureDefaultProject() {
-  Json project = {
-      {"apiVersion", "argoproj.io/v1alpha1"},
-      {"kind", "AppProject"},
-      {"metadata",
-       {{"name", std::string(argo::kDefaultProject)}, {"namespace", options_.controller_namespace}}},
-      {"spec",
-       {{"sourceRepos", {"*"}},
-        {"destinations", {{{"server", "*"}, {"namespace", "*"}}}},
-        {"clusterResourceWhitelist", {{{"group", "*"}, {"kind", "*"}}}}}}};
+  Json project = {{"apiVersion", "argoproj.io/v1alpha1"},
+                  {"kind", "AppProject"},
+                  {"metadata",
+                   {{"name", std::string(argo::kDefaultProject)},
+                    {"namespace", options_.controller_namespace}}},
+                  {"spec",
+                   {{"sourceRepos", {"*"}},
+                    {"destinations", {{{"server", "*"}, {"namespace", "*"}}}},
+                    {"clusterResourceWhitelist", {{{"group", "*"}, {"kind", "*"}}}}}}};
   auto created = deps_.hub_applier.Create(Object(std::move(project)),
                                           {.field_manager = "cellgate-controller"});
   if (!created && created.error().code() != ErrorCode::kAlreadyExists) {

@@ -26,8 +26,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/clock.h"
 #include "argo/app_project.h"
+#include "core/clock.h"
 #include "fleet/cell_client.h"
 #include "fleet/controller/object_cache.h"
 #include "fleet/event_recorder.h"

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "argo/app_project.h"
 #include "core/redact.h"
 #include "fleet/app_model.h"
-#include "argo/app_project.h"
 #include "fleet/app_status.h"
 #include "fleet/controller/reconciler.h"
 #include "sync/app_sync.h"

@@ -133,11 +133,11 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
   ctx.destination = argo::ResolvedDestination{
       .server = info.server, .name = info.name, .ns = dest.ns, .cell_project = info.project};
   auto violations = argo::CheckApplication(*ctx.project,
-                                     {.name = ref.name,
-                                      .ns = ref.ns,
-                                      .repo_urls = {ctx.model->app.source.repo_url},
-                                      .destination = ctx.destination},
-                                     options_.controller_namespace);
+                                           {.name = ref.name,
+                                            .ns = ref.ns,
+                                            .repo_urls = {ctx.model->app.source.repo_url},
+                                            .destination = ctx.destination},
+                                           options_.controller_namespace);
   if (!violations.empty()) {
     return ReportProblem(ctx, kInvalidSpecError, JoinViolations(violations), poll);
   }

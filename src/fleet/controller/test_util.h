@@ -17,9 +17,9 @@
 #include <string>
 #include <thread>
 
+#include "argo/cluster_secret.h"
 #include "core/yaml.h"
 #include "fleet/cell_registry.h"
-#include "argo/cluster_secret.h"
 #include "fleet/cell_secret.h"
 #include "fleet/controller/cell_targets.h"
 #include "fleet/fake_cluster.h"
