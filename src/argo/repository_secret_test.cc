@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "argo/secret_data.h"
 #include "core/base64.h"
 
 namespace cellgate::argo {
@@ -230,7 +231,8 @@ TEST(SameGitUrl, ComparesNormalisedUrlsAndNeverEmpty) {
 }
 
 // getRepositorySecret: the project's own Secret wins wherever it is in the list; otherwise
-// the last project-less one; other projects' Secrets never.
+// the last project-less one; other projects' Secrets never. Asked for no project, the first
+// project-less Secret is that project's own.
 TEST(ResolveRepository, PicksTheProjectsSecretElseTheLastProjectlessOne) {
   std::vector<Repository> repos = {
       Repo({{"url", "https://github.com/acme/app"}, {"username", "shared-1"}}, "s1"),
@@ -243,7 +245,7 @@ TEST(ResolveRepository, PicksTheProjectsSecretElseTheLastProjectlessOne) {
     std::string project;
     std::string want_secret;
   };
-  for (const Case& c : std::vector<Case>{{"team-a", "s3"}, {"team-b", "s2"}, {"", "s2"}}) {
+  for (const Case& c : std::vector<Case>{{"team-a", "s3"}, {"team-b", "s2"}, {"", "s1"}}) {
     Repository r = ResolveRepository(repos, {}, "https://GitHub.com/acme/app", c.project);
     EXPECT_EQ(r.secret, c.want_secret) << c.project;
     EXPECT_FALSE(r.inherited_creds);
