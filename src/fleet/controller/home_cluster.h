@@ -13,7 +13,7 @@
 // sourceNamespaces admit it). Only that namespace's AppProjects are watched, so an AppProject a
 // tenant creates in its own namespace is never read. In the hub, `default` falls back to
 // Argo CD's implicit default project when no AppProject is named so; in a cell home there is
-// no implicit project (app_project.h FindProject).
+// no implicit project (argo/app_project.h FindProject).
 //
 // Ownership: a cell home keeps the cell's CellClient alive (`keepalive`) for as long as the
 // home exists; the hub home borrows the hub's client. Thread-safety: thread-safe. Listeners
