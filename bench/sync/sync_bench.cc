@@ -35,9 +35,9 @@
 #include "core/yaml.h"
 #include "kube/cluster_client.h"
 #include "kube/kubeconfig.h"
-#include "sync/app_sync.h"
-#include "sync/self_heal.h"
-#include "sync/watch_hub.h"
+#include "engine/app_sync.h"
+#include "engine/self_heal.h"
+#include "engine/watch_hub.h"
 
 namespace cellgate::sync {
 namespace {

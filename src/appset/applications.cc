@@ -43,7 +43,7 @@ class StringRenderer {
     auto it = cache_.find(text);
     if (it == cache_.end()) {
       auto t = tmpl::Template::Parse(text);
-      if (!t) return std::unexpected(t.error());
+      CG_TRY(t);
       it = cache_.emplace(text, std::move(*t)).first;
     }
     return it->second.Execute(data, env_.template_options);
@@ -67,7 +67,7 @@ Result<Json> RenderApplication(const Json& app_template, const Json& params,
     tmpl::Value data = env.go_template ? tmpl::Value::FromJson(params) : tmpl::Value();
     auto rendered = tmpl::RenderJsonStrings(
         app, [&](const std::string& s) { return renderer.Render(s, params, data); });
-    if (!rendered) return std::unexpected(rendered.error());
+    CG_TRY(rendered);
     app = std::move(*rendered);
     Json& fin = app["metadata"]["finalizers"];
     if (!appset.preserve_resources_on_deletion && (fin.is_null() || fin.empty())) {
@@ -75,9 +75,9 @@ Result<Json> RenderApplication(const Json& app_template, const Json& params,
     }
     if (appset.template_patch) {
       auto text = renderer.Render(*appset.template_patch, params, data);
-      if (!text) return std::unexpected(text.error().Wrap("templatePatch"));
+      CG_TRY_WRAP(text, "templatePatch");
       auto docs = ParseYamlDocuments(*text, "templatePatch");
-      if (!docs) return std::unexpected(docs.error());
+      CG_TRY(docs);
       Json patch = docs->empty() ? Json() : docs->front().value;
       if (!patch.is_null()) {
         if (!patch.is_object())
@@ -157,7 +157,7 @@ Result<std::vector<Object>> GenerateApplications(const argo::ApplicationSet& app
                                                  const GeneratorInputs& inputs) {
   std::string who = "ApplicationSet " + appset.QualifiedName();
   auto opts = tmpl::ParseGoTemplateOptions(appset.go_template_options);
-  if (!opts) return std::unexpected(opts.error().Wrap(who));
+  CG_TRY_WRAP(opts, who);
   GeneratorEnv env{.go_template = appset.go_template, .template_options = *opts, .inputs = inputs};
   StringRenderer renderer(env);
   std::vector<Object> apps;
@@ -166,10 +166,10 @@ Result<std::vector<Object>> GenerateApplications(const argo::ApplicationSet& app
     const Json& gen = appset.generators[i];
     auto type = GeneratorType(gen);
     std::string gwhere = who + ": generator " + std::to_string(i);
-    if (!type) return std::unexpected(type.error().Wrap(gwhere));
+    CG_TRY_WRAP(type, gwhere);
     gwhere += " (" + *type + ")";
     auto params = GenerateParams(gen, env);
-    if (!params) return std::unexpected(params.error().Wrap(gwhere));
+    CG_TRY_WRAP(params, gwhere);
     Json gen_template =
         gen[*type].is_object() ? gen[*type].value("template", Json::object()) : Json::object();
     Json app_template = MergeTemplates(gen_template, appset.app_template);
@@ -177,7 +177,7 @@ Result<std::vector<Object>> GenerateApplications(const argo::ApplicationSet& app
       std::string ewhere =
           gwhere + ": element " + std::to_string(j) + " " + ShortParams((*params)[j]);
       auto app = RenderApplication(app_template, (*params)[j], appset, env, renderer);
-      if (!app) return std::unexpected(app.error().Wrap(ewhere));
+      CG_TRY_WRAP(app, ewhere);
       std::string name = (*app)["metadata"]["name"].get<std::string>();
       std::string here = "generator " + std::to_string(i) + " element " + std::to_string(j);
       auto [it, fresh] = seen.emplace(name, here);
@@ -187,7 +187,7 @@ Result<std::vector<Object>> GenerateApplications(const argo::ApplicationSet& app
                                      who, name, it->second, here));
       }
       auto obj = Object::FromJson(std::move(*app), Origin{.file = fmt::format("{} {}", who, here)});
-      if (!obj) return std::unexpected(obj.error().Wrap(ewhere));
+      CG_TRY_WRAP(obj, ewhere);
       apps.push_back(std::move(*obj));
     }
   }

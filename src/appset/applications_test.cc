@@ -20,7 +20,7 @@ metadata: {name: apps, namespace: argocd, uid: u-1}
 
 Result<std::vector<Object>> Gen(const std::string& spec, const GeneratorInputs& in = {}) {
   auto a = argo::ParseApplicationSet(Yaml(std::string(kHeader) + spec));
-  if (!a) return std::unexpected(a.error());
+  CG_TRY(a);
   return GenerateApplications(*a, in);
 }
 

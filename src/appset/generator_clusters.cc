@@ -24,7 +24,7 @@ namespace cellgate::appset {
 Result<std::vector<Json>> GenerateClusters(const Json& spec, const GeneratorEnv& env) {
   const Json& sel_json = spec.value("selector", Json());
   auto sel = LabelSelector::Parse(sel_json, /*validate_values=*/true);
-  if (!sel) return std::unexpected(sel.error().Wrap("clusters.selector"));
+  CG_TRY_WRAP(sel, "clusters.selector");
   bool flat_list = spec.value("flatList", false);
   const Json& values = spec.value("values", Json());
   std::vector<Json> out;
@@ -40,8 +40,7 @@ Result<std::vector<Json>> GenerateClusters(const Json& spec, const GeneratorEnv&
               {"nameNormalized", argo::kInClusterName},
               {"server", argo::kInClusterServer},
               {"project", ""}};
-    if (auto s = AppendTemplatedValues(values, p, env); !s)
-      return std::unexpected(s.error().Wrap("clusters (in-cluster)"));
+    CG_TRY_WRAP(AppendTemplatedValues(values, p, env), "clusters (in-cluster)");
     out.push_back(std::move(p));
   }
   for (const auto& c : env.inputs.cells) {
@@ -61,9 +60,7 @@ Result<std::vector<Json>> GenerateClusters(const Json& spec, const GeneratorEnv&
       for (const auto& [k, v] : c.annotations) p["metadata.annotations." + k] = v;
       for (const auto& [k, v] : labels) p["metadata.labels." + k] = v;
     }
-    if (auto s = AppendTemplatedValues(values, p, env); !s) {
-      return std::unexpected(s.error().Wrap("clusters (cell " + c.name + ")"));
-    }
+    CG_TRY_WRAP(AppendTemplatedValues(values, p, env), "clusters (cell " + c.name + ")");
     out.push_back(std::move(p));
   }
   if (flat_list) return std::vector<Json>{Json{{"clusters", Json(out)}}};

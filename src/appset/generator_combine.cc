@@ -43,14 +43,14 @@ Result<std::vector<Json>> Child(const Json& children, std::size_t i, const Gener
   const Json& child = children[i];
   auto type = GeneratorType(child);
   std::string where = std::string(kind) + " child " + std::to_string(i);
-  if (!type) return std::unexpected(type.error().Wrap(where));
+  CG_TRY_WRAP(type, where);
   if ((*type == "matrix" || *type == "merge") && depth >= 1) {
     return MakeError(
         ErrorCode::kInvalidArgument,
         where + " (" + *type + "): matrix and merge generators nest only one level deep");
   }
   auto r = GenerateParams(child, env, depth + 1, interpolate);
-  if (!r) return std::unexpected(r.error().Wrap(where + " (" + *type + ")"));
+  CG_TRY_WRAP(r, where + " (" + *type + ")");
   return r;
 }
 

@@ -129,7 +129,7 @@ Result<std::vector<Json>> Directories(const Json& spec, const git::Snapshot& sna
     rules.push_back({d["path"].get<std::string>(), d.value("exclude", false)});
   }
   auto entries = snap.List("", /*recursive=*/true);
-  if (!entries) return std::unexpected(entries.error());
+  CG_TRY(entries);
   std::string prefix = spec.value("pathParamPrefix", "");
   std::vector<Json> out;
   for (const auto& e : *entries) {
@@ -137,16 +137,14 @@ Result<std::vector<Json>> Directories(const Json& spec, const git::Snapshot& sna
     bool include = false, exclude = false;
     for (std::size_t i = 0; i < rules.size(); ++i) {
       auto m = GoPathMatch(rules[i].path, e.path);
-      if (!m)
-        return std::unexpected(m.error().Wrap("git.directories[" + std::to_string(i) + "].path"));
+      CG_TRY_WRAP(m, "git.directories[" + std::to_string(i) + "].path");
       if (*m) (rules[i].exclude ? exclude : include) = true;
     }
     if (!include || exclude) continue;
     Json params = Json::object();
     AddPathParams(params, e.path, nullptr, snap.commit(), prefix, env.go_template);
-    if (auto s = AppendTemplatedValues(spec.value("values", Json()), params, env); !s) {
-      return std::unexpected(s.error().Wrap("git directory " + e.path));
-    }
+    CG_TRY_WRAP(AppendTemplatedValues(spec.value("values", Json()), params, env),
+                "git directory " + e.path);
     out.push_back(std::move(params));
   }
   return out;
@@ -166,7 +164,7 @@ Result<std::vector<Json>> Files(const Json& spec, const git::Snapshot& snap,
     patterns.push_back(f["path"].get<std::string>());
   }
   auto entries = snap.List("", /*recursive=*/true);
-  if (!entries) return std::unexpected(entries.error());
+  CG_TRY(entries);
   std::set<std::string> matched;
   for (const auto& e : *entries) {
     if (e.type != git::EntryType::kFile && e.type != git::EntryType::kSymlink) continue;
@@ -174,7 +172,7 @@ Result<std::vector<Json>> Files(const Json& spec, const git::Snapshot& snap,
       bool m = false;
       if (env.inputs.new_git_file_globbing) {
         auto r = DoublestarMatch(patterns[i], e.path);
-        if (!r) return std::unexpected(r.error().Wrap("git.files[" + std::to_string(i) + "].path"));
+        CG_TRY_WRAP(r, "git.files[" + std::to_string(i) + "].path");
         m = *r;
       } else {
         m = GitPathspecMatch(patterns[i], e.path);
@@ -186,7 +184,7 @@ Result<std::vector<Json>> Files(const Json& spec, const git::Snapshot& snap,
   std::vector<Json> out;
   for (const auto& path : matched) {  // std::set: sorted as Go's sort.Strings
     auto content = snap.ReadFile(path);
-    if (!content) return std::unexpected(content.error().Wrap("git file " + path));
+    CG_TRY_WRAP(content, "git file " + path);
     if (content->size() > env.inputs.max_git_file_bytes) {
       return MakeError(ErrorCode::kResourceExhausted,
                        "git file " + path + " is " + std::to_string(content->size()) +
@@ -194,7 +192,7 @@ Result<std::vector<Json>> Files(const Json& spec, const git::Snapshot& snap,
                            std::to_string(env.inputs.max_git_file_bytes));
     }
     auto docs = ParseYamlDocuments(*content, path);
-    if (!docs) return std::unexpected(docs.error().Wrap("unable to process file '" + path + "'"));
+    CG_TRY_WRAP(docs, "unable to process file '" + path + "'");
     Json doc = docs->empty() ? Json() : docs->front().value;
     std::vector<Json> objects;
     if (doc.is_array()) {
@@ -220,9 +218,8 @@ Result<std::vector<Json>> Files(const Json& spec, const git::Snapshot& snap,
         Flatten(obj, "", params);
       }
       AddPathParams(params, Dir(path), &path, snap.commit(), prefix, env.go_template);
-      if (auto s = AppendTemplatedValues(spec.value("values", Json()), params, env); !s) {
-        return std::unexpected(s.error().Wrap("git file " + path));
-      }
+      CG_TRY_WRAP(AppendTemplatedValues(spec.value("values", Json()), params, env),
+                  "git file " + path);
       out.push_back(std::move(params));
     }
   }

@@ -53,7 +53,7 @@ Result<std::vector<Json>> GenerateList(const Json& spec, const GeneratorEnv& env
     if (!it->is_string())
       return MakeError(ErrorCode::kInvalidArgument, "list.elementsYaml must be a string");
     auto docs = ParseYamlDocuments(it->get<std::string>(), "list.elementsYaml");
-    if (!docs) return std::unexpected(docs.error());
+    CG_TRY(docs);
     if (!docs->empty() && !docs->front().value.is_null()) {
       const Json& list = docs->front().value;
       if (!list.is_array())

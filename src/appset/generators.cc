@@ -72,7 +72,7 @@ Status AppendTemplatedValues(const Json& values, Json& params, const GeneratorEn
     if (!v.is_string())
       return MakeError(ErrorCode::kInvalidArgument, "values." + k + " must be a string");
     auto r = RenderString(v.get<std::string>(), params, env);
-    if (!r) return std::unexpected(r.error().Wrap("values." + k));
+    CG_TRY_WRAP(r, "values." + k);
     rendered[k] = std::move(*r);
   }
   // Computed from the parameters as they were, then merged: values cannot see each other.
@@ -100,7 +100,7 @@ std::string ShortParams(const Json& params) {
 Result<std::vector<Json>> GenerateParams(const Json& generator, const GeneratorEnv& env, int depth,
                                          const Json* interpolate) {
   auto type = GeneratorType(generator);
-  if (!type) return std::unexpected(type.error());
+  CG_TRY(type);
   Json gen = generator;
   if (interpolate != nullptr && interpolate->is_object() && !interpolate->empty()) {
     auto rendered = tmpl::RenderJsonStrings(
@@ -136,7 +136,7 @@ Result<std::vector<Json>> GenerateParams(const Json& generator, const GeneratorE
   // The selector as written (not interpolated), over the string parameters.
   if (auto it = generator.find("selector"); it != generator.end() && !it->is_null()) {
     auto sel = LabelSelector::Parse(*it, /*validate_values=*/false);
-    if (!sel) return std::unexpected(sel.error().Wrap("selector"));
+    CG_TRY_WRAP(sel, "selector");
     std::vector<Json> kept;
     for (auto& p : *params) {
       if (sel->Matches(StringParams(p))) kept.push_back(std::move(p));

@@ -73,8 +73,8 @@ Result<LabelSelector> LabelSelector::Parse(const Json& json, bool validate_value
       if (!v.is_string())
         return MakeError(ErrorCode::kInvalidArgument,
                          "selector.matchLabels." + k + " must be a string");
-      if (auto s = ValidateKey(k); !s) return std::unexpected(s.error());
-      if (auto s = check_value(k, v.get<std::string>()); !s) return std::unexpected(s.error());
+      CG_TRY(ValidateKey(k));
+      CG_TRY(check_value(k, v.get<std::string>()));
       sel.requirements_.push_back({k, LabelRequirement::Op::kIn, {v.get<std::string>()}});
     }
   }
@@ -89,7 +89,7 @@ Result<LabelSelector> LabelSelector::Parse(const Json& json, bool validate_value
       }
       LabelRequirement r;
       r.key = e["key"].get<std::string>();
-      if (auto s = ValidateKey(r.key); !s) return std::unexpected(s.error().Wrap(where));
+      CG_TRY_WRAP(ValidateKey(r.key), where);
       std::string op = e.value("operator", "");
       if (op == "In") {
         r.op = LabelRequirement::Op::kIn;
@@ -110,8 +110,7 @@ Result<LabelSelector> LabelSelector::Parse(const Json& json, bool validate_value
         for (const auto& x : *v) {
           if (!x.is_string())
             return MakeError(ErrorCode::kInvalidArgument, where + ": values must be strings");
-          if (auto s = check_value(r.key, x.get<std::string>()); !s)
-            return std::unexpected(s.error().Wrap(where));
+          CG_TRY_WRAP(check_value(r.key, x.get<std::string>()), where);
           r.values.push_back(x.get<std::string>());
         }
       }

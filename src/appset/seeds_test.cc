@@ -74,7 +74,7 @@ TEST(Seeds, MicroservicesMatrixOfGitFilesAndProductionCells) {
     asked.emplace_back(url, rev);
     // The ApplicationSet names the production host; the test serves it from file://.
     auto commit = (*source)->Resolve(origin.url(), rev);
-    if (!commit) return std::unexpected(commit.error());
+    CG_TRY(commit);
     return (*source)->Open(origin.url(), *commit);
   };
   argo::ApplicationSet a = LoadSeed("seed-003-microservices.appset.yaml");

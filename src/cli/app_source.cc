@@ -45,7 +45,7 @@ Result<std::shared_ptr<const git::Snapshot>> AppSources::Open(const std::string&
   std::shared_ptr<const git::Snapshot> snap;
   if (local_dir && flags_.revision.empty()) {
     auto local = render::LocalSnapshot::Open(url);
-    if (!local) return std::unexpected(local.error());
+    CG_TRY(local);
     notes_ << "note: rendering the files in " << url << " as they are on disk"
            << " (pass --revision to render a commit)\n";
     snap = *local;
@@ -53,14 +53,14 @@ Result<std::shared_ptr<const git::Snapshot>> AppSources::Open(const std::string&
     if (!mirrors_) {
       fs::path work = flags_.work_dir.empty() ? DefaultWorkDir() : fs::path(flags_.work_dir);
       auto created = git::MirrorSource::Create({.work_dir = work});
-      if (!created) return std::unexpected(created.error().Wrap("git work directory"));
+      CG_TRY_WRAP(created, "git work directory");
       mirrors_ = std::move(*created);
     }
     std::string repo = local_dir ? fs::absolute(url).string() : url;
     auto commit = mirrors_->Resolve(repo, revision);
-    if (!commit) return std::unexpected(commit.error());
+    CG_TRY(commit);
     auto opened = mirrors_->Open(repo, *commit);
-    if (!opened) return std::unexpected(opened.error());
+    CG_TRY(opened);
     snap = *opened;
   }
   opened_[key] = snap;
@@ -73,14 +73,12 @@ Result<std::vector<LoadedApplication>> ReadApplications(const std::string& file)
   std::stringstream ss;
   ss << in.rdbuf();
   auto docs = ParseYamlDocuments(ss.str(), file);
-  if (!docs) return std::unexpected(docs.error());
+  CG_TRY(docs);
   std::vector<LoadedApplication> apps;
   for (const auto& doc : *docs) {
     if (doc.value.is_null()) continue;
     auto app = render::ParseApplication(doc.value);
-    if (!app) {
-      return std::unexpected(app.error().Wrap(file + ":" + std::to_string(doc.line)));
-    }
+    CG_TRY_WRAP(app, file + ":" + std::to_string(doc.line));
     apps.push_back({std::move(*app), doc.value, doc.line});
   }
   if (apps.empty()) return MakeError(ErrorCode::kInvalidArgument, file + ": no Application");
@@ -100,7 +98,7 @@ Result<RenderedApp> RenderApplication(const render::Application& app, AppSources
                             .destination_namespace = app.destination.ns,
                             .source = app.source};
   auto result = renderer.Render(**snapshot, req);
-  if (!result) return std::unexpected(result.error());
+  CG_TRY(result);
   RenderedApp out{.objects = result->objects(), .revision = (*snapshot)->commit()};
   out.notes = app.notes;
   for (const auto& n : result->notes()) out.notes.push_back(n);

@@ -6,7 +6,7 @@
 #include <tuple>
 
 #include "cli/text_table.h"
-#include "fleet/time_format.h"
+#include "runtime/time_format.h"
 
 namespace cellgate::cli {
 namespace {
@@ -120,8 +120,8 @@ void AppendOperation(std::string& out, const Json& op, std::chrono::system_clock
   std::string finished = StringAt(op, {"finishedAt"});
   out += FieldLine("Start:", started);
   out += FieldLine("Finished:", finished);
-  auto start = fleet::ParseRfc3339(started);
-  auto end = finished.empty() ? std::optional(now) : fleet::ParseRfc3339(finished);
+  auto start = runtime::ParseRfc3339(started);
+  auto end = finished.empty() ? std::optional(now) : runtime::ParseRfc3339(finished);
   if (start && end) {
     out += FieldLine(
         "Duration:",

@@ -2,15 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include "fleet/time_format.h"
+#include "runtime/time_format.h"
 
 namespace cellgate::cli {
 namespace {
 
-fleet::WallTime Time(std::string_view text) {
-  auto t = fleet::ParseRfc3339(text);
+runtime::WallTime Time(std::string_view text) {
+  auto t = runtime::ParseRfc3339(text);
   EXPECT_TRUE(t) << text;
-  return t ? *t : fleet::WallTime{};
+  return t ? *t : runtime::WallTime{};
 }
 
 Json App(const std::string& ns, const std::string& name) {

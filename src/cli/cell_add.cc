@@ -1,6 +1,7 @@
 #include "cli/cell_add.h"
 
 #include "argo/cluster_secret.h"
+#include "cells/cell_secret.h"
 
 namespace cellgate::cli {
 
@@ -24,18 +25,18 @@ Result<std::map<std::string, std::string>> ParseLabelFlags(const std::vector<std
 }
 
 Result<bool> CheckCellNameFree(const std::vector<Object>& existing, const Object& secret) {
-  const std::string name = argo::ParseClusterSecret(secret).cluster.name;
+  const std::string name = cells::ParseCellSecret(secret).info.name;
   bool exists = false;
   for (const auto& other : existing) {
     if (other.Name() == secret.Name()) {
       exists = true;
       continue;
     }
-    const argo::Cluster cluster = argo::ParseClusterSecret(other).cluster;
-    if (cluster.name == name) {
+    cells::CellSpec spec = cells::ParseCellSecret(other);
+    if (spec.info.name == name) {
       return MakeError(ErrorCode::kAlreadyExists,
                        "cell name " + name + " is already used by cluster secret " +
-                           other.Namespace() + "/" + other.Name() + " (server " + cluster.server +
+                           other.Namespace() + "/" + other.Name() + " (server " + spec.info.server +
                            "); remove that Secret or choose another --name");
     }
   }

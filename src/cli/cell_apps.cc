@@ -29,19 +29,19 @@ Result<std::unique_ptr<CellTarget>> CellTarget::Open(const CellAppFlags& flags) 
   kube::KubeconfigOptions kubeconfig{.context = flags.context};
   if (!flags.kubeconfig.empty()) kubeconfig.paths = {flags.kubeconfig};
   auto config = kube::LoadKubeconfig(kubeconfig);
-  if (!config) return std::unexpected(config.error());
+  CG_TRY(config);
   // A person is waiting: two retries (0.25 s, 0.5 s) ride out a blip; a cell that is down
   // is reported within a second, as kubectl would, not after the controller's 8 s of retries.
   kube::ClusterClientOptions options_for_cli;
   options_for_cli.transport.retry.max_retries = 2;
   auto client = kube::ClusterClient::Create(*config, options_for_cli);
-  if (!client) return std::unexpected(client.error().Wrap("context " + flags.context));
+  CG_TRY_WRAP(client, "context " + flags.context);
   return std::unique_ptr<CellTarget>(new CellTarget(flags.context, std::move(*client)));
 }
 
 Result<std::vector<Result<CellApp>>> LoadCellApps(const CellAppFlags& flags, std::ostream& notes) {
   auto loaded = ReadApplications(flags.file);
-  if (!loaded) return std::unexpected(loaded.error());
+  CG_TRY(loaded);
   AppSources sources(flags.source, notes);
   for (const auto& l : *loaded) sources.AddOverridden(l.app.source.repo_url);
   render::Renderer renderer(CliRendererOptions(flags.source));

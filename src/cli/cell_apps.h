@@ -26,7 +26,7 @@
 #include "core/clock.h"
 #include "kube/cluster_client.h"
 #include "sync/app_spec.h"
-#include "sync/cell.h"
+#include "engine/cell.h"
 
 namespace cellgate::cli {
 
@@ -45,8 +45,8 @@ class CellTarget {
  public:
   static Result<std::unique_ptr<CellTarget>> Open(const CellAppFlags& flags);
 
-  sync::CellAccess Access() {
-    return sync::CellAccess{name_, client_->reader(), client_->applier(), kinds_, clock_};
+  engine::CellAccess Access() {
+    return engine::CellAccess{name_, client_->reader(), client_->applier(), kinds_, clock_};
   }
   kube::Watcher& watcher() { return client_->watcher(); }
   kube::ClusterClient& client() { return *client_; }
@@ -58,7 +58,7 @@ class CellTarget {
 
   std::string name_;
   std::unique_ptr<kube::ClusterClient> client_;
-  sync::ClusterKindCatalog kinds_;
+  engine::ClusterKindCatalog kinds_;
   SystemClock clock_;
 };
 

@@ -25,7 +25,7 @@
 #include "cli/destination_cell.h"
 #include "render/renderer.h"
 #include "sync/app_spec.h"
-#include "sync/app_sync.h"
+#include "engine/app_sync.h"
 
 namespace cellgate::cli {
 namespace {
@@ -36,16 +36,16 @@ struct DiffFlags {
   SourceFlags source;
 };
 
-std::vector<sync::GroupKind> StatusInventory(const Json& app) {
-  std::vector<sync::GroupKind> out;
-  std::set<sync::GroupKind> seen;
+std::vector<engine::GroupKind> StatusInventory(const Json& app) {
+  std::vector<engine::GroupKind> out;
+  std::set<engine::GroupKind> seen;
   auto status = app.find("status");
   if (status == app.end() || !status->is_object()) return out;
   auto resources = status->find("resources");
   if (resources == status->end() || !resources->is_array()) return out;
   for (const auto& r : *resources) {
     if (!r.is_object()) continue;
-    sync::GroupKind gk{StringAt(r, {"group"}), StringAt(r, {"kind"})};
+    engine::GroupKind gk{StringAt(r, {"group"}), StringAt(r, {"kind"})};
     if (!gk.kind.empty() && seen.insert(gk).second) out.push_back(std::move(gk));
   }
   return out;
@@ -80,8 +80,8 @@ int RunDiff(const DiffFlags& flags, Streams io) {
   if (!rendered) return fail(rendered.error());
   for (const auto& note : rendered->notes) io.err << "note: " << qualified << ": " << note << "\n";
 
-  sync::CellAccess access = (*cell)->Access();
-  auto observed = sync::ObserveApp(access, *spec, rendered->objects,
+  engine::CellAccess access = (*cell)->Access();
+  auto observed = engine::ObserveApp(access, *spec, rendered->objects,
                                    {.inventory = StatusInventory(manifest), .parallelism = 8});
   if (!observed) return fail(observed.error().Wrap("application " + qualified));
   for (const auto& w : observed->comparison.warnings) {

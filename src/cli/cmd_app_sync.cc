@@ -62,11 +62,11 @@ std::string Username(kube::ClusterClient& hub) {
 Result<Object> RequestSync(kube::ClusterClient& hub, const Object& found, const SyncRequest& req) {
   for (int attempt = 0;; ++attempt) {
     auto live = hub.reader().Get(kApplicationKind, found.Namespace(), found.Name());
-    if (!live) return std::unexpected(live.error());
+    CG_TRY(live);
     Json body = live->body();
     auto operation = BuildSyncOperation(body, req);
-    if (!operation) return std::unexpected(operation.error());
-    if (auto s = SetOperation(body, *operation); !s) return std::unexpected(s.error());
+    CG_TRY(operation);
+    CG_TRY(SetOperation(body, *operation));
     auto updated = hub.applier().Update(Object(std::move(body)), {.field_manager = "cellgate-cli"});
     if (updated) return updated;
     if (updated.error().code() != ErrorCode::kConflict || attempt >= 4) {

@@ -14,7 +14,7 @@
 // cluster add` names a cluster after its context; --server replaces the context's server URL
 // (when the controller reaches the cell by another address). Unlike
 // `argocd cluster add`, nothing is created in the cell: the Secret embeds the context's own
-// credentials (argo/cluster_secret.h explains the consequences; a note says so). Running it
+// credentials (fleet/cluster_secret.h explains the consequences; a note says so). Running it
 // again replaces the Secret (labels, credentials). A name another cell's Secret already uses
 // is refused. Exit code 0 added or updated, 2 on an error.
 //
@@ -30,15 +30,15 @@
 #include <mutex>
 #include <ostream>
 
-#include "argo/cluster_secret.h"
 #include "cli/app.h"
 #include "cli/cell_add.h"
 #include "cli/cell_apps.h"
 #include "cli/hub.h"
 #include "core/clock.h"
-#include "fleet/cell_list.h"
-#include "fleet/cell_registry.h"
-#include "fleet/cell_secret.h"
+#include "cells/cell_list.h"
+#include "cells/cell_registry.h"
+#include "argo/cluster_secret.h"
+#include "cells/cell_secret.h"
 #include "kube/kubeconfig.h"
 
 namespace cellgate::cli {
@@ -114,19 +114,18 @@ int RunCellAdd(const CellAddFlags& flags, Streams io) {
   }
   auto update = CheckCellNameFree(existing->items, *secret);
   if (!update) return fail(update.error());
-  auto written = fleet::WriteClusterSecret(client.applier(), *secret);
+  auto written = cells::WriteClusterSecret(client.applier(), *secret);
   if (!written) return fail(written.error());
   io.err << "note: the Secret embeds the credentials of context " << flags.context
          << "; whoever can read Secrets in namespace " << ns << " of the hub can act as "
          << "that identity (register a dedicated, least-privilege identity)\n";
   io.out << "Cell '" << name << "' " << (*update ? "updated" : "added") << ": Secret " << ns << "/"
-         << secret->Name() << " (server " << argo::ParseClusterSecret(*secret).cluster.server
-         << ")\n";
+         << secret->Name() << " (server " << cells::ParseCellSecret(*secret).info.server << ")\n";
   return 0;
 }
 
 // Waits until every usable cell of the registry has been probed once (or the deadline).
-std::vector<fleet::CellInfo> ProbedCells(fleet::CellRegistry& registry,
+std::vector<cells::CellInfo> ProbedCells(cells::CellRegistry& registry,
                                          std::chrono::milliseconds deadline) {
   // Shared with the listener: a notification already running may outlive RemoveListener.
   struct Signal {
@@ -134,13 +133,13 @@ std::vector<fleet::CellInfo> ProbedCells(fleet::CellRegistry& registry,
     std::condition_variable changed;
   };
   auto signal = std::make_shared<Signal>();
-  int id = registry.AddListener([signal](const fleet::CellChange&) {
+  int id = registry.AddListener([signal](const cells::CellChange&) {
     std::lock_guard lock(signal->mu);
     signal->changed.notify_all();
   });
   auto all_probed = [&] {
     for (const auto& c : registry.List()) {
-      if (c.usable() && c.connection.state == fleet::CellState::kUnknown) return false;
+      if (c.usable() && c.connection.state == cells::CellState::kUnknown) return false;
     }
     return true;
   };
@@ -181,9 +180,9 @@ int RunCellList(const CellListFlags& flags, Streams io) {
            << (*hub)->DescribeNamespace() << " of hub " << (*hub)->config().Describe()
            << "; pass -n or set $" << kNamespaceEnv << " if the controller runs elsewhere\n";
   }
-  fleet::KubeCellConnector connector({.probe_timeout = *probe_timeout});
+  cells::KubeCellConnector connector({.probe_timeout = *probe_timeout});
   SystemClock clock;
-  fleet::CellRegistry registry(client.watcher(), (*hub)->config(), connector, clock, {.ns = ns});
+  cells::CellRegistry registry(client.watcher(), (*hub)->config(), connector, clock, {.ns = ns});
   if (auto s = registry.Start(); !s) return fail(s.error());
   if (!registry.WaitForSync(std::chrono::seconds(10))) {
     registry.Stop();
@@ -194,9 +193,9 @@ int RunCellList(const CellListFlags& flags, Streams io) {
   auto cells = ProbedCells(registry, *probe_timeout + std::chrono::seconds(2));
   registry.Stop();
   if (flags.output == "json") {
-    io.out << fleet::CellListJson(cells).dump(2) << "\n";
+    io.out << cells::CellListJson(cells).dump(2) << "\n";
   } else {
-    io.out << fleet::FormatCellList(cells, clock.WallNow());
+    io.out << cells::FormatCellList(cells, clock.WallNow());
   }
   return 0;
 }

@@ -31,7 +31,7 @@
 
 #include "cli/app.h"
 #include "cli/controller_namespace.h"
-#include "fleet/controller/controller.h"
+#include "controller/controller.h"
 #include "fleet/retry_strategy.h"
 #include "kube/kubeconfig.h"
 
@@ -39,7 +39,7 @@ namespace cellgate::cli {
 namespace {
 
 struct ControllerFlags {
-  fleet::controller::ControllerOptions options;
+  controller::ControllerOptions options;
   std::string ns;  // -n; "" = resolved
   std::vector<std::string> app_namespaces;
   std::string poll = "3m";
@@ -54,7 +54,7 @@ struct ControllerFlags {
 // The hub's config is loaded here only for its namespace; Controller::Create loads it again
 // and reports a failure to load it.
 Result<std::string> ControllerNamespaceOf(const ControllerFlags& flags) {
-  const fleet::controller::ControllerOptions& o = flags.options;
+  const controller::ControllerOptions& o = flags.options;
   Result<kube::ClusterConfig> hub =
       o.in_cluster
           ? kube::InClusterConfig()
@@ -63,18 +63,18 @@ Result<std::string> ControllerNamespaceOf(const ControllerFlags& flags) {
                                                : std::vector<std::filesystem::path>{o.kubeconfig},
                                   .context = o.context});
   auto ns = ResolveControllerNamespace(flags.ns, hub ? &*hub : nullptr);
-  if (!ns) return std::unexpected(ns.error());
+  CG_TRY(ns);
   return ns->name;
 }
 
 Result<std::chrono::milliseconds> Duration(const std::string& flag, const std::string& text) {
   auto d = fleet::ParseArgoDuration(text);
-  if (!d) return std::unexpected(d.error().Wrap("--" + flag));
+  CG_TRY_WRAP(d, "--" + flag);
   return std::chrono::duration_cast<std::chrono::milliseconds>(*d);
 }
 
 int RunController(ControllerFlags flags, Streams io) {
-  fleet::controller::ControllerOptions& o = flags.options;
+  controller::ControllerOptions& o = flags.options;
   o.app_namespaces = {flags.app_namespaces.begin(), flags.app_namespaces.end()};
   o.cache_dir = flags.cache_dir;
   const std::pair<const char*, std::pair<std::string*, std::chrono::milliseconds*>> durations[] = {
@@ -103,7 +103,7 @@ int RunController(ControllerFlags flags, Streams io) {
     return 2;
   }
   o.ns = *ns;
-  if (auto s = fleet::controller::ValidateControllerOptions(o); !s) {
+  if (auto s = controller::ValidateControllerOptions(o); !s) {
     io.err << "cellgate controller: " << s.error().message() << "\n";
     return 2;
   }
@@ -121,12 +121,12 @@ int RunController(ControllerFlags flags, Streams io) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto controller = fleet::controller::Controller::Create(o);
+  auto controller = controller::Controller::Create(o);
   if (!controller) {
     io.err << "cellgate controller: " << controller.error().message() << "\n";
     return 1;
   }
-  fleet::controller::Controller& c = **controller;
+  controller::Controller& c = **controller;
   std::thread waiter([&c, signals] {
     int signal = 0;
     sigwait(&signals, &signal);
@@ -147,7 +147,7 @@ int RunController(ControllerFlags flags, Streams io) {
 
 void RegisterControllerCommand(CLI::App& app, Streams io, RunState& state) {
   auto flags = std::make_shared<ControllerFlags>();
-  fleet::controller::ControllerOptions& o = flags->options;
+  controller::ControllerOptions& o = flags->options;
   CLI::App* cmd = app.add_subcommand(
       "controller", "Run the fleet controller: keep every Application in every cell synced");
   cmd->add_option("--kubeconfig", o.kubeconfig, "kubeconfig of the hub (default $KUBECONFIG)");

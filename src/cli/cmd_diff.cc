@@ -13,7 +13,7 @@
 
 #include "cli/app.h"
 #include "cli/cell_apps.h"
-#include "sync/app_sync.h"
+#include "engine/app_sync.h"
 
 namespace cellgate::cli {
 namespace {
@@ -29,7 +29,7 @@ int RunDiff(const CellAppFlags& flags, Streams io) {
     io.err << "cellgate: " << cell.error().message() << "\n";
     return 2;
   }
-  sync::CellAccess access = (*cell)->Access();
+  engine::CellAccess access = (*cell)->Access();
   bool errors = false, differences = false;
   for (auto& app : *apps) {
     if (!app) {
@@ -40,7 +40,7 @@ int RunDiff(const CellAppFlags& flags, Streams io) {
     for (const auto& note : app->rendered.notes) {
       io.err << "note: " << app->spec.name << ": " << note << "\n";
     }
-    auto observed = sync::ObserveApp(access, app->spec, app->rendered.objects,
+    auto observed = engine::ObserveApp(access, app->spec, app->rendered.objects,
                                      {.all_kinds = true, .parallelism = 8});
     if (!observed) {
       io.err << "cellgate: " << observed.error().message() << "\n";

@@ -14,7 +14,7 @@
 
 #include "cli/app.h"
 #include "cli/cell_apps.h"
-#include "sync/app_sync.h"
+#include "engine/app_sync.h"
 
 namespace cellgate::cli {
 namespace {
@@ -30,7 +30,7 @@ std::string Column(std::string s, std::size_t width) {
 }
 
 void PrintTable(std::ostream& out, const sync::AppSyncSpec& spec, const std::string& cell,
-                const sync::AppComparison& c) {
+                const engine::AppComparison& c) {
   out << "Application " << spec.name << " in " << cell << ": " << sync::SyncStatusName(c.sync)
       << ", " << sync::HealthStatusName(c.health.status);
   if (!c.health.message.empty()) out << " (" << c.health.message << ")";
@@ -67,7 +67,7 @@ int RunStatus(const StatusFlags& flags, Streams io) {
     io.err << "cellgate: " << cell.error().message() << "\n";
     return 2;
   }
-  sync::CellAccess access = (*cell)->Access();
+  engine::CellAccess access = (*cell)->Access();
   bool errors = false, all_good = true;
   Json json = Json::array();
   for (auto& app : *apps) {
@@ -76,14 +76,14 @@ int RunStatus(const StatusFlags& flags, Streams io) {
       errors = true;
       continue;
     }
-    auto observed = sync::ObserveApp(access, app->spec, app->rendered.objects,
+    auto observed = engine::ObserveApp(access, app->spec, app->rendered.objects,
                                      {.all_kinds = true, .parallelism = 8});
     if (!observed) {
       io.err << "cellgate: " << observed.error().message() << "\n";
       errors = true;
       continue;
     }
-    const sync::AppComparison& c = observed->comparison;
+    const engine::AppComparison& c = observed->comparison;
     all_good = all_good && c.sync == sync::SyncStatus::kSynced &&
                c.health.status == sync::HealthStatus::kHealthy;
     if (flags.output == "json") {
@@ -92,7 +92,7 @@ int RunStatus(const StatusFlags& flags, Streams io) {
                     {"revision", app->rendered.revision},
                     {"sync", sync::SyncStatusName(c.sync)},
                     {"health", {{"status", sync::HealthStatusName(c.health.status)}}},
-                    {"resources", sync::ResourceStatusesJson(c)}};
+                    {"resources", engine::ResourceStatusesJson(c)}};
       if (!c.health.message.empty()) entry["health"]["message"] = c.health.message;
       json.push_back(std::move(entry));
     } else {

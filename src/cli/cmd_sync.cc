@@ -30,10 +30,10 @@
 #include "cli/app.h"
 #include "cli/cell_apps.h"
 #include "cli/redacting_stream.h"
-#include "sync/app_sync.h"
-#include "sync/heal_guard.h"
-#include "sync/self_heal.h"
-#include "sync/watch_hub.h"
+#include "engine/app_sync.h"
+#include "engine/heal_guard.h"
+#include "engine/self_heal.h"
+#include "engine/watch_hub.h"
 
 namespace cellgate::cli {
 namespace {
@@ -79,7 +79,7 @@ class ProgressPrinter {
   ProgressPrinter(std::ostream& err, std::string app)
       : err_(err), app_(std::move(app)), tty_(IsTerminalStderr(err)) {}
 
-  void operator()(const sync::SyncProgress& p) {
+  void operator()(const engine::SyncProgress& p) {
     std::string line = app_ + ": " + std::string(sync::SyncPhaseName(p.sync_phase)) + " wave " +
                        std::to_string(p.wave) + " (step " + std::to_string(p.step) + "/" +
                        std::to_string(p.steps) + "): " + std::to_string(p.written) + " applied, " +
@@ -147,7 +147,7 @@ void PrintResult(std::ostream& out, const sync::AppSyncSpec& spec, const std::st
 
 struct Watched {
   std::string app;
-  std::unique_ptr<sync::SelfHealer> healer;
+  std::unique_ptr<engine::SelfHealer> healer;
 };
 
 int Watch(std::vector<Watched>& watched, std::optional<std::chrono::milliseconds> duration,
@@ -162,7 +162,7 @@ int Watch(std::vector<Watched>& watched, std::optional<std::chrono::milliseconds
   {
     std::lock_guard lock(out_mu);
     io.err << "watching " << watched.size() << " application(s) for drift"
-           << (duration ? " for " + sync::ShortDuration(*duration) : "") << "; Ctrl-C stops\n";
+           << (duration ? " for " + engine::ShortDuration(*duration) : "") << "; Ctrl-C stops\n";
   }
   auto until =
       duration ? std::optional(std::chrono::steady_clock::now() + *duration) : std::nullopt;
@@ -172,7 +172,7 @@ int Watch(std::vector<Watched>& watched, std::optional<std::chrono::milliseconds
   for (auto& w : watched) w.healer->Stop();
   std::lock_guard lock(out_mu);
   for (auto& w : watched) {
-    sync::SelfHealStatus s = w.healer->Snapshot();
+    engine::SelfHealStatus s = w.healer->Snapshot();
     io.out << "Application " << w.app << ": self-heal stopped: " << s.heals << " heals, "
            << s.drifts << " drifts, " << s.checks << " checks, " << s.events << " events\n";
     for (const auto& c : s.conditions) io.out << "  " << c << "\n";
@@ -209,10 +209,10 @@ int RunSync(const SyncFlags& flags, Streams io) {
     io.err << "cellgate: " << cell.error().message() << "\n";
     return 2;
   }
-  sync::CellAccess access = (*cell)->Access();
+  engine::CellAccess access = (*cell)->Access();
   int exit_code = 0;
   std::mutex out_mu;
-  sync::WatchHub hub((*cell)->watcher());  // one watch per kind for all apps; outlives them
+  engine::WatchHub hub((*cell)->watcher());  // one watch per kind for all apps; outlives them
   std::vector<Watched> watched;
   for (auto& app : *apps) {
     if (!app) {
@@ -223,7 +223,7 @@ int RunSync(const SyncFlags& flags, Streams io) {
     for (const auto& note : app->rendered.notes) {
       io.err << "note: " << app->spec.name << ": " << note << "\n";
     }
-    auto observed = sync::ObserveApp(access, app->spec, app->rendered.objects,
+    auto observed = engine::ObserveApp(access, app->spec, app->rendered.objects,
                                      {.all_kinds = true, .parallelism = 8});
     if (!observed) {
       io.err << "cellgate: " << observed.error().message() << "\n";
@@ -231,10 +231,10 @@ int RunSync(const SyncFlags& flags, Streams io) {
       continue;
     }
     ProgressPrinter progress(io.err, app->spec.name);
-    sync::SyncResult result = sync::SyncApp(
+    sync::SyncResult result = engine::SyncApp(
         access, app->spec, *observed, {.prune = flags.prune, .revision = app->rendered.revision},
         {.dry_run = flags.dry_run, .health_timeout = *timeout, .timeout = *timeout},
-        [&](const sync::SyncProgress& p) { progress(p); });
+        [&](const engine::SyncProgress& p) { progress(p); });
     progress.Done();
     for (const auto& w : result.warnings) io.err << "note: " << app->spec.name << ": " << w << "\n";
     PrintResult(io.out, app->spec, (*cell)->name(), result);
@@ -246,24 +246,24 @@ int RunSync(const SyncFlags& flags, Streams io) {
     if (!flags.watch || !result.succeeded()) continue;
 
     // Self-heal starts from what the cell holds now, compared once more.
-    auto after = sync::ObserveApp(access, app->spec, app->rendered.objects);
+    auto after = engine::ObserveApp(access, app->spec, app->rendered.objects);
     if (!after) {
       io.err << "cellgate: " << after.error().message() << "\n";
       exit_code = 2;
       continue;
     }
     auto plan = app->spec.PlanOptions(flags.prune);
-    sync::SelfHealTarget target{
+    engine::SelfHealTarget target{
         .instance = app->spec.instance,
         .destination_namespace = app->spec.destination_namespace,
         .desired = after->desired.objects,
         .ignore = after->ignore,
         .respect_ignore_differences = plan && plan->respect_ignore_differences,
-        .baseline = sync::BaselineFrom(after->comparison)};
+        .baseline = engine::BaselineFrom(after->comparison)};
     std::string name = app->spec.name;
-    watched.push_back({name, std::make_unique<sync::SelfHealer>(
-                                 access, hub, std::move(target), sync::SelfHealOptions{},
-                                 [&out_mu, io, name](const sync::HealEvent& e) {
+    watched.push_back({name, std::make_unique<engine::SelfHealer>(
+                                 access, hub, std::move(target), engine::SelfHealOptions{},
+                                 [&out_mu, io, name](const engine::HealEvent& e) {
                                    std::lock_guard lock(out_mu);
                                    io.out << name << ": " << e.key.ToString() << ": " << e.action;
                                    if (!e.changed_paths.empty()) {
@@ -272,7 +272,7 @@ int RunSync(const SyncFlags& flags, Streams io) {
                                      io.out << ")";
                                    }
                                    if (e.action != "failed") {
-                                     io.out << " in " << sync::ShortDuration(e.latency);
+                                     io.out << " in " << engine::ShortDuration(e.latency);
                                    }
                                    if (!e.message.empty()) io.out << "; " << e.message;
                                    io.out << "\n" << std::flush;

@@ -3,7 +3,7 @@
 #include <cstdlib>
 
 #include "argo/secret_data.h"
-#include "fleet/cell.h"
+#include "cells/cell.h"
 
 namespace cellgate::cli {
 namespace {

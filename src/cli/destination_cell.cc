@@ -21,11 +21,11 @@ Status CheckDestination(const render::ApplicationDestination& destination) {
 Result<std::unique_ptr<DestinationCell>> DestinationCell::Resolve(
     kube::Watcher& hub_watcher, const kube::ClusterConfig& hub, const std::string& ns,
     const render::ApplicationDestination& destination) {
-  if (auto s = CheckDestination(destination); !s) return std::unexpected(s.error());
+  CG_TRY(CheckDestination(destination));
   std::unique_ptr<DestinationCell> cell(new DestinationCell());
-  cell->registry_ = std::make_unique<fleet::CellRegistry>(
-      hub_watcher, hub, cell->connector_, cell->clock_, fleet::CellRegistryOptions{.ns = ns});
-  if (auto s = cell->registry_->Start(); !s) return std::unexpected(s.error());
+  cell->registry_ = std::make_unique<cells::CellRegistry>(
+      hub_watcher, hub, cell->connector_, cell->clock_, cells::CellRegistryOptions{.ns = ns});
+  CG_TRY(cell->registry_->Start());
   if (!cell->registry_->WaitForSync(std::chrono::seconds(10))) {
     return MakeError(
         ErrorCode::kDeadlineExceeded,
@@ -45,7 +45,7 @@ Result<std::unique_ptr<DestinationCell>> DestinationCell::Resolve(
   if (client == nullptr) {
     return MakeError(ErrorCode::kInternal, "cell " + cell->name() + " has no cluster client");
   }
-  cell->kinds_ = std::make_unique<sync::ClusterKindCatalog>(*client);
+  cell->kinds_ = std::make_unique<engine::ClusterKindCatalog>(*client);
   return cell;
 }
 
@@ -56,9 +56,9 @@ DestinationCell::~DestinationCell() {
   if (registry_) registry_->Stop();
 }
 
-sync::CellAccess DestinationCell::Access() {
-  return sync::CellAccess{handle_.info.name, handle_.client->reader(), handle_.client->applier(),
-                          *kinds_, clock_};
+engine::CellAccess DestinationCell::Access() {
+  return engine::CellAccess{handle_.info.name, handle_.client->reader(), handle_.client->applier(),
+                            *kinds_, clock_};
 }
 
 }  // namespace cellgate::cli

@@ -17,10 +17,10 @@
 
 #include "core/clock.h"
 #include "core/result.h"
-#include "fleet/cell_registry.h"
+#include "cells/cell_registry.h"
 #include "kube/cluster_config.h"
 #include "render/application.h"
-#include "sync/cell.h"
+#include "engine/cell.h"
 
 namespace cellgate::cli {
 
@@ -38,17 +38,17 @@ class DestinationCell {
   DestinationCell& operator=(const DestinationCell&) = delete;
 
   const std::string& name() const { return handle_.info.name; }
-  const fleet::CellInfo& info() const { return handle_.info; }
-  sync::CellAccess Access();
+  const cells::CellInfo& info() const { return handle_.info; }
+  engine::CellAccess Access();
 
  private:
   DestinationCell();
 
-  fleet::KubeCellConnector connector_;
+  cells::KubeCellConnector connector_;
   SystemClock clock_;
-  std::unique_ptr<fleet::CellRegistry> registry_;
-  fleet::CellHandle handle_;
-  std::unique_ptr<sync::ClusterKindCatalog> kinds_;
+  std::unique_ptr<cells::CellRegistry> registry_;
+  cells::CellHandle handle_;
+  std::unique_ptr<engine::ClusterKindCatalog> kinds_;
 };
 
 }  // namespace cellgate::cli

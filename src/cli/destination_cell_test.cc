@@ -5,7 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "argo/cluster_secret.h"
-#include "fleet/fake_cluster.h"
+#include "cells/cell_secret.h"
+#include "kube/testing/fake_cluster.h"
 
 namespace cellgate::cli {
 namespace {
@@ -20,7 +21,7 @@ class DestinationCellTest : public ::testing::Test {
     ASSERT_TRUE(hub_.Create(*secret, {}));
   }
 
-  fleet::testing::FakeCluster hub_;
+  kube::testing::FakeCluster hub_;
   // Nothing listens there: the background probes fail at once.
   kube::ClusterConfig hub_config_{.name = "hub", .server = "https://127.0.0.1:9", .token = "t"};
 };

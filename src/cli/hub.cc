@@ -33,11 +33,11 @@ Result<std::unique_ptr<Hub>> Hub::Open(const HubFlags& flags) {
   kube::KubeconfigOptions kubeconfig{.context = flags.context};
   if (!flags.kubeconfig.empty()) kubeconfig.paths = {flags.kubeconfig};
   auto config = kube::LoadKubeconfig(kubeconfig);
-  if (!config) return std::unexpected(config.error().Wrap("hub"));
+  CG_TRY_WRAP(config, "hub");
   auto ns = ResolveControllerNamespace(flags.ns, &*config);
-  if (!ns) return std::unexpected(ns.error());
+  CG_TRY(ns);
   auto client = kube::ClusterClient::Create(*config, CliClientOptions());
-  if (!client) return std::unexpected(client.error().Wrap("hub " + config->Describe()));
+  CG_TRY_WRAP(client, "hub " + config->Describe());
   return std::unique_ptr<Hub>(new Hub(std::move(*config), std::move(*ns), std::move(*client)));
 }
 

@@ -81,7 +81,7 @@ class DocumentBuilder {
           break;
         case YAML_SCALAR_EVENT: {
           auto st = OnScalar(event);
-          if (!st) return std::unexpected(st.error());
+          CG_TRY(st);
           break;
         }
         case YAML_SEQUENCE_START_EVENT:
@@ -98,7 +98,7 @@ class DocumentBuilder {
           const yaml_char_t* anchor =
               f.is_map ? event.data.mapping_start.anchor : event.data.sequence_start.anchor;
           if (anchor) f.anchor = reinterpret_cast<const char*>(anchor);
-          if (auto st = Count(f.size, event.start_mark); !st) return std::unexpected(st.error());
+          CG_TRY(Count(f.size, event.start_mark));
           stack_.push_back(std::move(f));
           break;
         }
@@ -108,11 +108,11 @@ class DocumentBuilder {
           stack_.pop_back();
           if (!f.anchor.empty()) {
             // The anchor keeps its own copy (nested anchors copy one subtree once per level).
-            if (auto st = Count(f.size, event.start_mark); !st) return std::unexpected(st.error());
+            CG_TRY(Count(f.size, event.start_mark));
             anchors_[f.anchor] = Anchor{f.value, f.size};
           }
           auto st = Add(std::move(f.value), f.size, false, event.start_mark);
-          if (!st) return std::unexpected(st.error());
+          CG_TRY(st);
           break;
         }
         case YAML_ALIAS_EVENT: {
@@ -125,11 +125,9 @@ class DocumentBuilder {
           // Every alias copies its anchor; counting the copy (before making it) bounds
           // "billion laughs" input and large anchors repeated many times.
           const Anchor& anchor = it->second;
-          if (auto st = Count(anchor.size, event.start_mark); !st) {
-            return std::unexpected(st.error());
-          }
+          CG_TRY(Count(anchor.size, event.start_mark));
           auto st = Add(Json(anchor.value), anchor.size, false, event.start_mark);
-          if (!st) return std::unexpected(st.error());
+          CG_TRY(st);
           break;
         }
         default:

@@ -85,8 +85,8 @@ Json OperationStateJson(const OperationStateInput& op) {
     if (!resources.empty()) result["resources"] = std::move(resources);
     j["syncResult"] = std::move(result);
   }
-  j["startedAt"] = Rfc3339(op.started_at);
-  if (op.finished_at) j["finishedAt"] = Rfc3339(*op.finished_at);
+  j["startedAt"] = runtime::Rfc3339(op.started_at);
+  if (op.finished_at) j["finishedAt"] = runtime::Rfc3339(*op.finished_at);
   if (op.retry_count != 0) j["retryCount"] = op.retry_count;
   return j;
 }
@@ -100,10 +100,10 @@ Json AppendHistory(const Json& history, const HistoryEntryInput& entry, int limi
   }
   Json j = Json::object();
   SetIfNotEmpty(j, "revision", entry.revision);
-  j["deployedAt"] = Rfc3339(entry.deployed_at);
+  j["deployedAt"] = runtime::Rfc3339(entry.deployed_at);
   j["id"] = next_id;
   j["source"] = ObjectOrEmpty(entry.source);
-  if (entry.deploy_started_at) j["deployStartedAt"] = Rfc3339(*entry.deploy_started_at);
+  if (entry.deploy_started_at) j["deployStartedAt"] = runtime::Rfc3339(*entry.deploy_started_at);
   Json by = InitiatorJson(entry.initiated_by);
   if (!by.empty()) j["initiatedBy"] = std::move(by);
   out.push_back(std::move(j));
@@ -115,10 +115,10 @@ Json AppendHistory(const Json& history, const HistoryEntryInput& entry, int limi
 }
 
 Json MergeConditions(const Json& previous, const std::vector<ConditionInput>& conditions,
-                     const std::vector<std::string>& evaluated_types, WallTime now) {
+                     const std::vector<std::string>& evaluated_types, runtime::WallTime now) {
   const std::set<std::string, std::less<>> evaluated(evaluated_types.begin(),
                                                      evaluated_types.end());
-  const std::string stamp = Rfc3339(now);
+  const std::string stamp = runtime::Rfc3339(now);
   std::vector<Json> out;
   const Json old = previous.is_array() ? previous : Json::array();
   for (const auto& c : old) {
@@ -152,7 +152,7 @@ Json MergeConditions(const Json& previous, const std::vector<ConditionInput>& co
   return arr;
 }
 
-Json BuildStatus(const Json& previous, const StatusInput& input, WallTime now) {
+Json BuildStatus(const Json& previous, const StatusInput& input, runtime::WallTime now) {
   const Json prev = previous.is_object() ? previous : Json::object();
   auto prev_field = [&](const char* key) {
     auto it = prev.find(key);
@@ -172,7 +172,7 @@ Json BuildStatus(const Json& previous, const StatusInput& input, WallTime now) {
   Json conditions = MergeConditions(prev_field("conditions"), input.conditions,
                                     input.evaluated_condition_types, now);
   if (!conditions.empty()) s["conditions"] = std::move(conditions);
-  s["reconciledAt"] = Rfc3339(now);
+  s["reconciledAt"] = runtime::Rfc3339(now);
   if (input.operation_state) {
     s["operationState"] = OperationStateJson(*input.operation_state);
   } else if (Json op = prev_field("operationState"); op.is_object()) {

@@ -30,7 +30,7 @@
 
 #include "core/object.h"
 #include "fleet/app_model.h"
-#include "fleet/time_format.h"
+#include "runtime/time_format.h"
 
 namespace cellgate::fleet {
 
@@ -78,8 +78,8 @@ struct OperationStateInput {
   Json operation;     // the operation as requested (AppModel::operation->raw)
   std::string phase;  // "Running", "Terminating", "Failed", "Error", "Succeeded"
   std::string message;
-  WallTime started_at;
-  std::optional<WallTime> finished_at;
+  runtime::WallTime started_at;
+  std::optional<runtime::WallTime> finished_at;
   std::int64_t retry_count = 0;
   bool has_sync_result = false;  // when set, syncResult is written
   std::string revision;
@@ -90,8 +90,8 @@ struct OperationStateInput {
 struct HistoryEntryInput {
   std::string revision;
   Json source;
-  WallTime deployed_at;
-  std::optional<WallTime> deploy_started_at;
+  runtime::WallTime deployed_at;
+  std::optional<runtime::WallTime> deploy_started_at;
   OperationInitiator initiated_by;
 };
 
@@ -126,11 +126,11 @@ Json ResourcesJson(std::vector<ResourceState> resources);
 Json OperationStateJson(const OperationStateInput& op);
 Json AppendHistory(const Json& history, const HistoryEntryInput& entry, int limit);
 Json MergeConditions(const Json& previous, const std::vector<ConditionInput>& conditions,
-                     const std::vector<std::string>& evaluated_types, WallTime now);
+                     const std::vector<std::string>& evaluated_types, runtime::WallTime now);
 
 // The whole status: built from `input`, carrying over from `previous` (the live status)
 // what this reconcile did not produce (history, an untouched operationState, conditions of
 // types not evaluated). reconciledAt is `now`.
-Json BuildStatus(const Json& previous, const StatusInput& input, WallTime now);
+Json BuildStatus(const Json& previous, const StatusInput& input, runtime::WallTime now);
 
 }  // namespace cellgate::fleet

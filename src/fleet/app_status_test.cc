@@ -10,7 +10,8 @@ namespace {
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-const WallTime kT0 = ParseRfc3339("2025-03-01T10:00:00Z").value_or(WallTime{});
+const runtime::WallTime kT0 =
+    runtime::ParseRfc3339("2025-03-01T10:00:00Z").value_or(runtime::WallTime{});
 
 const Json kSource = {{"repoURL", "https://github.com/acme/apps"}, {"path", "guestbook"}};
 const Json kDest = {{"name", "cell-1"}, {"namespace", "guestbook"}};

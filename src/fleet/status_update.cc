@@ -29,13 +29,14 @@ nlohmann::json WithoutTimestamps(const Json& status) {
 
 }  // namespace
 
-bool ReconciledAtDue(const Json& live_status, WallTime now, const StatusUpdateOptions& options) {
-  auto at = ParseRfc3339(StringAt(live_status, {"reconciledAt"}));
+bool ReconciledAtDue(const Json& live_status, runtime::WallTime now,
+                     const StatusUpdateOptions& options) {
+  auto at = runtime::ParseRfc3339(StringAt(live_status, {"reconciledAt"}));
   return !at || now - *at >= options.reconciled_at_max_age;
 }
 
-StatusUpdate PlanStatusUpdate(const Json& live_status, const Json& desired_status, WallTime now,
-                              const StatusUpdateOptions& options) {
+StatusUpdate PlanStatusUpdate(const Json& live_status, const Json& desired_status,
+                              runtime::WallTime now, const StatusUpdateOptions& options) {
   if (!live_status.is_object() || live_status.empty()) return {true, "new status"};
   nlohmann::json live = WithoutTimestamps(live_status);
   nlohmann::json desired = WithoutTimestamps(desired_status);

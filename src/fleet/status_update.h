@@ -17,7 +17,7 @@
 #include <string>
 
 #include "core/object.h"
-#include "fleet/time_format.h"
+#include "runtime/time_format.h"
 
 namespace cellgate::fleet {
 
@@ -32,10 +32,11 @@ struct StatusUpdate {
 };
 
 // True when the live status has no reconciledAt or one older than reconciled_at_max_age.
-bool ReconciledAtDue(const Json& live_status, WallTime now, const StatusUpdateOptions& options);
+bool ReconciledAtDue(const Json& live_status, runtime::WallTime now,
+                     const StatusUpdateOptions& options);
 
-StatusUpdate PlanStatusUpdate(const Json& live_status, const Json& desired_status, WallTime now,
-                              const StatusUpdateOptions& options = {});
+StatusUpdate PlanStatusUpdate(const Json& live_status, const Json& desired_status,
+                              runtime::WallTime now, const StatusUpdateOptions& options = {});
 
 // {apiVersion, kind, metadata {name, namespace}, status}: only what a status apply owns.
 Object StatusApplyObject(const Object& application, const Json& status);

@@ -122,7 +122,7 @@ Status WriteBlob(Writer& w, const git_oid& oid, const std::string& path, int dir
 Status WriteSymlink(Writer& w, const git_oid& oid, const std::string& path, int dir_fd,
                     const char* name) {
   auto parts = SplitRepoPath(path);
-  if (!parts) return std::unexpected(parts.error());
+  CG_TRY(parts);
   auto resolved = ResolveTreePath(w.repo, w.root, *parts, /*follow_last=*/true, path, w.commit);
   if (!resolved) {
     spdlog::warn("checkout: symlink '{}' not written: {}", path, resolved.error().message());
@@ -235,7 +235,7 @@ Result<fs::path> WriteCheckout(git_repository* repo, const git_tree* root,
   }
   std::error_code ignored;
   fs::remove_all(temp, ignored);
-  if (!st) return std::unexpected(st.error());
+  CG_TRY(st);
   return final_dir;
 }
 

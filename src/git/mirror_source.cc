@@ -162,9 +162,9 @@ Status MirrorSource::CheckAllowed(const std::string& repo_url) const {
 
 Result<std::string> MirrorSource::Resolve(const std::string& repo_url, const std::string& revision,
                                           const ResolveOptions& options) {
-  if (Status ok = CheckAllowed(repo_url); !ok) return std::unexpected(ok.error());
+  CG_TRY(CheckAllowed(repo_url));
   RepoState& state = State(repo_url);
-  if (Status st = Refresh(state, repo_url, options); !st) return std::unexpected(st.error());
+  CG_TRY(Refresh(state, repo_url, options));
   std::uint64_t generation = 0;
   {
     std::lock_guard lock(state.mu);
@@ -179,7 +179,7 @@ Result<std::string> MirrorSource::Resolve(const std::string& repo_url, const std
     }
   }
   auto repo = OpenBare(state.dir);
-  if (!repo) return std::unexpected(repo.error());
+  CG_TRY(repo);
   auto commit = ResolveRevision(repo->get(), revision, RedactUrl(repo_url));
   if (commit) {
     std::lock_guard lock(state.mu);
@@ -193,7 +193,7 @@ Result<std::string> MirrorSource::Resolve(const std::string& repo_url, const std
 
 Result<std::shared_ptr<const Snapshot>> MirrorSource::Open(const std::string& repo_url,
                                                            const std::string& commit) {
-  if (Status ok = CheckAllowed(repo_url); !ok) return std::unexpected(ok.error());
+  CG_TRY(CheckAllowed(repo_url));
   fs::path dir = MirrorDir(repo_url);
   std::error_code ec;
   if (!fs::exists(dir / "HEAD", ec)) {
@@ -210,7 +210,7 @@ Result<std::shared_ptr<const Snapshot>> MirrorSource::Open(const std::string& re
                                     .max_files = options_.max_checkout_files,
                                 }},
       commit);
-  if (!snapshot) return std::unexpected(snapshot.error().Wrap("open " + RedactUrl(repo_url)));
+  CG_TRY_WRAP(snapshot, "open " + RedactUrl(repo_url));
   return std::shared_ptr<const Snapshot>(std::move(*snapshot));
 }
 

@@ -251,7 +251,7 @@ Status SyncMirror(git_repository* mirror, const RemoteAccess& access, SyncCounts
     if (IsMirroredRef(heads[i]->name)) remote_refs.emplace(heads[i]->name, heads[i]->oid);
   }
   auto local_refs = LocalRefs(mirror);
-  if (!local_refs) return std::unexpected(local_refs.error());
+  CG_TRY(local_refs);
 
   FollowRemoteHead(mirror, remote.get());  // needs the connection that fetch closes
   if (!SameRefs(remote_refs, *local_refs)) {

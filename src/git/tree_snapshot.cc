@@ -25,7 +25,7 @@ EntryType TypeOf(git_filemode_t mode) {
 Result<std::shared_ptr<const TreeSnapshot>> TreeSnapshot::Open(const Options& options,
                                                                const std::string& commit) {
   auto repo = OpenBare(options.mirror_dir);
-  if (!repo) return std::unexpected(repo.error());
+  CG_TRY(repo);
   git_oid oid;
   if (commit.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, commit.c_str()) != 0) {
     return MakeError(ErrorCode::kInvalidArgument,
@@ -50,7 +50,7 @@ Result<std::shared_ptr<const TreeSnapshot>> TreeSnapshot::Open(const Options& op
 
 Result<ResolvedEntry> TreeSnapshot::Resolve(const std::string& path) const {
   auto parts = SplitRepoPath(path);
-  if (!parts) return std::unexpected(parts.error());
+  CG_TRY(parts);
   return ResolveTreePath(repo_.get(), root_.get(), *parts, /*follow_last=*/true, path, commit_);
 }
 
@@ -92,16 +92,14 @@ Status TreeSnapshot::ListInto(const git_oid& tree_oid, const std::string& prefix
 Result<std::vector<TreeEntry>> TreeSnapshot::List(const std::string& dir, bool recursive) const {
   std::lock_guard lock(mu_);
   auto parts = SplitRepoPath(dir);
-  if (!parts) return std::unexpected(parts.error());
+  CG_TRY(parts);
   auto resolved = ResolveTreePath(repo_.get(), root_.get(), *parts, true, dir, commit_);
-  if (!resolved) return std::unexpected(resolved.error());
+  CG_TRY(resolved);
   if (resolved->mode != GIT_FILEMODE_TREE) {
     return MakeError(ErrorCode::kInvalidArgument, "'" + dir + "' is not a directory");
   }
   std::vector<TreeEntry> out;
-  if (Status st = ListInto(resolved->oid, JoinRepoPath(*parts), recursive, out); !st) {
-    return std::unexpected(st.error());
-  }
+  CG_TRY(ListInto(resolved->oid, JoinRepoPath(*parts), recursive, out));
   std::sort(out.begin(), out.end(),
             [](const TreeEntry& a, const TreeEntry& b) { return RepoPathLess(a.path, b.path); });
   return out;
@@ -110,7 +108,7 @@ Result<std::vector<TreeEntry>> TreeSnapshot::List(const std::string& dir, bool r
 Result<std::string> TreeSnapshot::ReadFile(const std::string& path) const {
   std::lock_guard lock(mu_);
   auto resolved = Resolve(path);
-  if (!resolved) return std::unexpected(resolved.error());
+  CG_TRY(resolved);
   if (resolved->mode == GIT_FILEMODE_TREE) {
     return MakeError(ErrorCode::kInvalidArgument, "'" + path + "' is a directory");
   }
@@ -140,7 +138,7 @@ Result<std::string> TreeSnapshot::ReadFile(const std::string& path) const {
 Result<std::string> TreeSnapshot::ObjectId(const std::string& path) const {
   std::lock_guard lock(mu_);
   auto resolved = Resolve(path);
-  if (!resolved) return std::unexpected(resolved.error());
+  CG_TRY(resolved);
   return OidHex(resolved->oid);
 }
 

@@ -532,7 +532,7 @@ void Server::Impl::Unregister(std::uint64_t id) {
 Status Server::Impl::LoadTls() {
   if (options_.tls_cert_file.empty() && options_.tls_key_file.empty()) return Ok();
   auto tls = internal::TlsContextSource::Load(options_.tls_cert_file, options_.tls_key_file);
-  if (!tls) return std::unexpected(tls.error().Wrap("http server"));
+  CG_TRY_WRAP(tls, "http server");
   tls_ = std::move(*tls);
   return Ok();
 }
@@ -585,8 +585,8 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Router rout
                      "http server: a TLS certificate needs its key and a key its certificate");
   }
   auto impl = std::make_unique<Impl>(std::move(options), std::move(router));
-  if (auto tls = impl->LoadTls(); !tls) return std::unexpected(tls.error());
-  if (auto listening = impl->Listen(); !listening) return std::unexpected(listening.error());
+  CG_TRY(impl->LoadTls());
+  CG_TRY(impl->Listen());
   impl->Run();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }

@@ -24,9 +24,9 @@ Result<std::unique_ptr<TlsContextSource>> TlsContextSource::Load(std::filesystem
   std::unique_ptr<TlsContextSource> source(
       new TlsContextSource(std::move(cert_file), std::move(key_file)));
   auto stamp = source->StampNow();
-  if (!stamp) return std::unexpected(stamp.error());
+  CG_TRY(stamp);
   auto ctx = source->Build();
-  if (!ctx) return std::unexpected(ctx.error());
+  CG_TRY(ctx);
   source->current_ = std::move(*ctx);
   source->loaded_ = *stamp;
   return source;

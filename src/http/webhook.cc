@@ -276,7 +276,7 @@ Result<json> ParsePayload(GitProvider provider, const Request& request) {
   std::string_view type = request.headers.Get("Content-Type").value_or("");
   if (type.starts_with("application/x-www-form-urlencoded")) {
     auto decoded = FormPayload(request.body);
-    if (!decoded) return std::unexpected(decoded.error().Wrap(context));
+    CG_TRY_WRAP(decoded, context);
     form = std::move(*decoded);
     text = form;
   }
@@ -353,9 +353,7 @@ Result<WebhookEvent> ParseWebhook(const WebhookConfig& config, const Request& re
     return Ignored(std::nullopt, "", "unknown webhook event (no Git provider event header)");
   }
   const GitProvider provider = detected->provider;
-  if (auto verified = Verify(provider, config, request); !verified) {
-    return std::unexpected(verified.error());
-  }
+  CG_TRY(Verify(provider, config, request));
   Action action = Classify(provider, detected->event);
   if (action == Action::kIgnore) {
     return Ignored(provider, detected->event,
@@ -370,7 +368,7 @@ Result<WebhookEvent> ParseWebhook(const WebhookConfig& config, const Request& re
     return out;
   }
   auto payload = ParsePayload(provider, request);
-  if (!payload) return std::unexpected(payload.error());
+  CG_TRY(payload);
   if (action == Action::kSystemHook) {
     // GitLab system hooks carry every kind of event; only pushes interest us.
     // Fields of the wrong type read as absent: a payload never throws.
@@ -399,7 +397,7 @@ Result<WebhookEvent> ParseWebhook(const WebhookConfig& config, const Request& re
     }
     return MakeError(ErrorCode::kInternal, "unknown provider");
   }();
-  if (!pushes) return std::unexpected(pushes.error());
+  CG_TRY(pushes);
   for (PushEvent& push : *pushes) {
     push.provider = provider;
     push.event = detected->event;

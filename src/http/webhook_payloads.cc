@@ -145,7 +145,7 @@ Result<std::vector<PushEvent>> GitHubPushes(const json& payload) {
   AddUrl(e.repo_urls, String(repo, "clone_url"));
   AddUrl(e.repo_urls, String(repo, "ssh_url"));
   AddUrl(e.repo_urls, String(repo, "git_url"));
-  if (auto ok = RequireRefAndUrls(e, "GitHub"); !ok) return std::unexpected(ok.error());
+  CG_TRY(RequireRefAndUrls(e, "GitHub"));
   e.default_branch = String(repo, "default_branch");
   if (e.default_branch.empty()) e.default_branch = String(repo, "master_branch");
   e.before = String(&payload, "before");
@@ -175,7 +175,7 @@ Result<std::vector<PushEvent>> GitLabPushes(const json& payload, bool tag_push) 
   AddUrl(e.repo_urls, String(repo, "git_http_url"));
   AddUrl(e.repo_urls, String(repo, "git_ssh_url"));
   AddUrl(e.repo_urls, String(repo, "url"));
-  if (auto ok = RequireRefAndUrls(e, "GitLab"); !ok) return std::unexpected(ok.error());
+  CG_TRY(RequireRefAndUrls(e, "GitLab"));
   e.default_branch = String(project, "default_branch");
   e.before = String(&payload, "before");
   e.after = String(&payload, "after");
@@ -199,7 +199,7 @@ Result<std::vector<PushEvent>> GiteaPushes(const json& payload, std::string_view
   AddUrl(e.repo_urls, String(repo, "html_url"));
   AddUrl(e.repo_urls, String(repo, "clone_url"));
   AddUrl(e.repo_urls, String(repo, "ssh_url"));
-  if (auto ok = RequireRefAndUrls(e, provider_name); !ok) return std::unexpected(ok.error());
+  CG_TRY(RequireRefAndUrls(e, provider_name));
   e.default_branch = String(repo, "default_branch");
   e.before = String(&payload, "before");
   e.after = String(&payload, "after");

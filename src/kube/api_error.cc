@@ -109,7 +109,7 @@ Error HttpError(long http_status, std::string_view body) {
 }
 
 Result<Json> JsonResponse(const Result<HttpResponse>& response, std::string_view context) {
-  if (!response) return std::unexpected(response.error().Wrap(context));
+  CG_TRY_WRAP(response, context);
   if (response->status < 200 || response->status > 299) {
     return std::unexpected(HttpError(response->status, response->body).Wrap(context));
   }

@@ -24,7 +24,7 @@ bool ConditionTrue(const Object& object, std::string_view type) {
 Result<std::unique_ptr<ClusterClient>> ClusterClient::Create(ClusterConfig config,
                                                              ClusterClientOptions options) {
   auto transport = Transport::Create(std::move(config), std::move(options.transport));
-  if (!transport) return std::unexpected(transport.error());
+  CG_TRY(transport);
   return std::unique_ptr<ClusterClient>(new ClusterClient(std::move(*transport), options.mapper));
 }
 

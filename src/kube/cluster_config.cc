@@ -71,7 +71,7 @@ Result<ClusterConfig> InClusterConfig(const InClusterOptions& options) {
                                                config.token_file.string());
   }
   auto ca = ReadSmallFile(dir / "ca.crt");
-  if (!ca) return std::unexpected(ca.error().Wrap("in-cluster config"));
+  CG_TRY_WRAP(ca, "in-cluster config");
   config.ca_pem = std::move(*ca);
   if (auto ns = ReadSmallFile(dir / "namespace"); ns && !Trim(*ns).empty()) {
     config.default_namespace = Trim(*ns);

@@ -76,14 +76,14 @@ Result<AuthMaterial> CredentialSource::Get() {
                  .client_key_pem = config_.client_key_pem};
   std::lock_guard lock(mu_);
   if (config_.exec) {
-    if (auto s = RefreshExecLocked(); !s) return std::unexpected(s.error());
+    CG_TRY(RefreshExecLocked());
     if (!exec_->token.empty()) m.authorization = "Bearer " + exec_->token;
     if (!exec_->client_cert_pem.empty()) {
       m.client_cert_pem = exec_->client_cert_pem;
       m.client_key_pem = exec_->client_key_pem;
     }
   } else if (!config_.token_file.empty()) {
-    if (auto s = RefreshTokenFileLocked(); !s) return std::unexpected(s.error());
+    CG_TRY(RefreshTokenFileLocked());
     m.authorization = "Bearer " + file_token_;
   } else if (!config_.token.empty()) {
     m.authorization = "Bearer " + config_.token;

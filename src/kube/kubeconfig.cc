@@ -68,7 +68,7 @@ Result<std::string> ReadFile(const std::filesystem::path& path, const std::strin
 Result<std::string> DataOrFile(const Entry& e, const Json& obj, const std::string& field,
                                const std::string& where) {
   auto data = Str(obj, (field + "-data").c_str(), where);
-  if (!data) return std::unexpected(data.error());
+  CG_TRY(data);
   if (!data->empty()) {
     auto decoded = Base64Decode(*data);
     if (!decoded)
@@ -76,7 +76,7 @@ Result<std::string> DataOrFile(const Entry& e, const Json& obj, const std::strin
     return decoded;
   }
   auto file = Str(obj, field.c_str(), where);
-  if (!file) return std::unexpected(file.error());
+  CG_TRY(file);
   if (file->empty()) return std::string();
   return ReadFile(Resolve(e.dir, *file), where, field.c_str());
 }
@@ -93,7 +93,7 @@ Status AddEntries(const Json& doc, const char* list, const char* inner, const Ku
     std::string at = std::string(list) + "[" + std::to_string(i) + "]";
     if (!item.is_object()) return Fail(where, at + " must be a mapping");
     auto name = Str(item, "name", where);
-    if (!name) return std::unexpected(name.error());
+    CG_TRY(name);
     if (name->empty()) return Fail(where, at + " has no name");
     Json body = item.contains(inner) && item[inner].is_object() ? item[inner] : Json::object();
     if (into.emplace(*name, Entry{std::move(body), dir, where}).second && order) {
@@ -109,21 +109,15 @@ Result<Merged> Merge(const std::vector<KubeconfigFile>& files) {
     if (!m.files.empty()) m.files += ", ";
     m.files += f.path.string();
     auto docs = ParseYamlDocuments(f.text, f.path.string());
-    if (!docs) return std::unexpected(docs.error().Wrap("kubeconfig"));
+    CG_TRY_WRAP(docs, "kubeconfig");
     if (docs->empty() || docs->front().value.is_null()) continue;  // empty files are allowed
     const Json& doc = docs->front().value;
     if (!doc.is_object()) return std::unexpected(Fail(f.path.string(), "not a mapping").error());
-    if (auto s = AddEntries(doc, "clusters", "cluster", f, m.clusters, nullptr); !s) {
-      return std::unexpected(s.error());
-    }
-    if (auto s = AddEntries(doc, "users", "user", f, m.users, nullptr); !s) {
-      return std::unexpected(s.error());
-    }
-    if (auto s = AddEntries(doc, "contexts", "context", f, m.contexts, &m.context_order); !s) {
-      return std::unexpected(s.error());
-    }
+    CG_TRY(AddEntries(doc, "clusters", "cluster", f, m.clusters, nullptr));
+    CG_TRY(AddEntries(doc, "users", "user", f, m.users, nullptr));
+    CG_TRY(AddEntries(doc, "contexts", "context", f, m.contexts, &m.context_order));
     auto current = Str(doc, "current-context", f.path.string());
-    if (!current) return std::unexpected(current.error());
+    CG_TRY(current);
     if (m.current_context.empty()) m.current_context = *current;
   }
   return m;
@@ -133,12 +127,12 @@ Status FillCluster(const Entry& e, const std::string& name, ClusterConfig& c) {
   std::string where = e.file + ": cluster " + name;
   const Json& j = e.body;
   auto server = Str(j, "server", where);
-  if (!server) return std::unexpected(server.error());
+  CG_TRY(server);
   if (server->empty()) return Fail(where, "no server");
   while (server->size() > 1 && server->back() == '/') server->pop_back();
   c.server = *server;
   auto ca = DataOrFile(e, j, "certificate-authority", where);
-  if (!ca) return std::unexpected(ca.error());
+  CG_TRY(ca);
   c.ca_pem = std::move(*ca);
   auto insecure = Bool(j, "insecure-skip-tls-verify", where);
   auto no_gzip = Bool(j, "disable-compression", where);
@@ -191,7 +185,7 @@ Result<ExecConfig> ParseExec(const Entry& e, const Json& j, const std::string& w
         return std::unexpected(Fail(where, "exec env entries need a name").error());
       }
       auto value = Str(kv, "value", where);
-      if (!value) return std::unexpected(value.error());
+      CG_TRY(value);
       x.env.emplace_back(kv["name"].get<std::string>(), *value);
     }
   }
@@ -205,9 +199,9 @@ Status FillUser(const Entry& e, const std::string& name, ClusterConfig& c) {
     return Fail(where, "auth-provider is not supported (it was removed from kubectl); use exec");
   }
   auto cert = DataOrFile(e, j, "client-certificate", where);
-  if (!cert) return std::unexpected(cert.error());
+  CG_TRY(cert);
   auto key = DataOrFile(e, j, "client-key", where);
-  if (!key) return std::unexpected(key.error());
+  CG_TRY(key);
   auto token = Str(j, "token", where);
   auto token_file = Str(j, "tokenFile", where);
   auto user = Str(j, "username", where);
@@ -225,7 +219,7 @@ Status FillUser(const Entry& e, const std::string& name, ClusterConfig& c) {
   c.password = std::move(*password);
   if (auto exec = j.find("exec"); exec != j.end() && !exec->is_null()) {
     auto x = ParseExec(e, *exec, where);
-    if (!x) return std::unexpected(x.error());
+    CG_TRY(x);
     c.exec = std::move(*x);
   }
   return Ok();
@@ -248,7 +242,7 @@ std::vector<std::filesystem::path> SplitKubeconfigList(std::string_view list) {
 Result<ClusterConfig> ParseKubeconfig(const std::vector<KubeconfigFile>& files,
                                       std::string_view context) {
   auto merged = Merge(files);
-  if (!merged) return std::unexpected(merged.error());
+  CG_TRY(merged);
   std::string name(context.empty() ? merged->current_context : context);
   if (name.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
@@ -263,9 +257,9 @@ Result<ClusterConfig> ParseKubeconfig(const std::vector<KubeconfigFile>& files,
   auto cluster_name = Str(ctx->second.body, "cluster", where);
   auto user_name = Str(ctx->second.body, "user", where);
   auto ns = Str(ctx->second.body, "namespace", where);
-  if (!cluster_name) return std::unexpected(cluster_name.error());
-  if (!user_name) return std::unexpected(user_name.error());
-  if (!ns) return std::unexpected(ns.error());
+  CG_TRY(cluster_name);
+  CG_TRY(user_name);
+  CG_TRY(ns);
 
   ClusterConfig config;
   config.name = name;
@@ -278,24 +272,22 @@ Result<ClusterConfig> ParseKubeconfig(const std::vector<KubeconfigFile>& files,
     return MakeError(ErrorCode::kNotFound,
                      "kubeconfig " + where + ": cluster \"" + *cluster_name + "\" not found");
   }
-  if (auto s = FillCluster(cluster->second, *cluster_name, config); !s) {
-    return std::unexpected(s.error());
-  }
+  CG_TRY(FillCluster(cluster->second, *cluster_name, config));
   if (!user_name->empty()) {
     auto user = merged->users.find(*user_name);
     if (user == merged->users.end()) {
       return MakeError(ErrorCode::kNotFound,
                        "kubeconfig " + where + ": user \"" + *user_name + "\" not found");
     }
-    if (auto s = FillUser(user->second, *user_name, config); !s) return std::unexpected(s.error());
+    CG_TRY(FillUser(user->second, *user_name, config));
   }
-  if (auto s = config.Validate(); !s) return std::unexpected(s.error().Wrap("kubeconfig " + where));
+  CG_TRY_WRAP(config.Validate(), "kubeconfig " + where);
   return config;
 }
 
 Result<std::vector<std::string>> KubeconfigContexts(const std::vector<KubeconfigFile>& files) {
   auto merged = Merge(files);
-  if (!merged) return std::unexpected(merged.error());
+  CG_TRY(merged);
   return merged->context_order;
 }
 

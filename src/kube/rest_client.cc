@@ -57,11 +57,11 @@ Result<Object> RestClient::Get(const GroupVersionKind& gvk, std::string_view ns,
       "get " + gvk.ToString() + " " +
       (ns.empty() ? std::string(name) : std::string(ns) + "/" + std::string(name));
   auto mapping = mapper_.Map(gvk);
-  if (!mapping) return std::unexpected(mapping.error().Wrap(context));
+  CG_TRY_WRAP(mapping, context);
   auto body = JsonResponse(
       transport_.Do({.verb = "get", .path = ResourcePath(*mapping, ns, name), .idempotent = true}),
       context);
-  if (!body) return std::unexpected(body.error());
+  CG_TRY(body);
   return WithContext(Object::FromJson(std::move(*body)), context);
 }
 
@@ -75,7 +75,7 @@ Result<ObjectList> RestClient::ListPage(const ResourceMapping& mapping, std::str
                                                {"continue", std::string(continue_token)}});
   auto body =
       JsonResponse(transport_.Do({.verb = "list", .path = path, .idempotent = true}), context);
-  if (!body) return std::unexpected(body.error());
+  CG_TRY(body);
   ObjectList list;
   list.resource_version = StringAt(*body, {"metadata", "resourceVersion"});
   list.continue_token = StringAt(*body, {"metadata", "continue"});
@@ -90,7 +90,7 @@ Result<ObjectList> RestClient::List(const GroupVersionKind& gvk, std::string_vie
                                     const ListOptions& options) {
   std::string context = ListContext(gvk, ns);
   auto mapping = mapper_.Map(gvk);
-  if (!mapping) return std::unexpected(mapping.error().Wrap(context));
+  CG_TRY_WRAP(mapping, context);
   auto first = ListPage(*mapping, ns, options, options.continue_token, options.limit, context);
   if (!first || !options.all_pages) return first;
   ObjectList all = std::move(*first);
@@ -122,14 +122,14 @@ Result<Object> RestClient::Write(const HttpRequest& request, const std::string& 
   if (!body && !known.empty()) {
     return MakeError(body.error().code(), known.Redact(body.error().message()));
   }
-  if (!body) return std::unexpected(body.error());
+  CG_TRY(body);
   return WithContext(Object::FromJson(std::move(*body)), context);
 }
 
 Result<Object> RestClient::Apply(const Object& object, const ApplyOptions& options) {
   std::string context = ObjectContext(options.dry_run ? "dry-run apply" : "apply", object);
   auto mapping = mapper_.Map(GroupVersionKind::Of(object));
-  if (!mapping) return std::unexpected(mapping.error().Wrap(context));
+  CG_TRY_WRAP(mapping, context);
   Json body = object.body();
   EraseManagedFields(body);
   std::string path = ResourcePath(*mapping, NamespaceFor(*mapping, object), object.Name()) +
@@ -148,7 +148,7 @@ Result<Object> RestClient::Apply(const Object& object, const ApplyOptions& optio
 Result<Object> RestClient::Create(const Object& object, const WriteOptions& options) {
   std::string context = ObjectContext(options.dry_run ? "dry-run create" : "create", object);
   auto mapping = mapper_.Map(GroupVersionKind::Of(object));
-  if (!mapping) return std::unexpected(mapping.error().Wrap(context));
+  CG_TRY_WRAP(mapping, context);
   std::string path = ResourcePath(*mapping, NamespaceFor(*mapping, object)) +
                      QueryString({{"fieldManager", options.field_manager},
                                   {"dryRun", options.dry_run ? "All" : ""}});
@@ -164,7 +164,7 @@ Result<Object> RestClient::Create(const Object& object, const WriteOptions& opti
 Result<Object> RestClient::Update(const Object& object, const WriteOptions& options) {
   std::string context = ObjectContext(options.dry_run ? "dry-run update" : "update", object);
   auto mapping = mapper_.Map(GroupVersionKind::Of(object));
-  if (!mapping) return std::unexpected(mapping.error().Wrap(context));
+  CG_TRY_WRAP(mapping, context);
   std::string path = ResourcePath(*mapping, NamespaceFor(*mapping, object), object.Name()) +
                      QueryString({{"fieldManager", options.field_manager},
                                   {"dryRun", options.dry_run ? "All" : ""}});
@@ -180,7 +180,7 @@ Result<Object> RestClient::Update(const Object& object, const WriteOptions& opti
 Status RestClient::Delete(const Object& object, const DeleteOptions& options) {
   std::string context = ObjectContext(options.dry_run ? "dry-run delete" : "delete", object);
   auto mapping = mapper_.Map(GroupVersionKind::Of(object));
-  if (!mapping) return std::unexpected(mapping.error().Wrap(context));
+  CG_TRY_WRAP(mapping, context);
   Json body = {{"apiVersion", "v1"},
                {"kind", "DeleteOptions"},
                {"propagationPolicy", PropagationName(options.propagation)}};
@@ -197,7 +197,7 @@ Status RestClient::Delete(const Object& object, const DeleteOptions& options) {
                      .content_type = "application/json",
                      .idempotent = options.dry_run}),
       context);
-  if (!response) return std::unexpected(response.error());
+  CG_TRY(response);
   return Ok();
 }
 

@@ -94,11 +94,9 @@ Result<DiscoverySnapshot> RestMapper::Discover() {
   std::vector<std::pair<std::string, std::string>> legacy;
   for (const char* root : {"/api", "/apis"}) {
     auto body = JsonResponse(Get(transport_, root, accept), context);
-    if (!body) return std::unexpected(body.error());
+    CG_TRY(body);
     if (StringAt(*body, {"kind"}) == "APIGroupDiscoveryList") {
-      if (auto s = ParseAggregatedDiscovery(*body, snap); !s) {
-        return std::unexpected(s.error().Wrap(context));
-      }
+      CG_TRY_WRAP(ParseAggregatedDiscovery(*body, snap), context);
     } else if (std::string_view(root) == "/api") {
       for (const auto& v : Strings(body->value("versions", Json::array()))) {
         snap.group_versions[""].push_back(v);
@@ -163,7 +161,7 @@ Status RestMapper::RefreshGroupVersion(std::string_view group, std::string_view 
   std::string context = "discovery on " + transport_.config().Describe();
   auto body =
       JsonResponse(Get(transport_, GroupVersionPath(group, version), "application/json"), context);
-  if (!body) return std::unexpected(body.error());
+  CG_TRY(body);
   DiscoverySnapshot part;
   if (auto s = ParseResourceList(*body, group, version, part); !s) return s;
   std::unique_lock lock(mu_);
@@ -197,7 +195,7 @@ std::optional<ResourceMapping> RestMapper::LookupGroupKind(std::string_view grou
 Result<ResourceMapping> RestMapper::Map(const GroupVersionKind& gvk) {
   auto miss = transport_.clock().Now();
   if (auto m = Lookup(gvk)) return *m;
-  if (auto s = RefreshAfter(miss); !s) return std::unexpected(s.error());
+  CG_TRY(RefreshAfter(miss));
   if (auto m = Lookup(gvk)) return *m;
   return MakeError(ErrorCode::kNotFound,
                    transport_.config().Describe() + ": no resource serves " + gvk.ToString());
@@ -206,7 +204,7 @@ Result<ResourceMapping> RestMapper::Map(const GroupVersionKind& gvk) {
 Result<ResourceMapping> RestMapper::MapGroupKind(std::string_view group, std::string_view kind) {
   auto miss = transport_.clock().Now();
   if (auto m = LookupGroupKind(group, kind)) return *m;
-  if (auto s = RefreshAfter(miss); !s) return std::unexpected(s.error());
+  CG_TRY(RefreshAfter(miss));
   if (auto m = LookupGroupKind(group, kind)) return *m;
   std::string gk = group.empty() ? std::string(kind) : std::string(kind) + "." + std::string(group);
   return MakeError(ErrorCode::kNotFound,

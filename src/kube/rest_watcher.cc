@@ -84,7 +84,7 @@ class WatchLoop {
     LineBuffer lines;
     auto on_line = [&](std::string_view line) -> Status {
       auto event = ParseWatchEvent(line);
-      if (!event) return std::unexpected(event.error());
+      CG_TRY(event);
       if (event->type == WatchEventType::kError && WatchErrorCode(*event) == 410) {
         gone = true;
         return MakeError(ErrorCode::kFailedPrecondition, "resource version expired");
@@ -174,7 +174,7 @@ Result<std::unique_ptr<WatchHandle>> RestWatcher::Watch(const GroupVersionKind& 
                                                         WatchCallback on_event) {
   std::string context = "watch " + gvk.ToString();
   auto mapping = mapper_.Map(gvk);
-  if (!mapping) return std::unexpected(mapping.error().Wrap(context));
+  CG_TRY_WRAP(mapping, context);
   if (!mapping->verbs.empty() && !mapping->Supports("watch")) {
     return MakeError(ErrorCode::kInvalidArgument,
                      context + ": " + mapping->resource + " does not support watch");

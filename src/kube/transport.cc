@@ -80,10 +80,10 @@ struct Transport::Curl {
 
 Result<std::unique_ptr<Transport>> Transport::Create(ClusterConfig config,
                                                      TransportOptions options) {
-  if (auto s = config.Validate(); !s) return std::unexpected(s.error());
+  CG_TRY(config.Validate());
   GlobalInit();
   auto endpoint = curl_internal::MakeEndpoint(config);
-  if (!endpoint) return std::unexpected(endpoint.error());
+  CG_TRY(endpoint);
   std::unique_ptr<Transport> t(new Transport(std::move(config), std::move(options)));
   t->curl_->endpoint = std::move(*endpoint);
   CURLSH* share = curl_share_init();
@@ -127,7 +127,7 @@ Result<HttpResponse> Transport::Do(const HttpRequest& request) {
   for (int attempt = 0;;) {
     if (auto wait = limiter_.Reserve(); wait.count() > 0) std::this_thread::sleep_for(wait);
     auto auth = credentials_.Get();
-    if (!auth) return std::unexpected(auth.error().Wrap(what));
+    CG_TRY_WRAP(auth, what);
 
     HttpResponse response;
     bool too_large = false;
@@ -201,7 +201,7 @@ Result<StreamResult> Transport::Stream(const HttpRequest& request,
     return result;
   }
   auto auth = credentials_.Get();
-  if (!auth) return std::unexpected(auth.error().Wrap(what));
+  CG_TRY_WRAP(auth, what);
 
   CURL* h = curl_easy_init();
   CURLM* multi = curl_multi_init();

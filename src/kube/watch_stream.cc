@@ -64,7 +64,7 @@ Result<WatchEvent> ParseWatchEvent(std::string_view line) {
     return event;
   }
   auto parsed = Object::FromJson(std::move(*object));
-  if (!parsed) return std::unexpected(parsed.error().Wrap("watch event " + type));
+  CG_TRY_WRAP(parsed, "watch event " + type);
   event.object = std::move(*parsed);
   return event;
 }

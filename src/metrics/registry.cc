@@ -129,7 +129,7 @@ Result<std::shared_ptr<CounterFamily>> Registry::AddCounter(MetricOptions option
       std::make_shared<CounterFamily>(Describe(std::move(options.name), std::move(options.help),
                                                std::move(options.labels), MetricType::kCounter),
                                       Counter::Config{});
-  if (auto inserted = Insert(family); !inserted) return std::unexpected(inserted.error());
+  CG_TRY(Insert(family));
   return family;
 }
 
@@ -138,18 +138,18 @@ Result<std::shared_ptr<GaugeFamily>> Registry::AddGauge(MetricOptions options) {
       std::make_shared<GaugeFamily>(Describe(std::move(options.name), std::move(options.help),
                                              std::move(options.labels), MetricType::kGauge),
                                     Gauge::Config{});
-  if (auto inserted = Insert(family); !inserted) return std::unexpected(inserted.error());
+  CG_TRY(Insert(family));
   return family;
 }
 
 Result<std::shared_ptr<HistogramFamily>> Registry::AddHistogram(HistogramOptions options) {
   auto bounds = ValidateBuckets(options.buckets);
-  if (!bounds) return std::unexpected(bounds.error().Wrap("metric " + options.name));
+  CG_TRY_WRAP(bounds, "metric " + options.name);
   auto family = std::make_shared<HistogramFamily>(
       Describe(std::move(options.name), std::move(options.help), std::move(options.labels),
                MetricType::kHistogram),
       Histogram::Config{.bounds = std::make_shared<const std::vector<double>>(*bounds)});
-  if (auto inserted = Insert(family); !inserted) return std::unexpected(inserted.error());
+  CG_TRY(Insert(family));
   return family;
 }
 

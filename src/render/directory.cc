@@ -29,12 +29,12 @@ Result<DirectoryRender> RenderDirectory(const git::Snapshot& snapshot, const std
   std::optional<Glob> include, exclude;
   if (!options.include.empty()) {
     auto g = Glob::Compile(options.include);
-    if (!g) return std::unexpected(g.error().Wrap("directory.include"));
+    CG_TRY_WRAP(g, "directory.include");
     include = std::move(*g);
   }
   if (!options.exclude.empty()) {
     auto g = Glob::Compile(options.exclude);
-    if (!g) return std::unexpected(g.error().Wrap("directory.exclude"));
+    CG_TRY_WRAP(g, "directory.exclude");
     exclude = std::move(*g);
   }
 
@@ -74,7 +74,7 @@ Result<DirectoryRender> RenderDirectory(const git::Snapshot& snapshot, const std
           out.notes.push_back(entry.path + ": symlink skipped (" + text.error().message() + ")");
           continue;
         }
-        if (!text) return std::unexpected(text.error().Wrap("read " + entry.path));
+        CG_TRY_WRAP(text, "read " + entry.path);
         out.symlinked_files.push_back({entry.path, Sha256Hex(*text)});
       }
       jsonnet_files.push_back(entry.path);
@@ -93,7 +93,7 @@ Result<DirectoryRender> RenderDirectory(const git::Snapshot& snapshot, const std
   std::vector<std::vector<Object>> evaluated;
   if (!jsonnet_files.empty()) {
     auto r = jsonnet(jsonnet_files);
-    if (!r) return std::unexpected(r.error());
+    CG_TRY(r);
     evaluated = std::move(*r);
   }
 
@@ -144,7 +144,7 @@ Result<DirectoryRender> RenderDirectory(const git::Snapshot& snapshot, const std
                                                  std::to_string(limits.max_combined_bytes) +
                                                  " bytes combined after YAML alias expansion"));
     }
-    if (!parsed) return std::unexpected(parsed.error());
+    CG_TRY(parsed);
     expanded += parsed->expanded_bytes;
     if (!parsed->note.empty()) out.notes.push_back(std::move(parsed->note));
     for (auto& obj : parsed->objects) out.objects.push_back(std::move(obj));

@@ -64,11 +64,11 @@ class Parser {
         seq.push_back(Node{Node::kSingle});
       } else if (c == '[') {
         auto cls = ParseClass();
-        if (!cls) return std::unexpected(cls.error());
+        CG_TRY(cls);
         seq.push_back(std::move(*cls));
       } else if (c == '{') {
         auto alt = ParseAlternatives();
-        if (!alt) return std::unexpected(alt.error());
+        CG_TRY(alt);
         seq.push_back(std::move(*alt));
       } else {
         if (c == '\\') {
@@ -114,7 +114,7 @@ class Parser {
     Node n{Node::kAlt};
     while (true) {
       auto seq = ParseSequence(/*in_braces=*/true);
-      if (!seq) return std::unexpected(seq.error());
+      CG_TRY(seq);
       n.alternatives.push_back(std::move(*seq));
       if (pos_ >= p_.size()) return Fail("unclosed '{'");
       char c = p_[pos_++];
@@ -197,7 +197,7 @@ Result<Glob> Glob::Compile(std::string_view pattern) {
   }
   Parser parser(pattern);
   auto seq = parser.ParseAll();
-  if (!seq) return std::unexpected(seq.error());
+  CG_TRY(seq);
   Glob g;
   g.pattern_ = std::string(pattern);
   GlobCompiler compiler(g);
@@ -259,7 +259,7 @@ bool Glob::Match(std::string_view text) const {
 
 Result<bool> GlobMatch(std::string_view pattern, std::string_view text) {
   auto g = Glob::Compile(pattern);
-  if (!g) return std::unexpected(g.error());
+  CG_TRY(g);
   return g->Match(text);
 }
 

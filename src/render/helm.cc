@@ -60,7 +60,7 @@ Result<HelmInputs> ResolveHelmInputs(const git::Snapshot& snapshot, const std::s
   HelmInputs in;
   for (const auto& vf : helm.value_files) {
     auto path = ResolveOne(chart_path, vf, "helm.valueFiles entry");
-    if (!path) return std::unexpected(path.error());
+    CG_TRY(path);
     auto oid = snapshot.ObjectId(*path);
     if (!oid) {
       if (oid.error().code() != ErrorCode::kNotFound) return std::unexpected(oid.error());
@@ -75,10 +75,8 @@ Result<HelmInputs> ResolveHelmInputs(const git::Snapshot& snapshot, const std::s
   }
   for (const auto& fp : helm.file_parameters) {
     auto path = ResolveOne(chart_path, fp.path, "helm.fileParameters path");
-    if (!path) return std::unexpected(path.error());
-    if (auto oid = snapshot.ObjectId(*path); !oid) {
-      return std::unexpected(oid.error().Wrap("helm.fileParameters " + fp.name));
-    }
+    CG_TRY(path);
+    CG_TRY_WRAP(snapshot.ObjectId(*path), "helm.fileParameters " + fp.name);
     in.file_params.emplace_back(fp.name, *path);
   }
   return in;
@@ -130,10 +128,10 @@ Result<std::vector<Object>> RunHelmTemplate(ToolRunner& runner, const git::Snaps
                                             const HelmOptions& options, const HelmInputs& inputs,
                                             HelmTemplate t, const HelmRun& run) {
   auto checkout = snapshot.Materialize();
-  if (!checkout) return std::unexpected(checkout.error().Wrap("materialize"));
+  CG_TRY_WRAP(checkout, "materialize");
   const fs::path root = *checkout;
   auto made = ScratchDir::Create(runner.options().temp_dir, "helm");
-  if (!made) return std::unexpected(made.error());
+  CG_TRY(made);
   ScratchDir scratch(std::move(*made));
   const fs::path chart = scratch.path() / "chart";
   std::error_code ec;
@@ -156,13 +154,13 @@ Result<std::vector<Object>> RunHelmTemplate(ToolRunner& runner, const git::Snaps
       {root.string() + "/", ""}};
   auto out = runner.Run(
       {.program = run.binary, .args = HelmTemplateArgs(t), .cwd = chart, .redactions = redactions});
-  if (!out) return std::unexpected(out.error());
+  CG_TRY(out);
   ManifestParseOptions parse{.limits = run.yaml,
                              .tool_output = true,
                              .helm_source_comments = true,
                              .helm_chart_dir = chart_path};
   auto parsed = ParseManifests(out->out, chart_path.empty() ? "." : chart_path, parse);
-  if (!parsed) return std::unexpected(parsed.error().Wrap("helm template output"));
+  CG_TRY_WRAP(parsed, "helm template output");
   return std::move(parsed->objects);
 }
 

@@ -143,7 +143,7 @@ class HelmTest : public ::testing::Test {
   Result<std::vector<Object>> Template(const MemorySnapshot& s, const HelmOptions& h,
                                        HelmTemplate t) {
     auto in = ResolveHelmInputs(s, "charts/web", h);
-    if (!in) return std::unexpected(in.error());
+    CG_TRY(in);
     t.parameters = h.parameters;
     t.skip_crds = h.skip_crds;
     return RunHelmTemplate(runner_, s, "charts/web", h, *in, std::move(t), run_);

@@ -69,7 +69,7 @@ Result<std::vector<std::string>> ResolveJsonnetLibs(const git::Snapshot& snapsho
 Result<std::vector<Object>> ParseJsonnetOutput(std::string_view json, const std::string& file,
                                                const YamlLimits& limits) {
   auto parsed = ParseManifests(json, file, {.limits = limits, .json = true, .json_array = true});
-  if (!parsed) return std::unexpected(parsed.error().Wrap("jsonnet output"));
+  CG_TRY_WRAP(parsed, "jsonnet output");
   return std::move(parsed->objects);
 }
 
@@ -77,7 +77,7 @@ Result<std::vector<std::vector<Object>>> EvaluateJsonnet(
     ToolRunner& runner, const git::Snapshot& snapshot, const std::string& app_path,
     const std::vector<std::string>& files, const JsonnetOptions& options, const JsonnetRun& run) {
   auto libs = ResolveJsonnetLibs(snapshot, options.libs);
-  if (!libs) return std::unexpected(libs.error());
+  CG_TRY(libs);
   JsonnetEvalRequest request{.files = files,
                              .jpaths = {app_path},
                              .ext_vars = options.ext_vars,
@@ -87,9 +87,9 @@ Result<std::vector<std::vector<Object>>> EvaluateJsonnet(
   request.jpaths.insert(request.jpaths.end(), libs->begin(), libs->end());
 
   auto checkout = snapshot.Materialize();
-  if (!checkout) return std::unexpected(checkout.error().Wrap("materialize"));
+  CG_TRY_WRAP(checkout, "materialize");
   auto made = ScratchDir::Create(runner.options().temp_dir, "jsonnet");
-  if (!made) return std::unexpected(made.error());
+  CG_TRY(made);
   ScratchDir scratch(std::move(*made));
   const fs::path request_file = scratch.path() / "request.json";
   {
@@ -116,11 +116,11 @@ Result<std::vector<std::vector<Object>>> EvaluateJsonnet(
     return std::unexpected(out.error().Wrap("evaluate jsonnet " + names));
   }
   auto texts = ReadChildOutput(out->out, files.size());
-  if (!texts) return std::unexpected(texts.error());
+  CG_TRY(texts);
   std::vector<std::vector<Object>> objects;
   for (std::size_t i = 0; i < files.size(); ++i) {
     auto parsed = ParseJsonnetOutput((*texts)[i], files[i], run.yaml);
-    if (!parsed) return std::unexpected(parsed.error());
+    CG_TRY(parsed);
     objects.push_back(std::move(*parsed));
   }
   return objects;

@@ -175,10 +175,10 @@ Result<JsonnetEvalRequest> ParseJsonnetEvalRequest(const Json& j) {
   auto jpaths = StringsFrom(j, "jpaths");
   auto ext_vars = VarsFrom(j, "extVars");
   auto tlas = VarsFrom(j, "tlas");
-  if (!files) return std::unexpected(files.error());
-  if (!jpaths) return std::unexpected(jpaths.error());
-  if (!ext_vars) return std::unexpected(ext_vars.error());
-  if (!tlas) return std::unexpected(tlas.error());
+  CG_TRY(files);
+  CG_TRY(jpaths);
+  CG_TRY(ext_vars);
+  CG_TRY(tlas);
   r.files = std::move(*files);
   r.jpaths = std::move(*jpaths);
   r.ext_vars = std::move(*ext_vars);
@@ -244,7 +244,7 @@ Result<JsonnetImport> ResolveJsonnetImport(const fs::path& root, std::string_vie
     }
     auto content = ReadCheckoutFile(root, *candidate);
     if (!content && content.error().code() == ErrorCode::kNotFound) continue;
-    if (!content) return std::unexpected(content.error().Wrap("import " + quoted));
+    CG_TRY_WRAP(content, "import " + quoted);
     return JsonnetImport{*candidate, std::move(*content)};
   }
   return MakeError(ErrorCode::kNotFound, "import " + quoted +
@@ -260,7 +260,7 @@ Result<std::vector<std::string>> EvaluateJsonnetFiles(const fs::path& checkout,
   std::vector<std::string> outputs;
   for (const auto& file : request.files) {
     auto source = ReadCheckoutFile(root, file);
-    if (!source) return std::unexpected(source.error());
+    CG_TRY(source);
     std::unique_ptr<JsonnetVm, VmDeleter> vm(jsonnet_make());
     jsonnet_max_stack(vm.get(), request.max_stack);
     ImportContext ctx{.vm = vm.get(), .root = root, .jpaths = &request.jpaths};

@@ -175,7 +175,7 @@ Status AppendKustomizePatches(const fs::path& file, const Json& patches) {
   std::stringstream ss;
   ss << in.rdbuf();
   auto docs = ParseYamlDocuments(ss.str(), file.filename().string());
-  if (!docs) return std::unexpected(docs.error().Wrap("load kustomization"));
+  CG_TRY_WRAP(docs, "load kustomization");
   Json k = docs->empty() || docs->front().value.is_null() ? Json::object() : docs->front().value;
   if (!k.is_object()) {
     return MakeError(ErrorCode::kInvalidArgument, "kustomization file is not a mapping");
@@ -197,18 +197,16 @@ Result<std::vector<Object>> RunKustomize(ToolRunner& runner, const git::Snapshot
                                          const KustomizeOptions* overrides,
                                          const KustomizeDeps& deps, const KustomizeBuild& build) {
   auto checkout = snapshot.Materialize();
-  if (!checkout) return std::unexpected(checkout.error().Wrap("materialize"));
+  CG_TRY_WRAP(checkout, "materialize");
   std::error_code ec;
   const fs::path checkout_root = fs::canonical(*checkout, ec);
   if (ec) return MakeError(ErrorCode::kInternal, "checkout: " + ec.message());
-  if (auto st = CheckReferencesOnDisk(checkout_root, deps); !st) {
-    return std::unexpected(st.error());
-  }
+  CG_TRY(CheckReferencesOnDisk(checkout_root, deps));
   // The build runs in <scratch>/repo, holding only what this commit's build reads: ".."
   // from the repository root reaches only the (otherwise empty, 0700) scratch directory,
   // never the shared checkout tree where other commits live.
   auto made = ScratchDir::Create(runner.options().temp_dir, "kustomize");
-  if (!made) return std::unexpected(made.error());
+  CG_TRY(made);
   ScratchDir scratch(std::move(*made));
   const fs::path root = scratch.path() / "repo";
   std::vector<std::pair<std::string, std::string>> redactions = {{root.string() + "/", ""},
@@ -219,7 +217,7 @@ Result<std::vector<Object>> RunKustomize(ToolRunner& runner, const git::Snapshot
   fs::create_directories(root, ec);
   for (const auto& list : {deps.dirs, deps.files}) {
     for (const auto& p : list) {
-      if (auto st = copy.Copy(p); !st) return std::unexpected(st.error());
+      CG_TRY(copy.Copy(p));
     }
   }
   if (overrides && HasKustomizeOverrides(*overrides)) {
@@ -227,7 +225,7 @@ Result<std::vector<Object>> RunKustomize(ToolRunner& runner, const git::Snapshot
     for (auto& args : KustomizeEditCommands(*overrides)) {
       auto r = runner.Run(
           {.program = build.binary, .args = args, .cwd = app_dir, .redactions = redactions});
-      if (!r) return std::unexpected(r.error());
+      CG_TRY(r);
     }
     if (!overrides->patches.empty()) {
       fs::path file;
@@ -237,9 +235,7 @@ Result<std::vector<Object>> RunKustomize(ToolRunner& runner, const git::Snapshot
           break;
         }
       }
-      if (auto st = AppendKustomizePatches(file, overrides->patches); !st) {
-        return std::unexpected(st.error().Wrap("kustomize.patches"));
-      }
+      CG_TRY_WRAP(AppendKustomizePatches(file, overrides->patches), "kustomize.patches");
     }
     if (!overrides->components.empty()) {
       std::vector<std::string> args = {"edit", "add", "component"};
@@ -250,7 +246,7 @@ Result<std::vector<Object>> RunKustomize(ToolRunner& runner, const git::Snapshot
       if (args.size() > 3) {
         auto r = runner.Run(
             {.program = build.binary, .args = args, .cwd = app_dir, .redactions = redactions});
-        if (!r) return std::unexpected(r.error());
+        CG_TRY(r);
       }
     }
   }
@@ -260,10 +256,10 @@ Result<std::vector<Object>> RunKustomize(ToolRunner& runner, const git::Snapshot
   args.insert(args.end(), build.build_options.begin(), build.build_options.end());
   auto out =
       runner.Run({.program = build.binary, .args = args, .cwd = root, .redactions = redactions});
-  if (!out) return std::unexpected(out.error());
+  CG_TRY(out);
   ManifestParseOptions parse{.limits = build.yaml, .tool_output = true};
   auto parsed = ParseManifests(out->out, app_path.empty() ? "." : app_path, parse);
-  if (!parsed) return std::unexpected(parsed.error().Wrap("kustomize build output"));
+  CG_TRY_WRAP(parsed, "kustomize build output");
   return std::move(parsed->objects);
 }
 

@@ -42,21 +42,19 @@ class Walker {
       : snap_(snapshot), app_path_(std::move(app_path)), options_(options) {}
 
   Result<KustomizeDeps> Run() {
-    if (auto st = Enqueue(app_path_); !st) return std::unexpected(st.error());
+    CG_TRY(Enqueue(app_path_));
     const std::string app_file = JoinRepoPath(app_path_, "kustomization");
     for (const auto& c : options_.components) {
       if (options_.ignore_missing_components) {
         auto p = ResolveRepoPath(app_path_, c);
         if (p && !snap_.ObjectId(*p)) continue;
       }
-      if (auto st = Reference(app_path_, app_file, "kustomize.components", c); !st) {
-        return std::unexpected(st.error());
-      }
+      CG_TRY(Reference(app_path_, app_file, "kustomize.components", c));
     }
     while (!queue_.empty()) {
       std::string dir = queue_.front();
       queue_.pop_front();
-      if (auto st = Visit(dir); !st) return std::unexpected(st.error());
+      CG_TRY(Visit(dir));
     }
     CheckTrees();
     return Finish();
@@ -253,7 +251,7 @@ class Walker {
 
   Status Visit(const std::string& dir) {
     auto entries = snap_.List(dir, false);
-    if (!entries) return std::unexpected(entries.error().Wrap("list " + Display(dir)));
+    CG_TRY_WRAP(entries, "list " + Display(dir));
     std::string file;
     for (const char* name : kKustomizationNames) {
       for (const auto& e : *entries) {
@@ -264,7 +262,7 @@ class Walker {
     if (file.empty()) return Ok();  // a plain directory of resources
     deps_.references.push_back({file, "kustomization", std::string(BaseName(file)), file});
     auto text = snap_.ReadFile(file);
-    if (!text) return std::unexpected(text.error().Wrap("read " + file));
+    CG_TRY_WRAP(text, "read " + file);
     auto docs = ParseYamlDocuments(*text, file);
     if (!docs) {
       return MakeError(ErrorCode::kInvalidArgument,

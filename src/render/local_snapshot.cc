@@ -41,7 +41,7 @@ bool LocalSnapshot::Inside(const fs::path& canonical) const {
 
 Result<fs::path> LocalSnapshot::Resolve(const std::string& path, bool follow_final) const {
   auto norm = NormalizeRepoPath(path);
-  if (!norm) return std::unexpected(norm.error());
+  CG_TRY(norm);
   if (*norm == ".git" || norm->starts_with(".git/")) {
     return MakeError(ErrorCode::kNotFound, "'" + path + "' not found");
   }
@@ -69,7 +69,7 @@ Result<fs::path> LocalSnapshot::Resolve(const std::string& path, bool follow_fin
 Status LocalSnapshot::ListInto(const std::string& dir, bool recursive,
                                std::vector<git::TreeEntry>& out) const {
   auto full = Resolve(dir, true);
-  if (!full) return std::unexpected(full.error());
+  CG_TRY(full);
   std::error_code ec;
   if (!fs::is_directory(*full, ec)) {
     return MakeError(ErrorCode::kNotFound, "directory '" + Display(dir) + "' not found");
@@ -94,7 +94,7 @@ Status LocalSnapshot::ListInto(const std::string& dir, bool recursive,
       continue;  // sockets, devices: not content
     }
     auto oid = OidOf(path);
-    if (!oid) return std::unexpected(oid.error());
+    CG_TRY(oid);
     t.oid = *oid;
     out.push_back(t);
     if (recursive && t.type == git::EntryType::kDirectory) {
@@ -107,15 +107,15 @@ Status LocalSnapshot::ListInto(const std::string& dir, bool recursive,
 Result<std::vector<git::TreeEntry>> LocalSnapshot::List(const std::string& dir,
                                                         bool recursive) const {
   auto norm = NormalizeRepoPath(dir);
-  if (!norm) return std::unexpected(norm.error());
+  CG_TRY(norm);
   std::vector<git::TreeEntry> out;
-  if (auto st = ListInto(*norm, recursive, out); !st) return std::unexpected(st.error());
+  CG_TRY(ListInto(*norm, recursive, out));
   return out;
 }
 
 Result<std::string> LocalSnapshot::ReadFile(const std::string& path) const {
   auto full = Resolve(path, true);
-  if (!full) return std::unexpected(full.error());
+  CG_TRY(full);
   std::error_code ec;
   if (!fs::is_regular_file(*full, ec)) {
     return MakeError(ErrorCode::kInvalidArgument, "'" + path + "' is not a file");
@@ -137,14 +137,14 @@ Result<std::string> LocalSnapshot::OidOf(const std::string& path) const {
     if (auto it = oids_.find(path); it != oids_.end()) return it->second;
   }
   auto full = Resolve(path, false);
-  if (!full) return std::unexpected(full.error());
+  CG_TRY(full);
   std::error_code ec;
   std::string oid;
   if (fs::is_symlink(*full, ec)) {
     oid = Sha256Hex("link:" + fs::read_symlink(*full, ec).string());
   } else if (fs::is_directory(*full, ec)) {
     auto entries = List(path, false);
-    if (!entries) return std::unexpected(entries.error());
+    CG_TRY(entries);
     std::string text;
     for (const auto& e : *entries) {
       text += std::string(BaseName(e.path)) + '\0' + e.oid + '\n';
@@ -152,7 +152,7 @@ Result<std::string> LocalSnapshot::OidOf(const std::string& path) const {
     oid = Sha256Hex("tree:" + text);
   } else {
     auto content = ReadFile(path);
-    if (!content) return std::unexpected(content.error());
+    CG_TRY(content);
     oid = Sha256Hex("blob:" + *content);
   }
   std::lock_guard lock(mu_);
@@ -162,7 +162,7 @@ Result<std::string> LocalSnapshot::OidOf(const std::string& path) const {
 
 Result<std::string> LocalSnapshot::ObjectId(const std::string& path) const {
   auto norm = NormalizeRepoPath(path);
-  if (!norm) return std::unexpected(norm.error());
+  CG_TRY(norm);
   return OidOf(*norm);
 }
 

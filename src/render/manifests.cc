@@ -69,14 +69,14 @@ class Collector {
                              origin.ToString() + ": list item is not a mapping");
           }
           auto obj = Object::FromJson(std::move(item), origin);
-          if (!obj) return std::unexpected(obj.error());
+          CG_TRY(obj);
           out_->push_back(std::move(*obj));
         }
         return Ok();
       }
     }
     auto obj = Object::FromJson(std::move(value), std::move(origin));
-    if (!obj) return std::unexpected(obj.error());
+    CG_TRY(obj);
     out_->push_back(std::move(*obj));
     return Ok();
   }
@@ -93,7 +93,7 @@ Result<ParsedManifests> ParseManifests(std::string_view text, const std::string&
   Collector collect(&result.objects);
   if (options.json) {
     auto value = ParseJson(text, file, options.limits);
-    if (!value) return std::unexpected(value.error());
+    CG_TRY(value);
     if (options.json_array && value->is_null()) return result;
     if (options.json_array && value->is_array()) {
       int index = 0;
@@ -106,7 +106,7 @@ Result<ParsedManifests> ParseManifests(std::string_view text, const std::string&
                                " is not an object (got " + std::string(item.type_name()) + ")");
         }
         auto st = collect.Add(std::move(item), std::move(origin));
-        if (!st) return std::unexpected(st.error());
+        CG_TRY(st);
       }
       return result;
     }
@@ -118,7 +118,7 @@ Result<ParsedManifests> ParseManifests(std::string_view text, const std::string&
                                    : ": a JSON manifest file must hold one object"));
     }
     auto st = collect.Add(std::move(*value), Origin{file, 0, options.json_array ? 0 : 1});
-    if (!st) return std::unexpected(st.error());
+    CG_TRY(st);
     return result;
   }
 
@@ -169,7 +169,7 @@ Result<ParsedManifests> ParseManifests(std::string_view text, const std::string&
                                                         std::string(doc.value.type_name()) + ")");
     }
     auto st = collect.Add(std::move(doc.value), std::move(origin));
-    if (!st) return std::unexpected(st.error());
+    CG_TRY(st);
   }
   return result;
 }

@@ -50,7 +50,7 @@ Status AppendTreeIds(const git::Snapshot& snap, const std::vector<std::string>& 
                      std::string* key) {
   for (const auto& p : paths) {
     auto oid = snap.ObjectId(p);
-    if (!oid) return std::unexpected(oid.error().Wrap("object id of " + Display(p)));
+    CG_TRY_WRAP(oid, "object id of " + Display(p));
     *key += Display(p) + "=" + *oid + "\n";
   }
   return Ok();
@@ -142,7 +142,7 @@ Result<std::string> Renderer::ToolVersion(const std::filesystem::path& binary) {
   std::vector<std::string> args = {"version"};
   if (binary.filename() == "helm") args.emplace_back("--short");
   auto out = tools_.Run({.program = binary, .args = args});
-  if (!out) return std::unexpected(out.error().Wrap("tool version"));
+  CG_TRY_WRAP(out, "tool version");
   std::string v = out->out;
   while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.pop_back();
   std::lock_guard lock(mu_);
@@ -165,7 +165,7 @@ Result<Renderer::Plan> Renderer::MakePlan(const git::Snapshot& snapshot,
   }
   Plan plan;
   auto path = NormalizeRepoPath(src.path);
-  if (!path) return std::unexpected(path.error().Wrap("spec.source.path"));
+  CG_TRY_WRAP(path, "spec.source.path");
   plan.path = *path;
   auto oid = path_oid.empty() ? snapshot.ObjectId(plan.path) : Result<std::string>(path_oid);
   if (!oid) {
@@ -176,7 +176,7 @@ Result<Renderer::Plan> Renderer::MakePlan(const git::Snapshot& snapshot,
     return std::unexpected(oid.error().Wrap("app path '" + Display(plan.path) + "'"));
   }
   auto type = DetectType(snapshot, src, plan.path, *oid);
-  if (!type) return std::unexpected(type.error());
+  CG_TRY(type);
   plan.type = *type;
 
   BuildEnv env = MakeBuildEnv({.app_name = request.app_name,
@@ -199,11 +199,11 @@ Result<Renderer::Plan> Renderer::MakePlan(const git::Snapshot& snapshot,
       key += std::to_string(l.max_combined_bytes) + "/" + std::to_string(l.yaml.max_bytes) + "/" +
              std::to_string(l.yaml.max_nodes) + "/" + std::to_string(l.yaml.max_depth) + "\n";
       auto jsonnet = HasJsonnet(snapshot, plan.path, *oid, eff.directory && eff.directory->recurse);
-      if (!jsonnet) return std::unexpected(jsonnet.error());
+      CG_TRY(jsonnet);
       if (*jsonnet) {
         // Imports and libs may read any file of the commit.
         key += "jsonnet " + JsonnetVersion() + "\n";
-        if (auto st = AppendTreeIds(snapshot, {""}, &key); !st) return std::unexpected(st.error());
+        CG_TRY(AppendTreeIds(snapshot, {""}, &key));
       }
       return plan;
     }
@@ -214,30 +214,26 @@ Result<Renderer::Plan> Renderer::MakePlan(const git::Snapshot& snapshot,
                              "' is not supported yet; cellgate runs one kustomize binary");
       }
       auto bin = Tool("kustomize");
-      if (!bin) return std::unexpected(bin.error());
+      CG_TRY(bin);
       plan.binary = *bin;
       auto version = ToolVersion(plan.binary);
-      if (!version) return std::unexpected(version.error());
+      CG_TRY(version);
       auto deps = FindKustomizeDeps(
           snapshot, plan.path,
           {.components = eff.kustomize ? eff.kustomize->components : std::vector<std::string>{},
            .ignore_missing_components = eff.kustomize && eff.kustomize->ignore_missing_components,
            .allow_remote = options_.allow_remote_bases});
-      if (!deps) return std::unexpected(deps.error());
+      CG_TRY(deps);
       plan.kustomize_deps = std::move(*deps);
       key += "kustomize " + *version + "\n";
       for (const auto& o : options_.kustomize_build_options) key += o + " ";
       if (options_.allow_remote_bases) key += "remote";
       key += "\n";
       if (plan.kustomize_deps.whole_repository) {
-        if (auto st = AppendTreeIds(snapshot, {""}, &key); !st) return std::unexpected(st.error());
+        CG_TRY(AppendTreeIds(snapshot, {""}, &key));
       }
-      if (auto st = AppendTreeIds(snapshot, plan.kustomize_deps.dirs, &key); !st) {
-        return std::unexpected(st.error());
-      }
-      if (auto st = AppendTreeIds(snapshot, plan.kustomize_deps.files, &key); !st) {
-        return std::unexpected(st.error());
-      }
+      CG_TRY(AppendTreeIds(snapshot, plan.kustomize_deps.dirs, &key));
+      CG_TRY(AppendTreeIds(snapshot, plan.kustomize_deps.files, &key));
       return plan;
     }
     case SourceType::kHelm: {
@@ -247,12 +243,12 @@ Result<Renderer::Plan> Renderer::MakePlan(const git::Snapshot& snapshot,
                          "helm.version '" + helm.version + "' is not supported (Helm 3 only)");
       }
       auto bin = Tool("helm");
-      if (!bin) return std::unexpected(bin.error());
+      CG_TRY(bin);
       plan.binary = *bin;
       auto version = ToolVersion(plan.binary);
-      if (!version) return std::unexpected(version.error());
+      CG_TRY(version);
       auto inputs = ResolveHelmInputs(snapshot, plan.path, helm);
-      if (!inputs) return std::unexpected(inputs.error());
+      CG_TRY(inputs);
       plan.helm_inputs = std::move(*inputs);
       key += "helm " + *version + "\n" + request.app_name + "\n" + request.destination_namespace +
              "\n" + options_.kube_version + "\n";
@@ -260,7 +256,7 @@ Result<Renderer::Plan> Renderer::MakePlan(const git::Snapshot& snapshot,
       key += "\n";
       // A symlink in the chart may point anywhere in the repository: key on all of it.
       auto tree = snapshot.List(plan.path, true);
-      if (!tree) return std::unexpected(tree.error().Wrap("list chart " + Display(plan.path)));
+      CG_TRY_WRAP(tree, "list chart " + Display(plan.path));
       bool linked = std::any_of(tree->begin(), tree->end(), [](const git::TreeEntry& e) {
         return e.type == git::EntryType::kSymlink || e.type == git::EntryType::kSubmodule;
       });
@@ -272,9 +268,7 @@ Result<Renderer::Plan> Renderer::MakePlan(const git::Snapshot& snapshot,
       for (const auto& [name, f] : plan.helm_inputs.file_params) {
         if (!IsWithin(f, plan.path)) outside.push_back(f);
       }
-      if (auto st = AppendTreeIds(snapshot, outside, &key); !st) {
-        return std::unexpected(st.error());
-      }
+      CG_TRY(AppendTreeIds(snapshot, outside, &key));
       return plan;
     }
   }
@@ -289,7 +283,7 @@ Result<bool> Renderer::HasJsonnet(const git::Snapshot& snapshot, const std::stri
     if (auto it = has_jsonnet_.find(memo); it != has_jsonnet_.end()) return it->second;
   }
   auto entries = snapshot.List(path, recurse);
-  if (!entries) return std::unexpected(entries.error().Wrap("list " + Display(path)));
+  CG_TRY_WRAP(entries, "list " + Display(path));
   bool found = std::any_of(entries->begin(), entries->end(), [](const git::TreeEntry& e) {
     return e.type != git::EntryType::kDirectory && HasSuffix(e.path, ".jsonnet");
   });
@@ -326,7 +320,7 @@ Result<Renderer::Shared> Renderer::Execute(const git::Snapshot& snapshot, const 
                                options_.limits, [&](const std::vector<std::string>& files) {
                                  return EvaluateJsonnet(snapshot, plan, files);
                                });
-      if (!r) return std::unexpected(r.error());
+      CG_TRY(r);
       out->objects = std::move(r->objects);
       out->notes = std::move(r->notes);
       out->content_deps = std::move(r->symlinked_files);
@@ -337,7 +331,7 @@ Result<Renderer::Shared> Renderer::Execute(const git::Snapshot& snapshot, const 
           tools_, snapshot, plan.path, src.kustomize ? &*src.kustomize : nullptr,
           plan.kustomize_deps,
           {.binary = plan.binary, .build_options = options_.kustomize_build_options, .yaml = yaml});
-      if (!r) return std::unexpected(r.error());
+      CG_TRY(r);
       out->objects = std::move(*r);
       break;
     }
@@ -354,13 +348,13 @@ Result<Renderer::Shared> Renderer::Execute(const git::Snapshot& snapshot, const 
           .skip_schema_validation = helm.skip_schema_validation};
       auto r = RunHelmTemplate(tools_, snapshot, plan.path, helm, plan.helm_inputs, std::move(t),
                                {.binary = plan.binary, .yaml = yaml});
-      if (!r) return std::unexpected(r.error());
+      CG_TRY(r);
       out->objects = std::move(*r);
       out->notes = plan.helm_inputs.notes;
       break;
     }
   }
-  if (auto st = CheckDuplicates(out->objects); !st) return std::unexpected(st.error());
+  CG_TRY(CheckDuplicates(out->objects));
   out->bytes = ApproximateBytes(out->objects) + plan.key.size();
   return Shared(std::move(out));
 }
@@ -383,7 +377,7 @@ Result<RenderResult> Renderer::RenderOne(const git::Snapshot& snapshot,
   const std::string context =
       request.app_name.empty() ? std::string("render") : "render " + request.app_name;
   auto plan = MakePlan(snapshot, request, path_oid);
-  if (!plan) return std::unexpected(plan.error().Wrap(context));
+  CG_TRY_WRAP(plan, context);
   const std::string& key = plan->key;
   auto cached = [&]() -> Shared {
     if (!options_.use_cache) return nullptr;
@@ -407,7 +401,7 @@ Result<RenderResult> Renderer::RenderOne(const git::Snapshot& snapshot,
   }
   if (!leader) {
     const auto& r = future.get();
-    if (!r) return std::unexpected(r.error().Wrap(context));
+    CG_TRY_WRAP(r, context);
     return RenderResult{*r, true, key};
   }
   // Another leader may have finished between our cache check and taking the slot.
@@ -421,7 +415,7 @@ Result<RenderResult> Renderer::RenderOne(const git::Snapshot& snapshot,
     std::lock_guard lock(mu_);
     inflight_.erase(key);
   }
-  if (!result) return std::unexpected(result.error().Wrap(context));
+  CG_TRY_WRAP(result, context);
   return RenderResult{*result, false, key};
 }
 

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "core/yaml.h"
-#include "sync/testing.h"
+#include "sync/testing/golden.h"
 
 namespace cellgate::sync {
 namespace {

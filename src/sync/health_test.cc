@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "sync/testing.h"
+#include "sync/testing/golden.h"
 
 namespace cellgate::sync {
 namespace {

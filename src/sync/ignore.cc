@@ -83,14 +83,14 @@ Result<std::vector<IgnoreDifference>> ParseIgnoreDifferences(const Json& list) {
     for (auto [field, target] : {std::pair{"group", &d.group}, std::pair{"kind", &d.kind},
                                  std::pair{"name", &d.name}, std::pair{"namespace", &d.ns}}) {
       auto value = StringField(entry, field, where);
-      if (!value) return std::unexpected(value.error());
+      CG_TRY(value);
       *target = std::move(*value);
     }
     for (auto [field, target] : {std::pair{"jsonPointers", &d.json_pointers},
                                  std::pair{"jqPathExpressions", &d.jq_path_expressions},
                                  std::pair{"managedFieldsManagers", &d.managed_fields_managers}}) {
       auto value = StringList(entry, field, where);
-      if (!value) return std::unexpected(value.error());
+      CG_TRY(value);
       *target = std::move(*value);
     }
     out.push_back(std::move(d));
@@ -104,12 +104,12 @@ Result<IgnoreRules> IgnoreRules::Compile(std::vector<IgnoreDifference> entries) 
     Rule rule;
     for (const auto& pointer : entry.json_pointers) {
       auto tokens = ParseJsonPointer(pointer);
-      if (!tokens) return std::unexpected(tokens.error().Wrap(RuleName(entry)));
+      CG_TRY_WRAP(tokens, RuleName(entry));
       rule.pointers.push_back(std::move(*tokens));
     }
     for (const auto& expression : entry.jq_path_expressions) {
       auto query = JqPathQuery::Compile(expression);
-      if (!query) return std::unexpected(query.error().Wrap(RuleName(entry)));
+      CG_TRY_WRAP(query, RuleName(entry));
       rule.jq.push_back(std::move(*query));
     }
     rule.entry = std::move(entry);

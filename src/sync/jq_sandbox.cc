@@ -271,7 +271,7 @@ Result<Json> JqSandbox::Exchange(const std::string& request) {
   bool sent = false;
   for (int attempt = 0; attempt < 2 && !sent; ++attempt) {
     if (pid_ < 0) {
-      if (Status s = Start(); !s) return std::unexpected(s.error());
+      CG_TRY(Start());
     }
     sent = SendFull(fd_, request.data(), request.size());
     if (!sent) Stop();

@@ -4,7 +4,7 @@
 
 #include "core/yaml.h"
 #include "sync/plan_internal.h"
-#include "sync/testing.h"
+#include "sync/testing/golden.h"
 
 namespace cellgate::sync {
 namespace {

@@ -95,13 +95,13 @@ Result<Value> Index(std::vector<Value>& a) {
     switch (item.kind()) {
       case Value::Kind::kList: {
         auto x = IndexArg(idx, item.list().size(), false);
-        if (!x) return std::unexpected(x.error());
+        CG_TRY(x);
         item = item.list()[static_cast<std::size_t>(*x)];
         break;
       }
       case Value::Kind::kString: {
         auto x = IndexArg(idx, item.string_value().size(), false);
-        if (!x) return std::unexpected(x.error());
+        CG_TRY(x);
         item = Value::Int(
             static_cast<unsigned char>(item.string_value()[static_cast<std::size_t>(*x)]));
         break;
@@ -137,7 +137,7 @@ Result<Value> Slice(std::vector<Value>& a) {
   std::int64_t idx[3] = {0, static_cast<std::int64_t>(len), static_cast<std::int64_t>(len)};
   for (std::size_t k = 1; k < a.size(); ++k) {
     auto x = IndexArg(a[k], len, true);
-    if (!x) return std::unexpected(x.error());
+    CG_TRY(x);
     idx[k - 1] = *x;
   }
   if (idx[0] > idx[1]) {
@@ -192,7 +192,7 @@ void AddBuiltinFunctions(FunctionTable& t) {
                        if (a.size() < 2) return FuncError("missing argument for comparison");
                        for (std::size_t k = 1; k < a.size(); ++k) {
                          auto e = Equal(a[0], a[k]);
-                         if (!e) return std::unexpected(e.error());
+                         CG_TRY(e);
                          if (*e) return Value::Bool(true);
                        }
                        return Value::Bool(false);
@@ -200,36 +200,36 @@ void AddBuiltinFunctions(FunctionTable& t) {
   t.emplace_back(
       "ne", Function{{P::kReflect, P::kReflect}, false, [](std::vector<Value>& a) -> Result<Value> {
                        auto e = Equal(a[0], a[1]);
-                       if (!e) return std::unexpected(e.error());
+                       CG_TRY(e);
                        return Value::Bool(!*e);
                      }});
   t.emplace_back(
       "lt", Function{{P::kReflect, P::kReflect}, false, [](std::vector<Value>& a) -> Result<Value> {
                        auto l = Less(a[0], a[1]);
-                       if (!l) return std::unexpected(l.error());
+                       CG_TRY(l);
                        return Value::Bool(*l);
                      }});
   t.emplace_back(
       "le", Function{{P::kReflect, P::kReflect}, false, [](std::vector<Value>& a) -> Result<Value> {
                        auto l = Less(a[0], a[1]);
-                       if (!l) return std::unexpected(l.error());
+                       CG_TRY(l);
                        if (*l) return Value::Bool(true);
                        auto e = Equal(a[0], a[1]);
-                       if (!e) return std::unexpected(e.error());
+                       CG_TRY(e);
                        return Value::Bool(*e);
                      }});
   t.emplace_back(
       "gt", Function{{P::kReflect, P::kReflect}, false, [](std::vector<Value>& a) -> Result<Value> {
                        auto l = Less(a[0], a[1]);
-                       if (!l) return std::unexpected(l.error());
+                       CG_TRY(l);
                        auto e = Equal(a[0], a[1]);
-                       if (!e) return std::unexpected(e.error());
+                       CG_TRY(e);
                        return Value::Bool(!*l && !*e);
                      }});
   t.emplace_back(
       "ge", Function{{P::kReflect, P::kReflect}, false, [](std::vector<Value>& a) -> Result<Value> {
                        auto l = Less(a[0], a[1]);
-                       if (!l) return std::unexpected(l.error());
+                       CG_TRY(l);
                        return Value::Bool(!*l);
                      }});
   t.emplace_back("print", Function{{P::kAny}, true, [](std::vector<Value>& a) {

@@ -130,19 +130,19 @@ void Expand(Compiled& c, std::string& out, std::string_view tmpl, std::string_vi
 
 Result<bool> RegexMatch(std::string_view pattern, std::string_view text) {
   auto c = Compile(pattern);
-  if (!c) return std::unexpected(c.error());
+  CG_TRY(c);
   return MatchAt(*c, text, 0);
 }
 
 Result<std::string> RegexReplaceAll(std::string_view pattern, std::string_view text,
                                     std::string_view replacement, bool literal) {
   auto c = Compile(pattern);
-  if (!c) return std::unexpected(c.error());
+  CG_TRY(c);
   std::string out;
   std::size_t last_end = 0, search = 0;
   while (search <= text.size()) {
     auto m = MatchAt(*c, text, search);
-    if (!m) return std::unexpected(m.error());
+    CG_TRY(m);
     if (!*m) break;
     PCRE2_SIZE* ov = pcre2_get_ovector_pointer(c->data.get());
     std::size_t a0 = ov[0], a1 = ov[1];
@@ -171,13 +171,13 @@ Result<std::string> RegexReplaceAll(std::string_view pattern, std::string_view t
 Result<std::vector<std::string>> RegexFindAll(std::string_view pattern, std::string_view text,
                                               int n) {
   auto c = Compile(pattern);
-  if (!c) return std::unexpected(c.error());
+  CG_TRY(c);
   std::vector<std::string> out;
   std::size_t search = 0;
   long prev_end = -1;
   while (search <= text.size() && (n < 0 || static_cast<int>(out.size()) < n)) {
     auto m = MatchAt(*c, text, search);
-    if (!m) return std::unexpected(m.error());
+    CG_TRY(m);
     if (!*m) break;
     PCRE2_SIZE* ov = pcre2_get_ovector_pointer(c->data.get());
     std::size_t a0 = ov[0], a1 = ov[1];

@@ -69,7 +69,7 @@ class Lexer {
       }
       Emit(Tok::kLeftDelim, open, "{{");
       auto inside = LexAction(open, trim_next_text);
-      if (!inside) return std::unexpected(inside.error());
+      CG_TRY(inside);
     }
     Emit(Tok::kEof, src_.size(), "");
     return std::move(tokens_);
@@ -148,7 +148,7 @@ class Lexer {
           continue;
         case '"': {
           auto s = Quoted();
-          if (!s) return std::unexpected(s.error());
+          CG_TRY(s);
           Emit(Tok::kString, start, std::move(*s));
           continue;
         }
@@ -161,7 +161,7 @@ class Lexer {
         }
         case '\'': {
           auto r = CharConstant();
-          if (!r) return std::unexpected(r.error());
+          CG_TRY(r);
           Emit(Tok::kChar, start, std::to_string(*r));
           continue;
         }
@@ -288,14 +288,14 @@ class Lexer {
         return Ok();
       case 'x': {
         auto v = hex(2);
-        if (!v) return std::unexpected(v.error());
+        CG_TRY(v);
         out += static_cast<char>(*v);
         return Ok();
       }
       case 'u':
       case 'U': {
         auto v = hex(e == 'u' ? 4 : 8);
-        if (!v) return std::unexpected(v.error());
+        CG_TRY(v);
         out += AppendRune(*v);
         return Ok();
       }
@@ -335,7 +335,7 @@ class Lexer {
       }
       if (c == '\\') {
         auto s = Escape(out, '"');
-        if (!s) return std::unexpected(s.error());
+        CG_TRY(s);
         continue;
       }
       out += c;
@@ -349,7 +349,7 @@ class Lexer {
     std::string out;
     if (pos_ < src_.size() && src_[pos_] == '\\') {
       auto s = Escape(out, '\'');
-      if (!s) return std::unexpected(s.error());
+      CG_TRY(s);
     } else {
       while (pos_ < src_.size() && src_[pos_] != '\'' && src_[pos_] != '\n') out += src_[pos_++];
     }

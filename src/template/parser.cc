@@ -99,11 +99,11 @@ class Parser {
         Next();          // {{
         NextNonSpace();  // define
         auto d = Definition(*tree);
-        if (!d) return std::unexpected(d.error());
+        CG_TRY(d);
         continue;
       }
       auto n = TextOrAction();
-      if (!n) return std::unexpected(n.error());
+      CG_TRY(n);
       if (!*n) continue;
       if (IsMarker(**n, "end")) return Fail((*n)->pos, "unexpected {{end}}");
       if (IsMarker(**n, "else")) return Fail((*n)->pos, "unexpected {{else}}");
@@ -177,7 +177,7 @@ class Parser {
     vars_ = {"$"};
     auto body = ItemList();
     vars_ = saved;
-    if (!body) return std::unexpected(body.error());
+    CG_TRY(body);
     if (!IsMarker(*body->second, "end"))
       return Fail(body->second->pos, "unexpected {{else}} in define");
     tree.defined[n] = std::move(body->first);
@@ -208,7 +208,7 @@ class Parser {
     auto list = MakeNode(NodeKind::kList, Peek().pos);
     while (Peek().type != Tok::kEof) {
       auto n = TextOrAction();
-      if (!n) return std::unexpected(n.error());
+      CG_TRY(n);
       if (!*n) continue;
       if (IsMarker(**n, "end") || IsMarker(**n, "else")) {
         list->end = (*n)->pos;
@@ -231,19 +231,17 @@ class Parser {
           return Fail(t.pos, std::string("{{") + (is_break ? "break" : "continue") +
                                  "}} outside {{range}}");
         }
-        if (auto s = Expect(Tok::kRightDelim, is_break ? "break" : "continue"); !s) {
-          return std::unexpected(s.error());
-        }
+        CG_TRY(Expect(Tok::kRightDelim, is_break ? "break" : "continue"));
         return MakeNode(is_break ? NodeKind::kBreak : NodeKind::kContinue, open);
       }
       case Tok::kElse: {
         Tok p = PeekNonSpace().type;
         if (p == Tok::kIf || p == Tok::kWith) return Marker("else", open);
-        if (auto s = Expect(Tok::kRightDelim, "else"); !s) return std::unexpected(s.error());
+        CG_TRY(Expect(Tok::kRightDelim, "else"));
         return Marker("else", open);
       }
       case Tok::kEnd:
-        if (auto s = Expect(Tok::kRightDelim, "end"); !s) return std::unexpected(s.error());
+        CG_TRY(Expect(Tok::kRightDelim, "end"));
         return Marker("end", open);
       case Tok::kIf:
         return Control(NodeKind::kIf, "if", open);
@@ -259,7 +257,7 @@ class Parser {
     --i_;
     auto action = MakeNode(NodeKind::kAction, open);
     auto pipe = Pipeline("command", Tok::kRightDelim);
-    if (!pipe) return std::unexpected(pipe.error());
+    CG_TRY(pipe);
     action->pipe = std::move(*pipe);
     action->end = action->pipe->end;
     return action;
@@ -269,12 +267,12 @@ class Parser {
     std::size_t vars_mark = vars_.size();
     auto node = MakeNode(kind, open);
     auto pipe = Pipeline(context, Tok::kRightDelim);
-    if (!pipe) return std::unexpected(pipe.error());
+    CG_TRY(pipe);
     node->pipe = std::move(*pipe);
     if (kind == NodeKind::kRange) ++range_depth_;
     auto body = ItemList();
     if (kind == NodeKind::kRange) --range_depth_;
-    if (!body) return std::unexpected(body.error());
+    CG_TRY(body);
     node->list = std::move(body->first);
     if (IsMarker(*body->second, "else")) {
       Tok p = PeekNonSpace().type;
@@ -289,7 +287,7 @@ class Parser {
         node->else_list = std::move(else_list);
       } else {
         auto rest = ItemList();
-        if (!rest) return std::unexpected(rest.error());
+        CG_TRY(rest);
         if (!IsMarker(*rest->second, "end"))
           return Fail(rest->second->pos, "expected end; found {{else}}");
         node->else_list = std::move(rest->first);
@@ -308,7 +306,7 @@ class Parser {
     node->text = name.text;
     if (PeekNonSpace().type != Tok::kRightDelim) {
       auto pipe = Pipeline("template clause", Tok::kRightDelim);
-      if (!pipe) return std::unexpected(pipe.error());
+      CG_TRY(pipe);
       node->pipe = std::move(*pipe);
     } else {
       Next();
@@ -324,13 +322,13 @@ class Parser {
     auto node = MakeNode(NodeKind::kTemplate, open);
     node->text = name.text;
     auto pipe = Pipeline("block clause", Tok::kRightDelim);
-    if (!pipe) return std::unexpected(pipe.error());
+    CG_TRY(pipe);
     node->pipe = std::move(*pipe);
     auto saved = vars_;
     vars_ = {"$"};
     auto body = ItemList();
     vars_ = saved;
-    if (!body) return std::unexpected(body.error());
+    CG_TRY(body);
     if (!IsMarker(*body->second, "end"))
       return Fail(body->second->pos, "unexpected {{else}} in block");
     blocks_.emplace_back(node->text, std::move(body->first));
@@ -411,7 +409,7 @@ class Parser {
         case Tok::kVariable:
         case Tok::kLeftParen: {
           auto cmd = Command(end);
-          if (!cmd) return std::unexpected(cmd.error());
+          CG_TRY(cmd);
           pipe->children.push_back(std::move(*cmd));
           break;
         }
@@ -426,7 +424,7 @@ class Parser {
     while (true) {
       PeekNonSpace();
       auto op = Operand();
-      if (!op) return std::unexpected(op.error());
+      CG_TRY(op);
       if (*op) {
         cmd->end = (*op)->end;
         cmd->children.push_back(std::move(*op));
@@ -556,7 +554,7 @@ class Parser {
       case Tok::kLeftParen: {
         Next();
         auto pipe = Pipeline("parenthesized pipeline", Tok::kRightParen);
-        if (!pipe) return std::unexpected(pipe.error());
+        CG_TRY(pipe);
         (*pipe)->pos = t.pos;
         (*pipe)->end = (*pipe)->end + 1;
         return std::move(*pipe);
@@ -587,7 +585,7 @@ class Parser {
 Result<std::shared_ptr<const Tree>> ParseTree(
     std::string_view source, const std::function<bool(std::string_view)>& is_function) {
   auto toks = Lex(source);
-  if (!toks) return std::unexpected(toks.error());
+  CG_TRY(toks);
   Parser p(source, std::move(*toks), is_function);
   auto tree = p.Run();
   if (!tree) return tree;

@@ -12,7 +12,7 @@ Result<Json> Walk(const Json& node, const StringRenderer& render, const std::str
   switch (node.type()) {
     case Json::value_t::string: {
       auto r = RenderOne(node.get_ref<const std::string&>(), render);
-      if (!r) return std::unexpected(r.error().Wrap(path.empty() ? "(root)" : path));
+      CG_TRY_WRAP(r, path.empty() ? "(root)" : path);
       return Json(std::move(*r));
     }
     case Json::value_t::array: {
@@ -31,7 +31,7 @@ Result<Json> Walk(const Json& node, const StringRenderer& render, const std::str
         if (!child.empty()) child += '.';
         child += k;
         auto key = RenderOne(k, render);
-        if (!key) return std::unexpected(key.error().Wrap(child + " (key)"));
+        CG_TRY_WRAP(key, child + " (key)");
         auto r = Walk(v, render, child);
         if (!r) return r;
         out[*key] = std::move(*r);

@@ -180,7 +180,7 @@ std::string Indent(int spaces, const std::string& v) {
 }
 
 Result<Value> Str(Result<std::string> r) {
-  if (!r) return std::unexpected(r.error());
+  CG_TRY(r);
   return Value::String(std::move(*r));
 }
 
@@ -350,7 +350,7 @@ void AddSprigStringFunctions(FunctionTable& t) {
   t.emplace_back("regexMatch", Function{{P::kString, P::kString}, false, [](A& a) -> Result<Value> {
                                           auto m =
                                               RegexMatch(a[0].string_value(), a[1].string_value());
-                                          if (!m) return std::unexpected(m.error());
+                                          CG_TRY(m);
                                           return Value::Bool(*m);
                                         }});
   t.emplace_back("regexReplaceAll",
@@ -366,14 +366,14 @@ void AddSprigStringFunctions(FunctionTable& t) {
   t.emplace_back("regexFind", Function{{P::kString, P::kString}, false, [](A& a) -> Result<Value> {
                                          auto m = RegexFindAll(a[0].string_value(),
                                                                a[1].string_value(), 1);
-                                         if (!m) return std::unexpected(m.error());
+                                         CG_TRY(m);
                                          return Value::String(m->empty() ? "" : (*m)[0]);
                                        }});
   t.emplace_back("regexFindAll",
                  Function{{P::kString, P::kString, P::kInt}, false, [](A& a) -> Result<Value> {
                             auto m = RegexFindAll(a[0].string_value(), a[1].string_value(),
                                                   static_cast<int>(a[2].int_value()));
-                            if (!m) return std::unexpected(m.error());
+                            CG_TRY(m);
                             return StringList(*m);
                           }});
 }

@@ -39,7 +39,7 @@ class Exec {
   Result<std::string> Run(const Value& data) {
     vars_.emplace_back("$", data);
     auto flow = Walk(data, *tree_.root);
-    if (!flow) return std::unexpected(flow.error());
+    CG_TRY(flow);
     return std::move(out_);
   }
 
@@ -74,7 +74,7 @@ class Exec {
   }
 
   Result<Flow> Walk(const Value& dot, const Node& n) {
-    if (auto s = Step(n); !s) return std::unexpected(s.error());
+    CG_TRY(Step(n));
     switch (n.kind) {
       case NodeKind::kList:
         for (const auto& c : n.children) {
@@ -83,13 +83,13 @@ class Exec {
         }
         return Flow::kNormal;
       case NodeKind::kText:
-        if (auto s = Emit(n, n.text); !s) return std::unexpected(s.error());
+        CG_TRY(Emit(n, n.text));
         return Flow::kNormal;
       case NodeKind::kAction: {
         auto v = EvalPipeline(dot, *n.pipe);
-        if (!v) return std::unexpected(v.error());
+        CG_TRY(v);
         if (n.pipe->decl.empty()) {
-          if (auto s = Emit(n, FormatGoValue(*v)); !s) return std::unexpected(s.error());
+          CG_TRY(Emit(n, FormatGoValue(*v)));
         }
         return Flow::kNormal;
       }
@@ -97,7 +97,7 @@ class Exec {
       case NodeKind::kWith: {
         std::size_t mark = vars_.size();
         auto v = EvalPipeline(dot, *n.pipe);
-        if (!v) return std::unexpected(v.error());
+        CG_TRY(v);
         Result<Flow> f = Flow::kNormal;
         if (v->Truthy()) {
           f = Walk(n.kind == NodeKind::kWith ? *v : dot, *n.list);
@@ -123,10 +123,10 @@ class Exec {
   Result<Flow> WalkRange(const Value& dot, const Node& n) {
     std::size_t mark = vars_.size();
     auto v = EvalPipeline(dot, *n.pipe);
-    if (!v) return std::unexpected(v.error());
+    CG_TRY(v);
     const auto& decl = n.pipe->decl;
     auto one = [&](const Value& key, const Value& elem) -> Result<Flow> {
-      if (auto s = Step(n); !s) return std::unexpected(s.error());
+      CG_TRY(Step(n));
       if (!decl.empty()) {
         if (n.pipe->is_assign) {
           SetVar(decl.size() == 1 ? decl[0] : decl[1], elem);
@@ -186,7 +186,7 @@ class Exec {
     Value new_dot;
     if (n.pipe) {
       auto v = EvalPipeline(dot, *n.pipe);
-      if (!v) return std::unexpected(v.error());
+      CG_TRY(v);
       new_dot = *v;
     }
     if (++depth_ > opt_.limits.max_depth) {
@@ -255,7 +255,7 @@ class Exec {
   }
 
   Result<Value> EvalCommand(const Value& dot, const Node& cmd, const Value* final) {
-    if (auto s = Step(cmd); !s) return std::unexpected(s.error());
+    CG_TRY(Step(cmd));
     const Node& first = *cmd.children[0];
     switch (first.kind) {
       case NodeKind::kField:
@@ -269,13 +269,13 @@ class Exec {
       case NodeKind::kIdentifier:
         return EvalFunction(dot, first, cmd, final);
       case NodeKind::kPipe: {
-        if (auto s = NotAFunction(cmd, final); !s) return std::unexpected(s.error());
+        CG_TRY(NotAFunction(cmd, final));
         return EvalPipeline(dot, first);
       }
       case NodeKind::kVariable: {
         Value v = LookupVar(first.text);
         if (first.fields.empty()) {
-          if (auto s = NotAFunction(cmd, final); !s) return std::unexpected(s.error());
+          CG_TRY(NotAFunction(cmd, final));
           return v;
         }
         return EvalFieldChain(dot, v, first, first.fields, cmd, final);
@@ -283,7 +283,7 @@ class Exec {
       default:
         break;
     }
-    if (auto s = NotAFunction(cmd, final); !s) return std::unexpected(s.error());
+    CG_TRY(NotAFunction(cmd, final));
     switch (first.kind) {
       case NodeKind::kBool:
         return Value::Bool(first.bool_value);
@@ -561,7 +561,7 @@ Result<Template> Template::Parse(std::string_view text) {
   auto tree = ParseTree(text, [](std::string_view name) {
     return name == "and" || name == "or" || FindFunction(name) != nullptr;
   });
-  if (!tree) return std::unexpected(tree.error());
+  CG_TRY(tree);
   return Template(std::move(*tree));
 }
 
@@ -572,7 +572,7 @@ Result<std::string> Template::Execute(const Value& data, const TemplateOptions& 
 Result<std::string> RenderGoTemplate(std::string_view text, const Value& data,
                                      const TemplateOptions& options) {
   auto t = Template::Parse(text);
-  if (!t) return std::unexpected(t.error());
+  CG_TRY(t);
   return t->Execute(data, options);
 }
 

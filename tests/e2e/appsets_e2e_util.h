@@ -22,19 +22,19 @@
 #include <string>
 #include <vector>
 
-#include "argo/cluster_secret.h"
+#include "appset_controller/appset_controller.h"
+#include "appset_controller/change_detection.h"
+#include "cells/cell_registry.h"
 #include "core/yaml.h"
-#include "fleet/appsets/appset_controller.h"
-#include "fleet/appsets/change_detection.h"
-#include "fleet/cell_registry.h"
-#include "fleet/cell_secret.h"
-#include "fleet/crd_installer.h"
+#include "argo/cluster_secret.h"
+#include "cells/cell_secret.h"
 #include "fleet_e2e_util.h"
 #include "git/mirror_source.h"
 #include "git/test_process.h"
 #include "git/test_repos.h"
+#include "runtime/crd_installer.h"
 
-namespace cellgate::fleet::appsets::e2e {
+namespace cellgate::appset_controller::e2e {
 
 using fleet::e2e::CellConfig;
 using fleet::e2e::Eventually;
@@ -129,7 +129,7 @@ class AppSetsE2E : public fleet::e2e::FleetE2ETest {
         [this](const std::string& url,
                const std::string& rev) -> Result<std::shared_ptr<const git::Snapshot>> {
           auto commit = source_->Resolve(url, rev);
-          if (!commit) return std::unexpected(commit.error());
+          CG_TRY(commit);
           return source_->Open(url, *commit);
         },
         nullptr, clock_,
@@ -219,4 +219,4 @@ inline Json OwnerReferenceTo(const Object& appset) {
                        {"blockOwnerDeletion", true}}});
 }
 
-}  // namespace cellgate::fleet::appsets::e2e
+}  // namespace cellgate::appset_controller::e2e

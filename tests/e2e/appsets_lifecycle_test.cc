@@ -4,7 +4,7 @@
 // Applications' health.
 #include "appsets_e2e_util.h"
 
-namespace cellgate::fleet::appsets::e2e {
+namespace cellgate::appset_controller::e2e {
 namespace {
 
 using std::chrono::seconds;
@@ -177,4 +177,4 @@ TEST_F(AppSetLifecycleE2E, TemplateErrorKeepsApplicationsAndStatusFollowsHealth)
 }
 
 }  // namespace
-}  // namespace cellgate::fleet::appsets::e2e
+}  // namespace cellgate::appset_controller::e2e

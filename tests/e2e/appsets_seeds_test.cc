@@ -4,7 +4,7 @@
 // HTTP.
 #include "appsets_e2e_util.h"
 
-namespace cellgate::fleet::appsets::e2e {
+namespace cellgate::appset_controller::e2e {
 namespace {
 
 using std::chrono::seconds;
@@ -160,4 +160,4 @@ TEST_F(AppSetSeedsE2E, MicroservicesMatrixFollowsGitAndLabels) {
 }
 
 }  // namespace
-}  // namespace cellgate::fleet::appsets::e2e
+}  // namespace cellgate::appset_controller::e2e

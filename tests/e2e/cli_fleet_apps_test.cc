@@ -21,7 +21,7 @@
 #include <thread>
 
 #include "cli_fleet_util.h"
-#include "fleet/controller/controller.h"
+#include "controller/controller.h"
 #include "git/test_repos.h"
 
 namespace cellgate::cli::e2e {
@@ -307,7 +307,7 @@ TEST_F(AppCommandsE2E, SyncWithTheRealControllerDeploysTheApp) {
   ASSERT_EQ(added.code, 0) << added.err;
   CreateApp(AppYaml("manual", ns(), "e2e-sync-target", target_ns, origin.url()));
 
-  auto controller = fleet::controller::Controller::Create({.kubeconfig = KubeconfigPath(),
+  auto controller = controller::Controller::Create({.kubeconfig = KubeconfigPath(),
                                                            .context = "cell-1",
                                                            .ns = ns(),
                                                            .app_namespaces = {ns()},

@@ -7,11 +7,11 @@
 //    stopped by this test through scripts/local-cells in the kubeconfig's home) it shows the
 //    cell Connected while it runs and Unreachable with the probe's error once it is down,
 //    while the other cells stay Connected.
-#include "argo/cluster_secret.h"
 #include "cli_fleet_util.h"
 #include "core/clock.h"
-#include "fleet/cell_registry.h"
-#include "fleet/cell_secret.h"
+#include "cells/cell_registry.h"
+#include "argo/cluster_secret.h"
+#include "cells/cell_secret.h"
 
 namespace cellgate::cli::e2e {
 namespace {
@@ -43,7 +43,7 @@ TEST_F(CellAddE2E, WritesASecretTheRegistryReadsBack) {
 
   auto secrets = ClusterSecrets();
   ASSERT_EQ(secrets.size(), 1u);
-  fleet::CellSpec spec = fleet::ParseCellSecret(secrets.front());
+  cells::CellSpec spec = cells::ParseCellSecret(secrets.front());
   ASSERT_FALSE(spec.error) << spec.error->message();
   EXPECT_EQ(spec.info.name, "e2e-east");
   EXPECT_EQ(spec.info.server, ServerOf("cell-2"));
@@ -54,12 +54,12 @@ TEST_F(CellAddE2E, WritesASecretTheRegistryReadsBack) {
   // ConfigMap that exists only there is visible through it).
   std::string marker = "cli-fleet-marker-" + UniqueSuffix();
   MustKubectl("create configmap " + marker + " -n default --from-literal=k=v", "cell-2");
-  fleet::KubeCellConnector connector;
+  cells::KubeCellConnector connector;
   SystemClock clock;
   auto hub_config = kube::LoadKubeconfig({.paths = {KubeconfigPath()}, .context = "cell-1"});
   ASSERT_TRUE(hub_config);
   {
-    fleet::CellRegistry registry(hub().watcher(), *hub_config, connector, clock, {.ns = ns()});
+    cells::CellRegistry registry(hub().watcher(), *hub_config, connector, clock, {.ns = ns()});
     ASSERT_TRUE(registry.Start());
     ASSERT_TRUE(registry.WaitForSync(std::chrono::seconds(10)));
     auto cell = registry.FindByName("e2e-east");
@@ -81,7 +81,7 @@ TEST_F(CellAddE2E, WritesASecretTheRegistryReadsBack) {
   EXPECT_NE(again.out.find("Cell 'e2e-east' updated"), std::string::npos) << again.out;
   secrets = ClusterSecrets();
   ASSERT_EQ(secrets.size(), 1u);
-  EXPECT_EQ(fleet::ParseCellSecret(secrets.front()).info.labels.at("wave"), "2");
+  EXPECT_EQ(cells::ParseCellSecret(secrets.front()).info.labels.at("wave"), "2");
 
   // Another server under the same name would make the name ambiguous: refused, nothing written.
   auto clash = Run({"cell", "add", "--context", "cell-3", "--name", "e2e-east", "--hub-context",

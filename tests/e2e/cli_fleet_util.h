@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "fleet/crd_installer.h"
+#include "runtime/crd_installer.h"
 #include "kube/cluster_client.h"
 #include "kube/kubeconfig.h"
 #include "sync_e2e_util.h"
@@ -46,7 +46,7 @@ class CliFleetE2E : public ::testing::Test {
     ASSERT_NE(hub_, nullptr);
     auto version = hub_->ServerVersion();
     ASSERT_TRUE(version) << "cell-1 is not reachable: " << version.error().message();
-    auto crds = fleet::InstallEmbeddedCrds(*hub_);
+    auto crds = runtime::InstallEmbeddedCrds(*hub_);
     ASSERT_TRUE(crds) << crds.error().message();
     std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
     for (char& c : test) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -6,7 +6,7 @@
 #include "controller_e2e_util.h"
 #include "http/test_client.h"
 
-namespace cellgate::fleet::controller::e2e {
+namespace cellgate::controller::e2e {
 namespace {
 
 std::string Scrape(std::uint16_t port) {
@@ -72,9 +72,9 @@ TEST_F(ControllerDriftTest, EditedObjectIsHealedWithEventsAndMetrics) {
 }
 
 }  // namespace
-}  // namespace cellgate::fleet::controller::e2e
+}  // namespace cellgate::controller::e2e
 
-namespace cellgate::fleet::controller::e2e {
+namespace cellgate::controller::e2e {
 namespace {
 
 // A new commit synced to a selfHeal app is not undone by the healer that guarded the previous
@@ -130,4 +130,4 @@ TEST_F(ControllerDriftTest, NewCommitIsNotTakenForDrift) {
 }
 
 }  // namespace
-}  // namespace cellgate::fleet::controller::e2e
+}  // namespace cellgate::controller::e2e

@@ -2,7 +2,7 @@
 // is the hub (argoproj.io CRDs installed, a namespace per test as the controller namespace,
 // holding the cluster Secrets), cell-2 and cell-3 are registered as cells, git repositories
 // are real ones served over smart HTTP (tests/testdata/git/git_http_server.py). The
-// controller runs in-process (fleet::controller::Controller on a thread) or as the real
+// controller runs in-process (controller::Controller on a thread) or as the real
 // `cellgate controller` binary.
 //
 // Objects a test leaves in the cells (Applications in `argocd`, the tutorial's workloads in
@@ -23,16 +23,16 @@
 #include <vector>
 
 #include "argo/cluster_secret.h"
-#include "fleet/cell_secret.h"
-#include "fleet/controller/controller.h"
-#include "fleet/controller/home_cluster.h"
-#include "fleet/crd_installer.h"
+#include "cells/cell_secret.h"
+#include "controller/controller.h"
+#include "controller/home_cluster.h"
+#include "runtime/crd_installer.h"
 #include "fleet_e2e_util.h"
 #include "git/test_process.h"
 #include "git/test_repos.h"
 #include "kube/cluster_client.h"
 
-namespace cellgate::fleet::controller::e2e {
+namespace cellgate::controller::e2e {
 
 using fleet::e2e::CellConfig;
 using fleet::e2e::Eventually;
@@ -171,7 +171,7 @@ class ControllerE2E : public fleet::e2e::FleetE2ETest {
 
   // The AppProject `default` in ns() (what Argo CD's server creates: everything allowed),
   // admitting Applications of `source_namespaces` besides ns().
-  Object DefaultProject(const std::vector<std::string>& source_namespaces,
+  Object argo::DefaultProject(const std::vector<std::string>& source_namespaces,
                         const std::string& name = "default") const {
     std::string list;
     for (const auto& s : source_namespaces) list += (list.empty() ? "" : ", ") + s;
@@ -250,4 +250,4 @@ class ControllerE2E : public fleet::e2e::FleetE2ETest {
   std::thread controller_thread_;
 };
 
-}  // namespace cellgate::fleet::controller::e2e
+}  // namespace cellgate::controller::e2e

@@ -11,7 +11,7 @@
 
 #include "controller_e2e_util.h"
 
-namespace cellgate::fleet::controller::e2e {
+namespace cellgate::controller::e2e {
 namespace {
 
 std::string Job(const std::string& name, const std::string& hook, const std::string& policy,
@@ -156,4 +156,4 @@ TEST_F(ControllerHooksTest, UnservedKindMakesTheSyncInvalidAndNothingIsApplied) 
 }
 
 }  // namespace
-}  // namespace cellgate::fleet::controller::e2e
+}  // namespace cellgate::controller::e2e

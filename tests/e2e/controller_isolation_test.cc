@@ -5,7 +5,7 @@
 #include "black_hole.h"
 #include "controller_e2e_util.h"
 
-namespace cellgate::fleet::controller::e2e {
+namespace cellgate::controller::e2e {
 namespace {
 
 class ControllerIsolationTest : public ControllerE2E {
@@ -101,4 +101,4 @@ TEST_F(ControllerIsolationTest, BlackHoledCellDelaysNoOtherAndItsAppRecovers) {
 }
 
 }  // namespace
-}  // namespace cellgate::fleet::controller::e2e
+}  // namespace cellgate::controller::e2e

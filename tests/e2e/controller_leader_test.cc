@@ -7,7 +7,7 @@
 
 #include "controller_e2e_util.h"
 
-namespace cellgate::fleet::controller::e2e {
+namespace cellgate::controller::e2e {
 namespace {
 
 const kube::GroupVersionKind kLease{"coordination.k8s.io", "v1", "Lease"};
@@ -86,4 +86,4 @@ TEST_F(ControllerLeaderTest, StandbyTakesOverWhenTheLeaderIsKilled) {
 }
 
 }  // namespace
-}  // namespace cellgate::fleet::controller::e2e
+}  // namespace cellgate::controller::e2e

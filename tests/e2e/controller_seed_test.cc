@@ -13,7 +13,7 @@
 
 #include "controller_e2e_util.h"
 
-namespace cellgate::fleet::controller::e2e {
+namespace cellgate::controller::e2e {
 namespace {
 
 constexpr const char* kArticleRepo = "https://github.com/your-org/cellular-tutorial.git";
@@ -143,4 +143,4 @@ TEST_F(ControllerSeedTest, TutorialRootAppPerCellDeploysIntoThatCellOnly) {
 }
 
 }  // namespace
-}  // namespace cellgate::fleet::controller::e2e
+}  // namespace cellgate::controller::e2e

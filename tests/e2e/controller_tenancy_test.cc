@@ -4,7 +4,7 @@
 // (cell-local mode) that names another cell as its destination.
 #include "controller_e2e_util.h"
 
-namespace cellgate::fleet::controller::e2e {
+namespace cellgate::controller::e2e {
 namespace {
 
 const kube::GroupVersionKind kConfigMap{"", "v1", "ConfigMap"};
@@ -134,4 +134,4 @@ TEST_F(ControllerTenancyTest, CellLocalAppNamingAnotherCellIsRefused) {
 }
 
 }  // namespace
-}  // namespace cellgate::fleet::controller::e2e
+}  // namespace cellgate::controller::e2e

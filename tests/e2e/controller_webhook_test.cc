@@ -4,7 +4,7 @@
 #include "http/signature.h"
 #include "http/test_client.h"
 
-namespace cellgate::fleet::controller::e2e {
+namespace cellgate::controller::e2e {
 namespace {
 
 constexpr const char* kSecret = "pr0d-webhook-s3cret";
@@ -91,4 +91,4 @@ TEST_F(ControllerWebhookTest, SignedPushSyncsAtOnceAndABadSignatureChangesNothin
 }
 
 }  // namespace
-}  // namespace cellgate::fleet::controller::e2e
+}  // namespace cellgate::controller::e2e

@@ -51,7 +51,7 @@ class FleetE2ETest : public ::testing::Test {
         cell.applier().Apply(Yaml("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + name +
                                   "\n  labels: {cellgate.io/e2e: fleet}"),
                              {});
-    if (!ns) return std::unexpected(ns.error());
+    CG_TRY(ns);
     return Ok();
   }
 

@@ -29,8 +29,8 @@
 #include "git/test_repos.h"
 #include "kube/cluster_client.h"
 #include "kube/kubeconfig.h"
-#include "sync/app_sync.h"
-#include "sync/cell.h"
+#include "engine/app_sync.h"
+#include "engine/cell.h"
 
 namespace cellgate::sync::e2e {
 

@@ -5,8 +5,8 @@
 #include <mutex>
 
 #include "sidecar_webhook.h"
-#include "sync/self_heal.h"
-#include "sync/watch_hub.h"
+#include "engine/self_heal.h"
+#include "engine/watch_hub.h"
 #include "sync_e2e_util.h"
 
 namespace cellgate::sync::e2e {

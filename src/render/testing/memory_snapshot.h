@@ -54,7 +54,7 @@ class MemorySnapshot final : public git::Snapshot {
   Result<std::vector<git::TreeEntry>> List(const std::string& dir, bool recursive) const override {
     ++list_calls;
     auto d = NormalizeRepoPath(dir);
-    if (!d) return std::unexpected(d.error());
+    CG_TRY(d);
     if (!IsDir(*d)) return MakeError(ErrorCode::kNotFound, "directory '" + dir + "' not found");
     std::map<std::string, git::TreeEntry> out;
     for (auto it = d->empty() ? files_.begin() : files_.lower_bound(*d + "/");
@@ -87,7 +87,7 @@ class MemorySnapshot final : public git::Snapshot {
   Result<std::string> ReadFile(const std::string& path) const override {
     ++read_calls;
     auto p = NormalizeRepoPath(path);
-    if (!p) return std::unexpected(p.error());
+    CG_TRY(p);
     std::string cur = *p;
     for (int hops = 0; hops < 8; ++hops) {
       auto it = files_.find(cur);
@@ -111,7 +111,7 @@ class MemorySnapshot final : public git::Snapshot {
   Result<std::string> ObjectId(const std::string& path) const override {
     ++oid_calls;
     auto p = NormalizeRepoPath(path);
-    if (!p) return std::unexpected(p.error());
+    CG_TRY(p);
     if (auto it = files_.find(*p); it != files_.end()) return BlobOid(it->second);
     if (IsDir(*p)) return TreeOid(*p);
     return MakeError(ErrorCode::kNotFound, "path '" + path + "' not found");
