@@ -8,7 +8,7 @@
 
 #include "argo/cluster_config.h"
 #include "argo/secret_data.h"
-#include "fleet/cell_secret.h"
+#include "cells/cell_secret.h"
 
 namespace cellgate::cells {
 
@@ -98,7 +98,7 @@ void CellRegistry::OnEvent(const kube::WatchEvent& event) {
     case kube::WatchEventType::kReplace: {
       std::map<std::string, CellSpec> next;
       for (const auto& o : event.objects) {
-        if (is_cluster_secret(o)) next.emplace(o.Name(), fleet::ParseCellSecret(o));
+        if (is_cluster_secret(o)) next.emplace(o.Name(), ParseCellSecret(o));
       }
       std::vector<std::string> gone;
       {
@@ -120,7 +120,7 @@ void CellRegistry::OnEvent(const kube::WatchEvent& event) {
     case kube::WatchEventType::kAdded:
     case kube::WatchEventType::kModified: {
       if (is_cluster_secret(event.object)) {
-        CellSpec spec = fleet::ParseCellSecret(event.object);
+        CellSpec spec = ParseCellSecret(event.object);
         Reconcile(event.object.Name(), &spec, changes);
       } else {
         // No longer a cluster Secret (label removed): the cell goes, as in Argo CD.

@@ -28,8 +28,8 @@
 #include <string>
 #include <string_view>
 
-#include "cells/cell_registry.h"
 #include "argo/cluster_config.h"
+#include "cells/cell_registry.h"
 #include "core/clock.h"
 #include "engine/cell.h"
 #include "engine/heal_runner.h"
@@ -38,7 +38,6 @@
 #include "render/application.h"
 
 namespace cellgate::controller {
-
 
 // Builds the KindCatalog of a cell; the default uses CellClient::cluster()'s discovery.
 using KindCatalogFactory =
