@@ -10,9 +10,13 @@ CELLS ?= 3
 # Where `make image-push` sends the image; the tag is the project version.
 IMAGE_REPO ?= ghcr.io/cellgate/cellgate
 IMAGE_TAG ?= $(shell sed -n 's/^project.cellgate VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+# Every build below goes through ccache with the settings of scripts/lib/ccache.sh (cache
+# beside the tools cache, outside the clone; shared by fresh clones).
+$(foreach v,$(shell scripts/lib/ccache.sh),$(eval export $(v)))
 
 .PHONY: all setup tools build asan unit e2e test demo cells cells-down cells-status \
-        format lint tidy fuzz bench bench-compare clean image image-test image-push
+        format lint tidy thread-safety tsan shellcheck fuzz bench bench-compare clean image \
+        image-test image-push
 
 all: build
 
@@ -84,6 +88,17 @@ lint:
 tidy: asan
 	scripts/tidy $(ASAN_BUILD)
 
+# clang -Wthread-safety over src/ (syntax only; core/thread_annotations.h).
+thread-safety: setup
+	scripts/thread-safety
+
+# The concurrent parts' unit tests under ThreadSanitizer (build-tsan).
+tsan: setup
+	scripts/tsan
+
+shellcheck: setup
+	scripts/shellcheck
+
 bench: setup tools
 	@cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCELLGATE_BUILD_TESTS=OFF \
 	  >/dev/null
@@ -100,4 +115,4 @@ bench-compare: setup tools
 	bench/fleet-compare/run $(BENCH_COMPARE_ARGS)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) build-fuzz
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) build-fuzz build-tsan build-thread-safety

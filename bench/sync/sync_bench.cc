@@ -33,11 +33,11 @@
 
 #include "core/clock.h"
 #include "core/yaml.h"
-#include "kube/cluster_client.h"
-#include "kube/kubeconfig.h"
 #include "engine/app_sync.h"
 #include "engine/self_heal.h"
 #include "engine/watch_hub.h"
+#include "kube/cluster_client.h"
+#include "kube/kubeconfig.h"
 
 namespace cellgate::sync {
 namespace {

@@ -2,7 +2,7 @@
 // validateGeneratedApplications), so an Application that could never work is reported on the
 // ApplicationSet instead of created:
 //  - spec.project must name an AppProject of the controller namespace; "default" exists
-//    implicitly when no AppProject has that name (fleet::FindProject), as Argo CD's server
+//    implicitly when no AppProject has that name (argo::FindProject), as Argo CD's server
 //    creates it. Message: "application references project team-a which does not exist".
 //  - the destination (Argo CD's ValidateDestination): a name without a server must name
 //    exactly one usable cell ("application destination spec is invalid: unable to find

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "appset_controller/change_detection.h"
+#include "core/mutex.h"
 #include "git/url.h"
 
 namespace cellgate::appset_controller {
@@ -37,7 +38,7 @@ ApplicationSetController::ApplicationSetController(
 ApplicationSetController::~ApplicationSetController() { Stop(); }
 
 Status ApplicationSetController::Start() {
-  std::lock_guard lifecycle(lifecycle_mu_);
+  core::MutexLock lifecycle(lifecycle_mu_);
   if (started_ || stopped_) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      "ApplicationSet controller: Start may be called once");
@@ -45,7 +46,7 @@ Status ApplicationSetController::Start() {
   started_ = true;
   gate_ = std::make_shared<ListenerGate>();
   listener_id_ = cells_.AddListener([gate = gate_, this](const cells::CellChange& change) {
-    std::lock_guard open(gate->mu);
+    core::MutexLock open(gate->mu);
     if (gate->open) OnCellChange(change);
   });
   for (const auto& ns : options_.namespaces) {
@@ -72,7 +73,7 @@ Status ApplicationSetController::Start() {
 }
 
 void ApplicationSetController::Stop() {
-  std::lock_guard lifecycle(lifecycle_mu_);
+  core::MutexLock lifecycle(lifecycle_mu_);
   StopLocked();
 }
 
@@ -80,7 +81,7 @@ void ApplicationSetController::StopLocked() {
   if (stopped_) return;
   stopped_ = true;
   if (gate_) {
-    std::lock_guard closing(gate_->mu);  // waits for a listener call in flight
+    core::MutexLock closing(gate_->mu);  // waits for a listener call in flight
     gate_->open = false;
   }
   if (listener_id_ >= 0) cells_.RemoveListener(listener_id_);
@@ -100,7 +101,7 @@ int ApplicationSetController::Refresh(std::span<const std::string> repo_urls) {
   for (const std::string& url : repo_urls) wanted.insert(git::NormaliseRepoUrl(url));
   std::vector<std::string> keys;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     for (const auto& [key, st] : appsets_) {
       if (st.gone) continue;
       for (const std::string& want : wanted) {
@@ -118,7 +119,7 @@ int ApplicationSetController::Refresh(std::span<const std::string> repo_urls) {
 int ApplicationSetController::RefreshAll() {
   std::vector<std::string> keys;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     for (const auto& [key, st] : appsets_) {
       if (!st.gone) keys.push_back(key);
     }
@@ -128,13 +129,13 @@ int ApplicationSetController::RefreshAll() {
 }
 
 ApplicationSetControllerStats ApplicationSetController::Stats() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return stats_;
 }
 
 void ApplicationSetController::RequestFull(const std::string& key) {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     full_pending_.insert(key);
   }
   queue_.Add(key);
@@ -159,7 +160,7 @@ void ApplicationSetController::Process(const std::string& key) {
   bool full = false;
   std::optional<GoneApplicationSet> gone;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     full = full_pending_.erase(key) > 0;
     auto it = appsets_.find(key);
     if (it == appsets_.end() || !it->second.generated || clock_.Now() >= it->second.next_full) {
@@ -176,7 +177,7 @@ void ApplicationSetController::Process(const std::string& key) {
   if (!result.error.empty()) {
     spdlog::warn("ApplicationSet {}: {}", key, result.error);
   }
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   ++(full ? stats_.full_reconciles : stats_.status_reconciles);
   if (!result.error.empty()) ++stats_.failures;
   switch (result.next) {

@@ -42,7 +42,6 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <span>
@@ -57,6 +56,7 @@
 #include "appset_controller/status_writer.h"
 #include "cells/cell_registry.h"
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "core/result.h"
 #include "kube/client.h"
 #include "runtime/event_recorder.h"
@@ -136,20 +136,20 @@ class ApplicationSetController final : private WriteObserver {
     bool deleting = false;  // we deleted it: its disappearance is expected
   };
   struct ListenerGate {
-    std::mutex mu;
+    core::Mutex mu;
     bool open = true;
   };
 
-  void StopLocked();  // with lifecycle_mu_ held
+  void StopLocked() REQUIRES(lifecycle_mu_);
   void OnAppSetEvent(const std::string& ns, const kube::WatchEvent& event);
   void OnAppEvent(const std::string& ns, const kube::WatchEvent& event);
   void OnCellChange(const cells::CellChange& change);
   // With mu_ held: records what the watch saw of an ApplicationSet; true if it needs a full
   // reconcile.
-  bool SeeAppSetLocked(const Object& appset);
+  bool SeeAppSetLocked(const Object& appset) REQUIRES(mu_);
   // With mu_ held: what an owned Application's change asks of its owner.
   void SeeAppLocked(const Object& app, std::vector<std::string>& full,
-                    std::vector<std::string>& status);
+                    std::vector<std::string>& status) REQUIRES(mu_);
   void RequestFull(const std::string& key);
   void Work();
   void Process(const std::string& key);
@@ -163,19 +163,19 @@ class ApplicationSetController final : private WriteObserver {
   runtime::WorkQueue queue_;
   ApplicationSetReconciler reconciler_;
 
-  std::mutex lifecycle_mu_;                                  // serialises Start and Stop
-  bool started_ = false;                                     // guarded by lifecycle_mu_
-  bool stopped_ = false;                                     // guarded by lifecycle_mu_
-  std::vector<std::unique_ptr<kube::WatchHandle>> watches_;  // guarded by lifecycle_mu_
-  std::vector<std::thread> workers_;                         // guarded by lifecycle_mu_
-  std::shared_ptr<ListenerGate> gate_;                       // guarded by lifecycle_mu_
-  int listener_id_ = -1;                                     // guarded by lifecycle_mu_
+  core::Mutex lifecycle_mu_;  // serialises Start and Stop
+  bool started_ GUARDED_BY(lifecycle_mu_) = false;
+  bool stopped_ GUARDED_BY(lifecycle_mu_) = false;
+  std::vector<std::unique_ptr<kube::WatchHandle>> watches_ GUARDED_BY(lifecycle_mu_);
+  std::vector<std::thread> workers_ GUARDED_BY(lifecycle_mu_);
+  std::shared_ptr<ListenerGate> gate_ GUARDED_BY(lifecycle_mu_);
+  int listener_id_ GUARDED_BY(lifecycle_mu_) = -1;
 
-  mutable std::mutex mu_;
-  std::map<std::string, AppSetState> appsets_;  // guarded by mu_; by "ns/name"
-  std::map<std::string, AppState> apps_;        // guarded by mu_; owned Applications, "ns/name"
-  std::set<std::string> full_pending_;          // guarded by mu_; keys due a full reconcile
-  ApplicationSetControllerStats stats_;         // guarded by mu_
+  mutable core::Mutex mu_;
+  std::map<std::string, AppSetState> appsets_ GUARDED_BY(mu_);  // by "ns/name"
+  std::map<std::string, AppState> apps_ GUARDED_BY(mu_);        // owned Applications, "ns/name"
+  std::set<std::string> full_pending_ GUARDED_BY(mu_);          // keys due a full reconcile
+  ApplicationSetControllerStats stats_ GUARDED_BY(mu_);
 };
 
 }  // namespace cellgate::appset_controller

@@ -6,6 +6,7 @@
 
 #include "appset_controller/appset_controller.h"
 #include "appset_controller/change_detection.h"
+#include "core/mutex.h"
 
 namespace cellgate::appset_controller {
 namespace {
@@ -43,7 +44,7 @@ bool ApplicationSetController::SeeAppSetLocked(const Object& appset) {
 void ApplicationSetController::OnAppSetEvent(const std::string& ns, const kube::WatchEvent& e) {
   std::vector<std::string> full;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     switch (e.type) {
       case kube::WatchEventType::kReplace: {
         std::set<std::string> listed;
@@ -111,7 +112,7 @@ void ApplicationSetController::OnAppEvent(const std::string& ns, const kube::Wat
   std::vector<std::string> full;
   std::vector<std::string> status;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     switch (e.type) {
       case kube::WatchEventType::kReplace: {
         std::set<std::string> listed;
@@ -152,11 +153,12 @@ void ApplicationSetController::OnAppEvent(const std::string& ns, const kube::Wat
     }
     // Only ApplicationSets this controller knows are reconciled (owners outside the
     // watched namespaces, or already deleted, are not ours to act on).
-    std::erase_if(full, [&](const std::string& k) {
+    std::erase_if(full, [&](const std::string& k) REQUIRES(mu_) {
       auto st = appsets_.find(k);
       return st == appsets_.end() || st->second.gone;
     });
-    std::erase_if(status, [&](const std::string& k) { return !appsets_.contains(k); });
+    std::erase_if(status,
+                  [&](const std::string& k) REQUIRES(mu_) { return !appsets_.contains(k); });
     for (const auto& k : full) full_pending_.insert(k);
   }
   for (const auto& k : full) queue_.Add(k);
@@ -168,7 +170,7 @@ void ApplicationSetController::OnCellChange(const cells::CellChange& change) {
   if (change.kind == cells::CellChangeKind::kStateChanged) return;
   std::vector<std::string> full;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     for (const auto& [key, st] : appsets_) {
       if (st.uses_clusters && !st.gone) full.push_back(key);
     }
@@ -178,7 +180,7 @@ void ApplicationSetController::OnCellChange(const cells::CellChange& change) {
 }
 
 void ApplicationSetController::WillWrite(const Object& app) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   std::string owner = OwnerKey(app);
   if (owner.empty()) {
     apps_.erase(AppKey(app));
@@ -190,7 +192,7 @@ void ApplicationSetController::WillWrite(const Object& app) {
 }
 
 void ApplicationSetController::WillDelete(const Object& app) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   AppState& st = apps_[AppKey(app)];
   if (st.owner.empty()) st.owner = OwnerKey(app);
   st.deleting = true;

@@ -158,7 +158,7 @@ spec:
   EXPECT_EQ(err["message"], "application references project team-a which does not exist");
   EXPECT_EQ(Condition("teams", "ParametersGenerated")["status"], "True");
 
-  Put("apiVersion: argoproj.io/v1alpha1\nkind: fleet::AppProject\nmetadata: {name: team-a, "
+  Put("apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata: {name: team-a, "
       "namespace: "
       "argocd}\nspec: {sourceRepos: ['*'], destinations: [{server: '*', namespace: '*'}]}\n");
   EXPECT_EQ(controller_->RefreshAll(), 1);

@@ -49,7 +49,7 @@ class FakeStatusWriter final : public ApplicationSetStatusWriter {
   std::atomic<int> writes_{0};
 };
 
-class UpCellClient final : public CellClient {
+class UpCellClient final : public cells::CellClient {
  public:
   kube::Reader& reader() override { return cluster_; }
   kube::Applier& applier() override { return cluster_; }
@@ -61,7 +61,7 @@ class UpCellClient final : public CellClient {
   kube::testing::FakeCluster cluster_;
 };
 
-class UpConnector final : public CellConnector {
+class UpConnector final : public cells::CellConnector {
  public:
   Result<std::shared_ptr<cells::CellClient>> Connect(const kube::ClusterConfig&) override {
     return std::shared_ptr<cells::CellClient>(new UpCellClient());

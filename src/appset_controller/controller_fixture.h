@@ -9,7 +9,6 @@
 #include <chrono>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 
@@ -17,6 +16,7 @@
 #include "appset_controller/appsets_test_util.h"
 #include "appset_controller/change_detection.h"
 #include "cells/cell_registry.h"
+#include "core/mutex.h"
 #include "kube/testing/fake_cluster.h"
 #include "render/testing/memory_snapshot.h"
 
@@ -45,7 +45,7 @@ class ControllerTest : public ::testing::Test {
         ApplicationSetHub{hub_, hub_, hub_, status_}, *registry_,
         [this](const std::string& url,
                const std::string& rev) -> Result<std::shared_ptr<const git::Snapshot>> {
-          std::lock_guard lock(mu_);
+          core::MutexLock lock(mu_);
           ++resolved_[url];
           if (unreachable_.contains(url)) {
             return MakeError(ErrorCode::kUnavailable, "ls-remote " + url + ": connection refused");
@@ -77,13 +77,13 @@ class ControllerTest : public ::testing::Test {
   }
 
   render::testing::MemorySnapshot& Repo(const std::string& url) {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto& r = repos_[url];
     if (!r) r = std::make_shared<render::testing::MemorySnapshot>();
     return *r;
   }
   void SetUnreachable(const std::string& url, bool down) {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (down) {
       unreachable_.insert(url);
     } else {
@@ -91,7 +91,7 @@ class ControllerTest : public ::testing::Test {
     }
   }
   int Resolved(const std::string& url) {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     return resolved_[url];
   }
 
@@ -123,7 +123,7 @@ class ControllerTest : public ::testing::Test {
   std::unique_ptr<cells::CellRegistry> registry_;
   std::unique_ptr<ApplicationSetController> controller_;
 
-  std::mutex mu_;
+  core::Mutex mu_;
   std::map<std::string, std::shared_ptr<render::testing::MemorySnapshot>> repos_;  // by mu_
   std::set<std::string> unreachable_;                                              // by mu_
   std::map<std::string, int> resolved_;                                            // by mu_

@@ -7,7 +7,7 @@
 namespace cellgate::cells {
 namespace {
 
-class KubeCellClient final : public CellClient {
+class KubeCellClient final : public cells::CellClient {
  public:
   KubeCellClient(std::unique_ptr<kube::ClusterClient> client,
                  std::unique_ptr<kube::Transport> probe, std::chrono::milliseconds probe_timeout)

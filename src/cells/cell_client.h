@@ -49,7 +49,7 @@ struct KubeCellConnectorOptions {
   std::chrono::milliseconds probe_timeout{std::chrono::seconds(5)};  // connect + response
 };
 
-class KubeCellConnector final : public CellConnector {
+class KubeCellConnector final : public cells::CellConnector {
  public:
   explicit KubeCellConnector(KubeCellConnectorOptions options = {})
       : options_(std::move(options)) {}

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "core/object.h"
 #include "cells/cell.h"
+#include "core/object.h"
 
 namespace cellgate::cells {
 

@@ -6,6 +6,7 @@
 #include <tuple>
 #include <utility>
 
+#include "core/mutex.h"
 #include "argo/cluster_config.h"
 #include "argo/secret_data.h"
 #include "cells/cell_secret.h"
@@ -38,10 +39,10 @@ CellRegistry::CellRegistry(kube::Watcher& hub_watcher, kube::ClusterConfig hub,
 CellRegistry::~CellRegistry() { Stop(); }
 
 Status CellRegistry::Start() {
-  std::lock_guard life(lifecycle_mu_);
+  core::MutexLock life(lifecycle_mu_);
   if (watch_) return Ok();
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (stopped_) {
       return MakeError(ErrorCode::kFailedPrecondition, "cell registry: restarted after Stop");
     }
@@ -56,12 +57,12 @@ Status CellRegistry::Start() {
 }
 
 void CellRegistry::Stop() {
-  std::lock_guard life(lifecycle_mu_);
+  core::MutexLock life(lifecycle_mu_);
   // Stop the watch first (its thread may be applying an event), then every prober.
   watch_.reset();
   std::vector<std::shared_ptr<Prober>> probers;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     stopped_ = true;
     for (auto& kv : cells_) {
       Entry& entry = kv.second;
@@ -77,17 +78,17 @@ void CellRegistry::Stop() {
 }
 
 bool CellRegistry::HasSynced() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return synced_;
 }
 
 bool CellRegistry::WaitForSync(std::chrono::milliseconds timeout) const {
-  std::unique_lock lock(mu_);
-  return synced_cv_.wait_for(lock, timeout, [&] { return synced_; });
+  core::MutexLock lock(mu_);
+  return synced_cv_.wait_for(lock, timeout, [&]() REQUIRES(mu_) { return synced_; });
 }
 
 void CellRegistry::OnEvent(const kube::WatchEvent& event) {
-  std::lock_guard update(update_mu_);
+  core::MutexLock update(update_mu_);
   ReapRetired();
   std::vector<CellChange> changes;
   auto is_cluster_secret = [&](const Object& o) {
@@ -102,7 +103,7 @@ void CellRegistry::OnEvent(const kube::WatchEvent& event) {
       }
       std::vector<std::string> gone;
       {
-        std::lock_guard lock(mu_);
+        core::MutexLock lock(mu_);
         for (const auto& [key, entry] : cells_) {
           if (!key.empty() && !next.contains(key)) gone.push_back(key);
         }
@@ -111,7 +112,7 @@ void CellRegistry::OnEvent(const kube::WatchEvent& event) {
       for (const auto& [key, spec] : next) Reconcile(key, &spec, changes);
       ReconcileImplicitInCluster(changes);
       {
-        std::lock_guard lock(mu_);
+        core::MutexLock lock(mu_);
         synced_ = true;
       }
       synced_cv_.notify_all();
@@ -188,7 +189,7 @@ CellRegistry::Entry CellRegistry::Build(CellSpec spec) {
 void CellRegistry::Reconcile(const std::string& key, const CellSpec* spec,
                              std::vector<CellChange>& changes) {
   if (spec == nullptr) {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto it = cells_.find(key);
     if (it == cells_.end()) return;
     CellInfo info = it->second.spec.info;
@@ -201,7 +202,7 @@ void CellRegistry::Reconcile(const std::string& key, const CellSpec* spec,
   }
   CellSpec resolved = Resolve(*spec);
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto it = cells_.find(key);
     if (it != cells_.end()) {
       Entry& entry = it->second;
@@ -223,7 +224,7 @@ void CellRegistry::Reconcile(const std::string& key, const CellSpec* spec,
   }
   // New cell, or its connection settings changed: build a client without holding mu_.
   Entry built = Build(std::move(resolved));
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = cells_.find(key);
   bool existed = it != cells_.end();
   CellState previous = existed ? it->second.spec.info.connection.state : CellState::kUnknown;
@@ -252,7 +253,7 @@ void CellRegistry::ReconcileImplicitInCluster(std::vector<CellChange>& changes) 
   bool have = false;
   bool hub_secret = false;  // a valid Secret for the hub replaces the implicit cell
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     have = cells_.contains("");
     hub_secret = std::any_of(cells_.begin(), cells_.end(), [](const auto& kv) {
       return !kv.first.empty() && kv.second.spec.info.server == argo::kInClusterServer &&
@@ -274,7 +275,7 @@ void CellRegistry::Notify(const std::vector<CellChange>& changes) {
   if (changes.empty()) return;
   std::vector<std::shared_ptr<CellListener>> listeners;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     for (const auto& [id, l] : listeners_) listeners.push_back(l);
   }
   for (const auto& change : changes) {
@@ -283,14 +284,14 @@ void CellRegistry::Notify(const std::vector<CellChange>& changes) {
 }
 
 int CellRegistry::AddListener(CellListener listener) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   int id = ++next_listener_;
   listeners_.emplace(id, std::make_shared<CellListener>(std::move(listener)));
   return id;
 }
 
 void CellRegistry::RemoveListener(int id) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   listeners_.erase(id);
 }
 
@@ -304,7 +305,7 @@ Result<CellHandle> CellRegistry::HandleFor(const Entry& entry) const {
 }
 
 Result<CellHandle> CellRegistry::FindByName(std::string_view name) const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   std::vector<const Entry*> usable;
   const Entry* invalid = nullptr;
   for (const auto& kv : cells_) {
@@ -331,7 +332,7 @@ Result<CellHandle> CellRegistry::FindByName(std::string_view name) const {
 Result<CellHandle> CellRegistry::FindByServer(std::string_view server) const {
   std::string s(server);
   while (s.size() > 1 && s.back() == '/') s.pop_back();
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   const Entry* invalid = nullptr;
   for (const auto& kv : cells_) {
     const Entry& entry = kv.second;
@@ -346,7 +347,7 @@ Result<CellHandle> CellRegistry::FindByServer(std::string_view server) const {
 std::vector<CellInfo> CellRegistry::List() const {
   std::vector<CellInfo> out;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     out.reserve(cells_.size());
     for (const auto& [key, entry] : cells_) out.push_back(entry.spec.info);
   }

@@ -44,21 +44,20 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
-#include "core/clock.h"
-#include "core/result.h"
 #include "cells/cell.h"
 #include "cells/cell_client.h"
+#include "core/clock.h"
+#include "core/mutex.h"
+#include "core/result.h"
 #include "kube/client.h"
 #include "kube/cluster_config.h"
 #include "kube/stop_signal.h"
@@ -147,8 +146,8 @@ class CellRegistry {
   void ReconcileImplicitInCluster(std::vector<CellChange>& changes);
   CellSpec Resolve(CellSpec spec) const;
   Entry Build(CellSpec spec);
-  void StartProber(const std::string& key, Entry& entry);  // with mu_ held
-  void RetireLocked(Entry& entry);
+  void StartProber(const std::string& key, Entry& entry) REQUIRES(mu_);
+  void RetireLocked(Entry& entry) REQUIRES(mu_);
   void ReapRetired();
   // Runs on the prober's thread; std::thread owns copies of key and client.
   void ProbeLoop(const std::string& key, std::uint64_t id,
@@ -164,19 +163,19 @@ class CellRegistry {
   const Clock& clock_;
   const CellRegistryOptions options_;
 
-  std::mutex lifecycle_mu_;                   // serialises Start and Stop
-  std::unique_ptr<kube::WatchHandle> watch_;  // guarded by lifecycle_mu_
-  std::mutex update_mu_;                      // serialises changes to the set of cells
+  core::Mutex lifecycle_mu_;  // serialises Start and Stop
+  std::unique_ptr<kube::WatchHandle> watch_ GUARDED_BY(lifecycle_mu_);
+  core::Mutex update_mu_;  // serialises changes to the set of cells
 
-  mutable std::mutex mu_;
-  mutable std::condition_variable synced_cv_;
-  std::map<std::string, Entry> cells_;                      // guarded by mu_; by Secret name
-  std::vector<std::shared_ptr<Prober>> retired_;            // guarded by mu_; stopping, not joined
-  std::map<int, std::shared_ptr<CellListener>> listeners_;  // guarded by mu_
-  int next_listener_ = 0;                                   // guarded by mu_
-  std::uint64_t next_id_ = 0;                               // guarded by mu_
-  bool synced_ = false;                                     // guarded by mu_
-  bool stopped_ = false;                                    // guarded by mu_; no new probers
+  mutable core::Mutex mu_;
+  mutable core::CondVar synced_cv_;
+  std::map<std::string, Entry> cells_ GUARDED_BY(mu_);            // by Secret name
+  std::vector<std::shared_ptr<Prober>> retired_ GUARDED_BY(mu_);  // stopping, not joined
+  std::map<int, std::shared_ptr<CellListener>> listeners_ GUARDED_BY(mu_);
+  int next_listener_ GUARDED_BY(mu_) = 0;
+  std::uint64_t next_id_ GUARDED_BY(mu_) = 0;
+  bool synced_ GUARDED_BY(mu_) = false;
+  bool stopped_ GUARDED_BY(mu_) = false;  // no new probers
 };
 
 }  // namespace cellgate::cells

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "cells/cell_registry.h"
+#include "core/mutex.h"
 
 namespace cellgate::cells {
 
@@ -34,7 +35,7 @@ void CellRegistry::RetireLocked(Entry& entry) {
 void CellRegistry::ReapRetired() {
   std::vector<std::shared_ptr<Prober>> finished;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto split = std::partition(retired_.begin(), retired_.end(),
                                 [](const auto& p) { return !p->done.load(); });
     finished.assign(std::make_move_iterator(split), std::make_move_iterator(retired_.end()));
@@ -62,7 +63,7 @@ std::chrono::milliseconds CellRegistry::RecordProbe(const std::string& key, std:
   bool changed = false;
   std::chrono::milliseconds delay;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto it = cells_.find(key);
     if (it == cells_.end() || it->second.id != id) {
       stop = true;  // removed or rebuilt meanwhile: this prober's result is stale

@@ -2,12 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include <condition_variable>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <thread>
 
+#include "core/mutex.h"
 #include "argo/cluster_secret.h"
 #include "cells/cell_secret.h"
 #include "argo/cluster_config.h"
@@ -29,15 +28,15 @@ bool Eventually(const std::function<bool()>& done, milliseconds timeout = millis
 
 // What a fake cell answers to probes; shared by every client built for its server.
 struct FakeCellBehaviour {
-  std::mutex mu;
-  std::condition_variable cv;
-  bool up = true;         // guarded by mu
-  bool hang = false;      // guarded by mu: Probe blocks until cleared
-  int probes = 0;         // guarded by mu
-  bool in_probe = false;  // guarded by mu
+  core::Mutex mu;
+  core::CondVar cv;
+  bool up GUARDED_BY(mu) = true;
+  bool hang GUARDED_BY(mu) = false;  // Probe blocks until cleared
+  int probes GUARDED_BY(mu) = 0;
+  bool in_probe GUARDED_BY(mu) = false;
 };
 
-class FakeCellClient final : public CellClient {
+class FakeCellClient final : public cells::CellClient {
  public:
   FakeCellClient(kube::ClusterConfig config, std::shared_ptr<FakeCellBehaviour> b)
       : config_(std::move(config)), b_(std::move(b)) {}
@@ -46,11 +45,11 @@ class FakeCellClient final : public CellClient {
   kube::Watcher& watcher() override { return cluster_; }
   kube::ClusterClient* cluster() override { return nullptr; }
   Result<std::string> Probe() override {
-    std::unique_lock lock(b_->mu);
+    core::MutexLock lock(b_->mu);
     ++b_->probes;
     b_->in_probe = true;
     b_->cv.notify_all();
-    b_->cv.wait(lock, [&] { return !b_->hang; });
+    b_->cv.wait(lock, [&]() REQUIRES(b_->mu) { return !b_->hang; });
     b_->in_probe = false;
     if (!b_->up) {
       return MakeError(ErrorCode::kUnavailable,
@@ -66,31 +65,31 @@ class FakeCellClient final : public CellClient {
   kube::testing::FakeCluster cluster_;
 };
 
-class FakeConnector final : public CellConnector {
+class FakeConnector final : public cells::CellConnector {
  public:
   Result<std::shared_ptr<CellClient>> Connect(const kube::ClusterConfig& config) override {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     connects_.push_back(config);
     return std::shared_ptr<CellClient>(new FakeCellClient(config, Behaviour(config.server)));
   }
-  std::shared_ptr<FakeCellBehaviour> Behaviour(const std::string& server) {
+  std::shared_ptr<FakeCellBehaviour> Behaviour(const std::string& server) REQUIRES(mu_) {
     auto& b = behaviours_[server];
     if (!b) b = std::make_shared<FakeCellBehaviour>();
     return b;
   }
   std::shared_ptr<FakeCellBehaviour> For(const std::string& server) {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     return Behaviour(server);
   }
   std::vector<kube::ClusterConfig> Connects() {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     return connects_;
   }
 
  private:
-  std::mutex mu_;
-  std::map<std::string, std::shared_ptr<FakeCellBehaviour>> behaviours_;  // guarded by mu_
-  std::vector<kube::ClusterConfig> connects_;                             // guarded by mu_
+  core::Mutex mu_;
+  std::map<std::string, std::shared_ptr<FakeCellBehaviour>> behaviours_ GUARDED_BY(mu_);
+  std::vector<kube::ClusterConfig> connects_ GUARDED_BY(mu_);
 };
 
 class CellRegistryTest : public ::testing::Test {
@@ -107,7 +106,7 @@ class CellRegistryTest : public ::testing::Test {
     options.probe_retry_max = milliseconds(4);
     auto r = std::make_unique<CellRegistry>(hub_, hub_config_, connector_, clock_, options);
     r->AddListener([this](const CellChange& c) {
-      std::lock_guard lock(changes_mu_);
+      core::MutexLock lock(changes_mu_);
       changes_.push_back(c);
     });
     EXPECT_TRUE(r->Start());
@@ -140,7 +139,7 @@ class CellRegistryTest : public ::testing::Test {
   }
 
   std::vector<CellChange> Changes() {
-    std::lock_guard lock(changes_mu_);
+    core::MutexLock lock(changes_mu_);
     return changes_;
   }
   bool HasChange(CellChangeKind kind, const std::string& name) {
@@ -164,8 +163,8 @@ class CellRegistryTest : public ::testing::Test {
   kube::testing::FakeCluster hub_;
   kube::ClusterConfig hub_config_;
   FakeConnector connector_;
-  std::mutex changes_mu_;
-  std::vector<CellChange> changes_;  // guarded by changes_mu_
+  core::Mutex changes_mu_;
+  std::vector<CellChange> changes_ GUARDED_BY(changes_mu_);
 };
 
 TEST(NextProbeDelay, IntervalWhileUpBackoffWhileDown) {
@@ -327,7 +326,7 @@ TEST_F(CellRegistryTest, ConnectionStateFollowsProbesAndListenersHearIt) {
   auto r = Start();
   ASSERT_TRUE(Eventually([&] { return StateOf(*r, "cell-a") == CellState::kConnected; }));
   {
-    std::lock_guard lock(behaviour->mu);
+    core::MutexLock lock(behaviour->mu);
     behaviour->up = false;
   }
   ASSERT_TRUE(Eventually([&] { return StateOf(*r, "cell-a") == CellState::kUnreachable; }));
@@ -337,7 +336,7 @@ TEST_F(CellRegistryTest, ConnectionStateFollowsProbesAndListenersHearIt) {
   EXPECT_GE(down->info.connection.consecutive_failures, 1);
   EXPECT_NE(down->info.connection.last_error_at, std::chrono::system_clock::time_point{});
   {
-    std::lock_guard lock(behaviour->mu);
+    core::MutexLock lock(behaviour->mu);
     behaviour->up = true;
   }
   ASSERT_TRUE(Eventually([&] { return StateOf(*r, "cell-a") == CellState::kConnected; }));
@@ -363,14 +362,14 @@ TEST_F(CellRegistryTest, HungCellDelaysNoOtherCell) {
   PutSecret("s-hung", "cell-hung", "https://hung.example");
   auto hung = connector_.For("https://hung.example");
   {
-    std::lock_guard lock(hung->mu);
+    core::MutexLock lock(hung->mu);
     hung->hang = true;
   }
   PutSecret("s-ok", "cell-ok", "https://ok.example");
   auto r = Start();
   {
-    std::unique_lock lock(hung->mu);
-    hung->cv.wait(lock, [&] { return hung->in_probe; });
+    core::MutexLock lock(hung->mu);
+    hung->cv.wait(lock, [&]() REQUIRES(hung->mu) { return hung->in_probe; });
   }
   // While one probe is stuck on the network, the other cell is probed, looked up, relabelled.
   EXPECT_TRUE(Eventually([&] { return StateOf(*r, "cell-ok") == CellState::kConnected; }));
@@ -378,7 +377,7 @@ TEST_F(CellRegistryTest, HungCellDelaysNoOtherCell) {
   EXPECT_EQ(r->FindByName("cell-ok")->info.labels.at("wave"), "3");
   EXPECT_EQ(StateOf(*r, "cell-hung"), CellState::kUnknown);
   {
-    std::lock_guard lock(hung->mu);
+    core::MutexLock lock(hung->mu);
     EXPECT_TRUE(hung->in_probe);
     hung->hang = false;
     hung->cv.notify_all();
@@ -406,12 +405,12 @@ TEST_F(CellRegistryTest, StopEndsProbersAndKeepsTheListing) {
   auto behaviour = connector_.For("https://a.example");
   int probes = 0;
   {
-    std::lock_guard lock(behaviour->mu);
+    core::MutexLock lock(behaviour->mu);
     probes = behaviour->probes;
   }
   std::this_thread::sleep_for(milliseconds(20));
   {
-    std::lock_guard lock(behaviour->mu);
+    core::MutexLock lock(behaviour->mu);
     EXPECT_EQ(behaviour->probes, probes);
   }
   EXPECT_TRUE(r->FindByName("cell-a"));

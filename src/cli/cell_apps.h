@@ -24,9 +24,9 @@
 #include "cli/app.h"
 #include "cli/app_source.h"
 #include "core/clock.h"
+#include "engine/cell.h"
 #include "kube/cluster_client.h"
 #include "sync/app_spec.h"
-#include "engine/cell.h"
 
 namespace cellgate::cli {
 

@@ -23,9 +23,9 @@
 #include "cli/app_commands.h"
 #include "cli/app_source.h"
 #include "cli/destination_cell.h"
+#include "engine/app_sync.h"
 #include "render/renderer.h"
 #include "sync/app_spec.h"
-#include "engine/app_sync.h"
 
 namespace cellgate::cli {
 namespace {
@@ -82,7 +82,7 @@ int RunDiff(const DiffFlags& flags, Streams io) {
 
   engine::CellAccess access = (*cell)->Access();
   auto observed = engine::ObserveApp(access, *spec, rendered->objects,
-                                   {.inventory = StatusInventory(manifest), .parallelism = 8});
+                                     {.inventory = StatusInventory(manifest), .parallelism = 8});
   if (!observed) return fail(observed.error().Wrap("application " + qualified));
   for (const auto& w : observed->comparison.warnings) {
     io.err << "note: " << qualified << ": " << w << "\n";

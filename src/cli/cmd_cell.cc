@@ -25,16 +25,17 @@
 // STATE, VERSION, LABELS, MESSAGE (fleet/cell_list.h) or JSON. An unreachable cell shows the
 // probe's error, never credentials. Exit code 0 (whatever the cells' states), 2 when the hub
 // cannot be read.
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <ostream>
 
+#include "cells/cell_list.h"
+#include "cells/cell_registry.h"
 #include "cli/app.h"
 #include "cli/cell_add.h"
 #include "cli/cell_apps.h"
 #include "cli/hub.h"
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "cells/cell_list.h"
 #include "cells/cell_registry.h"
 #include "argo/cluster_secret.h"
@@ -129,12 +130,12 @@ std::vector<cells::CellInfo> ProbedCells(cells::CellRegistry& registry,
                                          std::chrono::milliseconds deadline) {
   // Shared with the listener: a notification already running may outlive RemoveListener.
   struct Signal {
-    std::mutex mu;
-    std::condition_variable changed;
+    core::Mutex mu;
+    core::CondVar changed;
   };
   auto signal = std::make_shared<Signal>();
   int id = registry.AddListener([signal](const cells::CellChange&) {
-    std::lock_guard lock(signal->mu);
+    core::MutexLock lock(signal->mu);
     signal->changed.notify_all();
   });
   auto all_probed = [&] {
@@ -144,7 +145,7 @@ std::vector<cells::CellInfo> ProbedCells(cells::CellRegistry& registry,
     return true;
   };
   {
-    std::unique_lock lock(signal->mu);
+    core::MutexLock lock(signal->mu);
     signal->changed.wait_for(lock, deadline, all_probed);
   }
   registry.RemoveListener(id);

@@ -41,7 +41,7 @@ int RunDiff(const CellAppFlags& flags, Streams io) {
       io.err << "note: " << app->spec.name << ": " << note << "\n";
     }
     auto observed = engine::ObserveApp(access, app->spec, app->rendered.objects,
-                                     {.all_kinds = true, .parallelism = 8});
+                                       {.all_kinds = true, .parallelism = 8});
     if (!observed) {
       io.err << "cellgate: " << observed.error().message() << "\n";
       errors = true;

@@ -77,7 +77,7 @@ int RunStatus(const StatusFlags& flags, Streams io) {
       continue;
     }
     auto observed = engine::ObserveApp(access, app->spec, app->rendered.objects,
-                                     {.all_kinds = true, .parallelism = 8});
+                                       {.all_kinds = true, .parallelism = 8});
     if (!observed) {
       io.err << "cellgate: " << observed.error().message() << "\n";
       errors = true;

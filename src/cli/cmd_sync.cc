@@ -23,13 +23,13 @@
 #include <csignal>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <ostream>
 #include <thread>
 
 #include "cli/app.h"
 #include "cli/cell_apps.h"
 #include "cli/redacting_stream.h"
+#include "core/mutex.h"
 #include "engine/app_sync.h"
 #include "engine/heal_guard.h"
 #include "engine/self_heal.h"
@@ -151,7 +151,7 @@ struct Watched {
 };
 
 int Watch(std::vector<Watched>& watched, std::optional<std::chrono::milliseconds> duration,
-          Streams io, std::mutex& out_mu) {
+          Streams io, core::Mutex& out_mu) {
   StopSignals signals;
   for (auto& w : watched) {
     if (auto s = w.healer->Start(); !s) {
@@ -160,7 +160,7 @@ int Watch(std::vector<Watched>& watched, std::optional<std::chrono::milliseconds
     }
   }
   {
-    std::lock_guard lock(out_mu);
+    core::MutexLock lock(out_mu);
     io.err << "watching " << watched.size() << " application(s) for drift"
            << (duration ? " for " + engine::ShortDuration(*duration) : "") << "; Ctrl-C stops\n";
   }
@@ -170,7 +170,7 @@ int Watch(std::vector<Watched>& watched, std::optional<std::chrono::milliseconds
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   for (auto& w : watched) w.healer->Stop();
-  std::lock_guard lock(out_mu);
+  core::MutexLock lock(out_mu);
   for (auto& w : watched) {
     engine::SelfHealStatus s = w.healer->Snapshot();
     io.out << "Application " << w.app << ": self-heal stopped: " << s.heals << " heals, "
@@ -211,7 +211,7 @@ int RunSync(const SyncFlags& flags, Streams io) {
   }
   engine::CellAccess access = (*cell)->Access();
   int exit_code = 0;
-  std::mutex out_mu;
+  core::Mutex out_mu;
   engine::WatchHub hub((*cell)->watcher());  // one watch per kind for all apps; outlives them
   std::vector<Watched> watched;
   for (auto& app : *apps) {
@@ -224,7 +224,7 @@ int RunSync(const SyncFlags& flags, Streams io) {
       io.err << "note: " << app->spec.name << ": " << note << "\n";
     }
     auto observed = engine::ObserveApp(access, app->spec, app->rendered.objects,
-                                     {.all_kinds = true, .parallelism = 8});
+                                       {.all_kinds = true, .parallelism = 8});
     if (!observed) {
       io.err << "cellgate: " << observed.error().message() << "\n";
       exit_code = 2;
@@ -264,7 +264,7 @@ int RunSync(const SyncFlags& flags, Streams io) {
     watched.push_back({name, std::make_unique<engine::SelfHealer>(
                                  access, hub, std::move(target), engine::SelfHealOptions{},
                                  [&out_mu, io, name](const engine::HealEvent& e) {
-                                   std::lock_guard lock(out_mu);
+                                   core::MutexLock lock(out_mu);
                                    io.out << name << ": " << e.key.ToString() << ": " << e.action;
                                    if (!e.changed_paths.empty()) {
                                      io.out << " (drifted:";

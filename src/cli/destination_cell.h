@@ -15,12 +15,12 @@
 #include <memory>
 #include <string>
 
+#include "cells/cell_registry.h"
 #include "core/clock.h"
 #include "core/result.h"
-#include "cells/cell_registry.h"
+#include "engine/cell.h"
 #include "kube/cluster_config.h"
 #include "render/application.h"
-#include "engine/cell.h"
 
 namespace cellgate::cli {
 

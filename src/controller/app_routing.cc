@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/mutex.h"
 #include "sync/tracking.h"
 
 namespace cellgate::controller {
@@ -61,14 +62,14 @@ std::string AppRouting::QueueFor(const AppRef& ref) {
       queue = *cell;
     }
   }
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   destination_[ref] = cell ? *cell : "";
   return queue;
 }
 
 std::vector<AppRef> AppRouting::AppsOf(std::string_view cell) const {
   std::vector<AppRef> out;
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   for (const auto& [ref, dest] : destination_) {
     if (dest == cell || dest.empty()) out.push_back(ref);
   }
@@ -76,7 +77,7 @@ std::vector<AppRef> AppRouting::AppsOf(std::string_view cell) const {
 }
 
 void AppRouting::Forget(const AppRef& ref) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   destination_.erase(ref);
 }
 

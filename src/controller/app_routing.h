@@ -19,7 +19,6 @@
 #pragma once
 
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +28,7 @@
 #include "controller/app_ref.h"
 #include "controller/cell_targets.h"
 #include "controller/home_directory.h"
+#include "core/mutex.h"
 
 namespace cellgate::controller {
 
@@ -63,8 +63,8 @@ class AppRouting {
   const CellTargets& cells_;
   const HomeDirectory& homes_;
   const std::string controller_namespace_;
-  mutable std::mutex mu_;
-  std::map<AppRef, std::string> destination_;  // guarded by mu_; "" = did not resolve
+  mutable core::Mutex mu_;
+  std::map<AppRef, std::string> destination_ GUARDED_BY(mu_);  // "" = did not resolve
 };
 
 }  // namespace cellgate::controller

@@ -17,10 +17,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/object.h"
-#include "core/result.h"
 #include "controller/app_ref.h"
 #include "controller/home_cluster.h"
+#include "core/object.h"
+#include "core/result.h"
 
 namespace cellgate::controller {
 

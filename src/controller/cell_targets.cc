@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "core/mutex.h"
+
 namespace cellgate::controller {
 namespace {
 
@@ -32,12 +34,12 @@ CellTarget::CellTarget(cells::CellInfo info, std::shared_ptr<cells::CellClient> 
       heal_runner_(clock_, kHealThreads) {}
 
 cells::CellInfo CellTarget::info() const {
-  std::lock_guard lock(info_mu_);
+  core::MutexLock lock(info_mu_);
   return info_;
 }
 
 void CellTarget::SetInfo(cells::CellInfo info) {
-  std::lock_guard lock(info_mu_);
+  core::MutexLock lock(info_mu_);
   info_ = std::move(info);
 }
 
@@ -117,7 +119,7 @@ Result<std::shared_ptr<CellTarget>> CellTargets::ByName(std::string_view name) {
 
 Result<std::shared_ptr<CellTarget>> CellTargets::Target(cells::CellHandle handle) {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto it = targets_.find(handle.info.name);
     if (it != targets_.end() && it->second->client_ == handle.client) {
       it->second->SetInfo(handle.info);
@@ -130,7 +132,7 @@ Result<std::shared_ptr<CellTarget>> CellTargets::Target(cells::CellHandle handle
   std::string name = handle.info.name;
   auto target = std::make_shared<CellTarget>(std::move(handle.info), std::move(handle.client),
                                              std::move(*kinds), clock_);
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto& slot = targets_[name];
   if (slot && slot->client_ == target->client_) {
     slot->SetInfo(target->info());
@@ -143,7 +145,7 @@ Result<std::shared_ptr<CellTarget>> CellTargets::Target(cells::CellHandle handle
 void CellTargets::Prune() {
   std::set<std::string> live;
   for (const cells::CellInfo& info : registry_.List()) live.insert(info.name);
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   std::erase_if(targets_, [&](const auto& kv) {
     if (!live.contains(kv.first)) return true;
     auto handle = registry_.FindByName(kv.first);

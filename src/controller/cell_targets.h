@@ -24,13 +24,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "argo/cluster_config.h"
 #include "cells/cell_registry.h"
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "engine/cell.h"
 #include "engine/heal_runner.h"
 #include "engine/prediction_memo.h"
@@ -69,8 +69,8 @@ class CellTarget {
   void SetInfo(cells::CellInfo info);
 
   const std::string name_;
-  mutable std::mutex info_mu_;
-  cells::CellInfo info_;  // guarded by info_mu_; refreshed by CellTargets on every lookup
+  mutable core::Mutex info_mu_;
+  cells::CellInfo info_ GUARDED_BY(info_mu_);  // refreshed by CellTargets on every lookup
   std::shared_ptr<cells::CellClient> client_;
   std::unique_ptr<engine::KindCatalog> kinds_;
   const Clock& clock_;
@@ -107,8 +107,8 @@ class CellTargets {
   const cells::CellRegistry& registry_;
   const Clock& clock_;
   const KindCatalogFactory kinds_;
-  mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<CellTarget>, std::less<>> targets_;  // guarded by mu_
+  mutable core::Mutex mu_;
+  std::map<std::string, std::shared_ptr<CellTarget>, std::less<>> targets_ GUARDED_BY(mu_);
 };
 
 }  // namespace cellgate::controller

@@ -9,6 +9,7 @@
 #include "cells/cell_client.h"
 #include "controller/readiness.h"
 #include "core/digest.h"
+#include "core/mutex.h"
 #include "git/url.h"
 #include "http/router.h"
 #include "http/standard_handlers.h"
@@ -145,7 +146,7 @@ Result<std::unique_ptr<Controller>> Controller::Create(ControllerOptions options
   auto events = kube::ClusterClient::Create(c->hub_config_, event_options);
   CG_TRY_WRAP(events, "hub client");
   c->events_client_ = std::move(*events);
-  c->appset_status_ = std::make_unique<appsets::HubStatusWriter>(*c->hub_);
+  c->appset_status_ = std::make_unique<appset_controller::HubStatusWriter>(*c->hub_);
   cells::KubeCellConnectorOptions cell_options;
   cell_options.client.transport.rate_limit = rate_limit;
   c->connector_ = std::make_unique<cells::KubeCellConnector>(std::move(cell_options));
@@ -165,12 +166,15 @@ Result<std::unique_ptr<Controller>> Controller::Create(ControllerOptions options
   auto metrics = ControllerMetrics::Register(c->registry_, c->clock_);
   CG_TRY_WRAP(metrics, "metrics");
   c->metrics_ = std::move(*metrics);
-  c->secrets_ = std::make_shared<const http::WebhookSecrets>();
+  {
+    core::MutexLock lock(c->mu_);
+    c->secrets_ = std::make_shared<const http::WebhookSecrets>();
+  }
   return c;
 }
 
 std::shared_ptr<FleetRuntime> Controller::runtime() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return runtime_;
 }
 
@@ -186,7 +190,7 @@ Status Controller::StartServer() {
         "POST", "/api/webhook", [this, requests = *webhook_requests](const http::Request& request) {
           std::shared_ptr<const http::WebhookSecrets> secrets;
           {
-            std::lock_guard lock(mu_);
+            core::MutexLock lock(mu_);
             secrets = secrets_;
           }
           auto handler = http::MakeWebhookHandler(
@@ -213,7 +217,7 @@ Status Controller::Ready() const {
   ReplicaState state{.leader_elect = options_.leader_elect};
   std::shared_ptr<FleetRuntime> runtime;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     state.leading = want_leading_;
     runtime = runtime_;
   }
@@ -238,7 +242,7 @@ void Controller::RefreshWebhookSecrets() {
     return;
   }
   std::string digest = SecretsDigest(secrets);
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (digest != secrets_digest_) {
     spdlog::info(
         "controller: webhook secrets {} (github {}, gitlab {}, gitea/gogs {}, "
@@ -295,24 +299,25 @@ Status Controller::Run() {
   if (options_.leader_elect) {
     election = std::thread([this] { ElectionLoop(); });
   } else {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     want_leading_ = true;
   }
   auto next_secret_refresh = std::chrono::steady_clock::now() + options_.secret_refresh;
   for (;;) {
     bool want = false;
     {
-      std::unique_lock lock(mu_);
-      cv_.wait_until(lock, next_secret_refresh,
-                     [&] { return stop_requested_ || want_leading_ != acting_.load(); });
+      core::MutexLock lock(mu_);
+      cv_.wait_until(lock, next_secret_refresh, [&]() REQUIRES(mu_) {
+        return stop_requested_ || want_leading_ != acting_.load();
+      });
       if (stop_requested_) break;
       want = want_leading_;
     }
     if (want && !acting_ && !StartActing()) {
       // Leadership stays; try again shortly unless told to stop or the lease goes.
-      std::unique_lock lock(mu_);
+      core::MutexLock lock(mu_);
       cv_.wait_for(lock, std::chrono::seconds(5),
-                   [&] { return stop_requested_ || !want_leading_; });
+                   [&]() REQUIRES(mu_) { return stop_requested_ || !want_leading_; });
     }
     if (!want && acting_) StopActing();
     if (std::chrono::steady_clock::now() >= next_secret_refresh) {
@@ -323,7 +328,7 @@ Status Controller::Run() {
   }
   StopActing();  // first stop acting, then give the Lease up
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (elector_ != nullptr) elector_->Stop(/*release=*/true);
   }
   if (election.joinable()) election.join();
@@ -334,7 +339,7 @@ Status Controller::Run() {
 
 void Controller::Stop() {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     stop_requested_ = true;
     if (elector_ != nullptr) elector_->Stop(/*release=*/true);
   }
@@ -347,7 +352,7 @@ void Controller::ElectionLoop() {
     if (const char* pod = std::getenv("POD_NAME"); pod != nullptr) identity = pod;
   }
   for (;;) {
-    LeaderElector elector(lease_client_->reader(), lease_client_->applier(), clock_,
+    runtime::LeaderElector elector(lease_client_->reader(), lease_client_->applier(), clock_,
                           {.lease_name = "cellgate-controller",
                            .ns = options_.ns,
                            .identity = identity,
@@ -356,7 +361,7 @@ void Controller::ElectionLoop() {
                            .retry_period = options_.retry_period});
     identity = elector.identity();  // keep one identity across terms
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       if (stop_requested_) return;
       elector_ = &elector;
     }
@@ -364,7 +369,7 @@ void Controller::ElectionLoop() {
                  options_.ns);
     auto set_leading = [this](bool leading) {
       {
-        std::lock_guard lock(mu_);
+        core::MutexLock lock(mu_);
         want_leading_ = leading;
       }
       cv_.notify_all();
@@ -379,14 +384,14 @@ void Controller::ElectionLoop() {
           set_leading(false);
         });
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       elector_ = nullptr;
       if (stop_requested_) return;
     }
     if (!result) spdlog::warn("controller: {}", result.error().message());
     // Stand again after a retry period (a lost lease, or the API server refused us).
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, options_.retry_period, [&] { return stop_requested_; });
+    core::MutexLock lock(mu_);
+    cv_.wait_for(lock, options_.retry_period, [&]() REQUIRES(mu_) { return stop_requested_; });
     if (stop_requested_) return;
   }
 }
@@ -423,13 +428,13 @@ bool Controller::StartActing() {
     runtime->Stop();
     return false;
   }
-  auto events = std::make_shared<EventRecorder>(
+  auto events = std::make_shared<runtime::EventRecorder>(
       events_client_->applier(), clock_,
       runtime::EventRecorderOptions{.component = "cellgate-applicationset-controller",
                                     .reporting_instance = options_.identity});
   const std::chrono::milliseconds poll = options_.repo_poll_interval;
-  auto appsets = std::make_shared<appsets::ApplicationSetController>(
-      appsets::ApplicationSetHub{hub_->reader(), hub_->applier(), hub_->watcher(), *appset_status_},
+  auto appsets = std::make_shared<appset_controller::ApplicationSetController>(
+      appset_controller::ApplicationSetHub{hub_->reader(), hub_->applier(), hub_->watcher(), *appset_status_},
       runtime->registry(),
       [&mirrors, poll](const std::string& url, const std::string& revision)
           -> Result<std::shared_ptr<const git::Snapshot>> {
@@ -439,7 +444,7 @@ bool Controller::StartActing() {
         return mirrors.Open(url, *commit);
       },
       events.get(), clock_,
-      appsets::ApplicationSetControllerOptions{
+      appset_controller::ApplicationSetControllerOptions{
           .namespaces = {app_namespaces.begin(), app_namespaces.end()},
           .controller_namespace = options_.ns,
           .requeue_interval = poll,
@@ -447,7 +452,7 @@ bool Controller::StartActing() {
   if (auto s = appsets->Start(); !s) {
     spdlog::error("controller: start the ApplicationSet controller: {}", s.error().message());
   }
-  std::weak_ptr<appsets::ApplicationSetController> weak = appsets;
+  std::weak_ptr<appset_controller::ApplicationSetController> weak = appsets;
   runtime->SetAppSetPushListener([weak, &mirrors](const http::PushEvent& push) {
     auto controller = weak.lock();
     if (!controller) return;
@@ -465,7 +470,7 @@ bool Controller::StartActing() {
     if (refreshed > 0) spdlog::info("webhook: refreshing {} ApplicationSet(s)", refreshed);
   });
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     runtime_ = runtime;
     appsets_ = appsets;
     appset_events_ = events;
@@ -477,10 +482,10 @@ bool Controller::StartActing() {
 
 void Controller::StopActing() {
   std::shared_ptr<FleetRuntime> runtime;
-  std::shared_ptr<appsets::ApplicationSetController> appsets;
-  std::shared_ptr<EventRecorder> events;
+  std::shared_ptr<appset_controller::ApplicationSetController> appsets;
+  std::shared_ptr<runtime::EventRecorder> events;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     runtime = std::move(runtime_);
     appsets = std::move(appsets_);
     events = std::move(appset_events_);

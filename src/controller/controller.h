@@ -39,11 +39,9 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -51,6 +49,7 @@
 #include "controller/controller_metrics.h"
 #include "controller/fleet_runtime.h"
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "core/result.h"
 #include "git/mirror_source.h"
 #include "http/server.h"
@@ -59,15 +58,15 @@
 #include "metrics/registry.h"
 #include "render/renderer.h"
 
-namespace cellgate::fleet::appsets {
+namespace cellgate::appset_controller {
 class ApplicationSetController;
 class HubStatusWriter;
-}  // namespace cellgate::fleet::appsets
+}  // namespace cellgate::appset_controller
 
-namespace cellgate::fleet {
+namespace cellgate::runtime {
 class LeaderElector;
 class EventRecorder;
-}  // namespace cellgate::fleet
+}  // namespace cellgate::runtime
 
 namespace cellgate::controller {
 
@@ -167,7 +166,7 @@ class Controller {
   std::unique_ptr<kube::ClusterClient> hub_;
   std::unique_ptr<kube::ClusterClient> lease_client_;   // short timeouts for renewals
   std::unique_ptr<kube::ClusterClient> events_client_;  // Events, own rate limit
-  std::unique_ptr<appsets::HubStatusWriter> appset_status_;
+  std::unique_ptr<appset_controller::HubStatusWriter> appset_status_;
   std::unique_ptr<cells::CellConnector> connector_;
   std::unique_ptr<git::MirrorSource> mirrors_;
   std::unique_ptr<render::Renderer> renderer_;
@@ -177,16 +176,16 @@ class Controller {
   std::atomic<std::uint16_t> port_{0};
   std::atomic<bool> acting_{false};
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_requested_ = false;            // guarded by mu_
-  bool want_leading_ = false;              // guarded by mu_; what the elector says
-  LeaderElector* elector_ = nullptr;       // guarded by mu_
-  std::shared_ptr<FleetRuntime> runtime_;  // guarded by mu_
-  std::shared_ptr<appsets::ApplicationSetController> appsets_;  // guarded by mu_
-  std::shared_ptr<EventRecorder> appset_events_;                // guarded by mu_
-  std::shared_ptr<const http::WebhookSecrets> secrets_;         // guarded by mu_
-  std::string secrets_digest_;                                  // guarded by mu_; for logs
+  mutable core::Mutex mu_;
+  core::CondVar cv_;
+  bool stop_requested_ GUARDED_BY(mu_) = false;
+  bool want_leading_ GUARDED_BY(mu_) = false;  // what the elector says
+  runtime::LeaderElector* elector_ GUARDED_BY(mu_) = nullptr;
+  std::shared_ptr<FleetRuntime> runtime_ GUARDED_BY(mu_);
+  std::shared_ptr<appset_controller::ApplicationSetController> appsets_ GUARDED_BY(mu_);
+  std::shared_ptr<runtime::EventRecorder> appset_events_ GUARDED_BY(mu_);
+  std::shared_ptr<const http::WebhookSecrets> secrets_ GUARDED_BY(mu_);
+  std::string secrets_digest_ GUARDED_BY(mu_);  // for logs
 };
 
 }  // namespace cellgate::controller

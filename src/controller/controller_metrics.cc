@@ -1,5 +1,7 @@
 #include "controller/controller_metrics.h"
 
+#include "core/mutex.h"
+
 namespace cellgate::controller {
 namespace {
 
@@ -86,7 +88,7 @@ Status ControllerMetrics::RegisterCollectors(metrics::Registry& registry) {
        .help = "Seconds since the app last left Synced; 0 while Synced.",
        .labels = {"name", "namespace", "cell"}},
       [this](metrics::SampleSink& sink) {
-        std::lock_guard lock(mu_);
+        core::MutexLock lock(mu_);
         const auto now = clock_.Now();
         for (const auto& [ref, series] : apps_) {
           double v = series.out_of_sync_since
@@ -101,7 +103,7 @@ Status ControllerMetrics::RegisterCollectors(metrics::Registry& registry) {
        .help = "1 when the cell's API server answered the last probe, 0 when not.",
        .labels = {"cell", "server"}},
       [this](metrics::SampleSink& sink) {
-        std::lock_guard lock(sources_mu_);
+        core::MutexLock lock(sources_mu_);
         if (!sources_.cells) return;
         for (const cells::CellInfo& c : sources_.cells()) {
           if (c.connection.state == cells::CellState::kUnknown) continue;
@@ -115,7 +117,7 @@ Status ControllerMetrics::RegisterCollectors(metrics::Registry& registry) {
        .labels = {"cell", "verb", "code"},
        .type = metrics::MetricType::kCounter},
       [this](metrics::SampleSink& sink) {
-        std::lock_guard lock(sources_mu_);
+        core::MutexLock lock(sources_mu_);
         if (!sources_.cell_requests) return;
         for (const auto& cell : sources_.cell_requests()) {
           for (const auto& c : cell.counts) {
@@ -130,7 +132,7 @@ Status ControllerMetrics::RegisterCollectors(metrics::Registry& registry) {
        .labels = {"repo", "kind"},
        .type = metrics::MetricType::kCounter},
       [this](metrics::SampleSink& sink) {
-        std::lock_guard lock(sources_mu_);
+        core::MutexLock lock(sources_mu_);
         if (!sources_.git) return;
         for (const auto& [repo, st] : sources_.git()) {
           sink.Add({repo, "ls-remote"}, static_cast<double>(st.ls_remotes));
@@ -143,7 +145,7 @@ Status ControllerMetrics::RegisterCollectors(metrics::Registry& registry) {
                                 .help = "Keys ready in each work queue.",
                                 .labels = {"queue"}},
                                [this](metrics::SampleSink& sink) {
-                                 std::lock_guard lock(sources_mu_);
+                                 core::MutexLock lock(sources_mu_);
                                  if (!sources_.queue_depths) return;
                                  for (const auto& [q, n] : sources_.queue_depths()) {
                                    sink.Add({q}, static_cast<double>(n));
@@ -168,7 +170,7 @@ void ControllerMetrics::DropSeriesLocked(const AppRef& ref, const AppSeries& ser
 }
 
 void ControllerMetrics::SetApp(const AppRef& ref, const AppMetricLabels& labels) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = apps_.find(ref);
   if (it != apps_.end() && it->second.labels == labels) {
     // Unchanged; only the out-of-sync clock may need starting (it never stops here).
@@ -202,7 +204,7 @@ void ControllerMetrics::SetApp(const AppRef& ref, const AppMetricLabels& labels)
 }
 
 void ControllerMetrics::RemoveApp(const AppRef& ref) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = apps_.find(ref);
   if (it == apps_.end()) return;
   DropSeriesLocked(ref, it->second);
@@ -210,20 +212,20 @@ void ControllerMetrics::RemoveApp(const AppRef& ref) {
 }
 
 void ControllerMetrics::RemoveAllApps() {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   for (const auto& [ref, series] : apps_) DropSeriesLocked(ref, series);
   apps_.clear();
 }
 
 void ControllerMetrics::CountSync(const AppRef& ref, std::string_view phase) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = apps_.find(ref);
   std::string cell = it == apps_.end() ? "" : it->second.cell;
   families_.syncs->WithLabels({ref.name, ref.ns, cell, phase})->Inc();
 }
 
 void ControllerMetrics::CountHeal(const AppRef& ref) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = apps_.find(ref);
   std::string cell = it == apps_.end() ? "" : it->second.cell;
   families_.heals->WithLabels({ref.name, ref.ns, cell})->Inc();
@@ -234,7 +236,7 @@ void ControllerMetrics::CountUnchanged(std::string_view cell) {
 }
 
 void ControllerMetrics::SetSelfHealBackoff(const AppRef& ref, bool backing_off) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = apps_.find(ref);
   std::string cell = it == apps_.end() ? "" : it->second.cell;
   families_.backoff->WithLabels({ref.name, ref.ns, cell})->Set(backing_off ? 1 : 0);
@@ -256,12 +258,12 @@ void ControllerMetrics::ObserveGit(std::string_view repo, std::string_view kind,
 }
 
 void ControllerMetrics::SetSources(MetricSources sources) {
-  std::lock_guard lock(sources_mu_);
+  core::MutexLock lock(sources_mu_);
   sources_ = std::move(sources);
 }
 
 void ControllerMetrics::ClearSources() {
-  std::lock_guard lock(sources_mu_);
+  core::MutexLock lock(sources_mu_);
   sources_ = {};
 }
 

@@ -33,7 +33,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +40,7 @@
 #include "cells/cell.h"
 #include "controller/app_ref.h"
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "git/mirror_source.h"
 #include "kube/transport.h"
 #include "metrics/registry.h"
@@ -115,16 +115,16 @@ class ControllerMetrics {
   ControllerMetrics(const Clock& clock, Families families)
       : clock_(clock), families_(std::move(families)) {}
   Status RegisterCollectors(metrics::Registry& registry);
-  void DropSeriesLocked(const AppRef& ref, const AppSeries& series);  // mu_ held
+  void DropSeriesLocked(const AppRef& ref, const AppSeries& series) REQUIRES(mu_);
   static std::vector<std::string> InfoValues(const AppRef& ref, const AppMetricLabels& l);
 
   const Clock& clock_;
   const Families families_;
-  mutable std::mutex mu_;
-  std::map<AppRef, AppSeries> apps_;  // guarded by mu_
+  mutable core::Mutex mu_;
+  std::map<AppRef, AppSeries> apps_ GUARDED_BY(mu_);
   // Held while a collector calls a source, so ClearSources waits for scrapes in progress.
-  mutable std::mutex sources_mu_;
-  MetricSources sources_;  // guarded by sources_mu_
+  mutable core::Mutex sources_mu_;
+  MetricSources sources_ GUARDED_BY(sources_mu_);
 };
 
 }  // namespace cellgate::controller

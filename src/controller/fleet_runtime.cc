@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "controller/argocd_cm.h"
+#include "core/mutex.h"
 #include "engine/heal_guard.h"
 #include "argo/app_project.h"
 #include "git/url.h"
@@ -155,7 +156,7 @@ void FleetRuntime::EnsureDefaultProject() {
   auto created = deps_.hub_applier.Create(Object(std::move(project)),
                                           {.field_manager = "cellgate-controller"});
   if (!created && created.error().code() != ErrorCode::kAlreadyExists) {
-    spdlog::warn("controller: create the default fleet::AppProject: {}", created.error().message());
+    spdlog::warn("controller: create the default AppProject: {}", created.error().message());
   }
 }
 
@@ -177,7 +178,7 @@ void FleetRuntime::OnRepoRefreshed(const std::string& repo_url) {
 }
 
 void FleetRuntime::RefreshArgoCdSettings() {
-  std::lock_guard lock(settings_mu_);
+  core::MutexLock lock(settings_mu_);
   const std::string where = options_.controller_namespace + "/" + std::string(kArgoCdConfigMap);
   ArgoCdSettings settings;  // absent: Argo CD's defaults
   auto cm = deps_.hub_reader.Get({"", "v1", "ConfigMap"}, options_.controller_namespace,

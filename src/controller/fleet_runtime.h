@@ -41,7 +41,6 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <stop_token>
 #include <string>
@@ -57,6 +56,7 @@
 #include "controller/self_healers.h"
 #include "controller/worker_pool.h"
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "git/source.h"
 #include "http/webhook.h"
 #include "render/renderer.h"
@@ -143,8 +143,8 @@ class FleetRuntime {
 
   const FleetRuntimeOptions options_;
   FleetRuntimeDeps deps_;
-  std::mutex settings_mu_;      // one refresh at a time
-  std::string settings_error_;  // guarded by settings_mu_; the last one logged
+  core::Mutex settings_mu_;                              // one refresh at a time
+  std::string settings_error_ GUARDED_BY(settings_mu_);  // the last one logged
   std::stop_source stop_;
   std::atomic<bool> started_{false};  // reconciles may run
   std::atomic<bool> stopped_{false};

@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "controller/fleet_runtime.h"
 #include "controller/test_util.h"
+#include "core/mutex.h"
 
 namespace cellgate::controller {
 namespace {
@@ -28,13 +28,13 @@ class HoldingWatcher final : public kube::Watcher {
                                                    kube::WatchCallback on_event) override {
     if (gvk.kind != held_kind_) return inner_.Watch(gvk, ns, options, std::move(on_event));
     auto handle = std::make_unique<Held>();
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     pending_.push_back({gvk, std::string(ns), options, std::move(on_event), handle.get()});
     return std::unique_ptr<kube::WatchHandle>(std::move(handle));
   }
 
   void Release() {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     for (Pending& p : pending_) {
       auto real = inner_.Watch(p.gvk, p.ns, p.options, std::move(p.callback));
       ASSERT_TRUE(real);
@@ -47,7 +47,7 @@ class HoldingWatcher final : public kube::Watcher {
   class Held final : public kube::WatchHandle {
    public:
     void Attach(std::unique_ptr<kube::WatchHandle> real) {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       if (stopped_) {
         real->Stop();
         return;
@@ -55,13 +55,13 @@ class HoldingWatcher final : public kube::Watcher {
       real_ = std::move(real);
     }
     void Stop() override {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       stopped_ = true;
       if (real_) real_->Stop();
     }
 
    private:
-    std::mutex mu_;
+    core::Mutex mu_;
     bool stopped_ = false;
     std::unique_ptr<kube::WatchHandle> real_;
   };
@@ -75,7 +75,7 @@ class HoldingWatcher final : public kube::Watcher {
 
   kube::Watcher& inner_;
   const std::string held_kind_;
-  std::mutex mu_;
+  core::Mutex mu_;
   std::vector<Pending> pending_;
 };
 

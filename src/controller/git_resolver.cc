@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/mutex.h"
 #include "git/url.h"
 
 namespace cellgate::controller {
@@ -31,7 +32,7 @@ std::unique_ptr<GitResolver> GitResolver::ForMirror(git::MirrorSource& mirror,
 
 void GitResolver::Stop() {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     stopping_ = true;
     listener_ = nullptr;
   }
@@ -42,7 +43,7 @@ void GitResolver::Stop() {
 }
 
 void GitResolver::SetRefreshListener(RefreshListener listener) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (!stopping_) listener_ = std::move(listener);
 }
 
@@ -101,14 +102,14 @@ Status GitResolver::Refresh(const std::string& repo_url) {
 
 bool GitResolver::Fetched(const std::string& repo_url) const {
   if (!background_) return true;
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = repos_.find(git::NormaliseRepoUrl(repo_url));
   return it != repos_.end() && it->second.completed;
 }
 
 void GitResolver::Schedule(const std::string& repo_url, const std::string& revision, bool force) {
   const std::string key = git::NormaliseRepoUrl(repo_url);
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (stopping_) return;
   Repo& repo = repos_[key];
   if (repo.url.empty()) repo.url = repo_url;
@@ -140,8 +141,8 @@ void GitResolver::RunFetches() {
     std::string revision;
     bool force = false;
     {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      core::MutexLock lock(mu_);
+      cv_.wait(lock, [&]() REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
       key = std::move(queue_.front());
       queue_.pop_front();
@@ -161,7 +162,7 @@ void GitResolver::RunFetches() {
     const bool ok = result.has_value() || result.error().code() == ErrorCode::kNotFound;
     RefreshListener listener;
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       Repo& repo = repos_[key];
       repo.running = false;
       const bool changed = !repo.completed || fetched || ok != repo.last_ok;

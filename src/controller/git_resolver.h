@@ -32,20 +32,19 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "core/clock.h"
-#include "core/result.h"
 #include "controller/controller_metrics.h"
+#include "core/clock.h"
+#include "core/mutex.h"
+#include "core/result.h"
 #include "git/mirror_source.h"
 #include "git/source.h"
 
@@ -105,7 +104,7 @@ class GitResolver {
   Result<std::string> Timed(const std::string& repo_url, const std::string& revision,
                             const git::ResolveOptions& options, bool* fetched);
   void Schedule(const std::string& repo_url, const std::string& revision, bool force);
-  void Enqueue(const std::string& key, Repo& repo, bool force);  // mu_ held
+  void Enqueue(const std::string& key, Repo& repo, bool force) REQUIRES(mu_);
   void RunFetches();
 
   git::Source& source_;
@@ -115,13 +114,13 @@ class GitResolver {
   const std::chrono::milliseconds poll_interval_;
   const bool background_;
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::map<std::string, Repo> repos_;  // by normalised URL; guarded by mu_
-  std::deque<std::string> queue_;      // guarded by mu_
-  bool stopping_ = false;              // guarded by mu_
-  RefreshListener listener_;           // guarded by mu_
-  std::vector<std::thread> threads_;   // started last
+  mutable core::Mutex mu_;
+  core::CondVar cv_;
+  std::map<std::string, Repo> repos_ GUARDED_BY(mu_);  // by normalised URL
+  std::deque<std::string> queue_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
+  RefreshListener listener_ GUARDED_BY(mu_);
+  std::vector<std::thread> threads_;  // started last
 };
 
 }  // namespace cellgate::controller

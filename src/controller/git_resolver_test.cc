@@ -5,10 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <mutex>
 #include <vector>
 
 #include "controller/test_util.h"
+#include "core/mutex.h"
 #include "git/silent_server.h"
 #include "git/test_repos.h"
 
@@ -31,13 +31,13 @@ class GitResolverBackgroundTest : public ::testing::Test {
   void StartResolver(int threads, std::chrono::milliseconds poll = 10min) {
     resolver_ = GitResolver::ForMirror(*mirror_, nullptr, clock_, poll, threads);
     resolver_->SetRefreshListener([this](const std::string& url) {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       refreshed_.push_back(url);
     });
   }
 
   int RefreshedCount(const std::string& url) {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     return static_cast<int>(std::count(refreshed_.begin(), refreshed_.end(), url));
   }
 
@@ -45,7 +45,7 @@ class GitResolverBackgroundTest : public ::testing::Test {
   SystemClock clock_;
   std::unique_ptr<git::MirrorSource> mirror_;
   std::unique_ptr<GitResolver> resolver_;
-  std::mutex mu_;
+  core::Mutex mu_;
   std::vector<std::string> refreshed_;
 };
 
@@ -157,6 +157,134 @@ TEST(GitResolverTest, StopJoinsTheFetchThreadsAndDropsTheListener) {
     (void)resolver.Resolve("https://git.example/r.git", "HEAD", true);
   }
   EXPECT_EQ(calls.load(), 0);
+}
+
+}  // namespace
+}  // namespace cellgate::controller
+
+namespace cellgate::controller {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr const char* kUrl = "https://git.example/r.git";
+
+// Counts listener calls and lets a test wait for the n-th without sleeping.
+class Listener {
+ public:
+  RefreshListener Callback() {
+    return [this](const std::string& url) {
+      core::MutexLock lock(mu_);
+      urls_.push_back(url);
+      cv_.notify_all();
+    };
+  }
+  bool WaitFor(std::size_t n) {
+    core::MutexLock lock(mu_);
+    return cv_.wait_for(lock, 20s, [&] { return urls_.size() >= n; });
+  }
+  std::vector<std::string> urls() {
+    core::MutexLock lock(mu_);
+    return urls_;
+  }
+
+ private:
+  core::Mutex mu_;
+  core::CondVar cv_;
+  std::vector<std::string> urls_;
+};
+
+TEST(GitResolverTest, SynchronousModeResolvesOnTheCallersThreadWithThePollIntervalAsStaleness) {
+  testing::FakeSource source;
+  const std::string head = source.Publish(kUrl, {{"a", "b"}});
+  SystemClock clock;
+  GitResolver resolver(source, nullptr, nullptr, clock, 3min);
+  EXPECT_TRUE(resolver.Fetched(kUrl)) << "always, in synchronous mode";
+  EXPECT_TRUE(resolver.Fetched("https://never.example/x.git"));
+
+  auto unforced = resolver.Resolve(kUrl, "HEAD", false);
+  ASSERT_TRUE(unforced);
+  EXPECT_EQ(*unforced, head);
+  git::ResolveOptions used = source.last_options();
+  EXPECT_EQ(used.max_staleness, 3min);
+  EXPECT_TRUE(used.stale_while_refreshing) << "a slow server holds at most one worker";
+  EXPECT_FALSE(used.offline);
+
+  ASSERT_TRUE(resolver.Resolve(kUrl, "HEAD", true));
+  used = source.last_options();
+  EXPECT_EQ(used.max_staleness, 0ms) << "forced: refresh now";
+  EXPECT_FALSE(used.stale_while_refreshing);
+
+  ASSERT_TRUE(resolver.Refresh(kUrl));
+  EXPECT_EQ(source.last_options().max_staleness, 0ms);
+  EXPECT_EQ(source.forced(), 2);
+  auto down = resolver.Refresh("https://git.example/unknown.git");
+  ASSERT_FALSE(down);
+  EXPECT_EQ(down.error().code(), ErrorCode::kUnavailable);
+}
+
+TEST(GitResolverTest, ResolvesWhileARefreshIsQueuedOrRunningShareIt) {
+  testing::FakeSource source;
+  const std::string head = source.Publish(kUrl, {{"a", "b"}});
+  SystemClock clock;
+  GitResolver resolver(source, nullptr, nullptr, clock, 10min, 2);
+  Listener listener;
+  resolver.SetRefreshListener(listener.Callback());
+  source.Hold();
+  // Spellings of one repository are one repository (letter case, ".git"; an SSH URL is
+  // another repository, as in Argo CD's NormalizeGitURL).
+  for (const char* url : {kUrl, "https://GIT.example/r", "https://git.example/r.git/"}) {
+    auto r = resolver.Resolve(url, "HEAD", false);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
+  }
+  source.WaitForWaiting(1);
+  for (int i = 0; i < 5; ++i) (void)resolver.Resolve(kUrl, "HEAD", false);
+  source.Release();
+  ASSERT_TRUE(listener.WaitFor(1));
+  resolver.Stop();  // joins the fetch threads: nothing else can be running
+  EXPECT_EQ(source.remote(), 1) << "one refresh for every resolve";
+  EXPECT_EQ(listener.urls(), std::vector<std::string>{kUrl}) << "as the first app spelled it";
+}
+
+TEST(GitResolverTest, AForcedResolveDuringARefreshRefreshesAgainWhenItEnds) {
+  testing::FakeSource source;
+  const std::string first = source.Publish(kUrl, {{"a", "1"}});
+  SystemClock clock;
+  GitResolver resolver(source, nullptr, nullptr, clock, 10min, 2);
+  Listener listener;
+  resolver.SetRefreshListener(listener.Callback());
+  source.Hold();
+  (void)resolver.Resolve(kUrl, "HEAD", false);
+  source.WaitForWaiting(1);  // the refresh is running, blocked on the "server"
+  const std::string second = source.Publish(kUrl, {{"a", "2"}});
+  // Answered from the mirror at once (no refresh has completed yet), and remembered.
+  auto forced = resolver.Resolve(kUrl, "HEAD", true);
+  ASSERT_FALSE(forced);
+  EXPECT_EQ(forced.error().code(), ErrorCode::kUnavailable);
+  source.Release();
+  ASSERT_TRUE(listener.WaitFor(2));
+  resolver.Stop();
+  EXPECT_EQ(source.remote(), 2);
+  EXPECT_EQ(source.forced(), 1) << "the second refresh is the forced one";
+  EXPECT_TRUE(resolver.Fetched(kUrl));
+  auto now = resolver.Resolve(kUrl, "HEAD", false);
+  ASSERT_TRUE(now);
+  EXPECT_EQ(*now, second);
+  EXPECT_NE(first, second);
+}
+
+TEST(GitResolverTest, AFailedFirstRefreshCountsAsFetchedAndResolveReportsIt) {
+  testing::FakeSource source;  // nothing published: ls-remote fails
+  SystemClock clock;
+  GitResolver resolver(source, nullptr, nullptr, clock, 10min, 1);
+  Listener listener;
+  resolver.SetRefreshListener(listener.Callback());
+  (void)resolver.Resolve(kUrl, "HEAD", false);
+  ASSERT_TRUE(listener.WaitFor(1)) << "success or not, the first refresh is news";
+  EXPECT_TRUE(resolver.Fetched(kUrl));
+  auto r = resolver.Resolve(kUrl, "HEAD", false);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("down"), std::string::npos) << r.error().message();
 }
 
 }  // namespace

@@ -82,7 +82,7 @@ class HomeCluster {
   ObjectCache& projects() { return projects_; }
   kube::Reader& reader() { return clients_.reader; }
   kube::Applier& applier() { return clients_.applier; }
-  EventRecorder& events() { return events_; }
+  runtime::EventRecorder& events() { return events_; }
   cells::CellClient* cell_client() const { return clients_.keepalive.get(); }
 
   // The project `name` ("" = default), from the controller namespace (rules above). Whether
@@ -92,7 +92,7 @@ class HomeCluster {
  private:
   const HomeClusterOptions options_;
   HomeClusterClients clients_;
-  EventRecorder events_;
+  runtime::EventRecorder events_;
   ObjectCache apps_;
   ObjectCache projects_;
 };

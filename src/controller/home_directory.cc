@@ -1,22 +1,24 @@
 #include "controller/home_directory.h"
 
+#include "core/mutex.h"
+
 namespace cellgate::controller {
 
 std::shared_ptr<HomeCluster> HomeDirectory::Get(std::string_view name) const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = homes_.find(name);
   return it == homes_.end() ? nullptr : it->second;
 }
 
 std::shared_ptr<HomeCluster> HomeDirectory::Put(std::shared_ptr<HomeCluster> home) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto& slot = homes_[home->name()];
   std::swap(slot, home);
   return home;
 }
 
 std::shared_ptr<HomeCluster> HomeDirectory::Remove(std::string_view name) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = homes_.find(name);
   if (it == homes_.end()) return nullptr;
   auto home = std::move(it->second);
@@ -25,7 +27,7 @@ std::shared_ptr<HomeCluster> HomeDirectory::Remove(std::string_view name) {
 }
 
 std::vector<std::shared_ptr<HomeCluster>> HomeDirectory::All() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   std::vector<std::shared_ptr<HomeCluster>> out;
   out.reserve(homes_.size());
   for (const auto& [name, home] : homes_) out.push_back(home);

@@ -8,12 +8,12 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "controller/home_cluster.h"
+#include "core/mutex.h"
 
 namespace cellgate::controller {
 
@@ -27,8 +27,8 @@ class HomeDirectory {
   bool Contains(std::string_view name) const { return Get(name) != nullptr; }
 
  private:
-  mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<HomeCluster>, std::less<>> homes_;  // guarded by mu_
+  mutable core::Mutex mu_;
+  std::map<std::string, std::shared_ptr<HomeCluster>, std::less<>> homes_ GUARDED_BY(mu_);
 };
 
 }  // namespace cellgate::controller

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/mutex.h"
+
 namespace cellgate::controller {
 namespace {
 
@@ -23,7 +25,7 @@ ObjectCache::ObjectCache(kube::Watcher& watcher, kube::GroupVersionKind gvk,
 ObjectCache::~ObjectCache() { Stop(); }
 
 Status ObjectCache::Start() {
-  std::lock_guard lifecycle(lifecycle_mu_);
+  core::MutexLock lifecycle(lifecycle_mu_);
   if (watch_) return Ok();
   auto handle = watcher_.Watch(gvk_, "", options_.watch,
                                [this](const kube::WatchEvent& event) { OnEvent(event); });
@@ -35,31 +37,31 @@ Status ObjectCache::Start() {
 void ObjectCache::Stop() {
   std::unique_ptr<kube::WatchHandle> watch;
   {
-    std::lock_guard lifecycle(lifecycle_mu_);
+    core::MutexLock lifecycle(lifecycle_mu_);
     watch = std::move(watch_);
   }
   watch.reset();  // joins the watch thread, outside our locks
 }
 
 bool ObjectCache::HasSynced() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return synced_;
 }
 
 bool ObjectCache::WaitForSync(std::chrono::milliseconds timeout) const {
-  std::unique_lock lock(mu_);
-  return synced_cv_.wait_for(lock, timeout, [&] { return synced_; });
+  core::MutexLock lock(mu_);
+  return synced_cv_.wait_for(lock, timeout, [&]() REQUIRES(mu_) { return synced_; });
 }
 
 ObjectPtr ObjectCache::Get(std::string_view ns, std::string_view name) const {
   std::string key = std::string(ns) + "/" + std::string(name);
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = objects_.find(key);
   return it == objects_.end() ? nullptr : it->second;
 }
 
 std::vector<ObjectPtr> ObjectCache::List() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   std::vector<ObjectPtr> out;
   out.reserve(objects_.size());
   for (const auto& [key, object] : objects_) out.push_back(object);
@@ -67,12 +69,12 @@ std::vector<ObjectPtr> ObjectCache::List() const {
 }
 
 std::size_t ObjectCache::Size() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return objects_.size();
 }
 
 std::string ObjectCache::LastError() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return last_error_;
 }
 
@@ -87,8 +89,8 @@ std::string ObjectCache::KeyOf(const Object& object) {
 void ObjectCache::OnEvent(const kube::WatchEvent& event) {
   std::vector<Change> changes;
   {
-    std::lock_guard lock(mu_);
-    auto put = [&](const Object& object) {
+    core::MutexLock lock(mu_);
+    auto put = [&](const Object& object) REQUIRES(mu_) {
       if (!Keeps(object)) return;
       std::string key = KeyOf(object);
       auto& slot = objects_[key];

@@ -21,16 +21,15 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/mutex.h"
 #include "core/object.h"
 #include "core/result.h"
 #include "kube/client.h"
@@ -88,14 +87,14 @@ class ObjectCache {
   const ObjectCacheOptions options_;
   CacheListener listener_;
 
-  mutable std::mutex mu_;
-  mutable std::condition_variable synced_cv_;
-  std::map<std::string, ObjectPtr, std::less<>> objects_;  // guarded by mu_; by ns/name
-  bool synced_ = false;                                    // guarded by mu_
-  std::string last_error_;                                 // guarded by mu_
+  mutable core::Mutex mu_;
+  mutable core::CondVar synced_cv_;
+  std::map<std::string, ObjectPtr, std::less<>> objects_ GUARDED_BY(mu_);  // by ns/name
+  bool synced_ GUARDED_BY(mu_) = false;
+  std::string last_error_ GUARDED_BY(mu_);
 
-  std::mutex lifecycle_mu_;
-  std::unique_ptr<kube::WatchHandle> watch_;  // guarded by lifecycle_mu_
+  core::Mutex lifecycle_mu_;
+  std::unique_ptr<kube::WatchHandle> watch_ GUARDED_BY(lifecycle_mu_);
 };
 
 }  // namespace cellgate::controller

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "core/mutex.h"
 #include "fleet/app_model.h"
 #include "git/url.h"
 #include "http/push_match.h"
@@ -21,7 +22,7 @@ PushRouter::~PushRouter() { Stop(); }
 
 void PushRouter::Stop() {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (stopping_ && !thread_.joinable()) return;
     stopping_ = true;
   }
@@ -31,7 +32,7 @@ void PushRouter::Stop() {
 
 Status PushRouter::Submit(const http::PushEvent& push) {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (stopping_) return MakeError(ErrorCode::kUnavailable, "the controller is not leading");
     if (queue_.size() >= options_.queue_capacity) {
       return MakeError(ErrorCode::kResourceExhausted, "push queue is full");
@@ -43,7 +44,7 @@ Status PushRouter::Submit(const http::PushEvent& push) {
 }
 
 void PushRouter::SetAppSetListener(PushListener listener) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   appset_ = std::move(listener);
 }
 
@@ -87,7 +88,7 @@ void PushRouter::Handle(const http::PushEvent& push) {
   for (const AppRef& ref : touched) requeue_(ref);
   PushListener appset;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     appset = appset_;
   }
   if (appset) appset(push);
@@ -97,8 +98,8 @@ void PushRouter::Run() {
   for (;;) {
     http::PushEvent push;
     {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      core::MutexLock lock(mu_);
+      cv_.wait(lock, [&]() REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
       push = std::move(queue_.front());
       queue_.pop_front();

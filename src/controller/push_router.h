@@ -17,17 +17,16 @@
 // thread.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
 
-#include "core/result.h"
 #include "controller/app_ref.h"
 #include "controller/git_resolver.h"
 #include "controller/home_directory.h"
+#include "core/mutex.h"
+#include "core/result.h"
 #include "http/webhook.h"
 
 namespace cellgate::controller {
@@ -62,12 +61,12 @@ class PushRouter {
   const std::function<void(const AppRef&)> requeue_;
   const PushRouterOptions options_;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<http::PushEvent> queue_;  // guarded by mu_
-  bool stopping_ = false;              // guarded by mu_
-  PushListener appset_;                // guarded by mu_
-  std::thread thread_;                 // started last
+  core::Mutex mu_;
+  core::CondVar cv_;
+  std::deque<http::PushEvent> queue_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
+  PushListener appset_ GUARDED_BY(mu_);
+  std::thread thread_;  // started last
 };
 
 }  // namespace cellgate::controller

@@ -8,6 +8,7 @@
 #include "controller/app_writes.h"
 #include "controller/reconcile_context.h"
 #include "controller/status_inputs.h"
+#include "core/mutex.h"
 #include "engine/desired.h"
 #include "engine/watch_hub.h"
 #include "fleet/app_status.h"
@@ -74,7 +75,7 @@ Requeue Reconciler::Reconcile(const AppRef& ref, std::stop_token stop) {
 
 bool Reconciler::SetHealthOptions(const sync::HealthOptions& health) {
   {
-    std::lock_guard lock(health_mu_);
+    core::MutexLock lock(health_mu_);
     if (health_ == health) return false;
     health_ = health;
   }
@@ -83,7 +84,7 @@ bool Reconciler::SetHealthOptions(const sync::HealthOptions& health) {
 }
 
 sync::HealthOptions Reconciler::health_options() const {
-  std::lock_guard lock(health_mu_);
+  core::MutexLock lock(health_mu_);
   return health_;
 }
 
@@ -351,14 +352,14 @@ Status Reconciler::Publish(Context& ctx, fleet::StatusInput input) {
 
 void Reconciler::RememberWrite(const AppRef& ref, const std::string& resource_version) {
   if (resource_version.empty()) return;
-  std::lock_guard lock(written_mu_);
+  core::MutexLock lock(written_mu_);
   written_[ref.Key()] = resource_version;
 }
 
 ObjectPtr Reconciler::FreshestApp(HomeCluster& home, const AppRef& ref, ObjectPtr cached) {
   std::string written;
   {
-    std::lock_guard lock(written_mu_);
+    core::MutexLock lock(written_mu_);
     auto it = written_.find(ref.Key());
     if (it == written_.end()) return cached;
     if (!cached) {

@@ -56,7 +56,6 @@
 
 #include <chrono>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -71,6 +70,7 @@
 #include "controller/sync_invocation.h"
 #include "controller/worker_pool.h"
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "engine/app_sync.h"
 #include "fleet/app_model.h"
 #include "fleet/status_update.h"
@@ -185,11 +185,11 @@ class Reconciler {
   const ReconcilerOptions options_;
   ReconcilerParts parts_;
   SteadyMemo steady_;
-  mutable std::mutex written_mu_;
-  std::map<std::string, std::string>
-      written_;  // app key -> resourceVersion; guarded by written_mu_
-  mutable std::mutex health_mu_;
-  sync::HealthOptions health_;  // guarded by health_mu_
+  mutable core::Mutex written_mu_;
+  std::map<std::string, std::string> written_
+      GUARDED_BY(written_mu_);  // app key -> resourceVersion
+  mutable core::Mutex health_mu_;
+  sync::HealthOptions health_ GUARDED_BY(health_mu_);
 };
 
 }  // namespace cellgate::controller

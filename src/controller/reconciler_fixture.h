@@ -37,7 +37,7 @@ class ReconcilerTest : public ::testing::Test {
     // What the controller creates in the hub, plus the app namespace the tests use: Argo CD
     // admits an Application outside the controller namespace only by sourceNamespaces.
     hub_.cluster().Apply(
-        testing::ParseOne("apiVersion: argoproj.io/v1alpha1\nkind: fleet::AppProject\nmetadata:\n"
+        testing::ParseOne("apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n"
                           "  name: default\n  namespace: cellgate\nspec:\n  sourceRepos: ['*']\n"
                           "  sourceNamespaces: [argocd]\n"
                           "  destinations: [{server: '*', namespace: '*'}]\n"

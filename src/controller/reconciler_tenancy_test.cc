@@ -27,7 +27,7 @@ using testing::kWebConfigMap;
 
 std::string AllowAllProject(const std::string& name, const std::string& ns,
                             const std::string& extra = "") {
-  return "apiVersion: argoproj.io/v1alpha1\nkind: fleet::AppProject\nmetadata:\n  name: " + name +
+  return "apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: " + name +
          "\n  namespace: " + ns +
          "\nspec:\n  sourceRepos: ['*']\n  destinations: [{server: '*', namespace: '*'}]\n"
          "  clusterResourceWhitelist: [{group: '*', kind: '*'}]\n" +

@@ -294,7 +294,7 @@ TEST_F(ReconcilerTest, UnknownDestinationIsAnInvalidSpecAndAppliesNothing) {
 TEST_F(ReconcilerTest, ProjectViolationIsReportedAndNothingIsApplied) {
   source_.Publish(kRepo, {{"app/web.yaml", kWebConfigMap}});
   ASSERT_TRUE(hub_.cluster().Create(
-      testing::ParseOne("apiVersion: argoproj.io/v1alpha1\nkind: fleet::AppProject\nmetadata:\n"
+      testing::ParseOne("apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n"
                         "  name: team-a\n  namespace: cellgate\nspec:\n  sourceRepos: ['*']\n"
                         "  destinations:\n  - server: " +
                         std::string(kCell3) + "\n    namespace: '*'\n"),

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "core/mutex.h"
+
 namespace cellgate::controller {
 
 SelfHealers::SelfHealers(HealListener on_heal, engine::SelfHealOptions options)
@@ -12,7 +14,7 @@ SelfHealers::~SelfHealers() { StopAll(); }
 Status SelfHealers::Ensure(const AppRef& ref, const std::shared_ptr<CellTarget>& cell,
                            engine::SelfHealTarget target, const std::string& fingerprint) {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto it = entries_.find(ref);
     if (it != entries_.end() && it->second->fingerprint == fingerprint &&
         it->second->cell == cell) {
@@ -35,7 +37,7 @@ Status SelfHealers::Ensure(const AppRef& ref, const std::shared_ptr<CellTarget>&
   }
   std::shared_ptr<Entry> replaced;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto& slot = entries_[ref];
     replaced = std::move(slot);
     slot = std::move(entry);
@@ -47,7 +49,7 @@ Status SelfHealers::Ensure(const AppRef& ref, const std::shared_ptr<CellTarget>&
 void SelfHealers::Stop(const AppRef& ref) {
   std::shared_ptr<Entry> entry;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto it = entries_.find(ref);
     if (it == entries_.end()) return;
     entry = std::move(it->second);
@@ -59,7 +61,7 @@ void SelfHealers::Stop(const AppRef& ref) {
 void SelfHealers::StopAll() {
   std::map<AppRef, std::shared_ptr<Entry>> all;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     all.swap(entries_);
   }
   for (auto& [ref, entry] : all) entry->healer->Stop();
@@ -68,7 +70,7 @@ void SelfHealers::StopAll() {
 std::optional<engine::SelfHealStatus> SelfHealers::Snapshot(const AppRef& ref) const {
   std::shared_ptr<Entry> entry;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto it = entries_.find(ref);
     if (it == entries_.end()) return std::nullopt;
     entry = it->second;
@@ -77,12 +79,12 @@ std::optional<engine::SelfHealStatus> SelfHealers::Snapshot(const AppRef& ref) c
 }
 
 bool SelfHealers::Running(const AppRef& ref) const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return entries_.contains(ref);
 }
 
 std::size_t SelfHealers::Count() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return entries_.size();
 }
 

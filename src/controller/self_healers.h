@@ -15,12 +15,12 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include "controller/app_ref.h"
 #include "controller/cell_targets.h"
+#include "core/mutex.h"
 #include "engine/self_heal.h"
 
 namespace cellgate::controller {
@@ -53,8 +53,8 @@ class SelfHealers {
 
   const HealListener on_heal_;
   const engine::SelfHealOptions options_;
-  mutable std::mutex mu_;
-  std::map<AppRef, std::shared_ptr<Entry>> entries_;  // guarded by mu_
+  mutable core::Mutex mu_;
+  std::map<AppRef, std::shared_ptr<Entry>> entries_ GUARDED_BY(mu_);
 };
 
 }  // namespace cellgate::controller

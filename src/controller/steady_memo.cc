@@ -1,20 +1,22 @@
 #include "controller/steady_memo.h"
 
+#include "core/mutex.h"
+
 namespace cellgate::controller {
 
 std::uint64_t SteadyMemo::Generation() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return generation_;
 }
 
 void SteadyMemo::Invalidate() {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   ++generation_;
   entries_.clear();
 }
 
 void SteadyMemo::Remember(const std::string& key, Entry entry) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (entry.generation != generation_) {
     entries_.erase(key);
     return;
@@ -23,14 +25,14 @@ void SteadyMemo::Remember(const std::string& key, Entry entry) {
 }
 
 void SteadyMemo::Forget(const std::string& key) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   entries_.erase(key);
 }
 
 std::optional<std::vector<engine::CachedKindVersion>> SteadyMemo::Match(
     const std::string& key, const std::string& inputs, Clock::TimePoint now,
     std::chrono::nanoseconds max_age) const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = entries_.find(key);
   if (it == entries_.end()) return std::nullopt;
   const Entry& e = it->second;
@@ -41,7 +43,7 @@ std::optional<std::vector<engine::CachedKindVersion>> SteadyMemo::Match(
 }
 
 std::size_t SteadyMemo::Size() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return entries_.size();
 }
 

@@ -20,13 +20,13 @@
 
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "engine/live_state.h"
 
 namespace cellgate::controller {
@@ -48,16 +48,15 @@ class SteadyMemo {
   void Forget(const std::string& key);
   // The cached kinds of `key`'s entry when it has these `inputs`, the current generation and
   // is younger than `max_age` at `now`; else nullopt.
-  std::optional<std::vector<engine::CachedKindVersion>> Match(const std::string& key,
-                                                            const std::string& inputs,
-                                                            Clock::TimePoint now,
-                                                            std::chrono::nanoseconds max_age) const;
+  std::optional<std::vector<engine::CachedKindVersion>> Match(
+      const std::string& key, const std::string& inputs, Clock::TimePoint now,
+      std::chrono::nanoseconds max_age) const;
   std::size_t Size() const;
 
  private:
-  mutable std::mutex mu_;
-  std::uint64_t generation_ = 0;                    // guarded by mu_
-  std::unordered_map<std::string, Entry> entries_;  // guarded by mu_
+  mutable core::Mutex mu_;
+  std::uint64_t generation_ GUARDED_BY(mu_) = 0;
+  std::unordered_map<std::string, Entry> entries_ GUARDED_BY(mu_);
 };
 
 }  // namespace cellgate::controller

@@ -9,16 +9,15 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include "cells/cell_registry.h"
 #include "controller/cell_targets.h"
+#include "core/mutex.h"
 #include "core/yaml.h"
 #include "engine/testing/fake_cell.h"
 #include "argo/cluster_secret.h"
@@ -62,7 +61,7 @@ class FakeHub final : public kube::Reader, public kube::Applier, public kube::Wa
   }
   Result<Object> Apply(const Object& object, const kube::ApplyOptions& options) override {
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       ++applies_by_kind_[object.Kind()];
       applied_[object.Kind()].push_back(object);
     }
@@ -101,13 +100,13 @@ class FakeHub final : public kube::Reader, public kube::Applier, public kube::Wa
 
   kube::testing::FakeCluster& cluster() { return cluster_; }
   int Applies(const std::string& kind) const {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto it = applies_by_kind_.find(kind);
     return it == applies_by_kind_.end() ? 0 : it->second;
   }
   // Every object applied of `kind`, in order, as sent.
   std::vector<Object> Applied(const std::string& kind) const {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto it = applied_.find(kind);
     return it == applied_.end() ? std::vector<Object>{} : it->second;
   }
@@ -121,13 +120,13 @@ class FakeHub final : public kube::Reader, public kube::Applier, public kube::Wa
 
  private:
   kube::testing::FakeCluster cluster_;
-  mutable std::mutex mu_;
-  std::map<std::string, int> applies_by_kind_;          // guarded by mu_
-  std::map<std::string, std::vector<Object>> applied_;  // guarded by mu_
+  mutable core::Mutex mu_;
+  std::map<std::string, int> applies_by_kind_ GUARDED_BY(mu_);
+  std::map<std::string, std::vector<Object>> applied_ GUARDED_BY(mu_);
 };
 
 // A cell: sync's FakeCell behind a CellClient; probes answer unless `up` is false.
-class FakeCellClient final : public CellClient {
+class FakeCellClient final : public cells::CellClient {
  public:
   explicit FakeCellClient(std::shared_ptr<engine::testing::FakeCell> cell)
       : cell_(std::move(cell)) {}
@@ -147,17 +146,17 @@ class FakeCellClient final : public CellClient {
 };
 
 // Hands out one FakeCellClient per server (the same one for every Connect of that server).
-class FakeConnector final : public CellConnector {
+class FakeConnector final : public cells::CellConnector {
  public:
   Result<std::shared_ptr<cells::CellClient>> Connect(const kube::ClusterConfig& config) override {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto& client = clients_[config.server];
     if (!client)
       client = std::make_shared<FakeCellClient>(std::make_shared<engine::testing::FakeCell>());
     return std::shared_ptr<cells::CellClient>(client);
   }
   std::shared_ptr<FakeCellClient> For(const std::string& server) {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto& client = clients_[server];
     if (!client)
       client = std::make_shared<FakeCellClient>(std::make_shared<engine::testing::FakeCell>());
@@ -165,7 +164,7 @@ class FakeConnector final : public CellConnector {
   }
 
  private:
-  std::mutex mu_;
+  core::Mutex mu_;
   std::map<std::string, std::shared_ptr<FakeCellClient>> clients_;
 };
 
@@ -202,7 +201,7 @@ inline KindCatalogFactory FakeKinds() {
 class FakeSource final : public git::Source {
  public:
   std::string Publish(const std::string& repo, const std::map<std::string, std::string>& files) {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     std::string commit(40, static_cast<char>('a' + (commits_++ % 26)));
     commit[0] = static_cast<char>('0' + commits_ % 10);
     auto snap = std::make_shared<render::testing::MemorySnapshot>(commit);
@@ -214,21 +213,28 @@ class FakeSource final : public git::Source {
   // While held, Resolve calls that would reach the remote (not offline) wait for Release, as
   // they would on a slow Git server.
   void Hold() {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     held_ = true;
   }
   void Release() {
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       held_ = false;
     }
     released_.notify_all();
   }
   Result<std::string> Resolve(const std::string& repo, const std::string& revision,
                               const git::ResolveOptions& options) override {
-    std::unique_lock lock(mu_);
-    if (!options.offline) released_.wait(lock, [&] { return !held_; });
+    core::MutexLock lock(mu_);
+    if (!options.offline) {
+      ++waiting_;
+      changed_.notify_all();
+      released_.wait(lock, [&] { return !held_; });
+      --waiting_;
+      ++remote_;
+    }
     ++resolves_;
+    last_options_ = options;
     if (options.max_staleness.count() == 0) ++forced_;
     if (snapshots_.contains(revision)) return revision;
     auto it = head_.find(repo);
@@ -238,33 +244,51 @@ class FakeSource final : public git::Source {
   }
   Result<std::shared_ptr<const git::Snapshot>> Open(const std::string&,
                                                     const std::string& commit) override {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     ++opens_;
     auto it = snapshots_.find(commit);
     if (it == snapshots_.end()) return MakeError(ErrorCode::kNotFound, "no commit " + commit);
     return std::shared_ptr<const git::Snapshot>(it->second);
   }
   int resolves() const {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     return resolves_;
   }
   int forced() const {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     return forced_;
   }
+  git::ResolveOptions last_options() const {
+    core::MutexLock lock(mu_);
+    return last_options_;
+  }
+  // Resolves that were not offline (reached the "remote"), once they returned from Hold.
+  int remote() const {
+    core::MutexLock lock(mu_);
+    return remote_;
+  }
+  // Waits until `n` callers are inside a remote Resolve (held, or about to pass).
+  void WaitForWaiting(int n) {
+    core::MutexLock lock(mu_);
+    changed_.wait(lock, [&] { return waiting_ >= n; });
+  }
   int opens() const {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     return opens_;
   }
 
  private:
-  mutable std::mutex mu_;
+  mutable core::Mutex mu_;
   int commits_ = 0;
   int resolves_ = 0;
   int forced_ = 0;
+  int remote_ = 0;
+  git::ResolveOptions last_options_;
+  int waiting_ = 0;
   int opens_ = 0;
   bool held_ = false;
-  std::condition_variable released_;
+  core::CondVar released_;
+  core::CondVar changed_;
   std::map<std::string, std::string> head_;
   std::map<std::string, std::shared_ptr<render::testing::MemorySnapshot>> snapshots_;
 };

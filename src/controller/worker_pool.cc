@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/mutex.h"
+
 namespace cellgate::controller {
 
 WorkerPool::WorkerPool(const Clock& clock, WorkerPoolOptions options, WorkFunction work)
@@ -10,7 +12,7 @@ WorkerPool::WorkerPool(const Clock& clock, WorkerPoolOptions options, WorkFuncti
 WorkerPool::~WorkerPool() { ShutDown(); }
 
 WorkerPool::Queue* WorkerPool::Find(std::string_view name) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (shut_down_) return nullptr;
   auto it = queues_.find(name);
   if (it != queues_.end()) return it->second.get();
@@ -42,21 +44,22 @@ void WorkerPool::AddAfter(std::string_view queue, std::string_view key,
 }
 
 std::map<std::string, std::size_t> WorkerPool::Depths() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   std::map<std::string, std::size_t> out;
   for (const auto& [name, q] : queues_) out[name] = q->queue.Len();
   return out;
 }
 
 std::vector<std::string> WorkerPool::QueueNames() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   std::vector<std::string> out;
   for (const auto& [name, q] : queues_) out.push_back(name);
   return out;
 }
 
 void WorkerPool::WorkerLoop(const std::string& name, runtime::WorkQueue& queue) {
-  while (auto key = queue.Get()) {
+  while (auto popped = queue.Get()) {
+    const std::string* key = &*popped;
     Requeue next;
     try {
       next = work_(name, *key);
@@ -84,7 +87,7 @@ void WorkerPool::WorkerLoop(const std::string& name, runtime::WorkQueue& queue) 
 void WorkerPool::ShutDown() {
   std::map<std::string, std::unique_ptr<Queue>, std::less<>> queues;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     shut_down_ = true;
     for (auto& [name, q] : queues_) q->queue.ShutDown();
     queues.swap(queues_);

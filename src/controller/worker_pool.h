@@ -20,13 +20,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "runtime/work_queue.h"
 
 namespace cellgate::controller {
@@ -88,9 +88,9 @@ class WorkerPool {
   const WorkerPoolOptions options_;
   const WorkFunction work_;
 
-  mutable std::mutex mu_;
-  std::map<std::string, std::unique_ptr<Queue>, std::less<>> queues_;  // guarded by mu_
-  bool shut_down_ = false;                                             // guarded by mu_
+  mutable core::Mutex mu_;
+  std::map<std::string, std::unique_ptr<Queue>, std::less<>> queues_ GUARDED_BY(mu_);
+  bool shut_down_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace cellgate::controller

@@ -3,12 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <set>
 
 #include "controller/app_ref.h"
 #include "controller/test_util.h"
+#include "core/mutex.h"
 
 namespace cellgate::controller {
 namespace {
@@ -18,16 +17,16 @@ using testing::Eventually;
 
 // A latch the test opens: reconciles of the "dead" queue block on it.
 struct Gate {
-  std::mutex mu;
-  std::condition_variable cv;
+  core::Mutex mu;
+  core::CondVar cv;
   bool open = false;
   void Wait() {
-    std::unique_lock lock(mu);
+    core::MutexLock lock(mu);
     cv.wait(lock, [&] { return open; });
   }
   void Open() {
     {
-      std::lock_guard lock(mu);
+      core::MutexLock lock(mu);
       open = true;
     }
     cv.notify_all();
@@ -38,14 +37,14 @@ TEST(WorkerPoolTest, AHungQueueDoesNotDelayAnother) {
   SystemClock clock;
   Gate gate;
   std::atomic<int> dead_started{0};
-  std::mutex mu;
+  core::Mutex mu;
   std::set<std::string> live_done;
   WorkerPool pool(clock, {.workers_per_queue = 2}, [&](const std::string& q, const std::string& k) {
     if (q == "dead") {
       ++dead_started;
       gate.Wait();
     } else {
-      std::lock_guard lock(mu);
+      core::MutexLock lock(mu);
       live_done.insert(k);
     }
     return Requeue::None();
@@ -55,7 +54,7 @@ TEST(WorkerPoolTest, AHungQueueDoesNotDelayAnother) {
       << "both workers of the dead queue are blocked";
   for (int i = 0; i < 20; ++i) pool.Add("live", "l" + std::to_string(i));
   EXPECT_TRUE(Eventually([&] {
-    std::lock_guard lock(mu);
+    core::MutexLock lock(mu);
     return live_done.size() == 20;
   })) << "the live queue's workers are its own";
   EXPECT_EQ(dead_started, 2) << "the dead queue has only its own two workers";
@@ -99,9 +98,10 @@ TEST(WorkerPoolTest, ShutDownStopsHandingOutKeysAndIgnoresAdds) {
   pool.ShutDown();
   int after = runs;
   pool.Add("q", "other");
-  std::this_thread::sleep_for(20ms);
-  EXPECT_EQ(runs, after);
+  // ShutDown joined every worker and the Add made no queue, so no worker exists to run it.
   EXPECT_TRUE(pool.QueueNames().empty());
+  EXPECT_TRUE(pool.Depths().empty());
+  EXPECT_EQ(runs, after);
 }
 
 TEST(AppRefTest, KeysRoundTrip) {

@@ -16,12 +16,12 @@
 #include <string>
 #include <vector>
 
-#include "sync/app_spec.h"
 #include "engine/cell.h"
 #include "engine/compare.h"
 #include "engine/desired.h"
 #include "engine/executor.h"
 #include "engine/live_state.h"
+#include "sync/app_spec.h"
 #include "sync/tracking.h"
 
 namespace cellgate::engine {
@@ -63,8 +63,9 @@ struct SyncOverrides {
 // Runs the sync. With FailOnSharedResource=true and a shared resource observed, nothing is
 // applied and the result is Failed: "Shared resource found: <the first shared message>", as
 // Argo CD's controller/sync.go fails the operation.
-sync::SyncResult SyncApp(CellAccess& cell, const sync::AppSyncSpec& spec, const AppObservation& observed,
-                   const SyncOverrides& overrides, const ExecutorOptions& options = {},
-                   const ProgressCallback& progress = {}, std::stop_token stop = {});
+sync::SyncResult SyncApp(CellAccess& cell, const sync::AppSyncSpec& spec,
+                         const AppObservation& observed, const SyncOverrides& overrides,
+                         const ExecutorOptions& options = {}, const ProgressCallback& progress = {},
+                         std::stop_token stop = {});
 
 }  // namespace cellgate::engine

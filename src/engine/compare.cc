@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include "sync/annotations.h"
-#include "sync/key_order.h"
 #include "engine/parallel.h"
 #include "engine/prediction_memo.h"
+#include "sync/annotations.h"
+#include "sync/key_order.h"
 
 namespace cellgate::engine {
 namespace {
@@ -107,7 +107,8 @@ sync::Health AppHealth(const std::vector<ResourceState>& resources, bool include
 Result<AppComparison> CompareApp(CellAccess& cell, std::span<const Object> desired,
                                  const LiveState& live, const CompareOptions& options,
                                  std::stop_token stop) {
-  std::vector<sync::ObjectPair> pairs = sync::PairObjects(desired, live.objects, options.destination_namespace);
+  std::vector<sync::ObjectPair> pairs =
+      sync::PairObjects(desired, live.objects, options.destination_namespace);
   std::vector<ResourceState> states(pairs.size());
   std::vector<std::optional<Error>> errors(pairs.size());
   sync::DiffOptions diff_options{.ignore = options.ignore};
@@ -146,8 +147,8 @@ Result<AppComparison> CompareApp(CellAccess& cell, std::span<const Object> desir
       }
     }
     sync::DiffInput input{.desired = pair.desired,
-                    .live = state.live ? &*state.live : nullptr,
-                    .predicted_live = state.predicted ? &*state.predicted : nullptr};
+                          .live = state.live ? &*state.live : nullptr,
+                          .predicted_live = state.predicted ? &*state.predicted : nullptr};
     auto diff = sync::DiffObject(input, diff_options);
     if (!diff) {
       errors[i] = diff.error().Wrap("compare " + state.key.ToString());

@@ -37,10 +37,10 @@
 #include "core/object.h"
 #include "core/result.h"
 #include "engine/cell.h"
+#include "engine/live_state.h"
 #include "sync/diff.h"
 #include "sync/health.h"
 #include "sync/ignore.h"
-#include "engine/live_state.h"
 
 namespace cellgate::engine {
 
@@ -60,7 +60,7 @@ struct ResourceState {
 };
 
 struct AppComparison {
-  std::vector<ResourceState> resources;   // desired order, then extraneous objects by key
+  std::vector<ResourceState> resources;  // desired order, then extraneous objects by key
   sync::SyncStatus sync = sync::SyncStatus::kSynced;  // kSynced or kOutOfSync
   sync::Health health{sync::HealthStatus::kHealthy, ""};
   std::vector<std::string> warnings;  // ignoreDifferences expressions that failed, notes
@@ -76,7 +76,7 @@ struct CompareOptions {
   const sync::IgnoreRules* ignore = nullptr;
   std::string destination_namespace;
   bool skip_dry_run_on_missing_resource = false;  // app-level SkipDryRunOnMissingResource
-  sync::HealthOptions health;                           // argocd-cm health customizations
+  sync::HealthOptions health;                     // argocd-cm health customizations
   int parallelism = 4;
 };
 
@@ -87,7 +87,8 @@ Result<AppComparison> CompareApp(CellAccess& cell, std::span<const Object> desir
 // The worst of the resources' health (see above). Objects that require pruning are left out
 // unless `include_extraneous` (a comparison without desired state, where every live object
 // is extraneous: Argo CD then assesses them all).
-sync::Health AppHealth(const std::vector<ResourceState>& resources, bool include_extraneous = false);
+sync::Health AppHealth(const std::vector<ResourceState>& resources,
+                       bool include_extraneous = false);
 
 }  // namespace cellgate::engine
 

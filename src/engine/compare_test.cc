@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "engine/app_sync.h"
+#include "engine/prediction_memo.h"
 #include "engine/testing/fake_cell.h"
 #include "sync/hook_status.h"
-#include "engine/prediction_memo.h"
 #include "sync/tracking.h"
 
 namespace cellgate::engine {
@@ -36,7 +36,7 @@ metadata: {name: web}
 spec:
   destination: {namespace: default}
 )" + extra)
-                                     .body());
+                                           .body());
     EXPECT_TRUE(spec) << spec.error().message();
     return *spec;
   }
@@ -272,8 +272,9 @@ spec: {group: example.com, scope: Cluster, names: {kind: Gadget, plural: gadgets
 }
 
 TEST(HookStatusTest, JobsPodsAndOtherKinds) {
-  EXPECT_EQ(sync::AssessHook(OneObject("apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}")).phase,
-            sync::OperationPhase::kRunning);
+  EXPECT_EQ(
+      sync::AssessHook(OneObject("apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}")).phase,
+      sync::OperationPhase::kRunning);
   sync::HookStatus done = sync::AssessHook(OneObject(R"(
 apiVersion: batch/v1
 kind: Job
@@ -290,19 +291,20 @@ status: {conditions: [{type: Failed, status: "True", message: Job has reached th
   EXPECT_EQ(failed.phase, sync::OperationPhase::kFailed);
   EXPECT_EQ(failed.message, "Job has reached the specified backoff limit");
   EXPECT_EQ(sync::AssessHook(OneObject("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
-                                 "status: {phase: Succeeded}"))
+                                       "status: {phase: Succeeded}"))
                 .phase,
             sync::OperationPhase::kSucceeded);
   EXPECT_EQ(sync::AssessHook(OneObject("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
-                                 "status: {phase: Failed}"))
+                                       "status: {phase: Failed}"))
                 .phase,
             sync::OperationPhase::kFailed);
   EXPECT_EQ(sync::AssessHook(OneObject("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
-                                 "status: {phase: Running}"))
+                                       "status: {phase: Running}"))
                 .phase,
             sync::OperationPhase::kRunning);
-  EXPECT_EQ(sync::AssessHook(OneObject("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}")).phase,
-            sync::OperationPhase::kSucceeded);
+  EXPECT_EQ(
+      sync::AssessHook(OneObject("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}")).phase,
+      sync::OperationPhase::kSucceeded);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/mutex.h"
 #include "engine/desired.h"
 #include "engine/executor_internal.h"
 #include "engine/parallel.h"
@@ -16,7 +17,7 @@ Sleeper& DefaultSleeper() {
 }
 
 sync::SyncResult SyncExecutor::Run(const SyncRequest& request, const ProgressCallback& progress,
-                             std::stop_token stop) const {
+                                   std::stop_token stop) const {
   CellAccess cell = cell_;
   executor_internal::SyncRun run(cell, options_, request, progress, stop);
   return run.Execute();
@@ -69,23 +70,24 @@ TaskState& SyncRun::Track(const sync::SyncTask& task) {
   r.wave = task.wave;
   r.hook = task.hook;
   if (task.hook) {
-    static constexpr sync::HookType kTypes[] = {sync::HookType::kPreSync, sync::HookType::kSync, sync::HookType::kPostSync,
-                                          sync::HookType::kSyncFail};
+    static constexpr sync::HookType kTypes[] = {sync::HookType::kPreSync, sync::HookType::kSync,
+                                                sync::HookType::kPostSync,
+                                                sync::HookType::kSyncFail};
     r.hook_type = kTypes[static_cast<int>(task.phase)];
   }
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   states_.push_back(std::move(state));
   return *states_.back();
 }
 
 void SyncRun::Report(const std::string& message) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   progress_state_.message = message;
   if (progress_) progress_(progress_state_);
 }
 
 void SyncRun::FailMessage(sync::OperationPhase phase, const std::string& message) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (failed_) {
     // The first failure names the operation's outcome; SyncFail hook failures are added to it.
     if (in_sync_fail_) result_.message += "; SyncFail: " + message;
@@ -113,7 +115,8 @@ bool SyncRun::Interrupted() {
     return true;
   }
   if (deadline_ && cell_.clock.Now() >= *deadline_ && !in_sync_fail_) {
-    FailMessage(sync::OperationPhase::kFailed, "operation timed out after " + Seconds(options_.timeout));
+    FailMessage(sync::OperationPhase::kFailed,
+                "operation timed out after " + Seconds(options_.timeout));
     return true;
   }
   return false;
@@ -132,8 +135,9 @@ sync::SyncResult SyncRun::Execute() {
             .count();
   }
   sync::PlanInput input{.desired = request_.desired,
-                  .live = request_.live != nullptr ? std::span<const Object>(request_.live->objects)
-                                                   : std::span<const Object>()};
+                        .live = request_.live != nullptr
+                                    ? std::span<const Object>(request_.live->objects)
+                                    : std::span<const Object>()};
   if (request_.comparison != nullptr) input.status = request_.comparison->StatusByKey();
   if (plan_options.create_namespace && !plan_options.destination_namespace.empty()) {
     auto ns = cell_.reader.Get({"", "v1", "Namespace"}, "", plan_options.destination_namespace);
@@ -157,11 +161,11 @@ sync::SyncResult SyncRun::Execute() {
     if (s.reason.starts_with("ignored (")) {
       const Object* live = LiveFor(s.key);
       sync::ResourceResult r{.key = s.key,
-                       .version = live != nullptr ? live->Version() : std::string(),
-                       .action = sync::TaskAction::kPrune,
-                       .wave = live != nullptr ? sync::SyncWave(*live) : 0,
-                       .result = sync::ResultCode::kPruneSkipped,
-                       .message = s.reason};
+                             .version = live != nullptr ? live->Version() : std::string(),
+                             .action = sync::TaskAction::kPrune,
+                             .wave = live != nullptr ? sync::SyncWave(*live) : 0,
+                             .result = sync::ResultCode::kPruneSkipped,
+                             .message = s.reason};
       result_.resources.push_back(std::move(r));
     }
   }
@@ -182,7 +186,7 @@ sync::SyncResult SyncRun::Execute() {
     tasks.push_back(std::move(t));
   }
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     progress_state_.tasks_total = tasks.size();
     progress_state_.steps = sync::Steps(tasks).size();
   }
@@ -206,7 +210,7 @@ sync::SyncResult SyncRun::Execute() {
   }
   if (!options_.dry_run) DeleteHooksByPolicy(!failed_);
 
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   for (auto& s : states_) {
     if (s->result.message.empty() && !s->written) continue;  // never reached
     if (s->live) s->result.live = std::move(s->live);
@@ -229,7 +233,8 @@ sync::SyncResult SyncRun::Execute() {
 // task opts out with SkipDryRunOnMissingResource=true); otherwise the whole sync is refused
 // before anything is written, naming each invalid task, as gitops-engine's getSyncTasks does.
 // Fills `dry_run` with the tasks the dry run should check.
-bool SyncRun::Validate(const std::vector<sync::SyncTask>& tasks, std::vector<const sync::SyncTask*>& dry_run) {
+bool SyncRun::Validate(const std::vector<sync::SyncTask>& tasks,
+                       std::vector<const sync::SyncTask*>& dry_run) {
   std::set<std::string> created_namespaces;
   for (const auto& t : tasks) {
     if (t.key.group.empty() && t.key.kind == "Namespace" && !t.has_live) {
@@ -254,7 +259,7 @@ bool SyncRun::Validate(const std::vector<sync::SyncTask>& tasks, std::vector<con
       if (scope->defining_crd != nullptr || t.options.skip_dry_run_on_missing_resource) continue;
       const std::string why = UnknownKindError(*scope, gvk, cell_.name).message();
       TaskState& state = Track(t);
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       state.result.result = sync::ResultCode::kSyncFailed;
       state.result.message = why;
       invalid.insert(why);
@@ -295,7 +300,7 @@ bool SyncRun::Preflight(const std::vector<sync::SyncTask>& tasks) {
       return false;
     }
     TaskState& t = Track(*checks[i]);
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     t.result.result = sync::ResultCode::kSyncFailed;
     t.result.message = errors[i]->message();
     reasons.insert(checks[i]->key.ToString() + ": " + errors[i]->message());
@@ -316,12 +321,13 @@ bool SyncRun::RunSteps(const std::vector<sync::SyncTask>& tasks, bool sync_fail)
     for (auto idx : steps[i].remove) states.push_back(&Track(tasks[idx]));
     for (auto idx : steps[i].apply) states.push_back(&Track(tasks[idx]));
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       if (!sync_fail) progress_state_.step = i + 1;
       progress_state_.sync_phase = steps[i].phase;
       progress_state_.wave = steps[i].wave;
     }
-    Report(std::string(sync::SyncPhaseName(steps[i].phase)) + " wave " + std::to_string(steps[i].wave));
+    Report(std::string(sync::SyncPhaseName(steps[i].phase)) + " wave " +
+           std::to_string(steps[i].wave));
     if (!RunStep(steps[i], states, i + 1 == steps.size())) {
       ok = false;
       if (!sync_fail) return false;
@@ -348,7 +354,7 @@ bool SyncRun::RunStep(const sync::SyncStep& step, std::vector<TaskState*>& tasks
       TaskState& t = *group[i];
       t.started = cell_.clock.Now();
       Status s = action(t);
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       if (!s) {
         errors[i] = s.error();
         t.result.result = sync::ResultCode::kSyncFailed;
@@ -400,7 +406,7 @@ bool SyncRun::RunStep(const sync::SyncStep& step, std::vector<TaskState*>& tasks
       auto s = cell_.kinds.WaitForCRDEstablished(t->task->key.name, options_.crd_timeout);
       if (s) continue;
       {
-        std::lock_guard lock(mu_);
+        core::MutexLock lock(mu_);
         t->result.result = sync::ResultCode::kSyncFailed;
         t->result.message = s.error().message();
       }
@@ -410,7 +416,7 @@ bool SyncRun::RunStep(const sync::SyncStep& step, std::vector<TaskState*>& tasks
   }
   if (!run(rest, [&](TaskState& t) { return Write(t); })) return false;
   if (options_.dry_run) {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     for (auto* t : tasks) {
       if (t->task->hook && t->result.hook_phase) {
         t->result.hook_phase = sync::OperationPhase::kSucceeded;  // a dry-run hook never runs
@@ -435,11 +441,11 @@ bool SyncRun::RunStep(const sync::SyncStep& step, std::vector<TaskState*>& tasks
 void SyncRun::DeleteHooksByPolicy(bool operation_succeeded) {
   // gitops-engine deletes hooks when the operation ends, by its outcome: HookSucceeded hooks
   // after a successful sync, HookFailed hooks after a failed one, each only once finished.
-  const sync::HookDeletePolicy wanted =
-      operation_succeeded ? sync::HookDeletePolicy::kHookSucceeded : sync::HookDeletePolicy::kHookFailed;
+  const sync::HookDeletePolicy wanted = operation_succeeded ? sync::HookDeletePolicy::kHookSucceeded
+                                                            : sync::HookDeletePolicy::kHookFailed;
   std::vector<TaskState*> hooks;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     for (auto& s : states_) {
       const sync::SyncTask& task = *s->task;
       if (!task.hook || !s->written || !s->finished || task.action == sync::TaskAction::kDelete) {
@@ -455,7 +461,7 @@ void SyncRun::DeleteHooksByPolicy(bool operation_succeeded) {
   for (TaskState* t : hooks) {
     const Object& obj = t->live ? *t->live : t->task->object;
     auto s = DeleteObject(obj, sync::PropagationPolicy::kBackground, /*precondition=*/false);
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     t->result.message += s ? " (deleted: " + policy + ")"
                            : "; deleting it (" + policy + ") failed: " + s.error().message();
   }
@@ -464,7 +470,7 @@ void SyncRun::DeleteHooksByPolicy(bool operation_succeeded) {
 void SyncRun::ReleaseUnfinishedHooks() {
   std::vector<TaskState*> hooks;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     for (auto& s : states_) {
       if (s->task->hook && s->written && !s->hook_finalized && !options_.dry_run &&
           s->task->action != sync::TaskAction::kDelete) {
@@ -475,7 +481,7 @@ void SyncRun::ReleaseUnfinishedHooks() {
   for (auto* t : hooks) {
     const Object& obj = t->live ? *t->live : t->task->object;
     if (RemoveHookFinalizer(obj)) t->hook_finalized = true;
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (t->result.hook_phase == sync::OperationPhase::kRunning) {
       t->result.hook_phase = sync::OperationPhase::kTerminating;
       t->result.message = "not awaited: the sync stopped";

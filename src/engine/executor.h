@@ -73,11 +73,11 @@
 
 #include "engine/cell.h"
 #include "engine/compare.h"
-#include "sync/ignore.h"
 #include "engine/live_state.h"
+#include "engine/sleeper.h"
+#include "sync/ignore.h"
 #include "sync/operation.h"
 #include "sync/plan.h"
-#include "engine/sleeper.h"
 
 namespace cellgate::engine {
 
@@ -131,7 +131,7 @@ class SyncExecutor {
       : cell_(cell), options_(options) {}
 
   sync::SyncResult Run(const SyncRequest& request, const ProgressCallback& progress = {},
-                 std::stop_token stop = {}) const;
+                       std::stop_token stop = {}) const;
 
  private:
   CellAccess cell_;

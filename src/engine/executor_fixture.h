@@ -95,8 +95,8 @@ spec:
   }
 
   // Observes with every kind searched (the app may render nothing), then syncs.
-  sync::SyncResult Sync(const std::string& yaml, const sync::AppSyncSpec& spec, ExecutorOptions options = {},
-                  bool prune = false) {
+  sync::SyncResult Sync(const std::string& yaml, const sync::AppSyncSpec& spec,
+                        ExecutorOptions options = {}, bool prune = false) {
     std::vector<Object> rendered = Objects(yaml);
     CellAccess cell = Cell();
     auto observed = ObserveApp(cell, spec, rendered, {.all_kinds = true});

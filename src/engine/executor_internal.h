@@ -2,11 +2,11 @@
 // one run. Not part of the sync API.
 #pragma once
 
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/mutex.h"
 #include "engine/executor.h"
 #include "sync/hook_status.h"
 
@@ -41,7 +41,8 @@ class SyncRun {
   void Report(const std::string& message);
   void ReleaseUnfinishedHooks();
   void DeleteHooksByPolicy(bool operation_succeeded);
-  bool Validate(const std::vector<sync::SyncTask>& tasks, std::vector<const sync::SyncTask*>& dry_run);
+  bool Validate(const std::vector<sync::SyncTask>& tasks,
+                std::vector<const sync::SyncTask*>& dry_run);
   TaskState& Track(const sync::SyncTask& task);
 
   // executor_writes.cc: the requests of each task.
@@ -72,7 +73,7 @@ class SyncRun {
   Sleeper& sleeper_;
   std::optional<Clock::TimePoint> deadline_;  // whole operation
 
-  std::mutex mu_;  // guards everything below
+  core::Mutex mu_;  // guards everything below
   std::vector<std::unique_ptr<TaskState>> states_;
   sync::SyncResult result_;
   SyncProgress progress_state_;

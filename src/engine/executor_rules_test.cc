@@ -60,8 +60,9 @@ TEST_F(ExecutorTest, ControllerModeWaitsForTheLastWaveOfAMultiStepSync) {
   fake_.Put(Objects(kNamespace).front());
   available_ = false;
   fake_.SetReactor({});
-  sync::SyncResult r = Sync(ConfigMap("first", "a", 0) + "---\n" + Deployment("api", 1, 1),
-                      {.wait_after_last_step = false, .health_timeout = std::chrono::seconds(20)});
+  sync::SyncResult r =
+      Sync(ConfigMap("first", "a", 0) + "---\n" + Deployment("api", 1, 1),
+           {.wait_after_last_step = false, .health_timeout = std::chrono::seconds(20)});
   EXPECT_EQ(r.phase, sync::OperationPhase::kFailed);
   EXPECT_NE(r.message.find("waiting for apps/Deployment shop/api"), std::string::npos) << r.message;
 }
@@ -78,7 +79,7 @@ TEST_F(ExecutorTest, DegradedObjectFailsTheSyncWithoutWaitingForTheTimeout) {
                         {"message", "ReplicaSet \"api-1\" has timed out progressing."}}}}};
   });
   sync::SyncResult r = Sync(Deployment("api", 1, 0) + "---\n" + ConfigMap("late", "x", 1),
-                      {.health_timeout = std::chrono::minutes(5)});
+                            {.health_timeout = std::chrono::minutes(5)});
   EXPECT_EQ(r.phase, sync::OperationPhase::kFailed);
   EXPECT_NE(r.message.find("one or more synchronization tasks completed unsuccessfully: "
                            "apps/Deployment shop/api is Degraded"),
@@ -128,8 +129,8 @@ metadata:
 TEST_F(ExecutorTest, HookDeletePoliciesFollowTheOperationsOutcome) {
   fake_.Put(Objects(kNamespace).front());
   sync::SyncResult r = Sync(HookJob("migrate", "PreSync", "HookFailed") + "---\n" +
-                      HookJob("seed", "PreSync", "HookSucceeded") + "---\n" +
-                      HookJob("fail-check", "Sync", "HookSucceeded"));
+                            HookJob("seed", "PreSync", "HookSucceeded") + "---\n" +
+                            HookJob("fail-check", "Sync", "HookSucceeded"));
   EXPECT_EQ(r.phase, sync::OperationPhase::kFailed) << r.message;
   EXPECT_FALSE(fake_.Find({"batch", "Job", "shop", "migrate"}))
       << "HookFailed: deleted because the operation failed, though this hook succeeded";

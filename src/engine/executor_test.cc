@@ -19,8 +19,8 @@ using testing::FakeCell;
 using testing::Objects;
 
 TEST_F(ExecutorTest, CreatesNamespaceFirstThenObjectsWithTracking) {
-  sync::SyncResult r = Sync(std::string(kNamespace) + "---\n" + ConfigMap("settings", "a") + "---\n" +
-                      Deployment("api", 2));
+  sync::SyncResult r = Sync(std::string(kNamespace) + "---\n" + ConfigMap("settings", "a") +
+                            "---\n" + Deployment("api", 2));
   ASSERT_EQ(r.phase, sync::OperationPhase::kSucceeded) << r.message;
   EXPECT_EQ(r.message, "successfully synced (all tasks run)");
   EXPECT_EQ(r.revision, "abcdef1234");
@@ -94,7 +94,7 @@ TEST_F(ExecutorTest, HealthTimeoutFailsAndStopsLaterWaves) {
   available_ = false;
   fake_.SetReactor({});
   sync::SyncResult r = Sync(Deployment("db", 1, 0) + "---\n" + ConfigMap("late", "x", 5),
-                      {.health_timeout = std::chrono::seconds(30)});
+                            {.health_timeout = std::chrono::seconds(30)});
   EXPECT_EQ(r.phase, sync::OperationPhase::kFailed);
   EXPECT_NE(r.message.find("timed out after 30s waiting for apps/Deployment shop/db"),
             std::string::npos)
@@ -153,7 +153,7 @@ TEST_F(ExecutorTest, HookCarriesFinalizerWhileRunning) {
 TEST_F(ExecutorTest, FailingHookStopsTheSyncAndRunsSyncFailHooks) {
   fake_.Put(Objects(kNamespace).front());
   sync::SyncResult r = Sync(HookJob("fail-migrate", "PreSync") + "---\n" + Deployment("api", 1) +
-                      "---\n" + HookJob("cleanup", "SyncFail"));
+                            "---\n" + HookJob("cleanup", "SyncFail"));
   EXPECT_EQ(r.phase, sync::OperationPhase::kFailed);
   EXPECT_NE(r.message.find("one or more synchronization tasks completed unsuccessfully: PreSync "
                            "hook batch/Job shop/fail-migrate failed: BackoffLimitExceeded"),
@@ -231,7 +231,7 @@ TEST_F(ExecutorTest, DryRunWritesNothing) {
   fake_.Put(Objects(kNamespace).front());
   ASSERT_EQ(Sync(ConfigMap("old", "b")).phase, sync::OperationPhase::kSucceeded);
   sync::SyncResult r = Sync(ConfigMap("new", "a") + "---\n" + HookJob("migrate", "PreSync"),
-                      {.dry_run = true}, /*prune=*/true);
+                            {.dry_run = true}, /*prune=*/true);
   ASSERT_EQ(r.phase, sync::OperationPhase::kSucceeded) << r.message;
   EXPECT_EQ(r.message, "successfully synced (dry run)");
   EXPECT_TRUE(r.dry_run);
@@ -258,8 +258,8 @@ TEST_F(ExecutorTest, UnreachableCellMidSyncIsAnErrorAndNothingClaimsSynced) {
     }
     return std::nullopt;
   });
-  sync::SyncResult r = Sync(ConfigMap("first", "a", 0) + "---\n" + ConfigMap("second", "b", 1) + "---\n" +
-                      ConfigMap("third", "c", 2));
+  sync::SyncResult r = Sync(ConfigMap("first", "a", 0) + "---\n" + ConfigMap("second", "b", 1) +
+                            "---\n" + ConfigMap("third", "c", 2));
   EXPECT_EQ(r.phase, sync::OperationPhase::kError);
   EXPECT_NE(r.message.find("cell fake unreachable"), std::string::npos) << r.message;
   EXPECT_NE(r.message.find("Connection refused"), std::string::npos) << r.message;
@@ -359,7 +359,8 @@ TEST_F(ExecutorTest, StopTokenTerminatesAWait) {
   sync::AppSyncSpec spec = Spec();
   auto observed = ObserveApp(cell, spec, rendered);
   ASSERT_TRUE(observed);
-  sync::SyncResult r = SyncApp(cell, spec, *observed, {}, {.sleeper = &sleeper_}, {}, stop.get_token());
+  sync::SyncResult r =
+      SyncApp(cell, spec, *observed, {}, {.sleeper = &sleeper_}, {}, stop.get_token());
   EXPECT_EQ(r.phase, sync::OperationPhase::kFailed);
   EXPECT_EQ(r.message, "operation terminated");
   EXPECT_EQ(IndexOf("apply ConfigMap shop/c"), -1);
@@ -374,7 +375,7 @@ TEST_F(ExecutorTest, ProgressReportsStepsAndCounts) {
   auto observed = ObserveApp(cell, spec, rendered);
   ASSERT_TRUE(observed);
   sync::SyncResult r = SyncApp(cell, spec, *observed, {}, {.sleeper = &sleeper_},
-                         [&](const SyncProgress& p) { seen.push_back(p); });
+                               [&](const SyncProgress& p) { seen.push_back(p); });
   ASSERT_EQ(r.phase, sync::OperationPhase::kSucceeded);
   ASSERT_FALSE(seen.empty());
   EXPECT_EQ(seen.back().tasks_done, 2u);

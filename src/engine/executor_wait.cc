@@ -5,6 +5,7 @@
 // seconds, so a watch per kind would cost more requests than it saves.
 #include <algorithm>
 
+#include "core/mutex.h"
 #include "engine/executor_internal.h"
 #include "engine/parallel.h"
 
@@ -12,7 +13,8 @@ namespace cellgate::engine::executor_internal {
 namespace {
 
 bool HealthPasses(const std::optional<sync::Health>& h) {
-  return !h || h->status == sync::HealthStatus::kHealthy || h->status == sync::HealthStatus::kSuspended;
+  return !h || h->status == sync::HealthStatus::kHealthy ||
+         h->status == sync::HealthStatus::kSuspended;
 }
 
 std::string Describe(const Object& obj) { return obj.Key().ToString(); }
@@ -82,7 +84,7 @@ void SyncRun::FinishHook(TaskState& t, const sync::HookStatus& status) {
   // (DeleteHooksByPolicy).
   Status released = RemoveHookFinalizer(obj);
   bool succeeded = status.phase == sync::OperationPhase::kSucceeded;
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   t.hook_finalized = released.has_value();
   t.finished = true;
   t.result.hook_phase = status.phase;
@@ -107,20 +109,21 @@ bool SyncRun::Done(TaskState& t, std::string* waiting_for) {
   auto health = sync::AssessHealth(live, options_.health);
   std::optional<sync::Health> h =
       health ? *health
-             : std::optional<sync::Health>(sync::Health{sync::HealthStatus::kUnknown, health.error().message()});
+             : std::optional<sync::Health>(
+                   sync::Health{sync::HealthStatus::kUnknown, health.error().message()});
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     t.result.health = h;
   }
   if (HealthPasses(h)) {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     t.finished = true;
     ++progress_state_.healthy;
     return true;
   }
   if (h->status == sync::HealthStatus::kDegraded) {
     // gitops-engine fails a running task whose object turns Degraded, rather than wait.
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     t.finished = true;
     t.degraded = true;
     t.result.message = h->message.empty() ? "Degraded" : h->message;
@@ -145,14 +148,14 @@ bool SyncRun::WaitStep(std::vector<TaskState*>& tasks) {
         left.push_back(t);
       } else if (t->task->hook && t->result.hook_phase == sync::OperationPhase::kFailed) {
         std::string phase(sync::SyncPhaseName(t->task->phase));
-        FailMessage(sync::OperationPhase::kFailed, std::string(kUnsuccessful) + ": " + phase + " hook " +
-                                                 t->task->key.ToString() +
-                                                 " failed: " + t->result.message);
+        FailMessage(sync::OperationPhase::kFailed, std::string(kUnsuccessful) + ": " + phase +
+                                                       " hook " + t->task->key.ToString() +
+                                                       " failed: " + t->result.message);
         return false;
       } else if (t->degraded) {
         FailMessage(sync::OperationPhase::kFailed, std::string(kUnsuccessful) + ": " +
-                                                 t->task->key.ToString() +
-                                                 " is Degraded: " + t->result.message);
+                                                       t->task->key.ToString() +
+                                                       " is Degraded: " + t->result.message);
         return false;
       }
     }
@@ -183,7 +186,7 @@ bool SyncRun::WaitStep(std::vector<TaskState*>& tasks) {
       TaskState& t = *pending[i];
       const Object& o = *t.live;
       auto live = cell_.reader.Get(kube::GroupVersionKind::Of(o), o.Namespace(), o.Name());
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       if (live) {
         t.live = std::move(*live);
       } else if (live.error().code() == ErrorCode::kNotFound && t.task->hook) {
@@ -205,8 +208,8 @@ bool SyncRun::WaitStep(std::vector<TaskState*>& tasks) {
       if (pending[i]->finished && pending[i]->task->hook &&
           pending[i]->result.hook_phase == sync::OperationPhase::kFailed) {
         FailMessage(sync::OperationPhase::kFailed, std::string(kUnsuccessful) + ": hook " +
-                                                 pending[i]->task->key.ToString() + ": " +
-                                                 pending[i]->result.message);
+                                                       pending[i]->task->key.ToString() + ": " +
+                                                       pending[i]->result.message);
         return false;
       }
     }

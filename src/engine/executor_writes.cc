@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/mutex.h"
 #include "engine/executor_internal.h"
 #include "engine/prediction_memo.h"
 #include "sync/tracking.h"
@@ -63,7 +64,7 @@ Object SyncRun::Outgoing(const sync::SyncTask& task) {
     if (const Object* live = LiveFor(task.key)) {
       std::vector<std::string> warnings;
       obj = request_.ignore->RespectIgnoreDifferences(obj, *live, &warnings);
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       for (auto& w : warnings) result_.warnings.push_back(task.key.ToString() + ": " + w);
     }
   }
@@ -109,7 +110,7 @@ Status SyncRun::Write(TaskState& t) {
   if (cell_.memo != nullptr && !dry && task.action == sync::TaskAction::kApply) {
     cell_.memo->RecordUnchanged(out, *written);
   }
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   t.written = true;
   t.result.message = KubectlName(out) + " " + verb + suffix;
   if (task.hook) t.result.hook_phase = sync::OperationPhase::kRunning;
@@ -135,7 +136,7 @@ Status SyncRun::Replace(TaskState& t, const Object& outgoing) {
     written = cell_.applier.Update(obj, {.dry_run = options_.dry_run});
   }
   CG_TRY(written);
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   t.written = true;
   t.result.message = KubectlName(obj) + " " + verb + (options_.dry_run ? " (dry run)" : "");
   t.live = std::move(*written);
@@ -157,7 +158,7 @@ Status SyncRun::Recreate(TaskState& t, const Object& outgoing) {
   if (auto s = WaitGone({&target}, StepDeadline(), "the object to be replaced"); !s) return s;
   auto created = cell_.applier.Create(outgoing, {});
   CG_TRY(created);
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   t.written = true;
   t.result.message = KubectlName(outgoing) + " replaced (deleted and created: Force=true)";
   t.live = std::move(*created);
@@ -181,7 +182,7 @@ Status SyncRun::Prune(TaskState& t) {
   if (!s && s.error().code() == ErrorCode::kConflict) s = Ok();  // replaced meanwhile: not ours
   if (!s) return s;
   if (cell_.memo != nullptr && !options_.dry_run) cell_.memo->Forget(live.Key());
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   t.written = true;
   t.result.result = sync::ResultCode::kPruned;
   t.result.message = options_.dry_run ? "pruned (dry run)" : "pruned";
@@ -194,7 +195,7 @@ Status SyncRun::DeleteOldHook(TaskState& t) {
     if (auto s = RemoveHookFinalizer(old); !s) return s;
   }
   if (auto s = DeleteObject(old, t.task->propagation, /*precondition=*/false); !s) return s;
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   t.written = true;
   t.result.message = KubectlName(old) + " deleted (BeforeHookCreation)";
   return Ok();

@@ -19,17 +19,21 @@
 // every 100 ms, so a fake clock advanced by a test is noticed without a notification. With
 // nothing scheduled the workers sleep until Schedule or destruction.
 //
+// A manual runner (Manual()) has no workers: its clients run only inside RunReady, on the
+// caller's thread. Tests drive healers this way with a FakeClock, so they can tell that
+// nothing is due without waiting for a worker.
+//
 // Thread-safety: thread-safe. The destructor joins the workers; cancel every client first.
 #pragma once
 
-#include <condition_variable>
 #include <map>
-#include <mutex>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <vector>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 
 namespace cellgate::engine {
 
@@ -43,6 +47,8 @@ class HealRunner {
 
   // `threads` >= 1 workers. The clock must outlive the runner.
   HealRunner(const Clock& clock, int threads);
+  // A runner without workers (see above). The clock must outlive the runner.
+  static std::unique_ptr<HealRunner> Manual(const Clock& clock);
   ~HealRunner();
   HealRunner(const HealRunner&) = delete;
   HealRunner& operator=(const HealRunner&) = delete;
@@ -52,6 +58,13 @@ class HealRunner {
 
   // Clients scheduled or running now.
   std::size_t Active() const;
+  // The earliest time a client is scheduled for (nullopt: none is).
+  std::optional<Clock::TimePoint> NextDue() const;
+
+  // Runs, on the calling thread, each client due at clock.Now(), again while any is due (a
+  // run may schedule another); returns the number of runs. Meant for manual runners; on a
+  // runner with workers they share the due clients (still one run at a time per client).
+  std::size_t RunReady();
 
  private:
   struct Entry {
@@ -60,13 +73,18 @@ class HealRunner {
     bool cancelled = false;  // Cancel is waiting: never picked again
   };
 
+  explicit HealRunner(const Clock& clock);  // manual
   void WorkerLoop();
+  // mu_ held: the scheduled client due first, not running or cancelled (end(): none).
+  std::map<Client*, Entry>::iterator Earliest();
+  // mu_ held, `lock` holding it: runs `entry`'s client without the lock and books the result.
+  void RunOne(core::MutexLock& lock, std::map<Client*, Entry>::iterator entry);
 
   const Clock& clock_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
+  mutable core::Mutex mu_;
+  core::CondVar cv_;
   bool stopping_ = false;
-  std::map<Client*, Entry> entries_;  // guarded by mu_
+  std::map<Client*, Entry> entries_ GUARDED_BY(mu_);
   std::vector<std::thread> workers_;
 };
 

@@ -1,6 +1,7 @@
 #include "engine/prediction_memo.h"
 
 #include "core/digest.h"
+#include "core/mutex.h"
 
 namespace cellgate::engine {
 
@@ -23,7 +24,7 @@ std::string LiveFingerprint(const Object& live) {
 void PredictionMemo::RecordUnchanged(const Object& desired, const Object& live) {
   Entry entry{.desired_digest = Sha256Hex(desired.body().dump()),
               .live_fingerprint = LiveFingerprint(live)};
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (entries_.size() >= max_entries_) entries_.clear();
   entries_[live.Key().ToString()] = std::move(entry);
 }
@@ -31,12 +32,12 @@ void PredictionMemo::RecordUnchanged(const Object& desired, const Object& live) 
 bool PredictionMemo::KnownUnchanged(const Object& desired, const Object& live) const {
   const std::string key = live.Key().ToString();
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (!entries_.contains(key)) return false;
   }
   const std::string fingerprint = LiveFingerprint(live);
   const std::string digest = Sha256Hex(desired.body().dump());
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = entries_.find(key);
   if (it == entries_.end() || it->second.desired_digest != digest ||
       it->second.live_fingerprint != fingerprint) {
@@ -47,22 +48,22 @@ bool PredictionMemo::KnownUnchanged(const Object& desired, const Object& live) c
 }
 
 void PredictionMemo::Forget(const ObjectKey& key) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   entries_.erase(key.ToString());
 }
 
 void PredictionMemo::Clear() {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   entries_.clear();
 }
 
 std::size_t PredictionMemo::size() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return entries_.size();
 }
 
 std::size_t PredictionMemo::hits() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return hits_;
 }
 

@@ -34,10 +34,10 @@
 #pragma once
 
 #include <cstddef>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 
+#include "core/mutex.h"
 #include "core/object.h"
 
 namespace cellgate::engine {
@@ -66,9 +66,9 @@ class PredictionMemo {
     std::string live_fingerprint;
   };
   const std::size_t max_entries_;
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, Entry> entries_;  // by ObjectKey::ToString(); guarded by mu_
-  mutable std::size_t hits_ = 0;                    // guarded by mu_
+  mutable core::Mutex mu_;
+  std::unordered_map<std::string, Entry> entries_ GUARDED_BY(mu_);  // by ObjectKey::ToString()
+  mutable std::size_t hits_ GUARDED_BY(mu_) = 0;
 };
 
 // The live fingerprint described above (exposed for tests).

@@ -6,10 +6,10 @@
 #include <chrono>
 #include <thread>
 
-#include "engine/testing/fake_cell.h"
 #include "engine/live_state.h"
-#include "sync/tracking.h"
+#include "engine/testing/fake_cell.h"
 #include "engine/watch_hub.h"
+#include "sync/tracking.h"
 
 namespace cellgate::engine {
 namespace {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/digest.h"
+#include "core/mutex.h"
 #include "sync/annotations.h"
 #include "sync/key_order.h"
 #include "sync/normalize.h"
@@ -16,7 +17,9 @@ std::string ResourceVersion(const Object& o) {
   return StringAt(o.body(), {"metadata", "resourceVersion"});
 }
 
-bool Counts(const Object& o) { return !sync::IsHook(o) && !sync::IsIgnored(o) && !sync::IsSkipped(o); }
+bool Counts(const Object& o) {
+  return !sync::IsHook(o) && !sync::IsIgnored(o) && !sync::IsSkipped(o);
+}
 
 }  // namespace
 
@@ -76,29 +79,29 @@ Status SelfHealer::Start() {
   for (const auto& [key, obj] : desired_by_key_) kinds.insert(kube::GroupVersionKind::Of(*obj));
   const std::string label = sync::InstanceLabelValue(target_.instance);
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     stopping_ = false;
     running_ = true;
     stats_.running = true;
   }
   for (const auto& gvk : kinds) {
-    auto handle =
-        hub_.Subscribe(gvk, label, [this, gvk](const kube::WatchEvent& e) { OnEvent(gvk, e); });
+    auto handle = hub_.Subscribe(
+        gvk, label, [this, gvk](const kube::WatchEvent& e) REQUIRES(mu_) { OnEvent(gvk, e); });
     if (!handle) {
       Stop();
       return std::unexpected(handle.error().Wrap("self-heal watch " + gvk.ToString()));
     }
     watches_.push_back(std::move(*handle));
   }
-  std::unique_lock lock(mu_);
+  core::MutexLock lock(mu_);
   cv_.wait_for(lock, options_.initial_list_timeout,
-               [&] { return stopping_ || listed_.size() >= kinds.size(); });
+               [&]() REQUIRES(mu_) { return stopping_ || listed_.size() >= kinds.size(); });
   return Ok();
 }
 
 void SelfHealer::Stop() {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     stopping_ = true;
     cv_.notify_all();
   }
@@ -106,13 +109,13 @@ void SelfHealer::Stop() {
   // the runner takes it.
   watches_.clear();
   runner_.Cancel(this);
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   running_ = false;
   stats_.running = false;
 }
 
 SelfHealStatus SelfHealer::Snapshot() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   SelfHealStatus s = stats_;
   s.running = running_;
   s.objects = guard_.Objects();
@@ -147,7 +150,7 @@ void SelfHealer::Offer(const ObjectKey& key, std::optional<Object> live) {
 }
 
 void SelfHealer::OnEvent(const kube::GroupVersionKind& gvk, const kube::WatchEvent& event) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (stopping_ || event.type == kube::WatchEventType::kBookmark) return;
   ++stats_.events;
   switch (event.type) {
@@ -191,7 +194,7 @@ void SelfHealer::OnEvent(const kube::GroupVersionKind& gvk, const kube::WatchEve
 }
 
 std::optional<Clock::TimePoint> SelfHealer::RunDue() {
-  std::unique_lock lock(mu_);
+  core::MutexLock lock(mu_);
   while (!stopping_ && !pending_.empty()) {
     Clock::TimePoint now = cell_.clock.Now();
     auto next = pending_.begin();
@@ -220,7 +223,7 @@ void SelfHealer::Check(const ObjectKey& key, Pending item) {
   const Object& desired = *desired_by_key_.at(key);
   const Clock::TimePoint now = cell_.clock.Now();
   auto requeue = [&](Clock::TimePoint due) {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto it = pending_.find(key);
     if (it == pending_.end()) {
       pending_[key] =
@@ -237,13 +240,13 @@ void SelfHealer::Check(const ObjectKey& key, Pending item) {
   std::vector<std::string> paths;
   if (item.live) {
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       ++stats_.checks;
     }
     auto dry = cell_.applier.Apply(Outgoing(desired, item.live), {.dry_run = true});
     if (!dry) {
       {
-        std::lock_guard lock(mu_);
+        core::MutexLock lock(mu_);
         ++stats_.failures;
       }
       report({.key = key, .action = "failed", .message = dry.error().message()});
@@ -256,7 +259,7 @@ void SelfHealer::Check(const ObjectKey& key, Pending item) {
     // in fields that merely moved on.
     if (ResourceVersion(*dry) != ResourceVersion(*item.live) &&
         !NotNewerVersion(ResourceVersion(*dry), ResourceVersion(*item.live))) {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       ++stats_.ignored;
       return;
     }
@@ -264,9 +267,9 @@ void SelfHealer::Check(const ObjectKey& key, Pending item) {
     predicted = std::move(*dry);
     auto diff =
         sync::DiffObject({.desired = &desired, .live = &*item.live, .predicted_live = &*predicted},
-                   {.ignore = target_.ignore.get()});
+                         {.ignore = target_.ignore.get()});
     if (diff && diff->status == sync::SyncStatus::kSynced) {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       known_good_[key] = Fingerprint(key, *item.live);
       guard_.OnInSync(key, now);
       return;
@@ -278,7 +281,7 @@ void SelfHealer::Check(const ObjectKey& key, Pending item) {
 
   HealDecision decision;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     ++stats_.drifts;
     decision = guard_.OnDrift(key, paths, now);
   }
@@ -291,7 +294,7 @@ void SelfHealer::Check(const ObjectKey& key, Pending item) {
       std::chrono::duration_cast<std::chrono::milliseconds>(cell_.clock.Now() - item.seen);
   if (!written) {
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       ++stats_.failures;
     }
     report({.key = key,
@@ -304,7 +307,7 @@ void SelfHealer::Check(const ObjectKey& key, Pending item) {
   }
   std::string condition;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     ++stats_.heals;
     guard_.OnHealed(key, now);
     applied_rv_[key] = ResourceVersion(*written);

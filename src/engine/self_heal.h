@@ -37,22 +37,21 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/mutex.h"
 #include "engine/cell.h"
 #include "engine/compare.h"
-#include "sync/diff.h"
 #include "engine/heal_guard.h"
 #include "engine/heal_runner.h"
-#include "sync/ignore.h"
 #include "engine/watch_hub.h"
+#include "sync/diff.h"
+#include "sync/ignore.h"
 
 namespace cellgate::engine {
 
@@ -121,8 +120,8 @@ class SelfHealer final : private HealRunner::Client {
   };
 
   void OnEvent(const kube::GroupVersionKind& gvk, const kube::WatchEvent& event);
-  void Offer(const ObjectKey& key, std::optional<Object> live);    // mu_ held
-  bool Unchanged(const ObjectKey& key, const Object& live) const;  // mu_ held
+  void Offer(const ObjectKey& key, std::optional<Object> live) REQUIRES(mu_);
+  bool Unchanged(const ObjectKey& key, const Object& live) const REQUIRES(mu_);
   // HealRunner::Client: checks what is due, returns when the next backoff ends.
   std::optional<Clock::TimePoint> RunDue() override;
   void Check(const ObjectKey& key, Pending pending);
@@ -140,16 +139,16 @@ class SelfHealer final : private HealRunner::Client {
   HealRunner& runner_;
   std::map<ObjectKey, const Object*> desired_by_key_;
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
+  mutable core::Mutex mu_;
+  core::CondVar cv_;
   bool stopping_ = false;
   bool running_ = false;
-  std::map<ObjectKey, Pending> pending_;           // guarded by mu_
-  std::map<ObjectKey, std::string> known_good_;    // guarded by mu_: Fingerprint
-  std::map<ObjectKey, std::string> applied_rv_;    // guarded by mu_: our last write
-  std::map<kube::GroupVersionKind, bool> listed_;  // guarded by mu_: first kReplace seen
-  HealGuard guard_;                                // guarded by mu_
-  SelfHealStatus stats_;                           // guarded by mu_
+  std::map<ObjectKey, Pending> pending_ GUARDED_BY(mu_);
+  std::map<ObjectKey, std::string> known_good_ GUARDED_BY(mu_);    // Fingerprint
+  std::map<ObjectKey, std::string> applied_rv_ GUARDED_BY(mu_);    // our last write
+  std::map<kube::GroupVersionKind, bool> listed_ GUARDED_BY(mu_);  // first kReplace seen
+  HealGuard guard_ GUARDED_BY(mu_);
+  SelfHealStatus stats_ GUARDED_BY(mu_);
   std::vector<std::unique_ptr<WatchHub::Subscription>> watches_;
 };
 

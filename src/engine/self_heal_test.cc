@@ -1,14 +1,15 @@
-// SelfHealer and HealGuard against FakeCell.
+// SelfHealer and HealGuard against FakeCell. The healers run on a manual HealRunner driven
+// from the test thread (Settle), with the cell's FakeClock: a test knows that nothing more is
+// due, rather than waiting to see that nothing happens.
 #include "engine/self_heal.h"
 
 #include <gtest/gtest.h>
 
-#include <thread>
-
+#include "core/mutex.h"
 #include "engine/app_sync.h"
 #include "engine/testing/fake_cell.h"
-#include "sync/tracking.h"
 #include "engine/watch_hub.h"
+#include "sync/tracking.h"
 
 namespace cellgate::engine {
 namespace {
@@ -17,15 +18,6 @@ using testing::FakeCell;
 using testing::Objects;
 using testing::OneObject;
 using namespace std::chrono_literals;
-
-bool Eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 5s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return done();
-}
 
 const ObjectKey kApi{"apps", "Deployment", "shop", "api"};
 
@@ -47,7 +39,7 @@ metadata: {name: shop}
 spec:
   destination: {namespace: shop}
 )" + ignore)
-                                     .body());
+                                           .body());
     EXPECT_TRUE(spec) << spec.error().message();
     rendered_ = Objects(R"(
 apiVersion: apps/v1
@@ -76,23 +68,33 @@ data: {mode: fast}
                           .desired = after->desired.objects,
                           .ignore = after->ignore,
                           .baseline = BaselineFrom(after->comparison)};
-    return std::make_unique<SelfHealer>(Cell(), hub_, std::move(target),
-                                        SelfHealOptions{.guard = guard},
-                                        [this](const HealEvent& e) {
-                                          std::lock_guard lock(mu_);
-                                          heals_.push_back(e);
-                                        });
+    return std::make_unique<SelfHealer>(
+        Cell(), hub_, std::move(target), SelfHealOptions{.guard = guard},
+        [this](const HealEvent& e) {
+          core::MutexLock lock(mu_);
+          heals_.push_back(e);
+        },
+        runner_.get());
+  }
+
+  // Delivers every watch event and runs every check that is due, until neither is left: what
+  // the healer does next needs a new event or a later clock.
+  void Settle() {
+    do {
+      fake_.WaitForWatchDeliveries();
+    } while (runner_->RunReady() > 0);
   }
 
   std::size_t HealCount() {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     return heals_.size();
   }
 
   FakeCell fake_;
+  std::unique_ptr<HealRunner> runner_ = HealRunner::Manual(fake_.clock());
   WatchHub hub_{fake_};
   std::vector<Object> rendered_;
-  std::mutex mu_;
+  core::Mutex mu_;
   std::vector<HealEvent> heals_;
 };
 
@@ -103,9 +105,12 @@ TEST_F(SelfHealTest, StartWatchesOnlyRenderedKindsAndDoesNothingWhenInSync) {
   EXPECT_EQ(fake_.WatchCount(), 2u);
   EXPECT_EQ(fake_.LogWith("watch ").size(), 2u);
   // A status change is not drift: no request at all.
+  Settle();
+  const std::size_t ignored = healer->Snapshot().ignored;
   fake_.Edit(kApi, [](Json& d) { d["status"] = {{"readyReplicas", 3}}; });
-  ASSERT_TRUE(Eventually([&] { return healer->Snapshot().ignored >= 1; }));
-  std::this_thread::sleep_for(50ms);
+  Settle();
+  EXPECT_EQ(healer->Snapshot().ignored, ignored + 1);
+  EXPECT_FALSE(runner_->NextDue());
   EXPECT_TRUE(fake_.LogWith("apply").empty());
   SelfHealStatus s = healer->Snapshot();
   EXPECT_EQ(s.checks, 0u);
@@ -120,23 +125,20 @@ TEST_F(SelfHealTest, RevertsAScaleAndARecreatesADeletedObject) {
   auto healer = SyncAndHeal();
   ASSERT_TRUE(healer->Start());
   fake_.Edit(kApi, [](Json& d) { d["spec"]["replicas"] = 7; });
-  ASSERT_TRUE(Eventually([&] {
-    auto d = fake_.Find(kApi);
-    return d && d->body()["spec"]["replicas"] == 3;
-  }));
-  ASSERT_TRUE(Eventually([&] { return HealCount() == 1; }));
+  Settle();
+  ASSERT_TRUE(fake_.Find(kApi));
+  EXPECT_EQ(fake_.Find(kApi)->body()["spec"]["replicas"], 3);
+  ASSERT_EQ(HealCount(), 1u);
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     EXPECT_EQ(heals_[0].action, "re-applied");
     EXPECT_EQ(heals_[0].changed_paths, std::vector<std::string>{"spec.replicas"});
     EXPECT_TRUE(heals_[0].message.empty());
   }
   fake_.Erase({"", "ConfigMap", "shop", "settings"});
-  ASSERT_TRUE(Eventually([&] {
-    return fake_.Find({"", "ConfigMap", "shop", "settings"}).has_value();
-  }));
-  ASSERT_TRUE(Eventually([&] { return HealCount() == 2; }));
-  std::this_thread::sleep_for(50ms);
+  Settle();
+  EXPECT_TRUE(fake_.Find({"", "ConfigMap", "shop", "settings"}).has_value());
+  EXPECT_FALSE(runner_->NextDue());
   SelfHealStatus s = healer->Snapshot();
   EXPECT_EQ(s.heals, 2u);
   EXPECT_TRUE(s.conditions.empty());
@@ -149,10 +151,13 @@ TEST_F(SelfHealTest, IgnoredFieldsAreNotDrift) {
   - {group: apps, kind: Deployment, jsonPointers: [/spec/replicas]}
 )");
   ASSERT_TRUE(healer->Start());
+  Settle();
+  const std::size_t ignored = healer->Snapshot().ignored;
   fake_.ClearLog();
   fake_.Edit(kApi, [](Json& d) { d["spec"]["replicas"] = 9; });
-  ASSERT_TRUE(Eventually([&] { return healer->Snapshot().ignored >= 1; }));
-  std::this_thread::sleep_for(50ms);
+  Settle();
+  EXPECT_EQ(healer->Snapshot().ignored, ignored + 1);
+  EXPECT_FALSE(runner_->NextDue());
   EXPECT_TRUE(fake_.LogWith("apply").empty()) << "not even a dry run";
   EXPECT_EQ(fake_.Find(kApi)->body()["spec"]["replicas"], 9);
 }
@@ -172,7 +177,7 @@ TEST_F(SelfHealTest, AnotherActorFightingBackLeadsToBackoffAndACondition) {
   ASSERT_TRUE(healer->Start());
   // The sync's own apply was changed by the "webhook": the first check finds drift, and so
   // does every check after each heal.
-  ASSERT_TRUE(Eventually([&] { return !healer->Snapshot().conditions.empty(); }));
+  Settle();
   SelfHealStatus s = healer->Snapshot();
   EXPECT_EQ(s.heals, 3u);
   ASSERT_EQ(s.conditions.size(), 1u);
@@ -180,16 +185,18 @@ TEST_F(SelfHealTest, AnotherActorFightingBackLeadsToBackoffAndACondition) {
             "SelfHealBackoff: apps/Deployment shop/api: field spec.template.spec.containers "
             "changed by another actor after 3 heals; next attempt in 1s");
   // Nothing more happens until the (fake) clock passes the backoff.
-  std::this_thread::sleep_for(300ms);
+  const Clock::TimePoint backoff_ends = fake_.clock().Now() + 1s;
+  EXPECT_EQ(runner_->NextDue(), backoff_ends);
+  fake_.mutable_clock().Advance(999ms);
+  Settle();
   EXPECT_EQ(healer->Snapshot().heals, 3u);
-  fake_.mutable_clock().Advance(1100ms);
-  ASSERT_TRUE(Eventually([&] { return healer->Snapshot().heals == 4; }));
-  ASSERT_TRUE(Eventually([&] {
-    auto c = healer->Snapshot().conditions;
-    return !c.empty() && c[0].ends_with("after 4 heals; next attempt in 2s");
-  }));
-  std::this_thread::sleep_for(300ms);
-  EXPECT_EQ(healer->Snapshot().heals, 4u);
+  fake_.mutable_clock().Advance(101ms);
+  Settle();
+  s = healer->Snapshot();
+  EXPECT_EQ(s.heals, 4u);
+  ASSERT_EQ(s.conditions.size(), 1u);
+  EXPECT_TRUE(s.conditions[0].ends_with("after 4 heals; next attempt in 2s")) << s.conditions[0];
+  EXPECT_EQ(runner_->NextDue(), fake_.clock().Now() + 2s);
 }
 
 TEST(HealGuardTest, BackoffDoublesUpToTheCapAndResetsWhenInSync) {
@@ -261,11 +268,11 @@ TEST(WatchHubTest, OneWatchPerKindSharedByApps) {
   };
   fake.Put(labelled("a1", "a"));
   fake.Put(labelled("b1", "b"));
-  std::mutex mu;
+  core::Mutex mu;
   std::map<std::string, std::vector<std::string>> seen;  // app -> "type name"
   auto recorder = [&](const std::string& app) {
     return [&, app](const kube::WatchEvent& e) {
-      std::lock_guard lock(mu);
+      core::MutexLock lock(mu);
       if (e.type == kube::WatchEventType::kReplace) {
         for (const auto& o : e.objects) seen[app].push_back("list " + o.Name());
       } else {
@@ -275,13 +282,14 @@ TEST(WatchHubTest, OneWatchPerKindSharedByApps) {
     };
   };
   auto count = [&](const std::string& app) {
-    std::lock_guard lock(mu);
+    core::MutexLock lock(mu);
     return seen[app].size();
   };
   WatchHub hub(fake);
   auto a = hub.Subscribe({"", "v1", "ConfigMap"}, "a", recorder("a"));
   ASSERT_TRUE(a);
-  ASSERT_TRUE(Eventually([&] { return count("a") == 1; }));
+  fake.WaitForWatchDeliveries();
+  EXPECT_EQ(count("a"), 1u);
   // A late subscriber is served from the hub's cache: still one watch.
   auto b = hub.Subscribe({"", "v1", "ConfigMap"}, "b", recorder("b"));
   ASSERT_TRUE(b);
@@ -291,13 +299,15 @@ TEST(WatchHubTest, OneWatchPerKindSharedByApps) {
   fake.Edit({"", "ConfigMap", "default", "b1"}, [](Json& o) { o["data"] = {{"k", "v"}}; });
   fake.Put(labelled("a2", "a"));
   fake.Put(labelled("nobody", "c"));
-  ASSERT_TRUE(Eventually([&] { return count("a") == 2 && count("b") == 2; }));
+  fake.WaitForWatchDeliveries();
+  EXPECT_EQ(count("a"), 2u);
+  EXPECT_EQ(count("b"), 2u);
   // Relabelling moves an object: the old app sees it deleted, the new one sees it.
   fake.Edit({"", "ConfigMap", "default", "a2"},
             [](Json& o) { o["metadata"]["labels"][std::string(sync::kInstanceLabel)] = "b"; });
-  ASSERT_TRUE(Eventually([&] { return count("a") == 3 && count("b") == 3; }));
+  fake.WaitForWatchDeliveries();
   {
-    std::lock_guard lock(mu);
+    core::MutexLock lock(mu);
     EXPECT_EQ(seen["a"], (std::vector<std::string>{"list a1", "changed a2", "deleted a2"}));
     EXPECT_EQ(seen["b"], (std::vector<std::string>{"list b1", "changed b1", "changed a2"}));
   }

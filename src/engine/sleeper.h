@@ -8,10 +8,10 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <stop_token>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 
 namespace cellgate::engine {
 
@@ -25,12 +25,12 @@ class Sleeper {
 class RealSleeper final : public Sleeper {
  public:
   bool SleepFor(std::chrono::milliseconds d, std::stop_token stop) override {
-    std::unique_lock lock(mu_);
+    core::MutexLock lock(mu_);
     return !cv_.wait_for(lock, stop, d, [] { return false; }) && !stop.stop_requested();
   }
 
  private:
-  std::mutex mu_;
+  core::Mutex mu_;
   std::condition_variable_any cv_;
 };
 
@@ -41,7 +41,7 @@ class FakeSleeper final : public Sleeper {
  public:
   explicit FakeSleeper(FakeClock& clock) : clock_(clock) {}
   bool SleepFor(std::chrono::milliseconds d, std::stop_token stop) override {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (stop.stop_requested()) return false;
     clock_.Advance(d);
     slept_ += d;
@@ -50,7 +50,7 @@ class FakeSleeper final : public Sleeper {
   std::chrono::milliseconds slept() const { return slept_; }
 
  private:
-  std::mutex mu_;
+  core::Mutex mu_;
   FakeClock& clock_;
   std::chrono::milliseconds slept_{0};
 };

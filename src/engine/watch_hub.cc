@@ -4,6 +4,7 @@
 #include <charconv>
 #include <vector>
 
+#include "core/mutex.h"
 #include "sync/tracking.h"
 
 namespace cellgate::engine {
@@ -24,7 +25,7 @@ WatchHub::Subscription::~Subscription() { hub_.Unsubscribe(gvk_, id_); }
 WatchHub::~WatchHub() {
   std::vector<std::unique_ptr<kube::WatchHandle>> handles;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     for (auto& [gvk, kind] : kinds_) {
       kind->closed = true;
       handles.push_back(std::move(kind->handle));
@@ -35,7 +36,7 @@ WatchHub::~WatchHub() {
 }
 
 std::size_t WatchHub::WatchCount() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return kinds_.size();
 }
 
@@ -53,9 +54,9 @@ bool NotNewerVersion(std::string_view rv, std::string_view ours) {
 
 bool WatchHub::WaitForWrites(const std::vector<WrittenObject>& writes,
                              std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
+  core::MutexLock lock(mu_);
   bool unwatched = false;
-  auto caught_up = [&] {
+  auto caught_up = [&]() REQUIRES(mu_) {
     for (const auto& w : writes) {
       auto it = kinds_.find(w.gvk);
       if (it == kinds_.end() || it->second->closed || !it->second->current) {
@@ -91,7 +92,7 @@ std::optional<std::string> WatchHub::VersionOf(const kube::GroupVersionKind& gvk
 
 std::optional<CachedObjects> WatchHub::Cached(const kube::GroupVersionKind& gvk,
                                               const std::string& label_value) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto version = VersionOf(gvk, label_value);
   if (!version) return std::nullopt;
   return CachedObjects{.objects = Labelled(*kinds_.at(gvk), label_value),
@@ -100,7 +101,7 @@ std::optional<CachedObjects> WatchHub::Cached(const kube::GroupVersionKind& gvk,
 
 std::optional<std::string> WatchHub::CachedVersion(const kube::GroupVersionKind& gvk,
                                                    const std::string& label_value) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return VersionOf(gvk, label_value);
 }
 
@@ -148,7 +149,7 @@ std::vector<Object> WatchHub::Labelled(const Kind& kind, const std::string& labe
 Result<std::unique_ptr<WatchHub::Subscription>> WatchHub::Subscribe(
     const kube::GroupVersionKind& gvk, const std::string& label_value,
     kube::WatchCallback callback) {
-  std::unique_lock lock(mu_);
+  core::MutexLock lock(mu_);
   int id = next_id_++;
   auto it = kinds_.find(gvk);
   if (it != kinds_.end()) {
@@ -170,7 +171,7 @@ Result<std::unique_ptr<WatchHub::Subscription>> WatchHub::Subscribe(
   // which Watch() does not need, so starting it while holding mu_ is safe.
   auto handle = watcher_.Watch(gvk, "", {.label_selector = std::string(sync::kInstanceLabel)},
                                [this, kind](const kube::WatchEvent& e) {
-                                 std::lock_guard event_lock(mu_);
+                                 core::MutexLock event_lock(mu_);
                                  if (!kind->closed) OnEvent(kind, e);
                                });
   if (!handle) {
@@ -183,7 +184,7 @@ Result<std::unique_ptr<WatchHub::Subscription>> WatchHub::Subscribe(
 
 void WatchHub::OnEvent(const std::shared_ptr<Kind>& kind, const kube::WatchEvent& event) {
   struct Notify {
-    std::condition_variable& cv;
+    core::CondVar& cv;
     ~Notify() { cv.notify_all(); }
   } notify{changed_};
   auto deliver = [&](const std::string& label, const kube::WatchEvent& e) {
@@ -241,7 +242,7 @@ void WatchHub::OnEvent(const std::shared_ptr<Kind>& kind, const kube::WatchEvent
 void WatchHub::Unsubscribe(const kube::GroupVersionKind& gvk, int id) {
   std::unique_ptr<kube::WatchHandle> stopped;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto it = kinds_.find(gvk);
     if (it == kinds_.end()) return;
     it->second->subscribers.erase(id);

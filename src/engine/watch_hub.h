@@ -33,20 +33,19 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/mutex.h"
 #include "core/result.h"
-#include "kube/client.h"
 #include "engine/live_state.h"
+#include "kube/client.h"
 
 namespace cellgate::engine {
 
@@ -98,7 +97,7 @@ class WatchHub final : public LiveCache {
 
   // LiveCache: copies of the kind's objects with that label, or nullopt (see above).
   std::optional<engine::CachedObjects> Cached(const kube::GroupVersionKind& gvk,
-                                            const std::string& label_value) override;
+                                              const std::string& label_value) override;
   std::optional<std::string> CachedVersion(const kube::GroupVersionKind& gvk,
                                            const std::string& label_value) override;
 
@@ -133,17 +132,17 @@ class WatchHub final : public LiveCache {
   static void Put(Kind& kind, const Object& obj);
   static void Remove(Kind& kind, const ObjectKey& key);
   static std::vector<Object> Labelled(const Kind& kind, const std::string& label_value);
-  // "<epoch>.<label version>", or nullopt when the kind cannot answer (see above). mu_ held.
+  // "<epoch>.<label version>", or nullopt when the kind cannot answer (see above).
   std::optional<std::string> VersionOf(const kube::GroupVersionKind& gvk,
-                                       const std::string& label_value) const;
-  void OnEvent(const std::shared_ptr<Kind>& kind, const kube::WatchEvent& event);  // mu_ held
+                                       const std::string& label_value) const REQUIRES(mu_);
+  void OnEvent(const std::shared_ptr<Kind>& kind, const kube::WatchEvent& event) REQUIRES(mu_);
   void Unsubscribe(const kube::GroupVersionKind& gvk, int id);
 
   kube::Watcher& watcher_;
-  mutable std::mutex mu_;
-  std::condition_variable changed_;                                // notified after every event
-  std::map<kube::GroupVersionKind, std::shared_ptr<Kind>> kinds_;  // guarded by mu_
-  int next_id_ = 0;                                                // guarded by mu_
+  mutable core::Mutex mu_;
+  core::CondVar changed_;  // notified after every event
+  std::map<kube::GroupVersionKind, std::shared_ptr<Kind>> kinds_ GUARDED_BY(mu_);
+  int next_id_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace cellgate::engine

@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <condition_variable>
 #include <optional>
 
+#include "core/mutex.h"
 #include "git/libgit2.h"
 #include "git/remote_sync.h"
 #include "git/revision.h"
@@ -18,19 +18,19 @@ struct MirrorSource::RepoState {
   explicit RepoState(fs::path d) : dir(std::move(d)) {}
 
   const fs::path dir;
-  std::mutex mu;
-  std::condition_variable refreshed;        // signalled when a refresh completes
-  bool refreshing = false;                  // guarded by mu
-  std::uint64_t generation = 0;             // completed refreshes; guarded by mu
-  Status last_status;                       // of the latest refresh; guarded by mu
-  std::optional<Clock::TimePoint> last_ok;  // start of the latest good refresh; guarded by mu
-  // End of the latest refresh if it failed (reset by a good one); guarded by mu.
-  std::optional<Clock::TimePoint> last_failed;
-  FetchStats stats;  // guarded by mu
+  core::Mutex mu;
+  core::CondVar refreshed;  // signalled when a refresh completes
+  bool refreshing GUARDED_BY(mu) = false;
+  std::uint64_t generation GUARDED_BY(mu) = 0;             // completed refreshes
+  Status last_status GUARDED_BY(mu);                       // of the latest refresh
+  std::optional<Clock::TimePoint> last_ok GUARDED_BY(mu);  // start of the latest good refresh
+  // End of the latest refresh if it failed (reset by a good one).
+  std::optional<Clock::TimePoint> last_failed GUARDED_BY(mu);
+  FetchStats stats GUARDED_BY(mu);
   // Revisions resolved against the mirror as it was after refresh number `memo_generation`;
-  // any completed refresh (good or bad) empties it. Guarded by mu.
-  std::map<std::string, std::string, std::less<>> memo;
-  std::uint64_t memo_generation = 0;
+  // any completed refresh (good or bad) empties it.
+  std::map<std::string, std::string, std::less<>> memo GUARDED_BY(mu);
+  std::uint64_t memo_generation GUARDED_BY(mu) = 0;
 };
 
 MirrorSource::MirrorSource(MirrorSourceOptions options)
@@ -62,7 +62,7 @@ fs::path MirrorSource::MirrorDir(const std::string& repo_url) const {
 
 MirrorSource::RepoState& MirrorSource::State(const std::string& repo_url) {
   std::string key = NormaliseRepoUrl(repo_url);
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto& slot = repos_[key];
   if (!slot) slot = std::make_unique<RepoState>(MirrorDir(repo_url));
   return *slot;
@@ -92,7 +92,7 @@ Status MirrorSource::Sync(RepoState& state, const std::string& repo_url,
 
 Status MirrorSource::Refresh(RepoState& state, const std::string& repo_url,
                              const ResolveOptions& options) {
-  std::unique_lock lock(state.mu);
+  core::MutexLock lock(state.mu);
   if (options.offline) {
     ++state.stats.offline_hits;
     if (state.last_failed) return state.last_status;
@@ -121,7 +121,7 @@ Status MirrorSource::Refresh(RepoState& state, const std::string& repo_url,
   if (state.refreshing) {
     ++state.stats.coalesced;
     const std::uint64_t generation = state.generation;
-    state.refreshed.wait(lock, [&] { return state.generation != generation; });
+    state.refreshed.wait(lock, [&]() REQUIRES(state.mu) { return state.generation != generation; });
     return state.last_status;
   }
   state.refreshing = true;
@@ -167,7 +167,7 @@ Result<std::string> MirrorSource::Resolve(const std::string& repo_url, const std
   CG_TRY(Refresh(state, repo_url, options));
   std::uint64_t generation = 0;
   {
-    std::lock_guard lock(state.mu);
+    core::MutexLock lock(state.mu);
     generation = state.generation;
     if (state.memo_generation != generation) {
       state.memo.clear();
@@ -182,7 +182,7 @@ Result<std::string> MirrorSource::Resolve(const std::string& repo_url, const std
   CG_TRY(repo);
   auto commit = ResolveRevision(repo->get(), revision, RedactUrl(repo_url));
   if (commit) {
-    std::lock_guard lock(state.mu);
+    core::MutexLock lock(state.mu);
     // Only while no refresh completed meanwhile: the answer may predate it.
     if (state.generation == generation) {
       state.memo.emplace(revision, *commit);
@@ -218,20 +218,20 @@ FetchStats MirrorSource::Stats(const std::string& repo_url) const {
   std::string key = NormaliseRepoUrl(repo_url);
   RepoState* state = nullptr;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto it = repos_.find(key);
     if (it == repos_.end()) return {};
     state = it->second.get();
   }
-  std::lock_guard lock(state->mu);
+  core::MutexLock lock(state->mu);
   return state->stats;
 }
 
 std::map<std::string, FetchStats> MirrorSource::AllStats() const {
   std::map<std::string, FetchStats> out;
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   for (const auto& [key, state] : repos_) {
-    std::lock_guard state_lock(state->mu);
+    core::MutexLock state_lock(state->mu);
     out.emplace(key, state->stats);
   }
   return out;

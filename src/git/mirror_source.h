@@ -28,10 +28,10 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "git/checkout.h"
 #include "git/source.h"
 
@@ -117,8 +117,8 @@ class MirrorSource final : public Source {
   const MirrorSourceOptions options_;
   const SystemClock system_clock_;
   const Clock& clock_;
-  mutable std::mutex mu_;
-  std::map<std::string, std::unique_ptr<RepoState>> repos_;  // guarded by mu_
+  mutable core::Mutex mu_;
+  std::map<std::string, std::unique_ptr<RepoState>> repos_ GUARDED_BY(mu_);
 };
 
 }  // namespace cellgate::git

@@ -9,13 +9,14 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
 #include <string>
 #include <thread>
+
+#include "core/mutex.h"
 
 namespace cellgate::git {
 namespace {
@@ -40,7 +41,7 @@ class Watchdog {
 
   void Add(int fd, Clock::time_point deadline) {
     if (deadline == Clock::time_point::max()) return;
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     fds_[fd] = deadline;
     if (!started_) {
       started_ = true;
@@ -51,13 +52,13 @@ class Watchdog {
 
   // Forgets `fd`; the caller closes it afterwards, so a cut never reaches a reused number.
   void Remove(int fd) {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     fds_.erase(fd);
   }
 
  private:
   void Run() {
-    std::unique_lock lock(mu_);
+    core::MutexLock lock(mu_);
     for (;;) {
       Clock::time_point next = Clock::time_point::max();
       const Clock::time_point now = Clock::now();
@@ -78,10 +79,10 @@ class Watchdog {
     }
   }
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::map<int, Clock::time_point> fds_;  // guarded by mu_
-  bool started_ = false;                  // guarded by mu_
+  core::Mutex mu_;
+  core::CondVar cv_;
+  std::map<int, Clock::time_point> fds_ GUARDED_BY(mu_);
+  bool started_ GUARDED_BY(mu_) = false;
 };
 
 // The first four members are laid out as libgit2's own socket stream (git_socket_stream in

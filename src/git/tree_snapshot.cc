@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/mutex.h"
 #include "git/checkout.h"
 
 namespace cellgate::git {
@@ -90,7 +91,7 @@ Status TreeSnapshot::ListInto(const git_oid& tree_oid, const std::string& prefix
 }
 
 Result<std::vector<TreeEntry>> TreeSnapshot::List(const std::string& dir, bool recursive) const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto parts = SplitRepoPath(dir);
   CG_TRY(parts);
   auto resolved = ResolveTreePath(repo_.get(), root_.get(), *parts, true, dir, commit_);
@@ -106,7 +107,7 @@ Result<std::vector<TreeEntry>> TreeSnapshot::List(const std::string& dir, bool r
 }
 
 Result<std::string> TreeSnapshot::ReadFile(const std::string& path) const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto resolved = Resolve(path);
   CG_TRY(resolved);
   if (resolved->mode == GIT_FILEMODE_TREE) {
@@ -136,14 +137,14 @@ Result<std::string> TreeSnapshot::ReadFile(const std::string& path) const {
 }
 
 Result<std::string> TreeSnapshot::ObjectId(const std::string& path) const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto resolved = Resolve(path);
   CG_TRY(resolved);
   return OidHex(resolved->oid);
 }
 
 Result<std::filesystem::path> TreeSnapshot::Materialize() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return WriteCheckout(repo_.get(), root_.get(), commit_, options_.checkouts_dir, options_.limits);
 }
 

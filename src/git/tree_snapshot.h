@@ -9,10 +9,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "core/mutex.h"
 #include "git/checkout.h"
 #include "git/libgit2.h"
 #include "git/source.h"
@@ -46,17 +46,17 @@ class TreeSnapshot final : public Snapshot {
         root_(std::move(root)),
         odb_(std::move(odb)) {}
 
-  // Resolves a caller's path, following symlinks; requires mu_ held.
-  Result<ResolvedEntry> Resolve(const std::string& path) const;
+  // Resolves a caller's path, following symlinks.
+  Result<ResolvedEntry> Resolve(const std::string& path) const REQUIRES(mu_);
   Status ListInto(const git_oid& tree_oid, const std::string& prefix, bool recursive,
-                  std::vector<TreeEntry>& out) const;
+                  std::vector<TreeEntry>& out) const REQUIRES(mu_);
 
   const Options options_;
   const std::string commit_;
-  mutable std::mutex mu_;
-  RepositoryPtr repo_;  // guarded by mu_
-  TreePtr root_;        // guarded by mu_
-  OdbPtr odb_;          // guarded by mu_
+  mutable core::Mutex mu_;
+  RepositoryPtr repo_ GUARDED_BY(mu_);
+  TreePtr root_ GUARDED_BY(mu_);
+  OdbPtr odb_ GUARDED_BY(mu_);
 };
 
 }  // namespace cellgate::git

@@ -18,7 +18,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <condition_variable>
 #include <exception>
 #include <limits>
 #include <mutex>
@@ -28,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/mutex.h"
 #include "http/server_tls.h"
 
 namespace cellgate::http {
@@ -100,7 +100,7 @@ class Server::Impl {
   std::string address() const { return address_; }
   bool tls() const { return tls_ != nullptr; }
   std::size_t connections() const {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     return sessions_.size();
   }
 
@@ -130,14 +130,14 @@ class Server::Impl {
 
   // Declared before ioc_ so that they outlive it: destroying the io_context destroys
   // pending handlers, and with them Sessions that unregister here.
-  mutable std::mutex mu_;
-  std::condition_variable sessions_gone_;
-  std::unordered_map<std::uint64_t, Entry> sessions_;      // guarded by mu_
-  std::unordered_map<std::string, std::size_t> per_peer_;  // guarded by mu_; ordinary ones
-  std::size_t ordinary_ = 0;                               // guarded by mu_
-  std::size_t reserved_ = 0;                               // guarded by mu_
-  std::uint64_t next_id_ = 1;                              // guarded by mu_
-  std::unique_ptr<internal::TlsContextSource> tls_;        // null: plain HTTP
+  mutable core::Mutex mu_;
+  core::CondVar sessions_gone_;
+  std::unordered_map<std::uint64_t, Entry> sessions_ GUARDED_BY(mu_);
+  std::unordered_map<std::string, std::size_t> per_peer_ GUARDED_BY(mu_);  // ordinary ones
+  std::size_t ordinary_ GUARDED_BY(mu_) = 0;
+  std::size_t reserved_ GUARDED_BY(mu_) = 0;
+  std::uint64_t next_id_ GUARDED_BY(mu_) = 1;
+  std::unique_ptr<internal::TlsContextSource> tls_;  // null: plain HTTP
 
   asio::io_context ioc_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
@@ -463,7 +463,7 @@ void Server::Impl::OnAccept(error_code ec, tcp::socket socket) {
   std::uint64_t id = 0;
   bool reserved = false;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     // Registered under the lock that Stop() takes, so a connection accepted while Stop runs
     // is either shut down by it or refused here.
     if (!stopping()) {
@@ -490,7 +490,7 @@ void Server::Impl::OnAccept(error_code ec, tcp::socket socket) {
   }
   std::shared_ptr<SessionBase> session = MakeSession(std::move(socket), id, reserved);
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (auto it = sessions_.find(id); it != sessions_.end()) it->second.session = session;
   }
   session->Start();
@@ -515,7 +515,7 @@ bool Server::Impl::IsProbe(std::string_view method, std::string_view path) const
 }
 
 void Server::Impl::Unregister(std::uint64_t id) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = sessions_.find(id);
   if (it == sessions_.end()) return;
   if (it->second.reserved) {
@@ -541,13 +541,13 @@ void Server::Impl::Stop() {
   std::call_once(stop_once_, [this] {
     std::vector<std::shared_ptr<SessionBase>> live;
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       stopping_ = true;
       for (auto& [id, entry] : sessions_) {
         if (auto s = entry.session.lock()) live.push_back(std::move(s));
       }
     }
-    asio::post(acceptor_.get_executor(), [this] {
+    asio::post(acceptor_.get_executor(), [this]() REQUIRES(mu_) {
       error_code ignored;
       acceptor_.close(ignored);
       accept_retry_.cancel();
@@ -555,8 +555,9 @@ void Server::Impl::Stop() {
     for (auto& s : live) s->Shutdown();
     live.clear();  // the sessions' own handlers keep them alive; let them end
     {
-      std::unique_lock lock(mu_);
-      sessions_gone_.wait_for(lock, options_.stop_timeout, [this] { return sessions_.empty(); });
+      core::MutexLock lock(mu_);
+      sessions_gone_.wait_for(lock, options_.stop_timeout,
+                              [this]() REQUIRES(mu_) { return sessions_.empty(); });
       if (!sessions_.empty()) {
         spdlog::warn("http server {}: {} connections still busy after {} ms; stopping anyway",
                      address_, sessions_.size(), options_.stop_timeout.count());

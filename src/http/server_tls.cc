@@ -4,6 +4,8 @@
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
+#include "core/mutex.h"
+
 namespace cellgate::http::internal {
 namespace {
 
@@ -27,8 +29,11 @@ Result<std::unique_ptr<TlsContextSource>> TlsContextSource::Load(std::filesystem
   CG_TRY(stamp);
   auto ctx = source->Build();
   CG_TRY(ctx);
-  source->current_ = std::move(*ctx);
-  source->loaded_ = *stamp;
+  {
+    core::MutexLock lock(source->mu_);
+    source->current_ = std::move(*ctx);
+    source->loaded_ = *stamp;
+  }
   return source;
 }
 
@@ -80,7 +85,7 @@ Result<std::shared_ptr<ssl::context>> TlsContextSource::Build() const {
 }
 
 std::shared_ptr<ssl::context> TlsContextSource::Current() {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto stamp = StampNow();
   if (!stamp || *stamp == loaded_ || *stamp == refused_) return current_;
   auto ctx = Build();

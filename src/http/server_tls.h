@@ -19,9 +19,9 @@
 #include <boost/asio/ssl/context.hpp>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "core/mutex.h"
 #include "core/result.h"
 
 namespace cellgate::http::internal {
@@ -47,10 +47,10 @@ class TlsContextSource {
 
   const std::filesystem::path cert_file_;
   const std::filesystem::path key_file_;
-  std::mutex mu_;
-  std::shared_ptr<boost::asio::ssl::context> current_;  // guarded by mu_
-  Stamp loaded_;                                        // guarded by mu_
-  Stamp refused_;                                       // guarded by mu_; last failed stamp
+  core::Mutex mu_;
+  std::shared_ptr<boost::asio::ssl::context> current_ GUARDED_BY(mu_);
+  Stamp loaded_ GUARDED_BY(mu_);
+  Stamp refused_ GUARDED_BY(mu_);  // last failed stamp
 };
 
 }  // namespace cellgate::http::internal

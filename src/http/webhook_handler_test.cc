@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <mutex>
 #include <vector>
 
+#include "core/mutex.h"
 #include "http/server.h"
 #include "http/signature.h"
 #include "http/standard_handlers.h"
@@ -21,18 +21,18 @@ class Recorder {
  public:
   PushCallback Callback(Status answer = Ok()) {
     return [this, answer](const PushEvent& push) {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       pushes_.push_back(push);
       return answer;
     };
   }
   std::vector<PushEvent> pushes() const {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     return pushes_;
   }
 
  private:
-  mutable std::mutex mu_;
+  mutable core::Mutex mu_;
   std::vector<PushEvent> pushes_;
 };
 

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/mutex.h"
 #include "core/redact.h"
 
 namespace cellgate::kube {
@@ -18,7 +19,7 @@ bool CredentialSource::Refreshable() const {
 }
 
 void CredentialSource::Invalidate() {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   invalidated_ = true;
 }
 
@@ -74,7 +75,7 @@ Status CredentialSource::RefreshExecLocked() {
 Result<AuthMaterial> CredentialSource::Get() {
   AuthMaterial m{.client_cert_pem = config_.client_cert_pem,
                  .client_key_pem = config_.client_key_pem};
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (config_.exec) {
     CG_TRY(RefreshExecLocked());
     if (!exec_->token.empty()) m.authorization = "Bearer " + exec_->token;

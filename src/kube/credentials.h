@@ -17,11 +17,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "core/result.h"
 #include "kube/cluster_config.h"
 #include "kube/exec_credential.h"
@@ -54,20 +54,19 @@ class CredentialSource {
   bool Refreshable() const;
 
  private:
-  Status RefreshTokenFileLocked();
-  Status RefreshExecLocked();
+  Status RefreshTokenFileLocked() REQUIRES(mu_);
+  Status RefreshExecLocked() REQUIRES(mu_);
 
   const ClusterConfig config_;
   const Clock& clock_;
   const ExecRunner runner_;
 
-  std::mutex mu_;
-  // Guarded by mu_.
-  bool invalidated_ = false;
-  std::string file_token_;
-  std::optional<std::filesystem::file_time_type> file_mtime_;
-  std::uintmax_t file_size_ = 0;
-  std::optional<ExecCredential> exec_;
+  core::Mutex mu_;
+  bool invalidated_ GUARDED_BY(mu_) = false;
+  std::string file_token_ GUARDED_BY(mu_);
+  std::optional<std::filesystem::file_time_type> file_mtime_ GUARDED_BY(mu_);
+  std::uintmax_t file_size_ GUARDED_BY(mu_) = 0;
+  std::optional<ExecCredential> exec_ GUARDED_BY(mu_);
 };
 
 }  // namespace cellgate::kube

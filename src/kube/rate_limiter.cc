@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/mutex.h"
+
 namespace cellgate::kube {
 
 TokenBucket::TokenBucket(RateLimitOptions options, const Clock& clock)
@@ -12,7 +14,7 @@ TokenBucket::TokenBucket(RateLimitOptions options, const Clock& clock)
 
 std::chrono::nanoseconds TokenBucket::Reserve() {
   if (options_.qps <= 0) return std::chrono::nanoseconds(0);
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto now = clock_.Now();
   if (now > last_) {
     double elapsed = std::chrono::duration<double>(now - last_).count();

@@ -11,9 +11,9 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 
 namespace cellgate::kube {
 
@@ -33,9 +33,9 @@ class TokenBucket {
  private:
   const RateLimitOptions options_;
   const Clock& clock_;
-  std::mutex mu_;
-  double tokens_;          // guarded by mu_; negative = queued debt
-  Clock::TimePoint last_;  // guarded by mu_
+  core::Mutex mu_;
+  double tokens_ GUARDED_BY(mu_);  // negative = queued debt
+  Clock::TimePoint last_ GUARDED_BY(mu_);
 };
 
 }  // namespace cellgate::kube

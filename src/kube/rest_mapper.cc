@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "core/mutex.h"
 #include "kube/api_error.h"
 
 namespace cellgate::kube {
@@ -125,7 +126,7 @@ Result<DiscoverySnapshot> RestMapper::Discover() {
     if (!parsed) {
       // Keep what we knew about this group version (kubectl tolerates partial discovery).
       spdlog::warn("{}", parsed.error().message());
-      std::shared_lock lock(mu_);
+      core::ReaderLock lock(mu_);
       for (const auto& [gvk, m] : snapshot_.by_gvk) {
         if (gvk.group == group && gvk.version == version) snap.by_gvk.emplace(gvk, m);
       }
@@ -136,7 +137,7 @@ Result<DiscoverySnapshot> RestMapper::Discover() {
 
 Status RestMapper::RefreshAfter(Clock::TimePoint miss) {
   const Clock& clock = transport_.clock();
-  std::lock_guard refresh_lock(refresh_mu_);
+  core::MutexLock refresh_lock(refresh_mu_);
   if (refreshed_ && last_refresh_start_ >= miss) return last_status_;  // someone refreshed since
   if (refreshed_) {
     auto next = last_refresh_start_ + options_.min_refresh_interval;
@@ -150,7 +151,7 @@ Status RestMapper::RefreshAfter(Clock::TimePoint miss) {
     return last_status_;
   }
   last_status_ = Ok();
-  std::unique_lock lock(mu_);
+  core::WriterLock lock(mu_);
   snapshot_ = std::move(*snap);
   return Ok();
 }
@@ -164,7 +165,7 @@ Status RestMapper::RefreshGroupVersion(std::string_view group, std::string_view 
   CG_TRY(body);
   DiscoverySnapshot part;
   if (auto s = ParseResourceList(*body, group, version, part); !s) return s;
-  std::unique_lock lock(mu_);
+  core::WriterLock lock(mu_);
   for (auto& [gvk, m] : part.by_gvk) snapshot_.by_gvk.insert_or_assign(gvk, std::move(m));
   auto& order = snapshot_.group_versions[std::string(group)];
   if (std::find(order.begin(), order.end(), version) == order.end()) {
@@ -174,7 +175,7 @@ Status RestMapper::RefreshGroupVersion(std::string_view group, std::string_view 
 }
 
 std::optional<ResourceMapping> RestMapper::Lookup(const GroupVersionKind& gvk) const {
-  std::shared_lock lock(mu_);
+  core::ReaderLock lock(mu_);
   auto it = snapshot_.by_gvk.find(gvk);
   if (it == snapshot_.by_gvk.end()) return std::nullopt;
   return it->second;
@@ -182,7 +183,7 @@ std::optional<ResourceMapping> RestMapper::Lookup(const GroupVersionKind& gvk) c
 
 std::optional<ResourceMapping> RestMapper::LookupGroupKind(std::string_view group,
                                                            std::string_view kind) const {
-  std::shared_lock lock(mu_);
+  core::ReaderLock lock(mu_);
   auto versions = snapshot_.group_versions.find(std::string(group));
   if (versions == snapshot_.group_versions.end()) return std::nullopt;
   for (const auto& v : versions->second) {
@@ -212,7 +213,7 @@ Result<ResourceMapping> RestMapper::MapGroupKind(std::string_view group, std::st
 }
 
 std::vector<ResourceMapping> RestMapper::Mappings() const {
-  std::shared_lock lock(mu_);
+  core::ReaderLock lock(mu_);
   std::vector<ResourceMapping> out;
   out.reserve(snapshot_.by_gvk.size());
   for (const auto& [gvk, m] : snapshot_.by_gvk) out.push_back(m);

@@ -17,15 +17,14 @@
 
 #include <chrono>
 #include <map>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "core/result.h"
 #include "kube/resource.h"
 #include "kube/transport.h"
@@ -72,13 +71,13 @@ class RestMapper {
   Transport& transport_;
   const MapperOptions options_;
 
-  std::mutex refresh_mu_;                  // one refresh at a time
-  bool refreshed_ = false;                 // guarded by refresh_mu_
-  Clock::TimePoint last_refresh_start_{};  // guarded by refresh_mu_
-  Status last_status_;                     // guarded by refresh_mu_
+  core::Mutex refresh_mu_;  // one refresh at a time
+  bool refreshed_ GUARDED_BY(refresh_mu_) = false;
+  Clock::TimePoint last_refresh_start_ GUARDED_BY(refresh_mu_){};
+  Status last_status_ GUARDED_BY(refresh_mu_);
 
-  mutable std::shared_mutex mu_;
-  DiscoverySnapshot snapshot_;  // guarded by mu_
+  mutable core::SharedMutex mu_;
+  DiscoverySnapshot snapshot_ GUARDED_BY(mu_);
 };
 
 // Pure parsers of discovery documents, exposed for tests.

@@ -6,10 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
+#include "core/mutex.h"
 #include "kube/rest_client.h"
 #include "kube/test_http_server.h"
 
@@ -47,7 +46,7 @@ class ScriptedApi {
     }
     int n = ++watches_;
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       watch_targets_.push_back(r.target);
     }
     if (n == 1) return {.drop = true};
@@ -69,14 +68,14 @@ class ScriptedApi {
   }
 
   std::vector<std::string> watch_targets() {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     return watch_targets_;
   }
 
  private:
   std::atomic<int> lists_{0};
   std::atomic<int> watches_{0};
-  std::mutex mu_;
+  core::Mutex mu_;
   std::vector<std::string> watch_targets_;
 };
 
@@ -88,19 +87,19 @@ TEST(RestWatcher, RelistsOnGoneResumesAndReconnects) {
   RestClient client(*transport, mapper);
   RestWatcher watcher(*transport, mapper, client);
 
-  std::mutex mu;
-  std::condition_variable cv;
+  core::Mutex mu;
+  core::CondVar cv;
   std::vector<WatchEvent> events;
   auto handle = watcher.Watch({"", "v1", "ConfigMap"}, "a",
                               {.label_selector = "app=web", .initial_backoff = milliseconds(10)},
                               [&](const WatchEvent& e) {
-                                std::lock_guard lock(mu);
+                                core::MutexLock lock(mu);
                                 events.push_back(e);
                                 cv.notify_all();
                               });
   ASSERT_TRUE(handle) << handle.error().message();
   {
-    std::unique_lock lock(mu);
+    core::MutexLock lock(mu);
     ASSERT_TRUE(cv.wait_for(
         lock, std::chrono::seconds(10),
         [&] { return !events.empty() && events.back().type == WatchEventType::kModified; }))

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "core/mutex.h"
 #include "core/object.h"
 
 namespace cellgate::kube::testing {
@@ -86,7 +87,7 @@ TestHttpServer::~TestHttpServer() {
   close(listen_fd_);
   std::vector<std::thread> workers;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     for (int fd : fds_) shutdown(fd, SHUT_RDWR);
     workers = std::move(workers_);
   }
@@ -95,7 +96,7 @@ TestHttpServer::~TestHttpServer() {
 }
 
 std::vector<TestRequest> TestHttpServer::requests() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return requests_;
 }
 
@@ -106,7 +107,7 @@ void TestHttpServer::AcceptLoop() {
     int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
     int id = ++connections_;
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     fds_.push_back(fd);
     workers_.emplace_back([this, fd, id] { Serve(fd, id); });
   }
@@ -162,7 +163,7 @@ void TestHttpServer::Serve(int fd, int id) {
     req.body = buffer.substr(0, length);
     buffer.erase(0, length);
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       requests_.push_back(req);
     }
     TestResponse resp = handler_(req);

@@ -9,12 +9,13 @@
 #include <chrono>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "core/mutex.h"
 
 namespace cellgate::kube::testing {
 
@@ -70,10 +71,10 @@ class TestHttpServer {
   std::atomic<bool> stopping_{false};
   std::atomic<int> connections_{0};
   std::thread acceptor_;
-  mutable std::mutex mu_;
-  std::vector<std::thread> workers_;   // guarded by mu_
-  std::vector<int> fds_;               // guarded by mu_
-  std::vector<TestRequest> requests_;  // guarded by mu_
+  mutable core::Mutex mu_;
+  std::vector<std::thread> workers_ GUARDED_BY(mu_);
+  std::vector<int> fds_ GUARDED_BY(mu_);
+  std::vector<TestRequest> requests_ GUARDED_BY(mu_);
 };
 
 // The JSON of a metav1.Status.

@@ -6,6 +6,7 @@
 #include <random>
 #include <thread>
 
+#include "core/mutex.h"
 #include "kube/curl_request.h"
 
 namespace cellgate::kube {
@@ -39,9 +40,9 @@ void GlobalInit() {
 struct Transport::Curl {
   Endpoint endpoint;
   CURLSH* share = nullptr;
-  std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
-  std::mutex pool_mu;
-  std::vector<CURL*> idle;  // guarded by pool_mu
+  std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;  // std mutex: libcurl share callbacks
+  core::Mutex pool_mu;
+  std::vector<CURL*> idle GUARDED_BY(pool_mu);
 
   ~Curl() {
     for (CURL* h : idle) curl_easy_cleanup(h);
@@ -57,7 +58,7 @@ struct Transport::Curl {
 
   CURL* Acquire() {
     {
-      std::lock_guard lock(pool_mu);
+      core::MutexLock lock(pool_mu);
       if (!idle.empty()) {
         CURL* h = idle.back();
         idle.pop_back();
@@ -69,7 +70,7 @@ struct Transport::Curl {
   }
 
   void Release(CURL* h, std::size_t max_idle) {
-    std::lock_guard lock(pool_mu);
+    core::MutexLock lock(pool_mu);
     if (idle.size() < max_idle) {
       idle.push_back(h);
     } else {
@@ -108,12 +109,12 @@ Transport::Transport(ClusterConfig config, TransportOptions options)
 Transport::~Transport() = default;
 
 void Transport::Count(const std::string& verb, long code) {
-  std::lock_guard lock(counts_mu_);
+  core::MutexLock lock(counts_mu_);
   ++counts_[{verb, code}];
 }
 
 std::vector<RequestCount> Transport::RequestCounts() const {
-  std::lock_guard lock(counts_mu_);
+  core::MutexLock lock(counts_mu_);
   std::vector<RequestCount> out;
   out.reserve(counts_.size());
   for (const auto& [key, n] : counts_) out.push_back({key.first, key.second, n});

@@ -32,13 +32,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "core/result.h"
 #include "kube/cluster_config.h"
 #include "kube/credentials.h"
@@ -124,8 +124,8 @@ class Transport {
   TokenBucket limiter_;
   std::unique_ptr<Curl> curl_;
 
-  mutable std::mutex counts_mu_;
-  std::map<std::pair<std::string, long>, std::uint64_t> counts_;  // guarded by counts_mu_
+  mutable core::Mutex counts_mu_;
+  std::map<std::pair<std::string, long>, std::uint64_t> counts_ GUARDED_BY(counts_mu_);
 };
 
 }  // namespace cellgate::kube

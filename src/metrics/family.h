@@ -21,13 +21,13 @@
 #include <initializer_list>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "core/mutex.h"
 #include "metrics/counter.h"
 #include "metrics/gauge.h"
 #include "metrics/histogram.h"
@@ -117,23 +117,23 @@ class Family final : public ExposedFamily {
   // app, whatever its other labels were). Returns how many were dropped.
   std::size_t RemoveMatching(std::string_view label_name, std::string_view value) {
     std::size_t index = LabelIndex(label_name);
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     return std::erase_if(children_, [&](const auto& entry) { return entry.first[index] == value; });
   }
 
   // Drops every child.
   void Clear() {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     children_.clear();
   }
 
   std::size_t size() const {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     return children_.size();
   }
 
   void Expose(std::string& out) const override {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (children_.empty()) return;
     internal::AppendFamilyHeader(out, descriptor_);
     for (const auto& [values, child] : children_) {
@@ -145,7 +145,7 @@ class Family final : public ExposedFamily {
   template <typename Values>
   std::shared_ptr<Child> Lookup(const Values& values) {
     CheckArity(values.size());
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto it = children_.find(values);
     if (it != children_.end()) return it->second;
     std::vector<std::string> key(values.begin(), values.end());
@@ -157,7 +157,7 @@ class Family final : public ExposedFamily {
   template <typename Values>
   bool RemoveKey(const Values& values) {
     CheckArity(values.size());
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto it = children_.find(values);
     if (it == children_.end()) return false;
     children_.erase(it);
@@ -177,9 +177,10 @@ class Family final : public ExposedFamily {
 
   const FamilyDescriptor descriptor_;
   const typename Child::Config config_;
-  mutable std::mutex mu_;
-  // Guarded by mu_. Ordered, so expositions are stable and diffable.
-  std::map<std::vector<std::string>, std::shared_ptr<Child>, internal::LabelValuesLess> children_;
+  mutable core::Mutex mu_;
+  // Ordered, so expositions are stable and diffable.
+  std::map<std::vector<std::string>, std::shared_ptr<Child>, internal::LabelValuesLess> children_
+      GUARDED_BY(mu_);
 };
 
 using CounterFamily = Family<Counter>;

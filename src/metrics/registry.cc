@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "core/mutex.h"
 #include "metrics/text_format.h"
 
 namespace cellgate::metrics {
@@ -117,7 +118,7 @@ Status Registry::Reserve(const FamilyDescriptor& descriptor) {
 }
 
 Status Registry::Insert(std::shared_ptr<ExposedFamily> family) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (auto reserved = Reserve(family->descriptor()); !reserved) return reserved;
   std::string name = family->descriptor().name;
   families_.emplace(std::move(name), std::move(family));
@@ -169,7 +170,7 @@ Status Registry::AddCollector(CollectorOptions options, CollectCallback collect)
 }
 
 bool Registry::Remove(std::string_view name) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = families_.find(name);
   if (it == families_.end()) return false;
   for (const std::string& series : SeriesNames(it->second->descriptor())) {
@@ -182,7 +183,7 @@ bool Registry::Remove(std::string_view name) {
 std::string Registry::Expose() const {
   std::vector<std::shared_ptr<ExposedFamily>> families;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     families.reserve(families_.size());
     for (const auto& [name, family] : families_) families.push_back(family);
   }

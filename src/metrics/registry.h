@@ -35,12 +35,12 @@
 #include <initializer_list>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/mutex.h"
 #include "core/result.h"
 #include "metrics/buckets.h"
 #include "metrics/family.h"
@@ -104,14 +104,14 @@ class Registry {
 
  private:
   // Validates the descriptor and reserves its series names; the caller holds mu_.
-  Status Reserve(const FamilyDescriptor& descriptor);
+  Status Reserve(const FamilyDescriptor& descriptor) REQUIRES(mu_);
   Status Insert(std::shared_ptr<ExposedFamily> family);
 
-  mutable std::mutex mu_;
-  // Guarded by mu_. Keyed by family name.
-  std::map<std::string, std::shared_ptr<ExposedFamily>, std::less<>> families_;
-  // Guarded by mu_. Every series name in use (a histogram's four) → its family's name.
-  std::map<std::string, std::string, std::less<>> series_names_;
+  mutable core::Mutex mu_;
+  // Keyed by family name.
+  std::map<std::string, std::shared_ptr<ExposedFamily>, std::less<>> families_ GUARDED_BY(mu_);
+  // Every series name in use (a histogram's four) → its family's name.
+  std::map<std::string, std::string, std::less<>> series_names_ GUARDED_BY(mu_);
 };
 
 }  // namespace cellgate::metrics

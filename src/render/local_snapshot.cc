@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "core/digest.h"
+#include "core/mutex.h"
 #include "render/paths.h"
 
 namespace cellgate::render {
@@ -133,7 +134,7 @@ Result<std::string> LocalSnapshot::ReadFile(const std::string& path) const {
 
 Result<std::string> LocalSnapshot::OidOf(const std::string& path) const {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (auto it = oids_.find(path); it != oids_.end()) return it->second;
   }
   auto full = Resolve(path, false);
@@ -155,7 +156,7 @@ Result<std::string> LocalSnapshot::OidOf(const std::string& path) const {
     CG_TRY(content);
     oid = Sha256Hex("blob:" + *content);
   }
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   oids_[path] = oid;
   return oid;
 }
@@ -167,7 +168,7 @@ Result<std::string> LocalSnapshot::ObjectId(const std::string& path) const {
 }
 
 Result<fs::path> LocalSnapshot::Materialize() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (!materialized_.empty()) return materialized_;
   std::string tmpl = (fs::temp_directory_path() / "cellgate-worktree-XXXXXX").string();
   if (::mkdtemp(tmpl.data()) == nullptr) {

@@ -16,10 +16,10 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "core/mutex.h"
 #include "git/source.h"
 
 namespace cellgate::render {
@@ -53,9 +53,9 @@ class LocalSnapshot final : public git::Snapshot {
   const std::filesystem::path root_;  // canonical
   const std::uint64_t max_file_bytes_;
   const std::string commit_ = "worktree";
-  mutable std::mutex mu_;
-  mutable std::map<std::string, std::string> oids_;  // guarded by mu_
-  mutable std::filesystem::path materialized_;       // guarded by mu_
+  mutable core::Mutex mu_;
+  mutable std::map<std::string, std::string> oids_ GUARDED_BY(mu_);
+  mutable std::filesystem::path materialized_ GUARDED_BY(mu_);
 };
 
 }  // namespace cellgate::render

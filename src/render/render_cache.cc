@@ -1,5 +1,7 @@
 #include "render/render_cache.h"
 
+#include "core/mutex.h"
+
 namespace cellgate::render {
 namespace {
 
@@ -42,7 +44,7 @@ std::size_t ApproximateBytes(const std::vector<Object>& objects) {
 }
 
 std::shared_ptr<const CachedRender> RenderCache::Get(const std::string& key) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = index_.find(key);
   if (it == index_.end()) {
     ++stats_.misses;
@@ -56,7 +58,7 @@ std::shared_ptr<const CachedRender> RenderCache::Get(const std::string& key) {
 void RenderCache::Put(const std::string& key, std::shared_ptr<const CachedRender> value) {
   if (!value) return;
   std::size_t bytes = value->bytes + key.size();
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (auto it = index_.find(key); it != index_.end()) {
     stats_.bytes -= it->second->second->bytes + key.size();
     lru_.erase(it->second);
@@ -70,7 +72,7 @@ void RenderCache::Put(const std::string& key, std::shared_ptr<const CachedRender
 }
 
 void RenderCache::Erase(const std::string& key) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (auto it = index_.find(key); it != index_.end()) {
     stats_.bytes -= it->second->second->bytes + key.size();
     lru_.erase(it->second);
@@ -79,14 +81,14 @@ void RenderCache::Erase(const std::string& key) {
 }
 
 void RenderCache::Clear() {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   lru_.clear();
   index_.clear();
   stats_.bytes = 0;
 }
 
 RenderCacheStats RenderCache::stats() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   RenderCacheStats s = stats_;
   s.entries = index_.size();
   return s;

@@ -18,12 +18,12 @@
 #include <cstdint>
 #include <list>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "core/mutex.h"
 #include "core/object.h"
 #include "render/directory.h"
 
@@ -69,13 +69,13 @@ class RenderCache {
 
  private:
   using Entry = std::pair<std::string, std::shared_ptr<const CachedRender>>;
-  void EvictLocked();
+  void EvictLocked() REQUIRES(mu_);
 
   const RenderCacheOptions options_;
-  mutable std::mutex mu_;
-  std::list<Entry> lru_;  // front: most recent; guarded by mu_
-  std::unordered_map<std::string, std::list<Entry>::iterator> index_;  // guarded by mu_
-  RenderCacheStats stats_;                                             // guarded by mu_
+  mutable core::Mutex mu_;
+  std::list<Entry> lru_ GUARDED_BY(mu_);  // front: most recent
+  std::unordered_map<std::string, std::list<Entry>::iterator> index_ GUARDED_BY(mu_);
+  RenderCacheStats stats_ GUARDED_BY(mu_);
 };
 
 // Approximate bytes an object list holds (serialized size plus overhead), for the bound.

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "core/digest.h"
+#include "core/mutex.h"
 #include "git/url.h"
 #include "render/envsubst.h"
 #include "render/helm.h"
@@ -87,7 +88,7 @@ Result<SourceType> Renderer::DetectType(const git::Snapshot& snapshot,
   if (source.helm) return SourceType::kHelm;
   if (source.directory) return SourceType::kDirectory;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (auto it = detected_.find(path_oid); it != detected_.end()) return it->second;
   }
   auto entries = snapshot.List(path, false);
@@ -112,7 +113,7 @@ Result<SourceType> Renderer::DetectType(const git::Snapshot& snapshot,
       if (name == k) type = SourceType::kKustomize;
     }
   }
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (detected_.size() > 100'000) detected_.clear();
   detected_[path_oid] = type;
   return type;
@@ -120,7 +121,7 @@ Result<SourceType> Renderer::DetectType(const git::Snapshot& snapshot,
 
 Result<std::filesystem::path> Renderer::Tool(std::string_view name) {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (auto it = tool_paths_.find(std::string(name)); it != tool_paths_.end()) return it->second;
   }
   auto path = FindTool(
@@ -128,15 +129,15 @@ Result<std::filesystem::path> Renderer::Tool(std::string_view name) {
              .tools_dir = options_.tools_dir,
              .writable_dirs = options_.writable_dirs});
   if (!path) return path;
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   tool_paths_[std::string(name)] = *path;
   return path;
 }
 
 Result<std::string> Renderer::ToolVersion(const std::filesystem::path& binary) {
-  std::lock_guard probe(probe_mu_);
+  core::MutexLock probe(probe_mu_);
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (auto it = versions_.find(binary.string()); it != versions_.end()) return it->second;
   }
   std::vector<std::string> args = {"version"};
@@ -145,7 +146,7 @@ Result<std::string> Renderer::ToolVersion(const std::filesystem::path& binary) {
   CG_TRY_WRAP(out, "tool version");
   std::string v = out->out;
   while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.pop_back();
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   versions_[binary.string()] = v;
   return v;
 }
@@ -279,7 +280,7 @@ Result<bool> Renderer::HasJsonnet(const git::Snapshot& snapshot, const std::stri
                                   const std::string& path_oid, bool recurse) {
   const std::string memo = path_oid + (recurse ? "/r" : "");
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (auto it = has_jsonnet_.find(memo); it != has_jsonnet_.end()) return it->second;
   }
   auto entries = snapshot.List(path, recurse);
@@ -287,7 +288,7 @@ Result<bool> Renderer::HasJsonnet(const git::Snapshot& snapshot, const std::stri
   bool found = std::any_of(entries->begin(), entries->end(), [](const git::TreeEntry& e) {
     return e.type != git::EntryType::kDirectory && HasSuffix(e.path, ".jsonnet");
   });
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (has_jsonnet_.size() > 100'000) has_jsonnet_.clear();
   has_jsonnet_[memo] = found;
   return found;
@@ -390,7 +391,7 @@ Result<RenderResult> Renderer::RenderOne(const git::Snapshot& snapshot,
   std::shared_future<Result<Shared>> future;
   bool leader = false;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (auto it = inflight_.find(key); it != inflight_.end()) {
       future = it->second;
     } else {
@@ -412,7 +413,7 @@ Result<RenderResult> Renderer::RenderOne(const git::Snapshot& snapshot,
   if (result && options_.use_cache) cache_.Put(key, *result);
   promise.set_value(result);
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     inflight_.erase(key);
   }
   CG_TRY_WRAP(result, context);

@@ -26,11 +26,11 @@
 #include <future>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "core/mutex.h"
 #include "core/result.h"
 #include "git/source.h"
 #include "render/application.h"
@@ -126,7 +126,7 @@ class Renderer {
   ToolRunner tools_;
   RenderCache cache_;
 
-  std::mutex mu_;
+  core::Mutex mu_;
   // Renders in progress by cache key (single flight).
   std::unordered_map<std::string, std::shared_future<Result<Shared>>> inflight_;
   // Source type by app tree id: detection depends only on the tree's direct entries.
@@ -134,7 +134,7 @@ class Renderer {
   // Whether an app tree (id, plus "/r" when recursive) holds *.jsonnet files.
   std::unordered_map<std::string, bool> has_jsonnet_;
   std::map<std::string, std::string> versions_;  // tool path -> version
-  std::mutex probe_mu_;  // one version probe at a time (they run once per binary)
+  core::Mutex probe_mu_;  // one version probe at a time (they run once per binary)
   std::map<std::string, std::filesystem::path> tool_paths_;
 };
 

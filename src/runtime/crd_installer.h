@@ -33,9 +33,9 @@
 #include <vector>
 
 #include "core/result.h"
-#include "runtime/embedded_files.h"
 #include "kube/client.h"
 #include "kube/cluster_client.h"
+#include "runtime/embedded_files.h"
 
 namespace cellgate::runtime {
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "core/mutex.h"
 #include "core/redact.h"
 #include "runtime/time_format.h"
 
@@ -40,7 +41,7 @@ EventRecorder::EventRecorder(kube::Applier& applier, const Clock& clock,
 
 EventRecorder::~EventRecorder() {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     stopping_ = true;
     queue_.clear();
   }
@@ -65,7 +66,8 @@ bool EventRecorder::TakeToken(const std::string& object_key) {
   b.tokens -= 1;
   // Forget full buckets now and then so the map does not grow with every object ever seen.
   if (buckets_.size() > 4 * options_.remembered_events) {
-    std::erase_if(buckets_, [&](const auto& kv) { return kv.second.tokens >= options_.burst - 1; });
+    std::erase_if(buckets_, [&](const auto& kv)
+                                REQUIRES(mu_) { return kv.second.tokens >= options_.burst - 1; });
   }
   return true;
 }
@@ -91,7 +93,7 @@ void EventRecorder::Record(const Object& involved, EventType type, std::string_v
   p.at = clock_.WallNow();
   const std::string object_key = involved.Key().ToString();
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (stopping_) return;
     if (!TakeToken(object_key)) {
       ++stats_.dropped_rate_limited;
@@ -108,12 +110,13 @@ void EventRecorder::Record(const Object& involved, EventType type, std::string_v
 }
 
 bool EventRecorder::Flush(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
-  return cv_.wait_for(lock, timeout, [&] { return (queue_.empty() && !busy_) || stopping_; });
+  core::MutexLock lock(mu_);
+  return cv_.wait_for(lock, timeout,
+                      [&]() REQUIRES(mu_) { return (queue_.empty() && !busy_) || stopping_; });
 }
 
 EventRecorderStats EventRecorder::Stats() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return stats_;
 }
 
@@ -121,10 +124,10 @@ void EventRecorder::Run() {
   while (true) {
     Pending p;
     {
-      std::unique_lock lock(mu_);
+      core::MutexLock lock(mu_);
       busy_ = false;
       cv_.notify_all();  // Flush() waiters
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      cv_.wait(lock, [&]() REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
       p = std::move(queue_.front());
       queue_.pop_front();
@@ -164,7 +167,7 @@ void EventRecorder::Send(const Pending& p) {
       identity.dump() + '\n' + std::string(TypeName(p.type)) + '\n' + p.reason + '\n' + p.message;
   const std::string stamp = Rfc3339(p.at);
   auto count = [&](std::uint64_t EventRecorderStats::*field) {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     ++(stats_.*field);
   };
 

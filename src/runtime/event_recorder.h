@@ -31,18 +31,17 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "core/object.h"
 #include "kube/client.h"
 
@@ -140,19 +139,19 @@ class EventRecorder {
   // last timestamp.
   Json EventBody(const Pending& p, const Json& involved, const std::string& name,
                  const std::string& first, const std::string& last, std::int64_t count) const;
-  bool TakeToken(const std::string& object_key);
+  bool TakeToken(const std::string& object_key) REQUIRES(mu_);
 
   kube::Applier& applier_;
   const Clock& clock_;
   const EventRecorderOptions options_;
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Pending> queue_;                        // guarded by mu_
-  bool busy_ = false;                                // guarded by mu_: sender is writing
-  bool stopping_ = false;                            // guarded by mu_
-  std::unordered_map<std::string, Bucket> buckets_;  // guarded by mu_
-  EventRecorderStats stats_;                         // guarded by mu_
+  mutable core::Mutex mu_;
+  core::CondVar cv_;
+  std::deque<Pending> queue_ GUARDED_BY(mu_);
+  bool busy_ GUARDED_BY(mu_) = false;  // sender is writing
+  bool stopping_ GUARDED_BY(mu_) = false;
+  std::unordered_map<std::string, Bucket> buckets_ GUARDED_BY(mu_);
+  EventRecorderStats stats_ GUARDED_BY(mu_);
 
   // Touched only by the sender thread.
   std::unordered_map<std::string, Sent> sent_;

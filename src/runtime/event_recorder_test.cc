@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "core/mutex.h"
 #include "kube/testing/fake_cluster.h"
 #include "runtime/time_format.h"
 
@@ -137,13 +138,13 @@ TEST_F(EventRecorderTest, RateLimitedPerObjectAndRefilledByTime) {
 }
 
 TEST_F(EventRecorderTest, RecordNeverBlocksAndDropsWhenTheQueueIsFull) {
-  std::mutex mu;
-  std::condition_variable cv;
+  core::Mutex mu;
+  core::CondVar cv;
   bool release = false;
   bool blocked = false;
   hub_.SetFailHook([&](std::string_view verb, const Object&) -> std::optional<Error> {
     if (verb != "create") return std::nullopt;
-    std::unique_lock lock(mu);
+    core::MutexLock lock(mu);
     blocked = true;
     cv.notify_all();
     cv.wait(lock, [&] { return release; });
@@ -152,7 +153,7 @@ TEST_F(EventRecorderTest, RecordNeverBlocksAndDropsWhenTheQueueIsFull) {
   EventRecorder recorder(hub_, clock_, {.queue_capacity = 3, .burst = 1000});
   recorder.Record(App(), EventType::kNormal, event_reason::kPruned, "first");
   {
-    std::unique_lock lock(mu);
+    core::MutexLock lock(mu);
     cv.wait(lock, [&] { return blocked; });  // the sender is stuck in a write
   }
   for (int i = 0; i < 10; ++i) {  // returns at once although nothing can be sent
@@ -161,7 +162,7 @@ TEST_F(EventRecorderTest, RecordNeverBlocksAndDropsWhenTheQueueIsFull) {
   EXPECT_EQ(recorder.Stats().dropped_queue_full, 7u);
   EXPECT_FALSE(recorder.Flush(milliseconds(20)));
   {
-    std::lock_guard lock(mu);
+    core::MutexLock lock(mu);
     release = true;
   }
   cv.notify_all();

@@ -8,6 +8,7 @@
 #include <random>
 #include <utility>
 
+#include "core/mutex.h"
 #include "runtime/time_format.h"
 
 namespace cellgate::runtime {
@@ -42,7 +43,7 @@ LeaderElector::LeaderElector(kube::Reader& reader, kube::Applier& applier, const
 }
 
 std::string LeaderElector::Holder() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return observed_holder_;
 }
 
@@ -53,7 +54,7 @@ void LeaderElector::Observe(const Json& spec) {
     observed_time_ = clock_.Now();
     observed_duration_ = std::chrono::seconds(spec.value("leaseDurationSeconds", std::int64_t{0}));
   }
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   observed_holder_ = StringAt(spec, {"holderIdentity"});
 }
 

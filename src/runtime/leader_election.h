@@ -34,10 +34,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "core/object.h"
 #include "core/result.h"
 #include "kube/client.h"
@@ -89,8 +89,8 @@ class LeaderElector {
   std::atomic<bool> release_on_stop_{true};
   std::atomic<bool> leader_{false};
 
-  mutable std::mutex mu_;
-  std::string observed_holder_;  // guarded by mu_
+  mutable core::Mutex mu_;
+  std::string observed_holder_ GUARDED_BY(mu_);
   // Touched only by the thread running Run / TryAcquireOrRenew.
   std::string observed_raw_;  // the Lease spec as last seen, to notice changes
   Clock::TimePoint observed_time_{};

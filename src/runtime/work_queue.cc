@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/mutex.h"
+
 namespace cellgate::runtime {
 
 WorkQueue::WorkQueue(const Clock& clock, WorkQueueOptions options)
@@ -11,7 +13,7 @@ WorkQueue::WorkQueue(const Clock& clock, WorkQueueOptions options)
 WorkQueue::~WorkQueue() { ShutDown(); }
 
 void WorkQueue::Add(std::string_view key) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   AddLocked(std::string(key), clock_.Now());
 }
 
@@ -27,7 +29,7 @@ void WorkQueue::AddLocked(const std::string& key, TimePoint ready_at) {
 }
 
 void WorkQueue::AddAfter(std::string_view key, std::chrono::nanoseconds delay) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (shutting_down_) return;
   const TimePoint now = clock_.Now();
   std::string k(key);
@@ -60,7 +62,7 @@ std::chrono::nanoseconds WorkQueue::BackoffLocked(const std::string& key) {
 void WorkQueue::AddRateLimited(std::string_view key) {
   std::chrono::nanoseconds delay;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (shutting_down_) return;
     delay = BackoffLocked(std::string(key));
   }
@@ -68,12 +70,12 @@ void WorkQueue::AddRateLimited(std::string_view key) {
 }
 
 void WorkQueue::Forget(std::string_view key) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   failures_.erase(std::string(key));
 }
 
 int WorkQueue::NumRequeues(std::string_view key) const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = failures_.find(std::string(key));
   return it == failures_.end() ? 0 : it->second;
 }
@@ -86,7 +88,7 @@ void WorkQueue::PromoteDueLocked(TimePoint now) {
   }
 }
 
-std::optional<std::string> WorkQueue::PopLocked(std::unique_lock<std::mutex>& lock) {
+std::pair<std::string, std::chrono::nanoseconds> WorkQueue::PopLocked() {
   std::string key = std::move(queue_.front());
   queue_.pop_front();
   const TimePoint now = clock_.Now();
@@ -98,17 +100,24 @@ std::optional<std::string> WorkQueue::PopLocked(std::unique_lock<std::mutex>& lo
   processing_.insert(key);
   started_[key] = now;
   ReportDepthLocked();
-  lock.unlock();
-  if (options_.on_wait) options_.on_wait(std::max(now - ready_since, std::chrono::nanoseconds(0)));
-  return key;
+  return {std::move(key), std::max(now - ready_since, std::chrono::nanoseconds(0))};
+}
+
+std::string WorkQueue::ReportWait(std::pair<std::string, std::chrono::nanoseconds> popped) const {
+  if (options_.on_wait) options_.on_wait(popped.second);
+  return std::move(popped.first);
 }
 
 std::optional<std::string> WorkQueue::Get() {
-  std::unique_lock lock(mu_);
+  core::MutexLock lock(mu_);
   while (true) {
     if (shutting_down_) return std::nullopt;
     PromoteDueLocked(clock_.Now());
-    if (!queue_.empty()) return PopLocked(lock);
+    if (!queue_.empty()) {
+      auto popped = PopLocked();
+      lock.unlock();
+      return ReportWait(std::move(popped));
+    }
     if (delayed_.empty()) {
       cv_.wait(lock);
     } else {
@@ -120,15 +129,17 @@ std::optional<std::string> WorkQueue::Get() {
 }
 
 std::optional<std::string> WorkQueue::TryGet() {
-  std::unique_lock lock(mu_);
+  core::MutexLock lock(mu_);
   if (shutting_down_) return std::nullopt;
   PromoteDueLocked(clock_.Now());
   if (queue_.empty()) return std::nullopt;
-  return PopLocked(lock);
+  auto popped = PopLocked();
+  lock.unlock();
+  return ReportWait(std::move(popped));
 }
 
 void WorkQueue::Done(std::string_view key) {
-  std::unique_lock lock(mu_);
+  core::MutexLock lock(mu_);
   std::string k(key);
   if (processing_.erase(k) == 0) return;  // not handed out: ignore, as client-go does
   std::chrono::nanoseconds worked{0};
@@ -146,23 +157,23 @@ void WorkQueue::Done(std::string_view key) {
 }
 
 void WorkQueue::ShutDown() {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   shutting_down_ = true;
   cv_.notify_all();
 }
 
 bool WorkQueue::ShuttingDown() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return shutting_down_;
 }
 
 std::size_t WorkQueue::Len() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return queue_.size();
 }
 
 std::size_t WorkQueue::DelayedLen() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return delayed_.size();
 }
 

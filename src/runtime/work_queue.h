@@ -29,19 +29,19 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 
 namespace cellgate::runtime {
 
@@ -93,26 +93,30 @@ class WorkQueue {
  private:
   using TimePoint = Clock::TimePoint;
 
-  std::optional<std::string> PopLocked(std::unique_lock<std::mutex>& lock);
-  void AddLocked(const std::string& key, TimePoint ready_at);
-  void PromoteDueLocked(TimePoint now);
-  void ReportDepthLocked() const;
-  std::chrono::nanoseconds BackoffLocked(const std::string& key);
+  // Takes the front key into processing; returns it and how long it waited to be handed out.
+  std::pair<std::string, std::chrono::nanoseconds> PopLocked() REQUIRES(mu_);
+  // Reports the wait of a popped key to options_.on_wait, without mu_; returns the key.
+  std::string ReportWait(std::pair<std::string, std::chrono::nanoseconds> popped) const
+      EXCLUDES(mu_);
+  void AddLocked(const std::string& key, TimePoint ready_at) REQUIRES(mu_);
+  void PromoteDueLocked(TimePoint now) REQUIRES(mu_);
+  void ReportDepthLocked() const REQUIRES(mu_);
+  std::chrono::nanoseconds BackoffLocked(const std::string& key) REQUIRES(mu_);
 
   const Clock& clock_;
   const WorkQueueOptions options_;
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::string> queue_;                       // guarded by mu_; FIFO of ready keys
-  std::unordered_map<std::string, TimePoint> dirty_;    // guarded by mu_; key -> ready since
-  std::unordered_set<std::string> processing_;          // guarded by mu_
-  std::unordered_map<std::string, TimePoint> started_;  // guarded by mu_; key -> Get() time
+  mutable core::Mutex mu_;
+  core::CondVar cv_;
+  std::deque<std::string> queue_ GUARDED_BY(mu_);                     // FIFO of ready keys
+  std::unordered_map<std::string, TimePoint> dirty_ GUARDED_BY(mu_);  // key -> ready since
+  std::unordered_set<std::string> processing_ GUARDED_BY(mu_);
+  std::unordered_map<std::string, TimePoint> started_ GUARDED_BY(mu_);  // key -> Get() time
   // Delayed keys, ordered by deadline; waiting_ maps a key to its entry in delayed_.
-  std::set<std::pair<TimePoint, std::string>> delayed_;  // guarded by mu_
-  std::unordered_map<std::string, TimePoint> waiting_;   // guarded by mu_
-  std::unordered_map<std::string, int> failures_;        // guarded by mu_
-  bool shutting_down_ = false;                           // guarded by mu_
+  std::set<std::pair<TimePoint, std::string>> delayed_ GUARDED_BY(mu_);
+  std::unordered_map<std::string, TimePoint> waiting_ GUARDED_BY(mu_);
+  std::unordered_map<std::string, int> failures_ GUARDED_BY(mu_);
+  bool shutting_down_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace cellgate::runtime

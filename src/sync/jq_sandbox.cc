@@ -15,6 +15,8 @@
 #include <map>
 #include <vector>
 
+#include "core/mutex.h"
+
 extern "C" {
 #include <jq.h>
 }
@@ -181,12 +183,12 @@ __attribute__((constructor)) void RunAsJqWorker() {
 JqSandbox::JqSandbox(JqSandboxOptions options) : options_(options) {}
 
 JqSandbox::~JqSandbox() {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   Stop();
 }
 
 int JqSandbox::workers_started() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return started_;
 }
 
@@ -253,7 +255,7 @@ Result<Json> JqSandbox::Run(std::string_view program, const std::string* input) 
     AppendU32(request, static_cast<std::uint32_t>(input->size()));
     request += *input;
   }
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (auto it = refused_.find(program); it != refused_.end()) {
     return std::unexpected(it->second.Wrap("not run again"));
   }

@@ -24,10 +24,10 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 
+#include "core/mutex.h"
 #include "core/object.h"
 #include "core/result.h"
 
@@ -55,16 +55,16 @@ class JqSandbox {
   int workers_started() const;
 
  private:
-  Status Start();
-  void Stop();
-  Result<Json> Exchange(const std::string& request);  // mu_ held
+  Status Start() REQUIRES(mu_);
+  void Stop() REQUIRES(mu_);
+  Result<Json> Exchange(const std::string& request) REQUIRES(mu_);
 
   const JqSandboxOptions options_;
-  mutable std::mutex mu_;
-  pid_t pid_ = -1;                                     // guarded by mu_
-  int fd_ = -1;                                        // guarded by mu_; our end of the socket pair
-  int started_ = 0;                                    // guarded by mu_
-  std::map<std::string, Error, std::less<>> refused_;  // guarded by mu_
+  mutable core::Mutex mu_;
+  pid_t pid_ GUARDED_BY(mu_) = -1;
+  int fd_ GUARDED_BY(mu_) = -1;  // our end of the socket pair
+  int started_ GUARDED_BY(mu_) = 0;
+  std::map<std::string, Error, std::less<>> refused_ GUARDED_BY(mu_);
 };
 
 // The process-wide sandbox JqPathQuery uses.

@@ -144,6 +144,10 @@ Result<Value> Slice(std::vector<Value>& a) {
     return FuncError("invalid slice index: " + std::to_string(idx[0]) + " > " +
                      std::to_string(idx[1]));
   }
+  if (a.size() == 4 && idx[1] > idx[2]) {
+    return FuncError("invalid slice index: " + std::to_string(idx[1]) + " > " +
+                     std::to_string(idx[2]));
+  }
   if (item.kind() == Value::Kind::kString) {
     return Value::String(item.string_value().substr(static_cast<std::size_t>(idx[0]),
                                                     static_cast<std::size_t>(idx[1] - idx[0])));
@@ -152,9 +156,15 @@ Result<Value> Slice(std::vector<Value>& a) {
   return Value::MakeList(std::move(out));
 }
 
+// html, js and urlquery's view of their arguments (text/template's evalArgs): one string as
+// is, else fmt.Sprint of them with each nil or missing value printed as "<no value>".
 std::string EvalArgs(const std::vector<Value>& a) {
   if (a.size() == 1 && a[0].kind() == Value::Kind::kString) return a[0].string_value();
-  return GoSprint(a);
+  std::vector<Value> printable = a;
+  for (Value& v : printable) {
+    if (v.is_nil_like()) v = Value::String("<no value>");
+  }
+  return GoSprint(printable);
 }
 
 }  // namespace

@@ -136,7 +136,11 @@ class Exec {
           if (decl.size() > 1) vars_[vars_.size() - 2].second = key;
         }
       }
+      // Variables the body declares end with the iteration (Go pops to a mark taken here),
+      // so the next iteration sets the range's own variables again.
+      const std::size_t body_mark = vars_.size();
       auto f = Walk(elem, *n.list);
+      vars_.resize(body_mark);
       if (!f) return f;
       return *f == Flow::kContinue ? Flow::kNormal : *f;
     };
@@ -160,7 +164,10 @@ class Exec {
         }
         break;
       case Value::Kind::kInt:
-        if (decl.size() > 1) return Fail(n, "can't use 2 variables when ranging over an int");
+        if (decl.size() > 1) {
+          return Fail(n,
+                      "can't use " + FormatGoValue(*v) + " to iterate over more than one variable");
+        }
         for (std::int64_t i = 0; i < v->int_value(); ++i) {
           any = true;
           auto f = one(Value::Int(i), Value::Int(i));

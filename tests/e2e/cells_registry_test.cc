@@ -15,7 +15,7 @@
 #include "fleet_e2e_util.h"
 #include "argo/cluster_config.h"
 
-namespace cellgate::fleet::e2e {
+namespace cellgate::runtime::e2e {
 namespace {
 
 using cellgate::e2e::BlackHole;
@@ -27,14 +27,14 @@ class CellRegistryE2E : public FleetE2ETest {
   void SetUp() override {
     FleetE2ETest::SetUp();
     if (HasFatalFailure()) return;
-    connector_ = std::make_unique<KubeCellConnector>(
-        KubeCellConnectorOptions{.client = {.transport = {.request_timeout = seconds(8),
+    connector_ = std::make_unique<cells::KubeCellConnector>(
+        cells::KubeCellConnectorOptions{.client = {.transport = {.request_timeout = seconds(8),
                                                           .connect_timeout = seconds(3),
                                                           .retry = {.max_retries = 0}}},
                                  .probe_timeout = seconds(2)});
     registry_ =
-        std::make_unique<CellRegistry>(hub().watcher(), hub_config(), *connector_, clock_,
-                                       CellRegistryOptions{.ns = ns(),
+        std::make_unique<cells::CellRegistry>(hub().watcher(), hub_config(), *connector_, clock_,
+                                       cells::CellRegistryOptions{.ns = ns(),
                                                            .probe_interval = milliseconds(500),
                                                            .probe_retry_initial = milliseconds(500),
                                                            .probe_retry_max = seconds(2)});
@@ -50,7 +50,7 @@ class CellRegistryE2E : public FleetE2ETest {
     ASSERT_TRUE(config) << config.error().message();
     auto secret = argo::MakeClusterSecret(*config, name, labels, ns());
     ASSERT_TRUE(secret) << secret.error().message();
-    auto written = WriteClusterSecret(hub().applier(), *secret);
+    auto written = cells::WriteClusterSecret(hub().applier(), *secret);
     ASSERT_TRUE(written) << written.error().message();
   }
 
@@ -63,18 +63,18 @@ class CellRegistryE2E : public FleetE2ETest {
                     {"namespace", ns()},
                     {"labels", {{"argocd.argoproj.io/secret-type", "cluster"}}}}},
                   {"stringData", {{"name", name}, {"server", server}, {"config", config}}}});
-    auto written = WriteClusterSecret(hub().applier(), s);
+    auto written = cells::WriteClusterSecret(hub().applier(), s);
     ASSERT_TRUE(written) << written.error().message();
   }
 
-  CellState StateOf(const std::string& name) {
+  cells::CellState StateOf(const std::string& name) {
     auto h = registry_->FindByName(name);
-    return h ? h->info.connection.state : CellState::kInvalid;
+    return h ? h->info.connection.state : cells::CellState::kInvalid;
   }
 
   SystemClock clock_;
-  std::unique_ptr<KubeCellConnector> connector_;
-  std::unique_ptr<CellRegistry> registry_;
+  std::unique_ptr<cells::KubeCellConnector> connector_;
+  std::unique_ptr<cells::CellRegistry> registry_;
 };
 
 TEST_F(CellRegistryE2E, RealSecretsAddRelabelAndDeleteCells) {
@@ -83,9 +83,9 @@ TEST_F(CellRegistryE2E, RealSecretsAddRelabelAndDeleteCells) {
   ASSERT_TRUE(registry_->Start());
   ASSERT_TRUE(registry_->WaitForSync(seconds(30)));
   ASSERT_TRUE(Eventually([&] {
-    return StateOf("e2e-cell-1") == CellState::kConnected &&
-           StateOf("e2e-cell-2") == CellState::kConnected &&
-           StateOf("in-cluster") == CellState::kConnected;
+    return StateOf("e2e-cell-1") == cells::CellState::kConnected &&
+           StateOf("e2e-cell-2") == cells::CellState::kConnected &&
+           StateOf("in-cluster") == cells::CellState::kConnected;
   }));
   auto cell2 = registry_->FindByName("e2e-cell-2");
   ASSERT_TRUE(cell2);
@@ -116,7 +116,7 @@ TEST_F(CellRegistryE2E, RealSecretsAddRelabelAndDeleteCells) {
   ASSERT_TRUE(deleted) << deleted.error().message();
   ASSERT_TRUE(Eventually([&] { return !registry_->FindByName("e2e-cell-2"); }));
   EXPECT_EQ(registry_->FindByName("e2e-cell-2").error().code(), ErrorCode::kNotFound);
-  EXPECT_EQ(StateOf("e2e-cell-1"), CellState::kConnected);
+  EXPECT_EQ(StateOf("e2e-cell-1"), cells::CellState::kConnected);
 }
 
 TEST_F(CellRegistryE2E, BadSecretIsAPerCellErrorAndOthersKeepWorking) {
@@ -124,7 +124,7 @@ TEST_F(CellRegistryE2E, BadSecretIsAPerCellErrorAndOthersKeepWorking) {
   PutRawSecret("broken", "e2e-broken", "https://127.0.0.1:1", "{\"bearerToken\": \"s3cret\"");
   ASSERT_TRUE(registry_->Start());
   ASSERT_TRUE(registry_->WaitForSync(seconds(30)));
-  ASSERT_TRUE(Eventually([&] { return StateOf("e2e-cell-1") == CellState::kConnected; }));
+  ASSERT_TRUE(Eventually([&] { return StateOf("e2e-cell-1") == cells::CellState::kConnected; }));
   auto broken = registry_->FindByName("e2e-broken");
   ASSERT_FALSE(broken);
   std::printf("invalid cell: %s\n", broken.error().message().c_str());
@@ -133,7 +133,7 @@ TEST_F(CellRegistryE2E, BadSecretIsAPerCellErrorAndOthersKeepWorking) {
   EXPECT_EQ(broken.error().message().find("s3cret"), std::string::npos);
   bool listed = false;
   for (const auto& c : registry_->List()) {
-    if (c.name == "e2e-broken") listed = c.connection.state == CellState::kInvalid;
+    if (c.name == "e2e-broken") listed = c.connection.state == cells::CellState::kInvalid;
   }
   EXPECT_TRUE(listed);
 }
@@ -147,8 +147,8 @@ TEST_F(CellRegistryE2E, BlackHoledCellIsUnreachableAndTheOtherStaysFast) {
   Register("cell-2", "e2e-cell-2", {});
   ASSERT_TRUE(registry_->Start());
   ASSERT_TRUE(registry_->WaitForSync(seconds(30)));
-  ASSERT_TRUE(Eventually([&] { return StateOf("e2e-blackhole") == CellState::kUnreachable; }));
-  ASSERT_TRUE(Eventually([&] { return StateOf("e2e-cell-2") == CellState::kConnected; }));
+  ASSERT_TRUE(Eventually([&] { return StateOf("e2e-blackhole") == cells::CellState::kUnreachable; }));
+  ASSERT_TRUE(Eventually([&] { return StateOf("e2e-cell-2") == cells::CellState::kConnected; }));
   auto hole_cell = registry_->FindByName("e2e-blackhole");
   ASSERT_TRUE(hole_cell);
   std::printf("black-holed cell: %s\n", hole_cell->info.connection.last_error.c_str());
@@ -172,12 +172,12 @@ TEST_F(CellRegistryE2E, BlackHoledCellIsUnreachableAndTheOtherStaysFast) {
     ASSERT_TRUE(r) << r.error().message();
   }
   EXPECT_FALSE(hole_returned.load()) << "cell-2 requests waited for the black-holed cell";
-  EXPECT_EQ(StateOf("e2e-cell-2"), CellState::kConnected);
+  EXPECT_EQ(StateOf("e2e-cell-2"), cells::CellState::kConnected);
   std::printf("cell-2: 20 requests while the black-holed request hung, slowest %.1f ms\n",
               std::chrono::duration<double, std::milli>(slowest).count());
   stuck.join();
-  EXPECT_EQ(StateOf("e2e-blackhole"), CellState::kUnreachable);
+  EXPECT_EQ(StateOf("e2e-blackhole"), cells::CellState::kUnreachable);
 }
 
 }  // namespace
-}  // namespace cellgate::fleet::e2e
+}  // namespace cellgate::runtime::e2e

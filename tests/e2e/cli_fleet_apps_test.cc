@@ -39,7 +39,7 @@ std::string AppYaml(const std::string& name, const std::string& ns, const std::s
 class AppCommandsE2E : public CliFleetE2E {
  protected:
   Object CreateApp(const std::string& yaml) {
-    auto created = hub().applier().Create(sync::e2e::ParseObjects(yaml).front(), {});
+    auto created = hub().applier().Create(engine::e2e::ParseObjects(yaml).front(), {});
     EXPECT_TRUE(created) << created.error().message();
     return created ? *created : Object();
   }
@@ -132,7 +132,7 @@ TEST_F(AppCommandsE2E, DiffReportsADriftedObjectWithExitCode1) {
   const std::string target_ns = "clid-" + UniqueSuffix();
   MustKubectl("create namespace " + target_ns, "cell-2");
   auto cleanup = [&] {
-    (void)Shell(sync::e2e::Kubectl("cell-2") + "delete namespace " + target_ns + " --wait=false");
+    (void)Shell(engine::e2e::Kubectl("cell-2") + "delete namespace " + target_ns + " --wait=false");
   };
 
   auto added = Run({"cell", "add", "--context", "cell-2", "--name", "e2e-diff-target",
@@ -155,7 +155,7 @@ TEST_F(AppCommandsE2E, DiffReportsADriftedObjectWithExitCode1) {
   // Sync it into cell-2 with `cellgate sync` (same instance name: the file's Application
   // lives in argocd, the hub's in its controller namespace; both track as "diffapp").
   std::string file = (dir.path() / "app.yaml").string();
-  sync::e2e::WriteFile(file, AppYaml("diffapp", "argocd", "unused", target_ns, origin.url()));
+  engine::e2e::WriteFile(file, AppYaml("diffapp", "argocd", "unused", target_ns, origin.url()));
   auto synced = Cli({"sync", "-f", file, "--context", "cell-2", "--kubeconfig", KubeconfigPath(),
                      "--work-dir", work});
   ASSERT_EQ(synced.code, 0) << synced.err << synced.out;
@@ -308,15 +308,15 @@ TEST_F(AppCommandsE2E, SyncWithTheRealControllerDeploysTheApp) {
   CreateApp(AppYaml("manual", ns(), "e2e-sync-target", target_ns, origin.url()));
 
   auto controller = controller::Controller::Create({.kubeconfig = KubeconfigPath(),
-                                                           .context = "cell-1",
-                                                           .ns = ns(),
-                                                           .app_namespaces = {ns()},
-                                                           .bind_address = "127.0.0.1",
-                                                           .port = 0,
-                                                           .cache_dir = dir.path() / "cache",
-                                                           // the origin is a file:// repository
-                                                           .git = {.allow_local_repos = true},
-                                                           .leader_elect = false});
+                                                    .context = "cell-1",
+                                                    .ns = ns(),
+                                                    .app_namespaces = {ns()},
+                                                    .bind_address = "127.0.0.1",
+                                                    .port = 0,
+                                                    .cache_dir = dir.path() / "cache",
+                                                    // the origin is a file:// repository
+                                                    .git = {.allow_local_repos = true},
+                                                    .leader_elect = false});
   ASSERT_TRUE(controller) << controller.error().message();
   Status run_status = Ok();
   std::thread runner([&] { run_status = (*controller)->Run(); });
@@ -345,7 +345,7 @@ TEST_F(AppCommandsE2E, SyncWithTheRealControllerDeploysTheApp) {
   (*controller)->Stop();
   runner.join();
   EXPECT_TRUE(run_status) << run_status.error().message();
-  (void)Shell(sync::e2e::Kubectl("cell-2") + "delete namespace " + target_ns + " --wait=false");
+  (void)Shell(engine::e2e::Kubectl("cell-2") + "delete namespace " + target_ns + " --wait=false");
 }
 
 }  // namespace

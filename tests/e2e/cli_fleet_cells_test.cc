@@ -7,6 +7,7 @@
 //    stopped by this test through scripts/local-cells in the kubeconfig's home) it shows the
 //    cell Connected while it runs and Unreachable with the probe's error once it is down,
 //    while the other cells stay Connected.
+#include "cells/cell_registry.h"
 #include "cli_fleet_util.h"
 #include "core/clock.h"
 #include "cells/cell_registry.h"
@@ -102,7 +103,7 @@ TEST_F(CellAddE2E, UnknownContextIsAnErrorNamingIt) {
 class CellListE2E : public CliFleetE2E {
  protected:
   static void SetUpTestSuite() {
-    sync::e2e::CommandResult up = Shell(LocalCells(std::string("up ") + kStoppedCell));
+    engine::e2e::CommandResult up = Shell(LocalCells(std::string("up ") + kStoppedCell));
     ASSERT_EQ(up.status, 0) << up.output;
   }
   static void TearDownTestSuite() { (void)Shell(LocalCells(std::string("down ") + kStoppedCell)); }
@@ -136,7 +137,7 @@ TEST_F(CellListE2E, ShowsAStoppedCellAsUnreachable) {
   EXPECT_EQ(Named(running, "cell-2")["labels"]["env"], "e2e");
   EXPECT_FALSE(Named(running, "cell-2")["connection"]["serverVersion"].get<std::string>().empty());
 
-  sync::e2e::CommandResult down = Shell(LocalCells(std::string("down ") + kStoppedCell));
+  engine::e2e::CommandResult down = Shell(LocalCells(std::string("down ") + kStoppedCell));
   ASSERT_EQ(down.status, 0) << down.output;
 
   Json stopped = ListJson();

@@ -12,20 +12,20 @@
 #include <string>
 #include <vector>
 
-#include "runtime/crd_installer.h"
 #include "kube/cluster_client.h"
 #include "kube/kubeconfig.h"
+#include "runtime/crd_installer.h"
 #include "sync_e2e_util.h"
 
 namespace cellgate::cli::e2e {
 
-using sync::e2e::Cli;
-using sync::e2e::CliResult;
-using sync::e2e::Eventually;
-using sync::e2e::KubeconfigPath;
-using sync::e2e::MustKubectl;
-using sync::e2e::Shell;
-using sync::e2e::UniqueSuffix;
+using engine::e2e::Cli;
+using engine::e2e::CliResult;
+using engine::e2e::Eventually;
+using engine::e2e::KubeconfigPath;
+using engine::e2e::MustKubectl;
+using engine::e2e::Shell;
+using engine::e2e::UniqueSuffix;
 
 inline const kube::GroupVersionKind kSecretGvk{"", "v1", "Secret"};
 inline const kube::GroupVersionKind kAppGvk{"argoproj.io", "v1alpha1", "Application"};
@@ -56,7 +56,7 @@ class CliFleetE2E : public ::testing::Test {
 
   void TearDown() override {
     if (!ns_.empty())
-      (void)Shell(sync::e2e::Kubectl("cell-1") + "delete namespace " + ns_ + " --wait=false");
+      (void)Shell(engine::e2e::Kubectl("cell-1") + "delete namespace " + ns_ + " --wait=false");
   }
 
   // `cellgate <args> --kubeconfig K` (the hub context is each caller's).

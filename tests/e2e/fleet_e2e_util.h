@@ -13,7 +13,7 @@
 #include "kube/kubeconfig.h"
 #include "kube_e2e_util.h"
 
-namespace cellgate::fleet::e2e {
+namespace cellgate::runtime::e2e {
 
 using kube::e2e::Eventually;
 using kube::e2e::KubeconfigPath;
@@ -70,4 +70,4 @@ class FleetE2ETest : public ::testing::Test {
   std::string ns_;
 };
 
-}  // namespace cellgate::fleet::e2e
+}  // namespace cellgate::runtime::e2e

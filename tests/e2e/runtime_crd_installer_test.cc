@@ -6,10 +6,10 @@
 #include <sstream>
 
 #include "core/yaml.h"
-#include "runtime/crd_installer.h"
 #include "fleet_e2e_util.h"
+#include "runtime/crd_installer.h"
 
-namespace cellgate::fleet::e2e {
+namespace cellgate::runtime::e2e {
 namespace {
 
 using std::chrono::seconds;
@@ -133,4 +133,4 @@ TEST_F(CrdInstallerE2E, EmbeddedDeployCrdsPassServerValidation) {
 }
 
 }  // namespace
-}  // namespace cellgate::fleet::e2e
+}  // namespace cellgate::runtime::e2e

@@ -1,9 +1,9 @@
 // EventRecorder against a real kube-apiserver (cell-1): Events are created on an object and
 // repeats are aggregated into the same Event (count, lastTimestamp), as kubectl shows them.
-#include "runtime/event_recorder.h"
 #include "fleet_e2e_util.h"
+#include "runtime/event_recorder.h"
 
-namespace cellgate::fleet::e2e {
+namespace cellgate::runtime::e2e {
 namespace {
 
 using std::chrono::seconds;
@@ -79,4 +79,4 @@ TEST_F(EventRecorderE2E, CreatesThenAggregatesEventsOnARealObject) {
 }
 
 }  // namespace
-}  // namespace cellgate::fleet::e2e
+}  // namespace cellgate::runtime::e2e

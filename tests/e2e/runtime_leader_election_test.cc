@@ -7,10 +7,10 @@
 #include <cstdio>
 #include <thread>
 
-#include "runtime/leader_election.h"
 #include "fleet_e2e_util.h"
+#include "runtime/leader_election.h"
 
-namespace cellgate::fleet::e2e {
+namespace cellgate::runtime::e2e {
 namespace {
 
 using std::chrono::milliseconds;
@@ -119,4 +119,4 @@ TEST_F(LeaderElectionE2E, CleanStopHandsOverWithoutWaitingForExpiry) {
 }
 
 }  // namespace
-}  // namespace cellgate::fleet::e2e
+}  // namespace cellgate::runtime::e2e

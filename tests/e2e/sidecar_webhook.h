@@ -39,7 +39,7 @@
 #include "core/object.h"
 #include "sync_e2e_util.h"
 
-namespace cellgate::sync::e2e {
+namespace cellgate::engine::e2e {
 
 class SidecarWebhook {
  public:
@@ -241,4 +241,4 @@ class SidecarWebhook {
   std::thread thread_;
 };
 
-}  // namespace cellgate::sync::e2e
+}  // namespace cellgate::engine::e2e

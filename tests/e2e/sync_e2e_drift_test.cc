@@ -9,7 +9,7 @@
 #include "engine/watch_hub.h"
 #include "sync_e2e_util.h"
 
-namespace cellgate::sync::e2e {
+namespace cellgate::engine::e2e {
 namespace {
 
 constexpr char kManifests[] = R"(
@@ -43,7 +43,7 @@ class DriftE2E : public SyncE2ETest {
     SyncE2ETest::SetUp();
     app_ = "drift-" + UniqueSuffix();
     auto spec =
-        ParseAppSyncSpec(ParseObjects(ApplicationYaml(app_, "unused", ".", ns_)).front().body());
+        sync::ParseAppSyncSpec(ParseObjects(ApplicationYaml(app_, "unused", ".", ns_)).front().body());
     ASSERT_TRUE(spec) << spec.error().message();
     spec_ = *spec;
     rendered_ = ParseObjects(kManifests);
@@ -54,11 +54,11 @@ class DriftE2E : public SyncE2ETest {
     CellAccess cell = Access();
     auto observed = ObserveApp(cell, spec_, rendered_);
     ASSERT_TRUE(observed) << observed.error().message();
-    SyncResult r = SyncApp(cell, spec_, *observed, {}, {.health_timeout = 90s});
+    sync::SyncResult r = SyncApp(cell, spec_, *observed, {}, {.health_timeout = 90s});
     ASSERT_TRUE(r.succeeded()) << r.message;
     auto after = ObserveApp(cell, spec_, rendered_);
     ASSERT_TRUE(after) << after.error().message();
-    ASSERT_EQ(after->comparison.sync, SyncStatus::kSynced);
+    ASSERT_EQ(after->comparison.sync, sync::SyncStatus::kSynced);
     hub_ = std::make_unique<WatchHub>(cell_->client().watcher());
     healer_ =
         std::make_unique<SelfHealer>(Access(), *hub_,
@@ -94,7 +94,7 @@ class DriftE2E : public SyncE2ETest {
   }
 
   std::string app_;
-  AppSyncSpec spec_;
+  sync::AppSyncSpec spec_;
   std::vector<Object> rendered_;
   std::unique_ptr<WatchHub> hub_;  // before healer_: destroyed after it
   std::unique_ptr<SelfHealer> healer_;
@@ -170,4 +170,4 @@ TEST_F(DriftE2E, SyncWatchFromTheCli) {
 }
 
 }  // namespace
-}  // namespace cellgate::sync::e2e
+}  // namespace cellgate::engine::e2e

@@ -2,7 +2,7 @@
 // deletes nothing and says why; with allowEmpty: true the same commit prunes the app.
 #include "sync_e2e_util.h"
 
-namespace cellgate::sync::e2e {
+namespace cellgate::engine::e2e {
 namespace {
 
 using EmptyRenderE2E = SyncE2ETest;
@@ -53,4 +53,4 @@ TEST_F(EmptyRenderE2E, RefusesToPruneEverythingUnlessAllowEmpty) {
 }
 
 }  // namespace
-}  // namespace cellgate::sync::e2e
+}  // namespace cellgate::engine::e2e

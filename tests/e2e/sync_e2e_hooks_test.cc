@@ -7,7 +7,7 @@
 
 #include "sync_e2e_util.h"
 
-namespace cellgate::sync::e2e {
+namespace cellgate::engine::e2e {
 namespace {
 
 std::string Job(const std::string& name, const std::string& hook,
@@ -180,4 +180,4 @@ TEST_F(HooksE2E, FailingHookStopsTheSyncAndRunsSyncFailHooks) {
 }
 
 }  // namespace
-}  // namespace cellgate::sync::e2e
+}  // namespace cellgate::engine::e2e

@@ -11,7 +11,7 @@
 // kubeconfig, so the other tests' cells are never disturbed.
 #include "sync_e2e_util.h"
 
-namespace cellgate::sync::e2e {
+namespace cellgate::engine::e2e {
 namespace {
 
 constexpr char kCell[] = "sync-outage";
@@ -58,7 +58,7 @@ class OutageE2E : public ::testing::Test {
     ASSERT_NE(cell_, nullptr) << error;
     ns_ = "outage-" + UniqueSuffix();
     MustKubectl("create namespace " + ns_, kCell);
-    auto spec = ParseAppSyncSpec(
+    auto spec = sync::ParseAppSyncSpec(
         ParseObjects(ApplicationYaml("outage-" + UniqueSuffix(), "unused", ".", ns_))
             .front()
             .body());
@@ -90,7 +90,7 @@ class OutageE2E : public ::testing::Test {
 
   std::unique_ptr<Cell> cell_;
   std::string ns_;
-  AppSyncSpec spec_;
+  sync::AppSyncSpec spec_;
   std::vector<Object> rendered_;
   git::testing::TempDir tmp_;
 };
@@ -100,7 +100,7 @@ TEST_F(OutageE2E, CellStoppingMidSyncIsAnErrorAndTheNextSyncCompletes) {
   auto observed = ObserveApp(cell, spec_, rendered_);
   ASSERT_TRUE(observed) << observed.error().message();
   bool stopped = false;
-  SyncResult r =
+  sync::SyncResult r =
       SyncApp(cell, spec_, *observed, {}, {.health_timeout = 60s}, [&](const SyncProgress& p) {
         // Wave 0 is written; the control plane dies before wave 1.
         if (p.step == 2 && !stopped) {
@@ -109,16 +109,16 @@ TEST_F(OutageE2E, CellStoppingMidSyncIsAnErrorAndTheNextSyncCompletes) {
         }
       });
   ASSERT_TRUE(stopped);
-  EXPECT_EQ(r.phase, OperationPhase::kError) << r.message;
+  EXPECT_EQ(r.phase, sync::OperationPhase::kError) << r.message;
   EXPECT_NE(r.message.find("cell sync-outage unreachable"), std::string::npos) << r.message;
-  EXPECT_EQ(OperationStateJson(r)["phase"], "Error");
+  EXPECT_EQ(sync::OperationStateJson(r)["phase"], "Error");
   bool first = false;
   for (const auto& res : r.resources) {
     if (res.key.name == "first") {
       first = true;
-      EXPECT_EQ(res.result, ResultCode::kSynced);
+      EXPECT_EQ(res.result, sync::ResultCode::kSynced);
     } else {
-      EXPECT_NE(res.result, ResultCode::kSynced) << res.key.ToString() << " was never applied";
+      EXPECT_NE(res.result, sync::ResultCode::kSynced) << res.key.ToString() << " was never applied";
     }
   }
   EXPECT_TRUE(first);
@@ -132,10 +132,10 @@ TEST_F(OutageE2E, CellStoppingMidSyncIsAnErrorAndTheNextSyncCompletes) {
   ASSERT_TRUE(Eventually([&] { return cell_->client().ServerVersion().has_value(); }, 60s));
   auto again = ObserveApp(cell, spec_, rendered_);
   ASSERT_TRUE(again) << again.error().message();
-  EXPECT_EQ(again->comparison.Find({"", "ConfigMap", ns_, "first"})->status(), SyncStatus::kSynced);
+  EXPECT_EQ(again->comparison.Find({"", "ConfigMap", ns_, "first"})->status(), sync::SyncStatus::kSynced);
   EXPECT_EQ(again->comparison.Find({"", "ConfigMap", ns_, "second"})->status(),
-            SyncStatus::kMissing);
-  SyncResult done = SyncApp(cell, spec_, *again, {}, {.health_timeout = 90s});
+            sync::SyncStatus::kMissing);
+  sync::SyncResult done = SyncApp(cell, spec_, *again, {}, {.health_timeout = 90s});
   ASSERT_TRUE(done.succeeded()) << done.message;
   EXPECT_EQ(Get("configmap second"), "configmap/second");
   EXPECT_EQ(Get("configmap third"), "configmap/third");
@@ -166,4 +166,4 @@ TEST_F(OutageE2E, CliReportsAStoppedCellAsAnError) {
 }
 
 }  // namespace
-}  // namespace cellgate::sync::e2e
+}  // namespace cellgate::engine::e2e

@@ -7,7 +7,7 @@
 
 #include "sync_e2e_util.h"
 
-namespace cellgate::sync::e2e {
+namespace cellgate::engine::e2e {
 namespace {
 
 const fs::path kTutorial = fs::path(CELLGATE_SOURCE_DIR) / "examples/cellular-tutorial/apps";
@@ -182,4 +182,4 @@ TEST_F(SeedAppsE2E, CreateUpdatePruneWithHealth) {
 }
 
 }  // namespace
-}  // namespace cellgate::sync::e2e
+}  // namespace cellgate::engine::e2e

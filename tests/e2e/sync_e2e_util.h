@@ -26,13 +26,13 @@
 #include "cli/app.h"
 #include "core/clock.h"
 #include "core/yaml.h"
+#include "engine/app_sync.h"
+#include "engine/cell.h"
 #include "git/test_repos.h"
 #include "kube/cluster_client.h"
 #include "kube/kubeconfig.h"
-#include "engine/app_sync.h"
-#include "engine/cell.h"
 
-namespace cellgate::sync::e2e {
+namespace cellgate::engine::e2e {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -215,4 +215,4 @@ class SyncE2ETest : public ::testing::Test {
   git::testing::TempDir tmp_;
 };
 
-}  // namespace cellgate::sync::e2e
+}  // namespace cellgate::engine::e2e

@@ -4,12 +4,12 @@
 // on the injected container the app is Synced and nothing is applied at all.
 #include <mutex>
 
-#include "sidecar_webhook.h"
 #include "engine/self_heal.h"
 #include "engine/watch_hub.h"
+#include "sidecar_webhook.h"
 #include "sync_e2e_util.h"
 
-namespace cellgate::sync::e2e {
+namespace cellgate::engine::e2e {
 namespace {
 
 constexpr char kDeployment[] = R"(
@@ -63,7 +63,7 @@ class WebhookE2E : public SyncE2ETest {
 
   // Syncs the Deployment and starts self-heal from a fresh comparison; returns it.
   AppComparison SyncAndWatch(const std::string& extra_spec) {
-    auto spec = ParseAppSyncSpec(
+    auto spec = sync::ParseAppSyncSpec(
         ParseObjects(ApplicationYaml("webhook-" + label_, "unused", ".", ns_, extra_spec))
             .front()
             .body());
@@ -72,7 +72,7 @@ class WebhookE2E : public SyncE2ETest {
     CellAccess cell = Access();
     auto observed = ObserveApp(cell, *spec, rendered_);
     EXPECT_TRUE(observed) << observed.error().message();
-    SyncResult r = SyncApp(cell, *spec, *observed, {}, {.health_timeout = 90s});
+    sync::SyncResult r = SyncApp(cell, *spec, *observed, {}, {.health_timeout = 90s});
     EXPECT_TRUE(r.succeeded()) << r.message;
     auto after = ObserveApp(cell, *spec, rendered_);
     EXPECT_TRUE(after) << after.error().message();
@@ -99,7 +99,7 @@ class WebhookE2E : public SyncE2ETest {
 TEST_F(WebhookE2E, WithoutIgnoreDifferencesTheLoopIsReportedAndBackedOff) {
   AppComparison after = SyncAndWatch("");
   // The webhook changed the Deployment after the apply: the cell does not match Git.
-  EXPECT_EQ(after.sync, SyncStatus::kOutOfSync);
+  EXPECT_EQ(after.sync, sync::SyncStatus::kOutOfSync);
   EXPECT_NE(MustKubectl("get deployment api -n " + ns_ +
                         " -o jsonpath='{.spec.template.spec.containers[1].name}'"),
             "");
@@ -132,7 +132,7 @@ TEST_F(WebhookE2E, WithoutIgnoreDifferencesTheLoopIsReportedAndBackedOff) {
 
 TEST_F(WebhookE2E, IgnoringTheInjectedContainerKeepsTheAppSyncedAndStill) {
   AppComparison after = SyncAndWatch(kIgnoreSidecar);
-  EXPECT_EQ(after.sync, SyncStatus::kSynced)
+  EXPECT_EQ(after.sync, sync::SyncStatus::kSynced)
       << (after.resources.empty() ? "" : after.resources.front().diff.text);
   EXPECT_EQ(MustKubectl("get deployment api -n " + ns_ +
                         " -o jsonpath='{.spec.template.spec.containers[1].name}'"),
@@ -147,4 +147,4 @@ TEST_F(WebhookE2E, IgnoringTheInjectedContainerKeepsTheAppSyncedAndStill) {
 }
 
 }  // namespace
-}  // namespace cellgate::sync::e2e
+}  // namespace cellgate::engine::e2e

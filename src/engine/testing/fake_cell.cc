@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/mutex.h"
 #include "core/yaml.h"
 
 namespace cellgate::engine::testing {
@@ -58,14 +59,15 @@ struct FakeCell::WatchState {
   std::string ns;
   std::string selector;
   kube::WatchCallback callback;
-  std::mutex mu;
-  std::condition_variable cv;
+  core::Mutex mu;
+  core::CondVar cv;
   std::deque<kube::WatchEvent> queue;
   bool stopped = false;
+  bool delivering = false;  // a callback is running
   std::thread thread;
 
   void Push(kube::WatchEvent e) {
-    std::lock_guard lock(mu);
+    core::MutexLock lock(mu);
     queue.push_back(std::move(e));
     cv.notify_all();
   }
@@ -73,14 +75,22 @@ struct FakeCell::WatchState {
     while (true) {
       kube::WatchEvent e;
       {
-        std::unique_lock lock(mu);
+        core::MutexLock lock(mu);
         cv.wait(lock, [&] { return stopped || !queue.empty(); });
         if (stopped) return;
         e = std::move(queue.front());
         queue.pop_front();
+        delivering = true;
       }
       callback(e);
+      core::MutexLock lock(mu);
+      delivering = false;
+      cv.notify_all();
     }
+  }
+  void WaitUntilDelivered() {
+    core::MutexLock lock(mu);
+    cv.wait(lock, [&] { return stopped || (queue.empty() && !delivering); });
   }
   bool Wants(const Object& obj) const {
     return kube::GroupVersionKind::Of(obj).group == gvk.group &&
@@ -96,11 +106,11 @@ class FakeCell::Handle final : public kube::WatchHandle {
   ~Handle() override {
     Stop();
     if (state_->thread.joinable()) state_->thread.join();
-    std::lock_guard lock(cell_.mu_);
+    core::MutexLock lock(cell_.mu_);
     std::erase(cell_.watches_, state_);
   }
   void Stop() override {
-    std::lock_guard lock(state_->mu);
+    core::MutexLock lock(state_->mu);
     state_->stopped = true;
     state_->cv.notify_all();
   }
@@ -125,7 +135,7 @@ FakeCell::FakeCell() {
 FakeCell::~FakeCell() = default;
 
 void FakeCell::Serve(const kube::GroupVersionKind& gvk, bool namespaced, std::string resource) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   kinds_[gvk] = kube::ResourceMapping{
       .gvk = gvk,
       .resource = resource.empty() ? gvk.kind + "s" : resource,
@@ -142,12 +152,12 @@ std::optional<kube::ResourceMapping> FakeCell::Lookup(const kube::GroupVersionKi
 void FakeCell::Record(const std::string& entry) { log_.push_back(entry); }
 
 std::vector<std::string> FakeCell::Log() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return log_;
 }
 
 void FakeCell::ClearLog() {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   log_.clear();
 }
 
@@ -160,12 +170,12 @@ std::vector<std::string> FakeCell::LogWith(const std::string& prefix) const {
 }
 
 void FakeCell::FailWhen(Injector injector) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   injectors_.push_back(std::move(injector));
 }
 
 void FakeCell::SetReactor(Reactor reactor) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   reactor_ = std::move(reactor);
 }
 
@@ -188,7 +198,7 @@ void FakeCell::Notify(kube::WatchEventType type, const Object& obj) {
 }
 
 Object FakeCell::Put(Object obj) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   Json& meta = obj.mutable_body()["metadata"];
   if (!meta.contains("uid")) meta["uid"] = "uid-" + std::to_string(++uid_);
   meta["resourceVersion"] = std::to_string(++version_);
@@ -199,21 +209,21 @@ Object FakeCell::Put(Object obj) {
 }
 
 std::optional<Object> FakeCell::Find(const ObjectKey& key) const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = objects_.find(key);
   if (it == objects_.end()) return std::nullopt;
   return it->second;
 }
 
 std::vector<Object> FakeCell::All() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   std::vector<Object> out;
   for (auto& [k, v] : objects_) out.push_back(v);
   return out;
 }
 
 void FakeCell::Edit(const ObjectKey& key, const std::function<void(Json&)>& edit) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = objects_.find(key);
   if (it == objects_.end()) return;
   Json before = WithoutMetaAndStatus(it->second.body());
@@ -228,7 +238,7 @@ void FakeCell::Edit(const ObjectKey& key, const std::function<void(Json&)>& edit
 }
 
 void FakeCell::Erase(const ObjectKey& key) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = objects_.find(key);
   if (it == objects_.end()) return;
   Object gone = it->second;
@@ -239,7 +249,7 @@ void FakeCell::Erase(const ObjectKey& key) {
 
 Result<Object> FakeCell::Get(const kube::GroupVersionKind& gvk, std::string_view ns,
                              std::string_view name) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto mapping = Lookup(gvk);
   ObjectKey key{gvk.group, gvk.kind, mapping && !mapping->namespaced ? "" : std::string(ns),
                 std::string(name)};
@@ -255,7 +265,7 @@ Result<Object> FakeCell::Get(const kube::GroupVersionKind& gvk, std::string_view
 
 Result<kube::ObjectList> FakeCell::List(const kube::GroupVersionKind& gvk, std::string_view ns,
                                         const kube::ListOptions& options) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (auto e = Check("list", ObjectKey{gvk.group, gvk.kind, std::string(ns), ""}, false)) {
     return std::unexpected(*e);
   }
@@ -273,7 +283,7 @@ Result<kube::ObjectList> FakeCell::List(const kube::GroupVersionKind& gvk, std::
 
 Result<Object> FakeCell::Store(const std::string& verb, Object obj, bool dry_run, bool must_exist,
                                bool must_not_exist) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto gvk = kube::GroupVersionKind::Of(obj);
   auto mapping = Lookup(gvk);
   if (mapping && !mapping->namespaced) obj.mutable_body()["metadata"].erase("namespace");
@@ -357,7 +367,7 @@ Result<Object> FakeCell::Update(const Object& object, const kube::WriteOptions& 
 }
 
 Status FakeCell::Delete(const Object& object, const kube::DeleteOptions& options) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto mapping = Lookup(kube::GroupVersionKind::Of(object));
   ObjectKey key = object.Key();
   if (mapping && !mapping->namespaced) key.ns.clear();
@@ -391,7 +401,7 @@ Result<std::unique_ptr<kube::WatchHandle>> FakeCell::Watch(const kube::GroupVers
                                                            std::string_view ns,
                                                            const kube::WatchOptions& options,
                                                            kube::WatchCallback on_event) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   Record("watch " + gvk.ToString());
   if (!Lookup(gvk)) return MakeError(ErrorCode::kNotFound, "no resource serves " + gvk.ToString());
   auto state = std::make_shared<WatchState>();
@@ -410,20 +420,29 @@ Result<std::unique_ptr<kube::WatchHandle>> FakeCell::Watch(const kube::GroupVers
   return std::unique_ptr<kube::WatchHandle>(new Handle(*this, state));
 }
 
+void FakeCell::WaitForWatchDeliveries() {
+  std::vector<std::shared_ptr<WatchState>> watches;
+  {
+    core::MutexLock lock(mu_);
+    watches = watches_;
+  }
+  for (const auto& w : watches) w->WaitUntilDelivered();
+}
+
 std::size_t FakeCell::WatchCount() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return watches_.size();
 }
 
 Result<kube::ResourceMapping> FakeCell::Map(const kube::GroupVersionKind& gvk) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   if (auto m = Lookup(gvk)) return *m;
   return MakeError(ErrorCode::kNotFound, "no resource serves " + gvk.ToString());
 }
 
 Result<kube::ResourceMapping> FakeCell::MapGroupKind(std::string_view group,
                                                      std::string_view kind) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   for (auto& [gvk, m] : kinds_) {
     if (gvk.group == group && gvk.kind == kind) return m;
   }
@@ -432,7 +451,7 @@ Result<kube::ResourceMapping> FakeCell::MapGroupKind(std::string_view group,
 }
 
 Result<std::vector<kube::ResourceMapping>> FakeCell::ListableKinds() {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   Record("discovery");
   std::vector<kube::ResourceMapping> out;
   for (auto& [gvk, m] : kinds_) out.push_back(m);
@@ -440,7 +459,7 @@ Result<std::vector<kube::ResourceMapping>> FakeCell::ListableKinds() {
 }
 
 Status FakeCell::WaitForCRDEstablished(std::string_view name, std::chrono::milliseconds) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   Record("wait-crd " + std::string(name));
   auto it = objects_.find(
       ObjectKey{"apiextensions.k8s.io", "CustomResourceDefinition", "", std::string(name)});

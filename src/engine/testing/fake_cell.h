@@ -18,20 +18,19 @@
 // Thread-safety: thread-safe.
 #pragma once
 
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "sync/testing/golden.h"
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "engine/cell.h"
+#include "sync/testing/golden.h"
 
 namespace cellgate::engine::testing {
 
@@ -104,6 +103,9 @@ class FakeCell final : public kube::Reader,
 
   // Number of open watches.
   std::size_t WatchCount() const;
+  // Returns once every event queued so far on the open watches has been delivered (its
+  // callback returned), so a test can act on what the watchers saw without waiting on time.
+  void WaitForWatchDeliveries();
 
  private:
   struct WatchState;
@@ -117,7 +119,7 @@ class FakeCell final : public kube::Reader,
   void Record(const std::string& entry);                      // mu_ held
   std::optional<kube::ResourceMapping> Lookup(const kube::GroupVersionKind& gvk) const;
 
-  mutable std::mutex mu_;
+  mutable core::Mutex mu_;
   FakeClock clock_;
   std::map<Key, Object> objects_;
   std::map<kube::GroupVersionKind, kube::ResourceMapping> kinds_;

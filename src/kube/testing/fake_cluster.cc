@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "core/mutex.h"
+
 namespace cellgate::kube::testing {
 namespace {
 
@@ -41,18 +43,18 @@ FakeCluster::Key FakeCluster::KeyOf(const Object& o) {
 }
 
 void FakeCluster::SetFailHook(FailHook hook) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   fail_ = std::move(hook);
 }
 
 int FakeCluster::Calls(std::string_view verb) const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = calls_.find(verb);
   return it == calls_.end() ? 0 : it->second;
 }
 
 std::vector<Object> FakeCluster::Objects(std::string_view kind) const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   std::vector<Object> out;
   for (const auto& [key, o] : objects_) {
     if (std::get<1>(key) == kind) out.push_back(o);
@@ -63,7 +65,7 @@ std::vector<Object> FakeCluster::Objects(std::string_view kind) const {
 std::optional<Error> FakeCluster::Injected(std::string_view verb, const Object& o) {
   FailHook hook;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     ++calls_[std::string(verb)];
     hook = fail_;
   }
@@ -83,7 +85,7 @@ Object FakeCluster::StoreLocked(Object o) {
 void FakeCluster::Notify(kube::WatchEventType type, const Object& o) {
   std::vector<WatchEntry> targets;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     for (const auto& w : watches_) {
       if (w.stopped->load() || w.group != o.Group() || w.kind != o.Kind()) continue;
       if (!w.ns.empty() && w.ns != o.Namespace()) continue;
@@ -101,7 +103,7 @@ void FakeCluster::Notify(kube::WatchEventType type, const Object& o) {
 void FakeCluster::Emit(const kube::WatchEvent& event) {
   std::vector<WatchEntry> targets;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     for (const auto& w : watches_) {
       if (!w.stopped->load()) targets.push_back(w);
     }
@@ -115,7 +117,7 @@ Result<Object> FakeCluster::Get(const kube::GroupVersionKind& gvk, std::string_v
                     {"kind", gvk.kind},
                     {"metadata", {{"name", name}, {"namespace", ns}}}});
   if (auto e = Injected("get", probe)) return std::unexpected(*e);
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = objects_.find(KeyOf(probe));
   if (it == objects_.end()) return std::unexpected(NotFound(probe).Wrap("get"));
   return it->second;
@@ -125,7 +127,7 @@ Result<kube::ObjectList> FakeCluster::List(const kube::GroupVersionKind& gvk, st
                                            const kube::ListOptions& options) {
   Object probe(Json{{"apiVersion", gvk.ApiVersion()}, {"kind", gvk.kind}, {"metadata", {}}});
   if (auto e = Injected("list", probe)) return std::unexpected(*e);
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   kube::ObjectList list;
   for (const auto& [key, o] : objects_) {
     if (std::get<0>(key) != gvk.group || std::get<1>(key) != gvk.kind) continue;
@@ -142,7 +144,7 @@ Result<Object> FakeCluster::Apply(const Object& object, const kube::ApplyOptions
   Object stored;
   bool existed = false;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto it = objects_.find(KeyOf(object));
     existed = it != objects_.end();
     std::string want = StringAt(object.body(), {"metadata", "resourceVersion"});
@@ -166,7 +168,7 @@ Result<Object> FakeCluster::Create(const Object& object, const kube::WriteOption
   if (auto e = Injected("create", object)) return std::unexpected(*e);
   Object stored;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     if (objects_.contains(KeyOf(object))) {
       return MakeError(ErrorCode::kAlreadyExists,
                        "create " + object.Key().ToString() + ": 409 Conflict: already exists");
@@ -184,7 +186,7 @@ Result<Object> FakeCluster::Update(const Object& object, const kube::WriteOption
   if (auto e = Injected("update", object)) return std::unexpected(*e);
   Object stored;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto it = objects_.find(KeyOf(object));
     if (it == objects_.end()) return std::unexpected(NotFound(object).Wrap("update"));
     std::string want = StringAt(object.body(), {"metadata", "resourceVersion"});
@@ -205,7 +207,7 @@ Status FakeCluster::Delete(const Object& object, const kube::DeleteOptions& opti
   if (auto e = Injected("delete", object)) return std::unexpected(*e);
   Object gone;
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     auto it = objects_.find(KeyOf(object));
     if (it == objects_.end()) return std::unexpected(NotFound(object).Wrap("delete"));
     if (options.dry_run) return Ok();
@@ -223,7 +225,7 @@ Result<std::unique_ptr<kube::WatchHandle>> FakeCluster::Watch(const kube::GroupV
   auto stopped = std::make_shared<std::atomic<bool>>(false);
   kube::WatchEvent replace{.type = kube::WatchEventType::kReplace};
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     ++calls_["watch"];
     for (const auto& [key, o] : objects_) {
       if (std::get<0>(key) != gvk.group || std::get<1>(key) != gvk.kind) continue;

@@ -22,12 +22,12 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "core/mutex.h"
 #include "kube/client.h"
 
 namespace cellgate::kube::testing {
@@ -64,16 +64,16 @@ class FakeCluster final : public kube::Reader, public kube::Applier, public kube
   };
   static Key KeyOf(const Object& o);
   std::optional<Error> Injected(std::string_view verb, const Object& o);
-  Object StoreLocked(Object o);
+  Object StoreLocked(Object o) REQUIRES(mu_);
   void Notify(kube::WatchEventType type, const Object& o);
 
-  mutable std::mutex mu_;
-  std::map<Key, Object> objects_;                  // guarded by mu_
-  std::int64_t version_ = 100;                     // guarded by mu_
-  std::int64_t uid_ = 0;                           // guarded by mu_
-  std::map<std::string, int, std::less<>> calls_;  // guarded by mu_
-  std::vector<WatchEntry> watches_;                // guarded by mu_
-  FailHook fail_;                                  // guarded by mu_
+  mutable core::Mutex mu_;
+  std::map<Key, Object> objects_ GUARDED_BY(mu_);
+  std::int64_t version_ GUARDED_BY(mu_) = 100;
+  std::int64_t uid_ GUARDED_BY(mu_) = 0;
+  std::map<std::string, int, std::less<>> calls_ GUARDED_BY(mu_);
+  std::vector<WatchEntry> watches_ GUARDED_BY(mu_);
+  FailHook fail_ GUARDED_BY(mu_);
 };
 
 }  // namespace cellgate::kube::testing

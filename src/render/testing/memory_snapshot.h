@@ -13,13 +13,13 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
 
 #include "core/digest.h"
+#include "core/mutex.h"
 #include "git/source.h"
 #include "render/paths.h"
 
@@ -118,7 +118,7 @@ class MemorySnapshot final : public git::Snapshot {
   }
 
   Result<std::filesystem::path> Materialize() const override {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     ++materialize_calls;
     if (!materialized_.empty()) return materialized_;
     std::string tmpl =
@@ -164,7 +164,7 @@ class MemorySnapshot final : public git::Snapshot {
   }
 
   std::string TreeOid(const std::string& dir) const {
-    std::lock_guard lock(oid_mu_);
+    core::MutexLock lock(oid_mu_);
     if (auto it = oids_.find(dir); it != oids_.end()) return it->second;
     std::string text;
     for (auto it = dir.empty() ? files_.begin() : files_.lower_bound(dir + "/");
@@ -178,9 +178,9 @@ class MemorySnapshot final : public git::Snapshot {
 
   std::string commit_;
   std::map<std::string, Node> files_;
-  mutable std::mutex oid_mu_;
+  mutable core::Mutex oid_mu_;
   mutable std::map<std::string, std::string> oids_;
-  mutable std::mutex mu_;
+  mutable core::Mutex mu_;
   mutable std::filesystem::path materialized_;
 };
 
