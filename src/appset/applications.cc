@@ -55,7 +55,7 @@ class StringRenderer {
 };
 
 Result<Json> RenderApplication(const Json& app_template, const Json& params,
-                               const ApplicationSet& appset, const GeneratorEnv& env,
+                               const argo::ApplicationSet& appset, const GeneratorEnv& env,
                                StringRenderer& renderer) {
   const Json& tmeta = app_template.value("metadata", Json::object());
   Json app = {{"metadata", Json::object()}, {"spec", app_template.value("spec", Json::object())}};
@@ -153,7 +153,7 @@ Json MergePatch(Json target, const Json& patch) {
   return target;
 }
 
-Result<std::vector<Object>> GenerateApplications(const ApplicationSet& appset,
+Result<std::vector<Object>> GenerateApplications(const argo::ApplicationSet& appset,
                                                  const GeneratorInputs& inputs) {
   std::string who = "ApplicationSet " + appset.QualifiedName();
   auto opts = tmpl::ParseGoTemplateOptions(appset.go_template_options);

@@ -29,8 +29,8 @@
 
 #include <vector>
 
-#include "appset/applicationset.h"
 #include "appset/generators.h"
+#include "argo/applicationset.h"
 #include "core/object.h"
 #include "core/result.h"
 
@@ -38,7 +38,7 @@ namespace cellgate::appset {
 
 inline constexpr std::string_view kResourcesFinalizer = "resources-finalizer.argocd.argoproj.io";
 
-Result<std::vector<Object>> GenerateApplications(const ApplicationSet& appset,
+Result<std::vector<Object>> GenerateApplications(const argo::ApplicationSet& appset,
                                                  const GeneratorInputs& inputs);
 
 // mergo.Merge(dst, src) over JSON: empty fields of dst take src's.

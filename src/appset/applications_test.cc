@@ -12,12 +12,6 @@ namespace {
 using testing::Plain;
 using testing::Yaml;
 
-ApplicationSet Parse(const std::string& yaml) {
-  auto a = ParseApplicationSet(Yaml(yaml));
-  EXPECT_TRUE(a.has_value()) << (a ? "" : a.error().message());
-  return a ? *a : ApplicationSet{};
-}
-
 constexpr const char* kHeader = R"(
 apiVersion: argoproj.io/v1alpha1
 kind: ApplicationSet
@@ -25,7 +19,7 @@ metadata: {name: apps, namespace: argocd, uid: u-1}
 )";
 
 Result<std::vector<Object>> Gen(const std::string& spec, const GeneratorInputs& in = {}) {
-  auto a = ParseApplicationSet(Yaml(std::string(kHeader) + spec));
+  auto a = argo::ParseApplicationSet(Yaml(std::string(kHeader) + spec));
   CG_TRY(a);
   return GenerateApplications(*a, in);
 }
@@ -146,17 +140,20 @@ spec:
   EXPECT_FALSE((*apps)[1].body()["spec"].contains("syncPolicy"));
 }
 
-TEST(Applications, TemplatePatchNeedsGoTemplate) {
+// Argo CD documents templatePatch for goTemplate only, but its controller
+// (applicationset/controllers/template/template.go renderTemplatePatch) renders the patch
+// with whichever engine the ApplicationSet uses, fasttemplate included, and applies it.
+TEST(Applications, TemplatePatchWithoutGoTemplateRendersWithFasttemplate) {
   auto apps = Gen(R"(
 spec:
   generators: [{list: {elements: [{c: a}]}}]
-  template: {metadata: {name: x}, spec: {}}
-  templatePatch: "spec: {}"
+  template: {metadata: {name: 'app-{{c}}'}, spec: {project: default}}
+  templatePatch: "metadata: {annotations: {team: '{{c}}'}}"
 )");
-  ASSERT_FALSE(apps.has_value());
-  EXPECT_NE(
-      apps.error().message().find("templatePatch is only supported with spec.goTemplate: true"),
-      std::string::npos);
+  ASSERT_TRUE(apps.has_value()) << apps.error().message();
+  ASSERT_EQ(apps->size(), 1u);
+  EXPECT_EQ((*apps)[0].Name(), "app-a");
+  EXPECT_EQ((*apps)[0].Annotation("team"), "a");
 }
 
 TEST(Applications, DuplicateNamesNameBothElements) {
@@ -224,54 +221,6 @@ spec:
 )");
   ASSERT_TRUE(apps.has_value());
   EXPECT_EQ((*apps)[0].Annotation("owner.io/web"), "true");
-}
-
-TEST(ApplicationSetParse, FieldsAndErrors) {
-  auto a = Parse(std::string(kHeader) + R"(
-spec:
-  goTemplate: true
-  goTemplateOptions: [missingkey=error]
-  generators: []
-  template: {metadata: {name: x}, spec: {}}
-  syncPolicy: {applicationsSync: create-update, preserveResourcesOnDeletion: true}
-  preservedFields: {annotations: [a1], labels: [l1]}
-  strategy:
-    type: RollingSync
-    rollingSync:
-      steps:
-      - matchExpressions: [{key: env, operator: In, values: [dev]}]
-      - matchExpressions: [{key: env, operator: In, values: [prod]}]
-        maxUpdate: 25%
-)");
-  EXPECT_TRUE(a.go_template);
-  EXPECT_EQ(a.applications_sync, ApplicationsSyncPolicy::kCreateUpdate);
-  EXPECT_TRUE(a.preserve_resources_on_deletion);
-  EXPECT_EQ(a.preserved_annotations, std::vector<std::string>{"a1"});
-  ASSERT_TRUE(a.strategy.has_value());
-  ASSERT_EQ(a.strategy->steps.size(), 2u);
-  EXPECT_EQ(a.strategy->steps[1].max_update, "25%");
-  struct Bad {
-    const char* spec;
-    const char* want;
-  } bad[] = {
-      {"spec: {generators: [], template: {}, syncPolicy: {applicationsSync: never}}",
-       "\"never\" is not one of"},
-      {"spec: {template: {}}", "spec.generators must be a list"},
-      {"spec: {generators: []}", "spec.template is required"},
-      {"spec: {generators: [], template: {}, goTemplate: 'yes please'}",
-       "spec.goTemplate must be a boolean"},
-      {"spec: {generators: [], template: {}, strategy: {type: Canary}}",
-       "\"Canary\" is not AllAtOnce or RollingSync"},
-  };
-  for (const auto& b : bad) {
-    auto r = ParseApplicationSet(Yaml(std::string(kHeader) + b.spec));
-    ASSERT_FALSE(r.has_value()) << b.spec;
-    EXPECT_NE(r.error().message().find(b.want), std::string::npos) << r.error().message();
-    EXPECT_EQ(r.error().message().rfind("ApplicationSet argocd/apps: ", 0), 0u)
-        << r.error().message();
-  }
-  auto wrong = ParseApplicationSet(Yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"));
-  ASSERT_FALSE(wrong.has_value());
 }
 
 TEST(Applications, BadGoTemplateOptionIsAnError) {

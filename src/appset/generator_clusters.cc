@@ -15,6 +15,8 @@
 // flatList: true yields one parameter set {clusters: [...]} holding every match.
 #include "appset/generators.h"
 #include "appset/label_selector.h"
+#include "argo/cluster_config.h"
+#include "argo/secret_data.h"
 #include "template/dns_names.h"
 
 namespace cellgate::appset {
@@ -31,19 +33,19 @@ Result<std::vector<Json>> GenerateClusters(const Json& spec, const GeneratorEnv&
   for (const auto& c : env.inputs.cells) {
     std::string server = c.server;
     while (server.size() > 1 && server.back() == '/') server.pop_back();
-    if (server == kInClusterServer) has_in_cluster_secret = true;
+    if (server == argo::kInClusterServer) has_in_cluster_secret = true;
   }
   if (env.inputs.in_cluster_enabled && !has_in_cluster_secret && sel->empty()) {
-    Json p = {{"name", kInClusterName},
-              {"nameNormalized", kInClusterName},
-              {"server", kInClusterServer},
+    Json p = {{"name", argo::kInClusterName},
+              {"nameNormalized", argo::kInClusterName},
+              {"server", argo::kInClusterServer},
               {"project", ""}};
     CG_TRY_WRAP(AppendTemplatedValues(values, p, env), "clusters (in-cluster)");
     out.push_back(std::move(p));
   }
   for (const auto& c : env.inputs.cells) {
     auto labels = c.labels;
-    labels.emplace(std::string(kSecretTypeLabel), "cluster");
+    labels.emplace(std::string(argo::kSecretTypeLabel), "cluster");
     if (!sel->Matches(labels)) continue;
     Json p = {{"name", c.name},
               {"nameNormalized", tmpl::SanitizeName(c.name)},

@@ -38,10 +38,6 @@
 
 namespace cellgate::appset {
 
-inline constexpr std::string_view kInClusterName = "in-cluster";
-inline constexpr std::string_view kInClusterServer = "https://kubernetes.default.svc";
-inline constexpr std::string_view kSecretTypeLabel = "argocd.argoproj.io/secret-type";
-
 // A cell as the clusters generator sees it: the fields of its Argo CD cluster Secret.
 struct Cell {
   std::string name;

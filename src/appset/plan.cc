@@ -110,7 +110,7 @@ bool OwnedByApplicationSet(const Object& app, const PlanOptions& options) {
   return OwnershipOf(app, options) == Ownership::kOurs;
 }
 
-PlanOptions PlanOptionsFor(const ApplicationSet& appset) {
+PlanOptions PlanOptionsFor(const argo::ApplicationSet& appset) {
   return PlanOptions{.policy = appset.applications_sync,
                      .preserve_resources_on_deletion = appset.preserve_resources_on_deletion,
                      .appset_name = appset.name,
@@ -141,14 +141,14 @@ ApplicationPlan PlanApplicationChanges(const std::vector<Object>& desired,
     }
     // Argo CD updates owned Applications only when the policy allows; an Application nobody
     // owns goes through CreateOrUpdate whatever the policy, and is adopted.
-    if (own == Ownership::kOurs && !PolicyAllowsUpdate(o.policy)) continue;
+    if (own == Ownership::kOurs && !argo::PolicyAllowsUpdate(o.policy)) continue;
     Json updated = Mutate(have, d, o);
     // Key order means nothing to the API server.
     if (nlohmann::json::parse(updated.dump()) != nlohmann::json::parse(have.body().dump())) {
       plan.updates.emplace_back(std::move(updated), have.origin());
     }
   }
-  if (PolicyAllowsDelete(o.policy)) {
+  if (argo::PolicyAllowsDelete(o.policy)) {
     for (const auto& e : existing) {
       if (wanted.contains(e.Name()) || OwnershipOf(e, o) != Ownership::kOurs) continue;
       ApplicationDeletion del{.app = e};

@@ -26,13 +26,13 @@
 #include <string>
 #include <vector>
 
-#include "appset/applicationset.h"
+#include "argo/applicationset.h"
 #include "core/object.h"
 
 namespace cellgate::appset {
 
 struct PlanOptions {
-  ApplicationsSyncPolicy policy = ApplicationsSyncPolicy::kSync;
+  argo::ApplicationsSyncPolicy policy = argo::ApplicationsSyncPolicy::kSync;
   bool preserve_resources_on_deletion = false;
   std::string appset_name;
   std::string appset_uid;
@@ -58,7 +58,7 @@ struct ApplicationPlan {
   bool empty() const { return creates.empty() && updates.empty() && deletes.empty(); }
 };
 
-PlanOptions PlanOptionsFor(const ApplicationSet& appset);
+PlanOptions PlanOptionsFor(const argo::ApplicationSet& appset);
 
 // True when `app`'s controller ownerReference is the ApplicationSet of `options` (by uid
 // when both sides have one, else by name): the "owned" of the rules above.

@@ -47,7 +47,7 @@ Object Live(const std::string& name, const std::string& path,
   return o;
 }
 
-PlanOptions Options(ApplicationsSyncPolicy p = ApplicationsSyncPolicy::kSync) {
+PlanOptions Options(argo::ApplicationsSyncPolicy p = argo::ApplicationsSyncPolicy::kSync) {
   return PlanOptions{.policy = p,
                      .appset_name = "apps",
                      .appset_uid = "u-1",
@@ -99,12 +99,12 @@ TEST(Plan, Policies) {
   std::vector<Object> desired = {Desired("a", "new"), Desired("c", "c")};
   std::vector<Object> existing = {Live("a", "old"), Live("gone", "x")};
   struct Want {
-    ApplicationsSyncPolicy p;
+    argo::ApplicationsSyncPolicy p;
     std::size_t creates, updates, deletes;
-  } cases[] = {{ApplicationsSyncPolicy::kSync, 1, 1, 1},
-               {ApplicationsSyncPolicy::kCreateOnly, 1, 0, 0},
-               {ApplicationsSyncPolicy::kCreateUpdate, 1, 1, 0},
-               {ApplicationsSyncPolicy::kCreateDelete, 1, 0, 1}};
+  } cases[] = {{argo::ApplicationsSyncPolicy::kSync, 1, 1, 1},
+               {argo::ApplicationsSyncPolicy::kCreateOnly, 1, 0, 0},
+               {argo::ApplicationsSyncPolicy::kCreateUpdate, 1, 1, 0},
+               {argo::ApplicationsSyncPolicy::kCreateDelete, 1, 0, 1}};
   for (const auto& c : cases) {
     auto plan = PlanApplicationChanges(desired, existing, Options(c.p));
     EXPECT_EQ(plan.creates.size(), c.creates);
@@ -142,7 +142,7 @@ TEST(Plan, OwnershipDecidesDeletesAndConflicts) {
   unowned.mutable_body()["metadata"].erase("ownerReferences");
   auto plan =
       PlanApplicationChanges({Desired("theirs", "y"), Desired("orphan", "y")}, {foreign, unowned},
-                             Options(ApplicationsSyncPolicy::kCreateOnly));
+                             Options(argo::ApplicationsSyncPolicy::kCreateOnly));
   ASSERT_EQ(plan.conflicts.size(), 1u);
   EXPECT_NE(plan.conflicts[0].find("theirs"), std::string::npos);
   ASSERT_EQ(plan.updates.size(), 1u);  // adopted even under create-only, as Argo CD does

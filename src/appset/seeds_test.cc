@@ -6,8 +6,8 @@
 #include <filesystem>
 
 #include "appset/applications.h"
-#include "appset/applicationset.h"
 #include "appset/test_util.h"
+#include "argo/applicationset.h"
 #include "git/mirror_source.h"
 #include "git/test_repos.h"
 
@@ -19,10 +19,10 @@ using testing::ReadCells;
 using testing::ReadYamlDocs;
 
 // As read back from the API server after `kubectl apply -n argocd`.
-ApplicationSet LoadSeed(const std::string& file) {
-  auto parsed = ParseApplicationSet(ReadYamlDocs(file).at(0));
+argo::ApplicationSet LoadSeed(const std::string& file) {
+  auto parsed = argo::ParseApplicationSet(ReadYamlDocs(file).at(0));
   EXPECT_TRUE(parsed.has_value()) << (parsed ? "" : parsed.error().message());
-  ApplicationSet a = *parsed;
+  argo::ApplicationSet a = *parsed;
   if (a.ns.empty()) a.ns = "argocd";
   a.uid = "uid-" + a.name;
   return a;
@@ -38,7 +38,7 @@ void ExpectGolden(const std::vector<Object>& apps, const std::string& golden) {
 }
 
 TEST(Seeds, BackendServicesOnEveryCell) {
-  ApplicationSet a = LoadSeed("seed-001-backend-services.appset.yaml");
+  argo::ApplicationSet a = LoadSeed("seed-001-backend-services.appset.yaml");
   GeneratorInputs in{.cells = ReadCells("cells.yaml")};
   auto apps = GenerateApplications(a, in);
   ASSERT_TRUE(apps.has_value()) << apps.error().message();
@@ -46,7 +46,7 @@ TEST(Seeds, BackendServicesOnEveryCell) {
 }
 
 TEST(Seeds, GuestbookOverlayPerCell) {
-  ApplicationSet a = LoadSeed("seed-002-guestbook.appset.yaml");
+  argo::ApplicationSet a = LoadSeed("seed-002-guestbook.appset.yaml");
   GeneratorInputs in{.cells = ReadCells("cells.yaml")};
   auto apps = GenerateApplications(a, in);
   ASSERT_TRUE(apps.has_value()) << apps.error().message();
@@ -77,7 +77,7 @@ TEST(Seeds, MicroservicesMatrixOfGitFilesAndProductionCells) {
     CG_TRY(commit);
     return (*source)->Open(origin.url(), *commit);
   };
-  ApplicationSet a = LoadSeed("seed-003-microservices.appset.yaml");
+  argo::ApplicationSet a = LoadSeed("seed-003-microservices.appset.yaml");
   auto apps = GenerateApplications(a, in);
   ASSERT_TRUE(apps.has_value()) << apps.error().message();
   ExpectGolden(*apps, "seed-003-microservices.expected.yaml");

@@ -29,13 +29,13 @@ std::string DestinationError(const Json& dest, const std::vector<cells::CellInfo
 }  // namespace
 
 std::map<std::size_t, std::string> ValidateGeneratedApplications(
-    const std::vector<Object>& apps, std::span<const fleet::AppProject> projects,
+    const std::vector<Object>& apps, std::span<const argo::AppProject> projects,
     const std::vector<cells::CellInfo>& cells) {
   std::map<std::size_t, std::string> errors;
   for (std::size_t i = 0; i < apps.size(); ++i) {
     const Json& body = apps[i].body();
     const Json& spec = body.contains("spec") ? body["spec"] : Json::object();
-    auto project = fleet::FindProject(projects, spec.is_object() ? spec.value("project", "") : "");
+    auto project = argo::FindProject(projects, spec.is_object() ? spec.value("project", "") : "");
     if (!project) {
       errors[i] = project.error().message();
       continue;

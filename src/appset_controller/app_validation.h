@@ -2,7 +2,7 @@
 // validateGeneratedApplications), so an Application that could never work is reported on the
 // ApplicationSet instead of created:
 //  - spec.project must name an AppProject of the controller namespace; "default" exists
-//    implicitly when no AppProject has that name (fleet::FindProject), as Argo CD's server
+//    implicitly when no AppProject has that name (argo::FindProject), as Argo CD's server
 //    creates it. Message: "application references project team-a which does not exist".
 //  - the destination (Argo CD's ValidateDestination): a name without a server must name
 //    exactly one usable cell ("application destination spec is invalid: unable to find
@@ -24,13 +24,13 @@
 
 #include "cells/cell.h"
 #include "core/object.h"
-#include "fleet/app_project.h"
+#include "argo/app_project.h"
 
 namespace cellgate::appset_controller {
 
 // Errors by index into `apps`; empty when every Application is valid.
 std::map<std::size_t, std::string> ValidateGeneratedApplications(
-    const std::vector<Object>& apps, std::span<const fleet::AppProject> projects,
+    const std::vector<Object>& apps, std::span<const argo::AppProject> projects,
     const std::vector<cells::CellInfo>& cells);
 
 // One message for the ApplicationSet's condition: the last error, plus " (and N more)" when

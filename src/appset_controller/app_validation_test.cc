@@ -26,10 +26,10 @@ cells::CellInfo Cell(const std::string& name, const std::string& server, const s
 
 TEST(AppValidation, ProjectMustExistExceptTheImplicitDefault) {
   auto team =
-      fleet::ParseAppProject(YamlJson("apiVersion: argoproj.io/v1alpha1\nkind: "
+      argo::ParseAppProject(YamlJson("apiVersion: argoproj.io/v1alpha1\nkind: "
                                       "AppProject\nmetadata: {name: team-a}\nspec: {}\n"));
   ASSERT_TRUE(team);
-  std::vector<fleet::AppProject> projects = {*team};
+  std::vector<argo::AppProject> projects = {*team};
   std::vector<Object> apps = {App("default", "{server: https://a}"),
                               App("team-a", "{server: https://a}"),
                               App("team-b", "{server: https://a}")};

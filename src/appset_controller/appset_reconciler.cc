@@ -105,15 +105,15 @@ Result<std::vector<Object>> ApplicationSetReconciler::ListApplications(const std
   return std::move(list->items);
 }
 
-Result<std::vector<fleet::AppProject>> ApplicationSetReconciler::ListProjects() {
+Result<std::vector<argo::AppProject>> ApplicationSetReconciler::ListProjects() {
   auto list = deps_.reader.List(kAppProjectGvk, options_.controller_namespace, {});
   if (!list) {
     return std::unexpected(
         list.error().Wrap("list AppProjects in " + options_.controller_namespace));
   }
-  std::vector<fleet::AppProject> projects;
+  std::vector<argo::AppProject> projects;
   for (const auto& item : list->items) {
-    auto p = fleet::ParseAppProject(item.body());
+    auto p = argo::ParseAppProject(item.body());
     if (!p) {
       spdlog::warn("AppProject {}/{} skipped: {}", item.Namespace(), item.Name(),
                    p.error().message());
@@ -148,7 +148,7 @@ ReconcileResult ApplicationSetReconciler::Reconcile(const std::string& ns, const
   }
   auto existing = ListApplications(ns);
   if (!existing) return {.next = Next::kRetry, .error = existing.error().message()};
-  auto parsed = appset::ParseApplicationSet(live->body());
+  auto parsed = argo::ParseApplicationSet(live->body());
   if (BeingDeleted(live->body())) return Deleting(*live, parsed, *existing);
   if (!parsed) {
     std::string message = parsed.error().message();
@@ -171,7 +171,7 @@ ReconcileResult ApplicationSetReconciler::Reconcile(const std::string& ns, const
 }
 
 ReconcileResult ApplicationSetReconciler::Generate(const Object& live,
-                                                   const appset::ApplicationSet& parsed,
+                                                   const argo::ApplicationSet& parsed,
                                                    const std::vector<Object>& existing) {
   ReconcileResult result{.uses_clusters = UsesClustersGenerator(parsed.generators)};
   const Json& spec = live.body()["spec"];
@@ -211,7 +211,7 @@ ReconcileResult ApplicationSetReconciler::Generate(const Object& live,
   auto sources = SourceRepos(*apps);
   result.repos.insert(sources.begin(), sources.end());
 
-  std::vector<fleet::AppProject> projects;
+  std::vector<argo::AppProject> projects;
   if (!apps->empty()) {
     auto listed = ListProjects();
     if (!listed) {
@@ -246,7 +246,7 @@ ReconcileResult ApplicationSetReconciler::Generate(const Object& live,
 
   ReconcileOutcome outcome = ReconcileOutcome::Success();
   if (!applied.write_error.empty()) {
-    outcome.error_reason = appset::PolicyAllowsUpdate(parsed.applications_sync)
+    outcome.error_reason = argo::PolicyAllowsUpdate(parsed.applications_sync)
                                ? reason::kUpdateApplicationError
                                : reason::kCreateApplicationError;
     outcome.error_message = applied.write_error;
@@ -286,10 +286,10 @@ ReconcileResult ApplicationSetReconciler::Generate(const Object& live,
 }
 
 ReconcileResult ApplicationSetReconciler::Deleting(const Object& live,
-                                                   const Result<appset::ApplicationSet>& parsed,
+                                                   const Result<argo::ApplicationSet>& parsed,
                                                    const std::vector<Object>& existing) {
   appset::PlanOptions identity = IdentityOf(live);
-  bool keep_apps = parsed && !appset::PolicyAllowsDelete(parsed->applications_sync);
+  bool keep_apps = parsed && !argo::PolicyAllowsDelete(parsed->applications_sync);
   bool preserve = parsed && parsed->preserve_resources_on_deletion;
   std::vector<Object> owned = Owned(existing, identity);
   // Deleting every owned Application with preserveResourcesOnDeletion: the plan says which

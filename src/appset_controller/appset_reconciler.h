@@ -38,14 +38,14 @@
 #include <string>
 #include <vector>
 
-#include "appset/applicationset.h"
+#include "argo/applicationset.h"
 #include "appset/generators.h"
 #include "appset_controller/plan_applier.h"
 #include "appset_controller/status_writer.h"
 #include "cells/cell_registry.h"
 #include "core/clock.h"
 #include "core/object.h"
-#include "fleet/app_project.h"
+#include "argo/app_project.h"
 #include "kube/client.h"
 #include "runtime/event_recorder.h"
 
@@ -81,7 +81,7 @@ struct ReconcileResult {
   enum class Next {
     kRequeue,  // done (or failed on bad input): reconcile again after the requeue interval
     kRetry,    // failed in a way a retry may fix: again with backoff
-    kForget,   // the ApplicationSet is gone
+    kForget,   // the argo::ApplicationSet is gone
   };
   Next next = Next::kRequeue;
   std::string error;  // what failed, for the log; "" when nothing did
@@ -100,15 +100,15 @@ class ApplicationSetReconciler {
                             const GoneApplicationSet* gone = nullptr);
 
  private:
-  ReconcileResult Generate(const Object& live, const appset::ApplicationSet& parsed,
+  ReconcileResult Generate(const Object& live, const argo::ApplicationSet& parsed,
                            const std::vector<Object>& existing);
-  ReconcileResult Deleting(const Object& live, const Result<appset::ApplicationSet>& parsed,
+  ReconcileResult Deleting(const Object& live, const Result<argo::ApplicationSet>& parsed,
                            const std::vector<Object>& existing);
   ReconcileResult Gone(const std::string& ns, const GoneApplicationSet& gone);
   // Merges `fresh` conditions (null: keep the live ones) and writes status if it changed.
   Status WriteStatus(const Object& live, const Json& fresh, const std::vector<Object>& owned);
   Result<std::vector<Object>> ListApplications(const std::string& ns);
-  Result<std::vector<fleet::AppProject>> ListProjects();
+  Result<std::vector<argo::AppProject>> ListProjects();
 
   ReconcilerDeps deps_;
   const ReconcilerOptions options_;

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "appset/applications.h"
-#include "appset/applicationset.h"
+#include "argo/applicationset.h"
 #include "appset_controller/appsets_test_util.h"
 
 namespace cellgate::appset_controller {
@@ -119,7 +119,7 @@ status: {sync: {status: OutOfSync}, health: {status: Degraded, message: crash lo
 
 TEST(AppSetStatus, GenerationErrorReasonsFromRealErrors) {
   auto generate = [](const std::string& yaml) {
-    auto a = appset::ParseApplicationSet(YamlJson(yaml));
+    auto a = argo::ParseApplicationSet(YamlJson(yaml));
     EXPECT_TRUE(a) << a.error().message();
     auto apps = appset::GenerateApplications(*a, {});
     EXPECT_FALSE(apps);

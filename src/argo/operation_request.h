@@ -18,7 +18,7 @@
 // operationState seen afterwards belongs to this operation.
 //
 // Progress: the controller runs the operation, then writes status.operationState and removes
-// `operation` in one update (fleet/controller/reconciler.cc Publish). So the sync is done
+// `operation` in one update (controller/reconciler.cc Publish). So the sync is done
 // when `operation` is gone and operationState.phase is Succeeded, Failed or Error.
 //
 // Thread-safety: pure functions.

@@ -21,10 +21,6 @@
 
 namespace cellgate::cells {
 
-inline constexpr std::string_view kInClusterName = "in-cluster";
-inline constexpr std::string_view kSecretTypeLabel = "argocd.argoproj.io/secret-type";
-inline constexpr std::string_view kSecretTypeCluster = "cluster";
-
 enum class CellState {
   kUnknown,      // not probed yet (just added, or its client was rebuilt)
   kConnected,    // the last probe answered

@@ -7,8 +7,9 @@
 #include <utility>
 
 #include "core/mutex.h"
-#include "fleet/cluster_secret.h"
-#include "kube/argocd_cluster.h"
+#include "argo/cluster_config.h"
+#include "argo/secret_data.h"
+#include "cells/cell_secret.h"
 
 namespace cellgate::cells {
 
@@ -46,8 +47,8 @@ Status CellRegistry::Start() {
       return MakeError(ErrorCode::kFailedPrecondition, "cell registry: restarted after Stop");
     }
   }
-  kube::WatchOptions options{.label_selector = std::string(kSecretTypeLabel) + "=" +
-                                               std::string(kSecretTypeCluster)};
+  kube::WatchOptions options{.label_selector = std::string(argo::kSecretTypeLabel) + "=" +
+                                               std::string(argo::kSecretTypeCluster)};
   auto watch = hub_watcher_.Watch({"", "v1", "Secret"}, options_.ns, options,
                                   [this](const kube::WatchEvent& e) { OnEvent(e); });
   CG_TRY_WRAP(watch, "cell registry: watch cluster secrets");
@@ -92,13 +93,13 @@ void CellRegistry::OnEvent(const kube::WatchEvent& event) {
   std::vector<CellChange> changes;
   auto is_cluster_secret = [&](const Object& o) {
     return o.Kind() == "Secret" && o.Namespace() == options_.ns &&
-           o.Label(kSecretTypeLabel) == kSecretTypeCluster;
+           o.Label(argo::kSecretTypeLabel) == argo::kSecretTypeCluster;
   };
   switch (event.type) {
     case kube::WatchEventType::kReplace: {
       std::map<std::string, CellSpec> next;
       for (const auto& o : event.objects) {
-        if (is_cluster_secret(o)) next.emplace(o.Name(), fleet::ParseCellSecret(o));
+        if (is_cluster_secret(o)) next.emplace(o.Name(), ParseCellSecret(o));
       }
       std::vector<std::string> gone;
       {
@@ -120,7 +121,7 @@ void CellRegistry::OnEvent(const kube::WatchEvent& event) {
     case kube::WatchEventType::kAdded:
     case kube::WatchEventType::kModified: {
       if (is_cluster_secret(event.object)) {
-        CellSpec spec = fleet::ParseCellSecret(event.object);
+        CellSpec spec = ParseCellSecret(event.object);
         Reconcile(event.object.Name(), &spec, changes);
       } else {
         // No longer a cluster Secret (label removed): the cell goes, as in Argo CD.
@@ -145,7 +146,7 @@ void CellRegistry::OnEvent(const kube::WatchEvent& event) {
 }
 
 CellSpec CellRegistry::Resolve(CellSpec spec) const {
-  if (spec.error || spec.info.server != kube::kArgoInClusterServer) return spec;
+  if (spec.error || spec.info.server != argo::kInClusterServer) return spec;
   if (!options_.in_cluster_enabled) {
     spec.error = Error(ErrorCode::kFailedPrecondition,
                        "cluster secret " + options_.ns + "/" + spec.info.secret + ": server " +
@@ -157,7 +158,7 @@ CellSpec CellRegistry::Resolve(CellSpec spec) const {
   // The hub: reached with the controller's own hub config wherever the controller runs.
   spec.config = hub_;
   spec.config.name = spec.info.name;
-  spec.connection_fingerprint = std::string(kube::kArgoInClusterServer) + "\nhub";
+  spec.connection_fingerprint = std::string(argo::kInClusterServer) + "\nhub";
   return spec;
 }
 
@@ -255,15 +256,15 @@ void CellRegistry::ReconcileImplicitInCluster(std::vector<CellChange>& changes) 
     core::MutexLock lock(mu_);
     have = cells_.contains("");
     hub_secret = std::any_of(cells_.begin(), cells_.end(), [](const auto& kv) {
-      return !kv.first.empty() && kv.second.spec.info.server == kube::kArgoInClusterServer &&
+      return !kv.first.empty() && kv.second.spec.info.server == argo::kInClusterServer &&
              !kv.second.spec.error.has_value();
     });
   }
   const bool want = options_.in_cluster_enabled && !hub_secret;
   if (want && !have) {
     CellSpec spec;
-    spec.info.name = std::string(kInClusterName);
-    spec.info.server = std::string(kube::kArgoInClusterServer);
+    spec.info.name = std::string(argo::kInClusterName);
+    spec.info.server = std::string(argo::kInClusterServer);
     Reconcile("", &spec, changes);
   } else if (!want && have) {
     Reconcile("", nullptr, changes);

@@ -3,7 +3,7 @@
 //
 // Source of truth: Secrets labelled argocd.argoproj.io/secret-type=cluster in the
 // controller namespace, watched through the hub's kube::Watcher (list, then watch). Each
-// Secret is a cell (cluster_secret.h says how it is read). A Secret that cannot be used is
+// Secret is a cell (argo/cluster_secret.h says how it is read). A Secret that cannot be used is
 // listed as kInvalid with a clear error and never stops the others.
 //
 // The hub, as Argo CD defines it (util/db ListClusters and GetClusterServersByName): the

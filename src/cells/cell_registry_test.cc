@@ -7,8 +7,9 @@
 #include <thread>
 
 #include "core/mutex.h"
-#include "fleet/cluster_secret.h"
-#include "kube/argocd_cluster.h"
+#include "argo/cluster_secret.h"
+#include "cells/cell_secret.h"
+#include "argo/cluster_config.h"
 #include "kube/testing/fake_cluster.h"
 
 namespace cellgate::cells {
@@ -189,7 +190,7 @@ TEST_F(CellRegistryTest, SecretsBecomeCellsAndTheHubIsImplicit) {
   auto by_server = r->FindByServer("https://a.example:6443/");
   ASSERT_TRUE(by_server);
   EXPECT_EQ(by_server->info.name, "cell-a");
-  auto hub = r->FindByServer(kube::kArgoInClusterServer);
+  auto hub = r->FindByServer(argo::kInClusterServer);
   ASSERT_TRUE(hub) << hub.error().message();
   EXPECT_EQ(hub->info.name, "in-cluster");
   EXPECT_TRUE(hub->info.labels.empty());

@@ -1,6 +1,7 @@
 #include "cli/cell_add.h"
 
-#include "fleet/cluster_secret.h"
+#include "argo/cluster_secret.h"
+#include "cells/cell_secret.h"
 
 namespace cellgate::cli {
 
@@ -24,14 +25,14 @@ Result<std::map<std::string, std::string>> ParseLabelFlags(const std::vector<std
 }
 
 Result<bool> CheckCellNameFree(const std::vector<Object>& existing, const Object& secret) {
-  const std::string name = fleet::ParseCellSecret(secret).info.name;
+  const std::string name = cells::ParseCellSecret(secret).info.name;
   bool exists = false;
   for (const auto& other : existing) {
     if (other.Name() == secret.Name()) {
       exists = true;
       continue;
     }
-    cells::CellSpec spec = fleet::ParseCellSecret(other);
+    cells::CellSpec spec = cells::ParseCellSecret(other);
     if (spec.info.name == name) {
       return MakeError(ErrorCode::kAlreadyExists,
                        "cell name " + name + " is already used by cluster secret " +

@@ -2,14 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include "fleet/cluster_secret.h"
+#include "argo/cluster_secret.h"
 
 namespace cellgate::cli {
 namespace {
 
 Object Secret(const std::string& server, const std::string& name) {
   kube::ClusterConfig config{.name = "ctx", .server = server, .token = "s3cr3t-token"};
-  auto secret = fleet::MakeClusterSecret(config, name, {{"region", "us-east-1"}}, "cellgate");
+  auto secret = argo::MakeClusterSecret(config, name, {{"region", "us-east-1"}}, "cellgate");
   EXPECT_TRUE(secret) << secret.error().message();
   return *secret;
 }

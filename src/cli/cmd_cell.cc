@@ -14,7 +14,7 @@
 // cluster add` names a cluster after its context; --server replaces the context's server URL
 // (when the controller reaches the cell by another address). Unlike
 // `argocd cluster add`, nothing is created in the cell: the Secret embeds the context's own
-// credentials (fleet/cluster_secret.h explains the consequences; a note says so). Running it
+// credentials (argo/cluster_secret.h explains the consequences; a note says so). Running it
 // again replaces the Secret (labels, credentials). A name another cell's Secret already uses
 // is refused. Exit code 0 added or updated, 2 on an error.
 //
@@ -22,7 +22,7 @@
 // in-cluster cell, invalid Secrets listed with their error; a note on stderr when NS holds
 // none, naming NS and where it came from), probes every cell's GET /version at once,
 // each with its own connection and --probe-timeout (default 3s), and prints NAME, SERVER,
-// STATE, VERSION, LABELS, MESSAGE (fleet/cell_list.h) or JSON. An unreachable cell shows the
+// STATE, VERSION, LABELS, MESSAGE (cells/cell_list.h) or JSON. An unreachable cell shows the
 // probe's error, never credentials. Exit code 0 (whatever the cells' states), 2 when the hub
 // cannot be read.
 #include <memory>
@@ -36,7 +36,10 @@
 #include "cli/hub.h"
 #include "core/clock.h"
 #include "core/mutex.h"
-#include "fleet/cluster_secret.h"
+#include "cells/cell_list.h"
+#include "cells/cell_registry.h"
+#include "argo/cluster_secret.h"
+#include "cells/cell_secret.h"
 #include "kube/kubeconfig.h"
 
 namespace cellgate::cli {
@@ -61,7 +64,7 @@ struct CellListFlags {
 };
 
 std::string ClusterSecretSelector() {
-  return std::string(cells::kSecretTypeLabel) + "=" + std::string(cells::kSecretTypeCluster);
+  return std::string(argo::kSecretTypeLabel) + "=" + std::string(argo::kSecretTypeCluster);
 }
 
 Status EnsureNamespace(kube::ClusterClient& hub, const std::string& ns) {
@@ -98,7 +101,7 @@ int RunCellAdd(const CellAddFlags& flags, Streams io) {
   auto hub = Hub::Open(hub_flags);
   if (!hub) return fail(hub.error());
   const std::string& ns = (*hub)->controller_namespace();
-  auto secret = fleet::MakeClusterSecret(*config, name, *labels, ns);
+  auto secret = argo::MakeClusterSecret(*config, name, *labels, ns);
   if (!secret) return fail(secret.error());
   kube::ClusterClient& client = (*hub)->client();
   if (auto s = EnsureNamespace(client, ns); !s) {
@@ -112,13 +115,13 @@ int RunCellAdd(const CellAddFlags& flags, Streams io) {
   }
   auto update = CheckCellNameFree(existing->items, *secret);
   if (!update) return fail(update.error());
-  auto written = fleet::WriteClusterSecret(client.applier(), *secret);
+  auto written = cells::WriteClusterSecret(client.applier(), *secret);
   if (!written) return fail(written.error());
   io.err << "note: the Secret embeds the credentials of context " << flags.context
          << "; whoever can read Secrets in namespace " << ns << " of the hub can act as "
          << "that identity (register a dedicated, least-privilege identity)\n";
   io.out << "Cell '" << name << "' " << (*update ? "updated" : "added") << ": Secret " << ns << "/"
-         << secret->Name() << " (server " << fleet::ParseCellSecret(*secret).info.server << ")\n";
+         << secret->Name() << " (server " << cells::ParseCellSecret(*secret).info.server << ")\n";
   return 0;
 }
 

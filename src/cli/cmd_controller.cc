@@ -1,4 +1,4 @@
-// `cellgate controller`: the long-running fleet controller (fleet/controller/controller.h).
+// `cellgate controller`: the long-running fleet controller (controller/controller.h).
 //
 //   cellgate controller [--kubeconfig K] [--context C] | --in-cluster
 //                       [-n NS] [--app-namespace NS]...

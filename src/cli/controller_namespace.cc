@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "argo/secret_data.h"
 #include "cells/cell.h"
 
 namespace cellgate::cli {
@@ -53,7 +54,7 @@ CLI::Option* AddControllerNamespaceOption(CLI::App* cmd, std::string& ns) {
 
 std::string CellSecretsWhere(std::string_view ns) {
   return " in namespace " + std::string(ns) + " (cluster Secrets labelled " +
-         std::string(cells::kSecretTypeLabel) + "=" + std::string(cells::kSecretTypeCluster) + ")";
+         std::string(argo::kSecretTypeLabel) + "=" + std::string(argo::kSecretTypeCluster) + ")";
 }
 
 }  // namespace cellgate::cli

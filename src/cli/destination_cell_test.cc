@@ -4,7 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "fleet/cluster_secret.h"
+#include "argo/cluster_secret.h"
+#include "cells/cell_secret.h"
 #include "kube/testing/fake_cluster.h"
 
 namespace cellgate::cli {
@@ -15,7 +16,7 @@ class DestinationCellTest : public ::testing::Test {
   void SetUp() override {
     // A cell registered where Argo CD keeps its cluster Secrets.
     kube::ClusterConfig cell{.name = "cell-a", .server = "https://127.0.0.1:10", .token = "t"};
-    auto secret = fleet::MakeClusterSecret(cell, "cell-a", {}, "argocd");
+    auto secret = argo::MakeClusterSecret(cell, "cell-a", {}, "argocd");
     ASSERT_TRUE(secret) << secret.error().message();
     ASSERT_TRUE(hub_.Create(*secret, {}));
   }

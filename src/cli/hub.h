@@ -34,7 +34,7 @@ namespace cellgate::cli {
 
 inline const kube::GroupVersionKind kApplicationKind{"argoproj.io", "v1alpha1", "Application"};
 // Watched by the controller besides its own namespace unless --app-namespace says otherwise
-// (fleet/controller/controller.cc).
+// (controller/controller.cc).
 inline constexpr std::string_view kArgoCdNamespace = "argocd";
 
 struct HubFlags {

@@ -87,7 +87,7 @@ Result<cells::CellHandle> CellTargets::LookupOwnCell(std::string_view home, std:
   auto own = registry_.FindByName(home);
   CG_TRY_WRAP(own, where);
   const bool in_cluster =
-      server == kInClusterServer || (server.empty() && name == cells::kInClusterName);
+      server == argo::kInClusterServer || (server.empty() && name == argo::kInClusterName);
   const bool itself = (!name.empty() && name == own->info.name) ||
                       (!server.empty() && server == TrimSlash(own->info.server));
   if (in_cluster || itself) return own;

@@ -28,6 +28,7 @@
 #include <string_view>
 
 #include "argo/application.h"
+#include "argo/cluster_config.h"
 #include "cells/cell_registry.h"
 #include "core/clock.h"
 #include "core/mutex.h"
@@ -37,8 +38,6 @@
 #include "engine/watch_hub.h"
 
 namespace cellgate::controller {
-
-inline constexpr std::string_view kInClusterServer = "https://kubernetes.default.svc";
 
 // Builds the KindCatalog of a cell; the default uses CellClient::cluster()'s discovery.
 using KindCatalogFactory =

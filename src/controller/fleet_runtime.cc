@@ -6,7 +6,7 @@
 #include "controller/argocd_cm.h"
 #include "core/mutex.h"
 #include "engine/heal_guard.h"
-#include "fleet/app_project.h"
+#include "argo/app_project.h"
 #include "git/url.h"
 
 namespace cellgate::controller {
@@ -147,7 +147,7 @@ void FleetRuntime::EnsureDefaultProject() {
   Json project = {{"apiVersion", "argoproj.io/v1alpha1"},
                   {"kind", "AppProject"},
                   {"metadata",
-                   {{"name", std::string(fleet::kDefaultProject)},
+                   {{"name", std::string(argo::kDefaultProject)},
                     {"namespace", options_.controller_namespace}}},
                   {"spec",
                    {{"sourceRepos", {"*"}},
@@ -281,7 +281,7 @@ Requeue FleetRuntime::CheckCellHome(const std::string& cell) {
   auto target = cells_.ByName(cell);
   if (!target || !(*target)->connected()) return Requeue::None();  // re-queued on Connected
   auto server = (*target)->info().server;
-  if (server == deps_.hub_config.server || server == kInClusterServer) return Requeue::None();
+  if (server == deps_.hub_config.server || server == argo::kInClusterServer) return Requeue::None();
   if (auto served = (*target)->kinds().MapGroupKind("argoproj.io", "Application"); !served) {
     if (served.error().code() != ErrorCode::kNotFound) {
       spdlog::info("controller: cell {}: {}", cell, served.error().message());

@@ -48,18 +48,18 @@ bool HomeCluster::ServesNamespace(std::string_view ns) const {
   return options_.app_namespaces.contains(std::string(ns));
 }
 
-Result<fleet::AppProject> HomeCluster::Project(std::string_view name) const {
-  std::string wanted = name.empty() ? std::string(fleet::kDefaultProject) : std::string(name);
-  std::vector<fleet::AppProject> listed;
+Result<argo::AppProject> HomeCluster::Project(std::string_view name) const {
+  std::string wanted = name.empty() ? std::string(argo::kDefaultProject) : std::string(name);
+  std::vector<argo::AppProject> listed;
   if (ObjectPtr found = projects_.Get(options_.controller_namespace, wanted)) {
-    auto parsed = fleet::ParseAppProject(found->body());
+    auto parsed = argo::ParseAppProject(found->body());
     if (!parsed) {
       return std::unexpected(
           parsed.error().Wrap("AppProject " + options_.controller_namespace + "/" + wanted));
     }
     listed.push_back(std::move(*parsed));
   }
-  return fleet::FindProject(listed, wanted, {.implicit_default = is_hub()});
+  return argo::FindProject(listed, wanted, {.implicit_default = is_hub()});
 }
 
 }  // namespace cellgate::controller

@@ -29,7 +29,7 @@
 #include "cells/cell_client.h"
 #include "controller/object_cache.h"
 #include "core/clock.h"
-#include "fleet/app_project.h"
+#include "argo/app_project.h"
 #include "kube/client.h"
 #include "runtime/event_recorder.h"
 
@@ -87,7 +87,7 @@ class HomeCluster {
 
   // The project `name` ("" = default), from the controller namespace (rules above). Whether
   // an Application's namespace may use it is CheckApplication's sourceNamespaces rule.
-  Result<fleet::AppProject> Project(std::string_view name) const;
+  Result<argo::AppProject> Project(std::string_view name) const;
 
  private:
   const HomeClusterOptions options_;

@@ -13,7 +13,7 @@
 #include "controller/reconciler.h"
 #include "core/redact.h"
 #include "engine/app_sync.h"
-#include "fleet/app_project.h"
+#include "argo/app_project.h"
 
 namespace cellgate::controller {
 
@@ -25,8 +25,8 @@ struct Reconciler::Context {
   std::optional<argo::Application> model;
   engine::AppSyncSpec spec;
   std::shared_ptr<CellTarget> cell;
-  std::optional<fleet::AppProject> project;
-  fleet::ResolvedDestination destination;
+  std::optional<argo::AppProject> project;
+  argo::ResolvedDestination destination;
   std::string cell_label;  // the destination cell, for metrics
   std::string_view problem_type = argo::kComparisonError;
   std::vector<argo::ConditionInput> conditions;

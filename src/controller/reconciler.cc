@@ -17,7 +17,7 @@
 namespace cellgate::controller {
 namespace {
 
-std::string JoinViolations(const std::vector<fleet::ProjectViolation>& violations) {
+std::string JoinViolations(const std::vector<argo::ProjectViolation>& violations) {
   std::string out;
   for (const auto& v : violations) out += (out.empty() ? "" : "; ") + v.message;
   return out;
@@ -127,9 +127,9 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
   if (!project) return ReportProblem(ctx, argo::kInvalidSpecError, project.error().message(), poll);
   ctx.project = std::move(*project);
   const cells::CellInfo info = ctx.cell->info();
-  ctx.destination = fleet::ResolvedDestination{
+  ctx.destination = argo::ResolvedDestination{
       .server = info.server, .name = info.name, .ns = dest.ns, .cell_project = info.project};
-  auto violations = fleet::CheckApplication(*ctx.project,
+  auto violations = argo::CheckApplication(*ctx.project,
                                             {.name = ref.name,
                                              .ns = ref.ns,
                                              .repo_urls = {ctx.model->source.repo_url},
@@ -208,7 +208,7 @@ Result<Reconciler::Observed> Reconciler::Observe(Context& ctx, const std::string
     CG_TRY_WRAP(scope, "discover " + gvk.ToString());
     namespaced.emplace(gvk, scope->namespaced);
   }
-  auto violations = fleet::CheckResources(
+  auto violations = argo::CheckResources(
       *ctx.project, objects,
       [&](const Object& o) { return namespaced.at(kube::GroupVersionKind::Of(o)); },
       ctx.destination);

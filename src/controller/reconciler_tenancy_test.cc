@@ -198,8 +198,8 @@ TEST_F(TenancyTest, AppStoredInACellDeploysOnlyToThatCell) {
   for (const argo::ApplicationDestination& itself :
        {argo::ApplicationDestination{.name = "cell-3"},
         argo::ApplicationDestination{.server = kCell3},
-        argo::ApplicationDestination{.server = std::string(kInClusterServer)},
-        argo::ApplicationDestination{.name = std::string(cells::kInClusterName)}}) {
+        argo::ApplicationDestination{.server = std::string(argo::kInClusterServer)},
+        argo::ApplicationDestination{.name = std::string(argo::kInClusterName)}}) {
     auto name = cells_->ResolveName("cell-3", itself);
     ASSERT_TRUE(name) << name.error().message();
     EXPECT_EQ(*name, "cell-3");
@@ -259,7 +259,7 @@ TEST_F(CellHomeTest, CellAppSharingAnInstanceNameWithAHubAppInItsCellIsRefused) 
   Cell(kCell3).Put(testing::ParseOne(AllowAllProject("default", "cellgate")));
   PutApp(testing::AppYaml("web", Dest(kCell3), kAutomated, "cellgate"));
   Object local = testing::ParseOne(
-      testing::AppYaml("web", Dest(std::string(kInClusterServer)), kAutomated, "cellgate"));
+      testing::AppYaml("web", Dest(std::string(argo::kInClusterServer)), kAutomated, "cellgate"));
   Cell(kCell3).Put(local);
   ASSERT_TRUE(Eventually([&] { return cell_home_->apps().Get("cellgate", "web") != nullptr; }));
 

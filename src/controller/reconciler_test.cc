@@ -395,10 +395,10 @@ TEST_F(ReconcilerTest, AppInACellWithInClusterDestinationDeploysToThatCell) {
   Start();
   WaitForProbes();
   // The destination rules of cell-local mode, without a cell home: resolution alone.
-  auto name = cells_->ResolveName("cell-3", {.server = std::string(kInClusterServer)});
+  auto name = cells_->ResolveName("cell-3", {.server = std::string(argo::kInClusterServer)});
   ASSERT_TRUE(name) << name.error().message();
   EXPECT_EQ(*name, "cell-3");
-  auto hub_name = cells_->ResolveName("", {.server = std::string(kInClusterServer)});
+  auto hub_name = cells_->ResolveName("", {.server = std::string(argo::kInClusterServer)});
   ASSERT_TRUE(hub_name) << hub_name.error().message();
   EXPECT_EQ(*hub_name, "in-cluster") << "in the hub, kubernetes.default.svc is the hub";
   auto both = cells_->ResolveName("", {.server = kCell2, .name = "cell-2"});

@@ -20,7 +20,8 @@
 #include "core/mutex.h"
 #include "core/yaml.h"
 #include "engine/testing/fake_cell.h"
-#include "fleet/cluster_secret.h"
+#include "argo/cluster_secret.h"
+#include "cells/cell_secret.h"
 #include "git/source.h"
 #include "kube/testing/fake_cluster.h"
 #include "render/testing/memory_snapshot.h"
@@ -297,7 +298,7 @@ inline Object CellSecret(const std::string& name, const std::string& server,
                          const std::map<std::string, std::string>& labels = {},
                          const std::string& ns = "cellgate") {
   kube::ClusterConfig config{.name = name, .server = server, .token = "t0ken"};
-  auto secret = fleet::MakeClusterSecret(config, name, labels, ns);
+  auto secret = argo::MakeClusterSecret(config, name, labels, ns);
   EXPECT_TRUE(secret) << (secret ? "" : secret.error().message());
   return secret ? *secret : Object();
 }

@@ -16,7 +16,7 @@
 // failure_backoff, and the next one after that tries the remote again. Resolved revisions are
 // remembered until the next refresh completes, so N applications on one revision open the mirror
 // once per refresh, not N times. An offline Resolve (ResolveOptions::offline) never refreshes:
-// callers that keep fetches off their own threads (fleet/controller/git_resolver.h) use it.
+// callers that keep fetches off their own threads (controller/git_resolver.h) use it.
 //
 // One process per work_dir: mirrors are not locked against other processes.
 //

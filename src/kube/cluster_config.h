@@ -1,7 +1,7 @@
 // ClusterConfig: how to reach and authenticate to one Kubernetes API server (one cell).
 //
 // Every source of cluster credentials is parsed into this one struct: a kubeconfig context
-// (kubeconfig.h), an Argo CD cluster Secret (argocd_cluster.h) or the in-cluster service
+// (kubeconfig.h), an Argo CD cluster Secret (argo/cluster_config.h) or the in-cluster service
 // account (InClusterConfig below). The transport (transport.h) consumes it.
 //
 // Certificates and keys are held as PEM text (file references are read when the config is

@@ -26,7 +26,8 @@
 #include "appset_controller/change_detection.h"
 #include "cells/cell_registry.h"
 #include "core/yaml.h"
-#include "fleet/cluster_secret.h"
+#include "argo/cluster_secret.h"
+#include "cells/cell_secret.h"
 #include "fleet_e2e_util.h"
 #include "git/mirror_source.h"
 #include "git/test_process.h"
@@ -35,9 +36,9 @@
 
 namespace cellgate::appset_controller::e2e {
 
-using fleet::e2e::CellConfig;
-using fleet::e2e::Eventually;
-using fleet::e2e::Yaml;
+using runtime::e2e::CellConfig;
+using runtime::e2e::Eventually;
+using runtime::e2e::Yaml;
 
 inline std::string ReadSource(const std::string& relative) {
   std::ifstream in(std::string(CELLGATE_SOURCE_DIR) + "/" + relative, std::ios::binary);
@@ -53,7 +54,7 @@ inline Json Seed(const std::string& file) {
   return docs && !docs->empty() ? docs->front().value : Json();
 }
 
-class AppSetsE2E : public fleet::e2e::FleetE2ETest {
+class AppSetsE2E : public runtime::e2e::FleetE2ETest {
  protected:
   void SetUp() override {
     FleetE2ETest::SetUp();
@@ -106,7 +107,7 @@ class AppSetsE2E : public fleet::e2e::FleetE2ETest {
                 const std::map<std::string, std::string>& labels) {
     auto config = CellConfig(context);
     ASSERT_TRUE(config) << config.error().message();
-    auto secret = MakeClusterSecret(*config, name, labels, ns());
+    auto secret = argo::MakeClusterSecret(*config, name, labels, ns());
     ASSERT_TRUE(secret) << secret.error().message();
     auto written = WriteClusterSecret(hub().applier(), *secret);
     ASSERT_TRUE(written) << written.error().message();

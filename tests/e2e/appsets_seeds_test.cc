@@ -90,10 +90,10 @@ TEST_F(AppSetSeedsE2E, GuestbookOverlayPerCell) {
   }
 
   // A cell that leaves the registry takes its Application with it (policy sync).
-  ASSERT_TRUE(
-      hub().applier().Delete(Yaml("apiVersion: v1\nkind: Secret\nmetadata:\n  name: " +
-                                  ClusterSecretName(ServerOf("cell-3")) + "\n  namespace: " + ns()),
-                             {}));
+  ASSERT_TRUE(hub().applier().Delete(
+      Yaml("apiVersion: v1\nkind: Secret\nmetadata:\n  name: " +
+           argo::ClusterSecretName(ServerOf("cell-3")) + "\n  namespace: " + ns()),
+      {}));
   ASSERT_TRUE(WaitForApps({"cell-2-guestbook"}));
   // Its cluster is gone, so the resources finalizer came off first and the delete completed.
   ASSERT_TRUE(Eventually([&] { return !Apps().contains("cell-3-guestbook"); }));

@@ -10,9 +10,10 @@
 
 #include "black_hole.h"
 #include "cells/cell_registry.h"
-#include "fleet/cluster_secret.h"
+#include "argo/cluster_secret.h"
+#include "cells/cell_secret.h"
 #include "fleet_e2e_util.h"
-#include "kube/argocd_cluster.h"
+#include "argo/cluster_config.h"
 
 namespace cellgate::runtime::e2e {
 namespace {
@@ -47,9 +48,9 @@ class CellRegistryE2E : public FleetE2ETest {
                 const std::map<std::string, std::string>& labels) {
     auto config = CellConfig(context);
     ASSERT_TRUE(config) << config.error().message();
-    auto secret = fleet::MakeClusterSecret(*config, name, labels, ns());
+    auto secret = argo::MakeClusterSecret(*config, name, labels, ns());
     ASSERT_TRUE(secret) << secret.error().message();
-    auto written = fleet::WriteClusterSecret(hub().applier(), *secret);
+    auto written = cells::WriteClusterSecret(hub().applier(), *secret);
     ASSERT_TRUE(written) << written.error().message();
   }
 
@@ -62,7 +63,7 @@ class CellRegistryE2E : public FleetE2ETest {
                     {"namespace", ns()},
                     {"labels", {{"argocd.argoproj.io/secret-type", "cluster"}}}}},
                   {"stringData", {{"name", name}, {"server", server}, {"config", config}}}});
-    auto written = fleet::WriteClusterSecret(hub().applier(), s);
+    auto written = cells::WriteClusterSecret(hub().applier(), s);
     ASSERT_TRUE(written) << written.error().message();
   }
 
@@ -109,7 +110,7 @@ TEST_F(CellRegistryE2E, RealSecretsAddRelabelAndDeleteCells) {
   auto config = CellConfig("cell-2");
   ASSERT_TRUE(config);
   auto deleted = hub().applier().Delete(
-      Yaml("apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + fleet::ClusterSecretName(config->server) +
+      Yaml("apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + argo::ClusterSecretName(config->server) +
            "\n  namespace: " + ns()),
       {});
   ASSERT_TRUE(deleted) << deleted.error().message();

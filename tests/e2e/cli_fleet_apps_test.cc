@@ -14,7 +14,7 @@
 //    prune, syncOptions, initiatedBy), that the previous operationState was dropped, the exit
 //    codes for Succeeded and Failed, the timeout when nobody runs the operation, and the
 //    refusal while one is pending.
-//  - sync with the real fleet controller (fleet/controller/controller.h, run in-process on
+//  - sync with the real fleet controller (controller/controller.h, run in-process on
 //    the test's namespace, without leader election): a manual app is synced into its cell
 //    only because of the operation; afterwards get shows it Synced and diff finds nothing.
 #include <atomic>

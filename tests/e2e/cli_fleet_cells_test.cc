@@ -10,7 +10,9 @@
 #include "cells/cell_registry.h"
 #include "cli_fleet_util.h"
 #include "core/clock.h"
-#include "fleet/cluster_secret.h"
+#include "cells/cell_registry.h"
+#include "argo/cluster_secret.h"
+#include "cells/cell_secret.h"
 
 namespace cellgate::cli::e2e {
 namespace {
@@ -42,7 +44,7 @@ TEST_F(CellAddE2E, WritesASecretTheRegistryReadsBack) {
 
   auto secrets = ClusterSecrets();
   ASSERT_EQ(secrets.size(), 1u);
-  cells::CellSpec spec = fleet::ParseCellSecret(secrets.front());
+  cells::CellSpec spec = cells::ParseCellSecret(secrets.front());
   ASSERT_FALSE(spec.error) << spec.error->message();
   EXPECT_EQ(spec.info.name, "e2e-east");
   EXPECT_EQ(spec.info.server, ServerOf("cell-2"));
@@ -80,7 +82,7 @@ TEST_F(CellAddE2E, WritesASecretTheRegistryReadsBack) {
   EXPECT_NE(again.out.find("Cell 'e2e-east' updated"), std::string::npos) << again.out;
   secrets = ClusterSecrets();
   ASSERT_EQ(secrets.size(), 1u);
-  EXPECT_EQ(fleet::ParseCellSecret(secrets.front()).info.labels.at("wave"), "2");
+  EXPECT_EQ(cells::ParseCellSecret(secrets.front()).info.labels.at("wave"), "2");
 
   // Another server under the same name would make the name ambiguous: refused, nothing written.
   auto clash = Run({"cell", "add", "--context", "cell-3", "--name", "e2e-east", "--hub-context",

@@ -22,9 +22,12 @@
 #include <thread>
 #include <vector>
 
+#include "argo/cluster_secret.h"
+#include "cells/cell_secret.h"
 #include "controller/controller.h"
 #include "controller/home_cluster.h"
-#include "fleet/cluster_secret.h"
+#include "argo/cluster_secret.h"
+#include "cells/cell_secret.h"
 #include "fleet_e2e_util.h"
 #include "git/test_process.h"
 #include "git/test_repos.h"
@@ -33,10 +36,10 @@
 
 namespace cellgate::controller::e2e {
 
-using fleet::e2e::CellConfig;
-using fleet::e2e::Eventually;
-using fleet::e2e::KubeconfigPath;
-using fleet::e2e::Yaml;
+using runtime::e2e::CellConfig;
+using runtime::e2e::Eventually;
+using runtime::e2e::KubeconfigPath;
+using runtime::e2e::Yaml;
 
 inline std::string Shell(const std::string& command) {
   std::string out;
@@ -74,7 +77,7 @@ inline std::string HealthStatus(const Object& app) {
   return StringAt(app.body(), {"status", "health", "status"});
 }
 
-class ControllerE2E : public fleet::e2e::FleetE2ETest {
+class ControllerE2E : public runtime::e2e::FleetE2ETest {
  protected:
   void SetUp() override {
     FleetE2ETest::SetUp();
@@ -136,7 +139,7 @@ class ControllerE2E : public fleet::e2e::FleetE2ETest {
   void Register(const std::string& context, const std::string& name) {
     auto config = CellConfig(context);
     ASSERT_TRUE(config) << config.error().message();
-    auto secret = MakeClusterSecret(*config, name, {{"region", "us-east-1"}}, ns());
+    auto secret = argo::MakeClusterSecret(*config, name, {{"region", "us-east-1"}}, ns());
     ASSERT_TRUE(secret) << secret.error().message();
     auto written = WriteClusterSecret(hub().applier(), *secret);
     ASSERT_TRUE(written) << written.error().message();
@@ -170,7 +173,7 @@ class ControllerE2E : public fleet::e2e::FleetE2ETest {
 
   // The AppProject `default` in ns() (what Argo CD's server creates: everything allowed),
   // admitting Applications of `source_namespaces` besides ns().
-  Object DefaultProject(const std::vector<std::string>& source_namespaces,
+  Object argo::DefaultProject(const std::vector<std::string>& source_namespaces,
                         const std::string& name = "default") const {
     std::string list;
     for (const auto& s : source_namespaces) list += (list.empty() ? "" : ", ") + s;

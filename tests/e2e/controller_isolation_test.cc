@@ -16,7 +16,7 @@ class ControllerIsolationTest : public ControllerE2E {
     if (!context.empty()) {
       auto cfg = CellConfig(context);
       ASSERT_TRUE(cfg) << cfg.error().message();
-      auto secret = MakeClusterSecret(*cfg, name, {}, ns());
+      auto secret = argo::MakeClusterSecret(*cfg, name, {}, ns());
       ASSERT_TRUE(secret) << secret.error().message();
       Object s = *secret;
       s.mutable_body()["metadata"]["name"] = "cell-" + name;

@@ -1,14 +1,13 @@
-#include "fleet/cluster_secret.h"
+#include "argo/cluster_secret.h"
 
 #include <gtest/gtest.h>
 
-#include "kube/argocd_cluster.h"
-#include "kube/testing/fake_cluster.h"
+#include "core/base64.h"
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 namespace {
 
-std::string ErrorOf(const cells::CellSpec& spec) { return spec.error ? spec.error->message() : ""; }
+std::string ErrorOf(const ClusterSecret& spec) { return spec.error ? spec.error->message() : ""; }
 
 Object Secret(Json data, Json labels = Json::object(), Json annotations = Json::object()) {
   labels["argocd.argoproj.io/secret-type"] = "cluster";
@@ -24,8 +23,8 @@ Object Secret(Json data, Json labels = Json::object(), Json annotations = Json::
                      {"data", encoded}});
 }
 
-TEST(ParseCellSecret, ReadsFieldsAsArgoCdDoes) {
-  auto spec = ParseCellSecret(
+TEST(ParseClusterSecret, ReadsFieldsAsArgoCdDoes) {
+  auto spec = ParseClusterSecret(
       Secret({{"name", "cell-a"},
               {"server", "https://10.0.0.1:6443/"},
               {"config", R"({"bearerToken":"tok","tlsClientConfig":{"insecure":true}})"},
@@ -37,50 +36,48 @@ TEST(ParseCellSecret, ReadsFieldsAsArgoCdDoes) {
               {"kubectl.kubernetes.io/last-applied-configuration", "{}"},
               {"owner", "sre"}}));
   ASSERT_FALSE(spec.error) << ErrorOf(spec);
-  EXPECT_EQ(spec.info.name, "cell-a");
-  EXPECT_EQ(spec.info.server, "https://10.0.0.1:6443");
-  EXPECT_EQ(spec.info.secret, "cell-a-secret");
-  EXPECT_EQ(spec.info.labels,
+  EXPECT_EQ(spec.cluster.name, "cell-a");
+  EXPECT_EQ(spec.cluster.server, "https://10.0.0.1:6443");
+  EXPECT_EQ(spec.cluster.secret, "cell-a-secret");
+  EXPECT_EQ(spec.cluster.labels,
             (std::map<std::string, std::string>{{"environment", "prod"}, {"wave", "1"}}));
-  EXPECT_EQ(spec.info.annotations, (std::map<std::string, std::string>{{"owner", "sre"}}));
-  EXPECT_EQ(spec.info.namespaces, (std::vector<std::string>{"shop", "web"}));
-  EXPECT_TRUE(spec.info.cluster_resources);
-  EXPECT_EQ(spec.info.project, "team-a");
+  EXPECT_EQ(spec.cluster.annotations, (std::map<std::string, std::string>{{"owner", "sre"}}));
+  EXPECT_EQ(spec.cluster.namespaces, (std::vector<std::string>{"shop", "web"}));
+  EXPECT_TRUE(spec.cluster.cluster_resources);
+  EXPECT_EQ(spec.cluster.project, "team-a");
   EXPECT_EQ(spec.config.token, "tok");
   EXPECT_TRUE(spec.config.insecure_skip_tls_verify);
-  EXPECT_EQ(spec.info.connection.state, cells::CellState::kUnknown);
-  EXPECT_FALSE(spec.connection_fingerprint.empty());
+  EXPECT_EQ(spec.raw_config, R"({"bearerToken":"tok","tlsClientConfig":{"insecure":true}})");
 }
 
-TEST(ParseCellSecret, ClusterResourcesOnlyForTheStringTrue) {
-  auto spec = ParseCellSecret(
+TEST(ParseClusterSecret, ClusterResourcesOnlyForTheStringTrue) {
+  auto spec = ParseClusterSecret(
       Secret({{"name", "a"}, {"server", "https://a"}, {"clusterResources", "yes"}}));
-  EXPECT_FALSE(spec.info.cluster_resources);
+  EXPECT_FALSE(spec.cluster.cluster_resources);
 }
 
-TEST(ParseCellSecret, NameFallsBackToTheSecretAndStringDataOverridesData) {
+TEST(ParseClusterSecret, NameFallsBackToTheSecretAndStringDataOverridesData) {
   Object s = Secret({{"server", "https://old"}});
   s.mutable_body()["stringData"] = {{"server", "https://new"}};
-  auto spec = ParseCellSecret(s);
+  auto spec = ParseClusterSecret(s);
   ASSERT_FALSE(spec.error) << ErrorOf(spec);
-  EXPECT_EQ(spec.info.name, "cell-a-secret");
-  EXPECT_EQ(spec.info.server, "https://new");
+  EXPECT_EQ(spec.cluster.name, "cell-a-secret");
+  EXPECT_EQ(spec.cluster.server, "https://new");
 }
 
-TEST(ParseCellSecret, BadConfigIsAnErrorThatQuotesNoSecret) {
-  auto spec = ParseCellSecret(Secret({{"name", "cell-a"},
-                                      {"server", "https://a"},
-                                      {"config", R"({"bearerToken": "s3cr3t-token", )"}}));
+TEST(ParseClusterSecret, BadConfigIsAnErrorThatQuotesNoSecret) {
+  auto spec = ParseClusterSecret(Secret({{"name", "cell-a"},
+                                         {"server", "https://a"},
+                                         {"config", R"({"bearerToken": "s3cr3t-token", )"}}));
   ASSERT_TRUE(spec.error);
-  EXPECT_EQ(spec.info.connection.state, cells::CellState::kInvalid);
   EXPECT_NE(ErrorOf(spec).find("argocd/cell-a-secret"), std::string::npos) << ErrorOf(spec);
   EXPECT_NE(ErrorOf(spec).find("not valid JSON"), std::string::npos);
   EXPECT_EQ(ErrorOf(spec).find("s3cr3t"), std::string::npos);
-  EXPECT_EQ(spec.info.name, "cell-a");  // still listed under its name
+  EXPECT_EQ(spec.cluster.name, "cell-a");  // still listed under its name
 }
 
-TEST(ParseCellSecret, MissingServerIsAnError) {
-  auto spec = ParseCellSecret(Secret({{"name", "cell-a"}}));
+TEST(ParseClusterSecret, MissingServerIsAnError) {
+  auto spec = ParseClusterSecret(Secret({{"name", "cell-a"}}));
   ASSERT_TRUE(spec.error);
   EXPECT_NE(ErrorOf(spec).find("data.server is missing"), std::string::npos);
 }
@@ -116,13 +113,13 @@ TEST(MakeClusterSecret, RoundTripsThroughParse) {
   EXPECT_EQ(secret->Name(), ClusterSecretName("https://127.0.0.1:6443"));
   EXPECT_EQ(secret->Label("argocd.argoproj.io/secret-type"), "cluster");
   EXPECT_EQ(secret->Annotation("managed-by"), "cellgate");
-  auto spec = ParseCellSecret(*secret);
+  auto spec = ParseClusterSecret(*secret);
   ASSERT_FALSE(spec.error) << ErrorOf(spec);
-  EXPECT_EQ(spec.info.name, "cell-1");
-  EXPECT_EQ(spec.info.server, "https://127.0.0.1:6443");
-  EXPECT_EQ(spec.info.labels,
+  EXPECT_EQ(spec.cluster.name, "cell-1");
+  EXPECT_EQ(spec.cluster.server, "https://127.0.0.1:6443");
+  EXPECT_EQ(spec.cluster.labels,
             (std::map<std::string, std::string>{{"region", "eu"}, {"wave", "2"}}));
-  EXPECT_TRUE(spec.info.annotations.empty());
+  EXPECT_TRUE(spec.cluster.annotations.empty());
   EXPECT_EQ(spec.config.ca_pem, "CA PEM");
   EXPECT_EQ(spec.config.client_cert_pem, "CERT PEM");
   EXPECT_EQ(spec.config.client_key_pem, "KEY PEM");
@@ -138,7 +135,7 @@ TEST(MakeClusterSecret, EmbedsTokenBasicAuthProxyAndExec) {
   c.insecure_skip_tls_verify = true;
   auto token = MakeClusterSecret(c, "eks", {}, "argocd");
   ASSERT_TRUE(token) << token.error().message();
-  auto spec = ParseCellSecret(*token);
+  auto spec = ParseClusterSecret(*token);
   ASSERT_FALSE(spec.error) << ErrorOf(spec);
   EXPECT_EQ(spec.config.token, "tok");
   EXPECT_EQ(spec.config.proxy_url, "socks5://proxy:1080");
@@ -152,7 +149,7 @@ TEST(MakeClusterSecret, EmbedsTokenBasicAuthProxyAndExec) {
                             .env = {{"AWS_PROFILE", "prod"}}};
   auto exec = MakeClusterSecret(e, "eks", {}, "argocd");
   ASSERT_TRUE(exec) << exec.error().message();
-  spec = ParseCellSecret(*exec);
+  spec = ParseClusterSecret(*exec);
   ASSERT_FALSE(spec.error) << ErrorOf(spec);
   const kube::ExecConfig x = spec.config.exec.value_or(kube::ExecConfig{});
   EXPECT_EQ(x.command, "aws");
@@ -165,7 +162,7 @@ TEST(MakeClusterSecret, EmbedsTokenBasicAuthProxyAndExec) {
   b.server = "https://b";
   b.username = "admin";
   b.password = "pw";
-  spec = ParseCellSecret(*MakeClusterSecret(b, "b", {}, "argocd"));
+  spec = ParseClusterSecret(*MakeClusterSecret(b, "b", {}, "argocd"));
   EXPECT_EQ(spec.config.username, "admin");
   EXPECT_EQ(spec.config.password, "pw");
 }
@@ -211,36 +208,5 @@ TEST(MakeClusterSecret, RefusesBadNamesAndLabelsWithoutQuotingCredentials) {
   EXPECT_TRUE(MakeClusterSecret(c, "a", {{"example.com/tier", ""}}, "argocd"));
 }
 
-TEST(WriteClusterSecret, CreatesThenReplaces) {
-  kube::testing::FakeCluster hub;
-  auto first = MakeClusterSecret(CertConfig(), "cell-1", {{"wave", "1"}}, "argocd");
-  ASSERT_TRUE(first) << first.error().message();
-  ASSERT_TRUE(WriteClusterSecret(hub, *first));
-  auto second = MakeClusterSecret(CertConfig(), "cell-1", {{"wave", "2"}}, "argocd");
-  auto written = WriteClusterSecret(hub, *second);
-  ASSERT_TRUE(written) << written.error().message();
-  auto stored = hub.Objects("Secret");
-  ASSERT_EQ(stored.size(), 1u);
-  EXPECT_EQ(stored.front().Label("wave"), "2");
-  EXPECT_EQ(hub.Calls("create"), 2);
-  EXPECT_EQ(hub.Calls("update"), 1);
-}
-
-TEST(WriteClusterSecret, OtherFailuresAreReportedWithContext) {
-  kube::testing::FakeCluster hub;
-  hub.SetFailHook([](std::string_view verb, const Object&) -> std::optional<Error> {
-    if (verb == "create") return Error(ErrorCode::kPermissionDenied, "403 Forbidden: no");
-    return std::nullopt;
-  });
-  auto s = MakeClusterSecret(CertConfig(), "cell-1", {}, "argocd");
-  ASSERT_TRUE(s) << s.error().message();
-  auto written = WriteClusterSecret(hub, *s);
-  ASSERT_FALSE(written);
-  EXPECT_EQ(written.error().code(), ErrorCode::kPermissionDenied);
-  EXPECT_NE(written.error().message().find("write cluster secret argocd/cluster-127.0.0.1-"),
-            std::string::npos)
-      << written.error().message();
-}
-
 }  // namespace
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

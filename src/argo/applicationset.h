@@ -13,7 +13,7 @@
 #include "core/object.h"
 #include "core/result.h"
 
-namespace cellgate::appset {
+namespace cellgate::argo {
 
 // spec.syncPolicy.applicationsSync.
 enum class ApplicationsSyncPolicy { kSync, kCreateOnly, kCreateUpdate, kCreateDelete };
@@ -26,9 +26,9 @@ struct RollingSyncStep {
   std::string max_update;  // "" (all), "2", "25%"
 };
 
-// spec.strategy, kept for the progressive-sync work: type "AllAtOnce" or "RollingSync".
+// spec.strategy, kept for the progressive-sync work.
 struct Strategy {
-  std::string type;
+  std::string type;  // as written; only "RollingSync" is progressive, anything else all at once
   std::vector<RollingSyncStep> steps;
 };
 
@@ -53,4 +53,4 @@ struct ApplicationSet {
 
 Result<ApplicationSet> ParseApplicationSet(const Json& object);
 
-}  // namespace cellgate::appset
+}  // namespace cellgate::argo

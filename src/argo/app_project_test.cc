@@ -1,10 +1,11 @@
-#include "fleet/app_project.h"
+#include "argo/app_project.h"
 
 #include <gtest/gtest.h>
 
+#include "argo/repository_secret.h"
 #include "core/yaml.h"
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 namespace {
 
 AppProject Project(const std::string& yaml) {
@@ -84,12 +85,11 @@ TEST(ParseAppProject, TypeErrorsNameTheField) {
   EXPECT_FALSE(ParseAppProject(Json::parse(R"({"kind":"Application"})")));
 }
 
-TEST(NormalizeRepoForProject, AsArgoCd) {
-  EXPECT_EQ(NormalizeRepoForProject(" https://GitHub.com/Acme/Repo.git "),
-            "https://github.com/acme/repo");
-  EXPECT_EQ(NormalizeRepoForProject("git@github.com:acme/repo.git"), "git@github.com/acme/repo");
-  EXPECT_EQ(NormalizeRepoForProject("ssh://git@github.com/acme/repo"), "git@github.com/acme/repo");
-  EXPECT_EQ(NormalizeRepoForProject("https://github.com/acme/*"), "https://github.com/acme/*");
+TEST(NormalizeGitUrl, AsArgoCd) {
+  EXPECT_EQ(NormalizeGitUrl(" https://GitHub.com/Acme/Repo.git "), "https://github.com/acme/repo");
+  EXPECT_EQ(NormalizeGitUrl("git@github.com:acme/repo.git"), "git@github.com/acme/repo");
+  EXPECT_EQ(NormalizeGitUrl("ssh://git@github.com/acme/repo"), "git@github.com/acme/repo");
+  EXPECT_EQ(NormalizeGitUrl("https://github.com/acme/*"), "https://github.com/acme/*");
 }
 
 TEST(SourceRepos, GlobsWithSlashSeparator) {
@@ -114,7 +114,7 @@ TEST(SourceRepos, NegationExcludesAndAdmitsEverythingElseAsInArgoCd) {
 
 TEST(SourceRepos, UnparsableUrlsNormaliseToEmptyAsInArgoCd) {
   // Go's url.Parse refuses a non-numeric port, so both sides normalise to "".
-  EXPECT_EQ(NormalizeRepoForProject("ssh://git@github.com:argoproj/test"), "");
+  EXPECT_EQ(NormalizeGitUrl("ssh://git@github.com:argoproj/test"), "");
   AppProject p;
   p.name = "p";
   p.source_repos = {"!ssh://git@GITHUB.com:argoproj/test"};
@@ -152,17 +152,22 @@ TEST(Destinations, NegatedPartsDenyAcrossEntries) {
   EXPECT_FALSE(IsDestinationPermitted(p, {.server = "https://prod", .ns = "x"}));
 }
 
-TEST(Destinations, AnEntryThatDoesNotMatchStillDeniesThroughItsNegatedServer) {
+// Argo CD 2.13 and later (app_project_types.go isDestinationMatched, "refine deny
+// destination checks"): an entry's "!server" denies only where its namespace matches, and
+// its "!namespace" only where its server matches.
+TEST(Destinations, ANegatedPartDeniesOnlyWhereTheRestOfItsEntryMatches) {
   AppProject p;
   p.name = "p";
   p.destinations = {{.server = "*", .ns = "*"},
                     {.server = "!https://hub", .ns = "kube-system"},
-                    {.server = "*", .ns = "!kube-system"}};
-  // The second entry's "!https://hub" fails for the hub whatever the namespace.
-  EXPECT_FALSE(IsDestinationPermitted(p, {.server = "https://hub", .ns = "default"}));
-  // The third entry's "!kube-system" fails for kube-system on any cell.
-  EXPECT_FALSE(IsDestinationPermitted(p, {.server = "https://cell", .ns = "kube-system"}));
-  EXPECT_TRUE(IsDestinationPermitted(p, {.server = "https://cell", .ns = "default"}));
+                    {.server = "https://hub", .ns = "!argocd"}};
+  // "!https://hub" fails for the hub, but its namespace kube-system is not this one.
+  EXPECT_TRUE(IsDestinationPermitted(p, {.server = "https://hub", .ns = "default"}));
+  // ... and denies where it is.
+  EXPECT_FALSE(IsDestinationPermitted(p, {.server = "https://hub", .ns = "kube-system"}));
+  // "!argocd" fails for argocd, and denies on the hub only.
+  EXPECT_FALSE(IsDestinationPermitted(p, {.server = "https://hub", .ns = "argocd"}));
+  EXPECT_TRUE(IsDestinationPermitted(p, {.server = "https://cell", .ns = "argocd"}));
 }
 
 TEST(Destinations, ProjectScopedClustersOnly) {
@@ -359,4 +364,4 @@ TEST(CheckResources, EveryObjectJudgedWithRuleInTheMessage) {
 }
 
 }  // namespace
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

@@ -1,8 +1,5 @@
-// Argo CD cluster Secrets as ClusterConfigs.
-//
-// Argo CD stores each managed cluster as a Secret labelled
-// argocd.argoproj.io/secret-type=cluster with fields name, server and config, where config
-// is JSON (Argo CD's ClusterConfig):
+// Argo CD's ClusterConfig (pkg/apis/application/v1alpha1/types.go), the JSON in a cluster
+// Secret's `config` field (cluster_secret.h reads the Secret), as a kube::ClusterConfig:
 //   {"bearerToken": "...", "username": "...", "password": "...",
 //    "tlsClientConfig": {"insecure": false, "serverName": "...",
 //                        "caData": "<base64 PEM>", "certData": "<base64 PEM>",
@@ -25,21 +22,18 @@
 
 #include <string_view>
 
-#include "core/object.h"
 #include "core/result.h"
 #include "kube/cluster_config.h"
 
-namespace cellgate::kube {
+namespace cellgate::argo {
 
-inline constexpr std::string_view kArgoInClusterServer = "https://kubernetes.default.svc";
+// Argo CD's local cluster: its server and the name Argo CD gives it.
+inline constexpr std::string_view kInClusterServer = "https://kubernetes.default.svc";
+inline constexpr std::string_view kInClusterName = "in-cluster";
 
 // From the Secret's decoded fields. `name` is used for ClusterConfig::name and errors
 // (falls back to the server when empty). An empty config means no credentials.
-Result<ClusterConfig> ParseArgoClusterConfig(std::string_view name, std::string_view server,
-                                             std::string_view config_json);
+Result<kube::ClusterConfig> ParseClusterConfig(std::string_view name, std::string_view server,
+                                               std::string_view config_json);
 
-// From the Secret object itself: reads `data` (base64) with `stringData` overriding, as the
-// API server would merge them.
-Result<ClusterConfig> ArgoClusterConfigFromSecret(const Object& secret);
-
-}  // namespace cellgate::kube
+}  // namespace cellgate::argo

@@ -1,8 +1,14 @@
-#include "kube/argocd_cluster.h"
+#include "argo/cluster_config.h"
 
 #include <string>
 
-namespace cellgate::kube {
+#include "core/base64.h"
+#include "core/object.h"
+
+namespace cellgate::argo {
+
+using kube::ClusterConfig;
+using kube::ExecConfig;
 namespace {
 
 class FieldReader {
@@ -43,15 +49,15 @@ class FieldReader {
 Status ParseTls(const FieldReader& r, const Json& tls, ClusterConfig& c) {
   if (!tls.is_object()) return r.Fail("tlsClientConfig must be an object");
   auto insecure = r.Bool(tls, "insecure");
-  CG_TRY(insecure);
+  if (!insecure) return std::unexpected(insecure.error());
   auto sni = r.Str(tls, "serverName");
-  CG_TRY(sni);
+  if (!sni) return std::unexpected(sni.error());
   auto ca = r.Bytes(tls, "caData");
-  CG_TRY(ca);
+  if (!ca) return std::unexpected(ca.error());
   auto cert = r.Bytes(tls, "certData");
-  CG_TRY(cert);
+  if (!cert) return std::unexpected(cert.error());
   auto key = r.Bytes(tls, "keyData");
-  CG_TRY(key);
+  if (!key) return std::unexpected(key.error());
   c.insecure_skip_tls_verify = *insecure;
   c.tls_server_name = std::move(*sni);
   c.ca_pem = std::move(*ca);
@@ -64,14 +70,14 @@ Result<ExecConfig> ParseExec(const FieldReader& r, const Json& e) {
   if (!e.is_object()) return r.Fail("execProviderConfig must be an object");
   ExecConfig x;
   auto command = r.Str(e, "command");
-  CG_TRY(command);
+  if (!command) return std::unexpected(command.error());
   if (command->empty()) return r.Fail("execProviderConfig has no command");
   x.command = std::move(*command);
   auto api = r.Str(e, "apiVersion");
-  CG_TRY(api);
+  if (!api) return std::unexpected(api.error());
   if (!api->empty()) x.api_version = std::move(*api);
   auto hint = r.Str(e, "installHint");
-  CG_TRY(hint);
+  if (!hint) return std::unexpected(hint.error());
   x.install_hint = std::move(*hint);
   if (auto args = e.find("args"); args != e.end() && !args->is_null()) {
     if (!args->is_array()) return r.Fail("execProviderConfig.args must be a list");
@@ -92,8 +98,8 @@ Result<ExecConfig> ParseExec(const FieldReader& r, const Json& e) {
 
 }  // namespace
 
-Result<ClusterConfig> ParseArgoClusterConfig(std::string_view name, std::string_view server,
-                                             std::string_view config_json) {
+Result<ClusterConfig> ParseClusterConfig(std::string_view name, std::string_view server,
+                                         std::string_view config_json) {
   ClusterConfig c;
   c.name = std::string(name.empty() ? server : name);
   c.server = std::string(server);
@@ -113,55 +119,30 @@ Result<ClusterConfig> ParseArgoClusterConfig(std::string_view name, std::string_
         "awsAuthConfig is not supported; use execProviderConfig with `aws eks get-token`");
   }
   auto token = r.Str(config, "bearerToken");
-  CG_TRY(token);
+  if (!token) return std::unexpected(token.error());
   auto user = r.Str(config, "username");
-  CG_TRY(user);
+  if (!user) return std::unexpected(user.error());
   auto password = r.Str(config, "password");
-  CG_TRY(password);
+  if (!password) return std::unexpected(password.error());
   auto proxy = r.Str(config, "proxyUrl");
-  CG_TRY(proxy);
+  if (!proxy) return std::unexpected(proxy.error());
   auto no_gzip = r.Bool(config, "disableCompression");
-  CG_TRY(no_gzip);
+  if (!no_gzip) return std::unexpected(no_gzip.error());
   c.token = std::move(*token);
   c.username = std::move(*user);
   c.password = std::move(*password);
   c.proxy_url = std::move(*proxy);
   c.disable_compression = *no_gzip;
   if (auto tls = config.find("tlsClientConfig"); tls != config.end() && !tls->is_null()) {
-    CG_TRY(ParseTls(r, *tls, c));
+    if (auto s = ParseTls(r, *tls, c); !s) return std::unexpected(s.error());
   }
   if (auto exec = config.find("execProviderConfig"); exec != config.end() && !exec->is_null()) {
     auto x = ParseExec(r, *exec);
-    CG_TRY(x);
+    if (!x) return std::unexpected(x.error());
     c.exec = std::move(*x);
   }
-  CG_TRY_WRAP(c.Validate(), "argocd");
+  if (auto s = c.Validate(); !s) return std::unexpected(s.error().Wrap("argocd"));
   return c;
 }
 
-Result<ClusterConfig> ArgoClusterConfigFromSecret(const Object& secret) {
-  std::string where = "argocd cluster secret " + secret.Key().ToString();
-  if (secret.Kind() != "Secret") {
-    return MakeError(ErrorCode::kInvalidArgument, where + ": not a Secret");
-  }
-  auto field = [&](const char* key) -> Result<std::string> {
-    std::string plain = StringAt(secret.body(), {"stringData", key});
-    if (!plain.empty()) return plain;
-    std::string encoded = StringAt(secret.body(), {"data", key});
-    auto decoded = Base64Decode(encoded);
-    if (!decoded) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       where + ": data." + key + ": " + decoded.error().message());
-    }
-    return decoded;
-  };
-  auto name = field("name");
-  CG_TRY(name);
-  auto server = field("server");
-  CG_TRY(server);
-  auto config = field("config");
-  CG_TRY(config);
-  return ParseArgoClusterConfig(name->empty() ? secret.Name() : *name, *server, *config);
-}
-
-}  // namespace cellgate::kube
+}  // namespace cellgate::argo

@@ -3,18 +3,21 @@
 // app_project_types.go and types.go), so existing projects mean the same here.
 //
 // Rules (README.md spells out the subtle cases):
-//  - sourceRepos: Argo CD-normalised URLs (lowercased, scp-like SSH as ssh form, ".git" and
-//    "ssh://" dropped) matched as gobwas globs with '/' as separator. A repo is permitted if
-//    some entry matches and no "!" entry excludes it. Quirk kept: a "!" entry that does not
-//    exclude the repo counts as a match, so ["!https://bad/*"] alone permits every other repo.
+//  - sourceRepos: Argo CD-normalised URLs (NormalizeGitUrl in repository_secret.h:
+//    lowercased, scp-like SSH as ssh form, ".git" and "ssh://" dropped) matched as gobwas globs
+//    with '/' as separator. A repo is permitted if some entry matches and no "!" entry excludes it.
+//    Quirk kept: a "!" entry that does not exclude the repo counts as a match, so
+//    ["!https://bad/*"] alone permits every other repo.
 //  - destinations: server, name and namespace are gobwas globs without separators, each
 //    with "!" negation. An entry matches when (server or name matches) and namespace
-//    matches; any "!" part that fails to match the app's value denies. Permitted: some
-//    entry matched and nothing denied. Argo CD checks the resolved destination, so pass
-//    both the server and the name of the destination cell.
+//    matches. An entry that does not match denies when its "!name" fails, its "!server"
+//    fails while its namespace matches, or its "!namespace" fails while its server matches
+//    (Argo CD since 2.13). Permitted: some entry matched and none denied. Argo CD checks the
+//    resolved destination, so pass both the server and the name of the destination cell.
 //  - permitOnlyProjectScopedClusters: the destination must also be a cell scoped to this
 //    project (its Secret's `project`).
-//  - group/kind lists use Go filepath.Match globs. Namespaced kinds: namespaceResourceWhitelist
+//  - group/kind lists use Go filepath.Match globs; cluster-scoped entries may also name
+//    objects (`name`, a filepath glob; absent = all). Namespaced kinds: namespaceResourceWhitelist
 //    absent = all allowed, present but empty = none; clusterResourceWhitelist absent or empty
 //    = no cluster-scoped kind allowed. Blacklists deny what they match. A namespaced object
 //    must also be in a permitted destination namespace.
@@ -41,14 +44,15 @@
 #include "core/object.h"
 #include "core/result.h"
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 
 inline constexpr std::string_view kDefaultProject = "default";
 
 struct GroupKindPattern {
   std::string group;  // "" is the core group; globs allowed
   std::string kind;
-  std::string ToString() const;  // "apps/Deployment", "ConfigMap", "*/*"
+  std::string name;  // cluster-scoped lists only: object names (glob); "" = every object
+  std::string ToString() const;  // "apps/Deployment", "ConfigMap", "*/*", "Namespace name kube-*"
 };
 
 struct ProjectDestination {
@@ -92,9 +96,6 @@ struct FindProjectOptions {
 Result<AppProject> FindProject(std::span<const AppProject> projects, std::string_view name,
                                FindProjectOptions options = {});
 
-// Argo CD's NormalizeGitURL for project matching.
-std::string NormalizeRepoForProject(std::string_view url);
-
 // Where an application deploys, resolved to a cell: both its server and name, and the
 // project the cell is scoped to (its Secret's `project`, "" if none).
 struct ResolvedDestination {
@@ -119,8 +120,9 @@ struct ProjectViolation {
 
 bool IsSourcePermitted(const AppProject& project, std::string_view repo_url);
 bool IsDestinationPermitted(const AppProject& project, const ResolvedDestination& destination);
+// `name` is the object's name, checked against the names of cluster-scoped entries.
 bool IsGroupKindPermitted(const AppProject& project, std::string_view group, std::string_view kind,
-                          bool namespaced);
+                          bool namespaced, std::string_view name = "");
 bool IsAppNamespacePermitted(const AppProject& project, std::string_view app_namespace,
                              std::string_view controller_namespace);
 
@@ -136,4 +138,4 @@ std::vector<ProjectViolation> CheckResources(
     const std::function<bool(const Object&)>& is_namespaced,
     const ResolvedDestination& destination);
 
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

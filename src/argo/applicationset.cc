@@ -1,6 +1,6 @@
-#include "appset/applicationset.h"
+#include "argo/applicationset.h"
 
-namespace cellgate::appset {
+namespace cellgate::argo {
 namespace {
 
 std::unexpected<Error> Invalid(const std::string& msg) {
@@ -70,8 +70,6 @@ Result<ApplicationSet> ParseApplicationSet(const Json& obj) {
   a.go_template_options = std::move(*opts);
   if (auto it = spec.find("templatePatch"); it != spec.end() && !it->is_null()) {
     if (!it->is_string()) return fail("spec.templatePatch must be a string");
-    if (!a.go_template)
-      return fail("spec.templatePatch is only supported with spec.goTemplate: true");
     a.template_patch = it->get<std::string>();
   }
   if (auto it = spec.find("syncPolicy"); it != spec.end() && !it->is_null()) {
@@ -106,9 +104,8 @@ Result<ApplicationSet> ParseApplicationSet(const Json& obj) {
     if (!it->is_object()) return fail("spec.strategy must be an object");
     Strategy s;
     s.type = it->value("type", "");
-    if (s.type != "AllAtOnce" && s.type != "RollingSync") {
-      return fail("spec.strategy.type \"" + s.type + "\" is not AllAtOnce or RollingSync");
-    }
+    // Any string: the CRD has no enum and Argo CD's IsRollingSyncStrategy treats every
+    // type but "RollingSync" as all at once.
     if (s.type == "RollingSync") {
       const Json& rs = it->value("rollingSync", Json::object());
       const Json& steps = rs.is_object() ? rs.value("steps", Json::array()) : Json::array();
@@ -127,4 +124,4 @@ Result<ApplicationSet> ParseApplicationSet(const Json& obj) {
   return a;
 }
 
-}  // namespace cellgate::appset
+}  // namespace cellgate::argo

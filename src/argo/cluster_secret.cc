@@ -1,41 +1,16 @@
-#include "fleet/cluster_secret.h"
+#include "argo/cluster_secret.h"
 
 #include <cctype>
 #include <cstdint>
 #include <utility>
 
 #include "core/base64.h"
-#include "kube/argocd_cluster.h"
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 namespace {
 
 constexpr std::string_view kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
 constexpr std::string_view kManagedBy = "managed-by";
-
-// data.<key> (base64) with stringData.<key> overriding; nullopt-like empty when absent.
-Result<std::string> SecretField(const Object& secret, const char* key) {
-  std::string plain = StringAt(secret.body(), {"stringData", key});
-  if (!plain.empty()) return plain;
-  auto decoded = Base64Decode(StringAt(secret.body(), {"data", key}));
-  if (!decoded) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     std::string("data.") + key + ": " + decoded.error().message());
-  }
-  return decoded;
-}
-
-std::map<std::string, std::string> StringMap(const Json& body, const char* field) {
-  std::map<std::string, std::string> out;
-  auto meta = body.find("metadata");
-  if (meta == body.end() || !meta->is_object()) return out;
-  auto m = meta->find(field);
-  if (m == meta->end() || !m->is_object()) return out;
-  for (const auto& [k, v] : m->items()) {
-    if (v.is_string()) out.emplace(k, v.get<std::string>());
-  }
-  return out;
-}
 
 std::string TrimSlash(std::string s) {
   while (s.size() > 1 && s.back() == '/') s.pop_back();
@@ -114,28 +89,31 @@ Json ArgoConfigJson(const kube::ClusterConfig& c) {
 
 }  // namespace
 
-cells::CellSpec ParseCellSecret(const Object& secret) {
-  cells::CellSpec spec;
-  cells::CellInfo& info = spec.info;
-  info.secret = secret.Name();
-  info.labels = StringMap(secret.body(), "labels");
-  info.labels.erase(std::string(cells::kSecretTypeLabel));
-  info.annotations = StringMap(secret.body(), "annotations");
-  info.annotations.erase(std::string(kLastApplied));
-  info.annotations.erase(std::string(kManagedBy));
+ClusterSecret ParseClusterSecret(const Object& secret) {
+  ClusterSecret out;
+  Cluster& cluster = out.cluster;
+  cluster.secret = secret.Name();
+  cluster.labels = MetadataStrings(secret, "labels");
+  cluster.labels.erase(std::string(kSecretTypeLabel));
+  cluster.annotations = MetadataStrings(secret, "annotations");
+  cluster.annotations.erase(std::string(kLastApplied));
+  cluster.annotations.erase(std::string(kManagedBy));
   const std::string where = "cluster secret " + secret.Namespace() + "/" + secret.Name();
   auto fail = [&](const Error& e) {
-    spec.error = e.Wrap(where);
-    spec.info.connection.state = cells::CellState::kInvalid;
-    spec.info.connection.last_error = spec.error->message();
-    return spec;
+    out.error = e.Wrap(where);
+    return out;
+  };
+  // Absent and empty read the same, as Go's string(s.Data[key]) does.
+  auto field = [&](std::string_view key) -> Result<std::string> {
+    CG_ASSIGN_OR_RETURN(auto value, SecretValue(secret, key));
+    return value.value_or("");
   };
 
-  auto name = SecretField(secret, "name");
-  info.name = name && !name->empty() ? *name : secret.Name();
-  auto server = SecretField(secret, "server");
-  if (server) info.server = TrimSlash(*server);
-  if (auto namespaces = SecretField(secret, "namespaces"); namespaces) {
+  auto name = field("name");
+  cluster.name = name && !name->empty() ? *name : secret.Name();
+  auto server = field("server");
+  if (server) cluster.server = TrimSlash(*server);
+  if (auto namespaces = field("namespaces"); namespaces) {
     std::string_view rest = *namespaces;
     while (!rest.empty()) {
       auto comma = rest.find(',');
@@ -146,26 +124,26 @@ cells::CellSpec ParseCellSecret(const Object& secret) {
       while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) {
         item.remove_suffix(1);
       }
-      if (!item.empty()) info.namespaces.emplace_back(item);
+      if (!item.empty()) cluster.namespaces.emplace_back(item);
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);
     }
   }
-  if (auto cr = SecretField(secret, "clusterResources"); cr) info.cluster_resources = *cr == "true";
-  if (auto project = SecretField(secret, "project"); project) info.project = *project;
+  if (auto cr = field("clusterResources"); cr) cluster.cluster_resources = *cr == "true";
+  if (auto project = field("project"); project) cluster.project = *project;
 
   if (!name) return fail(name.error());
   if (!server) return fail(server.error());
-  if (info.server.empty()) {
+  if (cluster.server.empty()) {
     return fail(Error(ErrorCode::kInvalidArgument, "data.server is missing"));
   }
-  auto raw_config = SecretField(secret, "config");
+  auto raw_config = field("config");
   if (!raw_config) return fail(raw_config.error());
-  auto config = kube::ParseArgoClusterConfig(info.name, info.server, *raw_config);
+  auto config = ParseClusterConfig(cluster.name, cluster.server, *raw_config);
   if (!config) return fail(config.error());
-  spec.config = std::move(*config);
-  spec.connection_fingerprint = info.server + '\n' + *raw_config;
-  return spec;
+  out.config = std::move(*config);
+  out.raw_config = std::move(*raw_config);
+  return out;
 }
 
 std::string ClusterSecretName(std::string_view server) {
@@ -215,7 +193,7 @@ Result<Object> MakeClusterSecret(const kube::ClusterConfig& context, std::string
       what += ": value \"" + v + "\" is not a valid label value";
       return invalid(what);
     }
-    if (k == cells::kSecretTypeLabel) return invalid("label " + k + " is set by cellgate");
+    if (k == kSecretTypeLabel) return invalid("label " + k + " is set by cellgate");
   }
   if (auto s = config.Validate(); !s) return std::unexpected(s.error().Wrap(where));
   if (!config.token_file.empty()) {
@@ -247,23 +225,8 @@ Result<Object> MakeClusterSecret(const kube::ClusterConfig& context, std::string
         {"config", Base64Encode(ArgoConfigJson(config).dump())}}},
   };
   for (const auto& [k, v] : labels) secret["metadata"]["labels"][k] = v;
-  secret["metadata"]["labels"][std::string(cells::kSecretTypeLabel)] = cells::kSecretTypeCluster;
+  secret["metadata"]["labels"][std::string(kSecretTypeLabel)] = kSecretTypeCluster;
   return Object(std::move(secret));
 }
 
-Result<Object> WriteClusterSecret(kube::Applier& applier, const Object& secret) {
-  const std::string where = "write cluster secret " + secret.Namespace() + "/" + secret.Name();
-  auto created = applier.Create(secret, {});
-  if (created) return created;
-  if (created.error().code() != ErrorCode::kAlreadyExists) {
-    return std::unexpected(created.error().Wrap(where));
-  }
-  Object replacement = secret;
-  if (auto meta = replacement.mutable_body().find("metadata");
-      meta != replacement.mutable_body().end()) {
-    meta->erase("resourceVersion");  // replace whatever is there: last writer wins
-  }
-  return WithContext(applier.Update(replacement, {}), where);
-}
-
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

@@ -1,5 +1,5 @@
-// Argo CD cluster Secrets, both ways: reading one into a CellSpec, and building one from a
-// kubeconfig context (`cellgate cell add --context CTX --name NAME --label k=v`).
+// Argo CD cluster Secrets, both ways: reading one into a typed Cluster, and building one
+// from a kubeconfig context (`cellgate cell add --context CTX --name NAME --label k=v`).
 //
 // Reading follows Argo CD's util/db SecretToCluster: `server` loses a trailing '/';
 // `namespaces` is comma separated with blanks trimmed; `clusterResources` is true only for
@@ -25,23 +25,47 @@
 //
 // Secrets: errors name the context, cell and field, never a credential.
 //
-// Thread-safety: pure functions; WriteClusterSecret is as thread-safe as its Applier.
+// Thread-safety: pure functions.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "cells/cell.h"
+#include "argo/cluster_config.h"
+#include "argo/secret_data.h"
 #include "core/object.h"
 #include "core/result.h"
-#include "kube/client.h"
 #include "kube/cluster_config.h"
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 
-// Parses a cluster Secret. Never fails: an unusable Secret gives a CellSpec with `error`.
-cells::CellSpec ParseCellSecret(const Object& secret);
+// Argo CD's Cluster (types.go), without its credentials.
+struct Cluster {
+  std::string secret;                              // metadata.name of the Secret
+  std::string name;                                // data.name, else the Secret's name
+  std::string server;                              // data.server without a trailing '/'
+  std::vector<std::string> namespaces;             // data.namespaces, comma separated
+  bool cluster_resources = false;                  // data.clusterResources == "true"
+  std::string project;                             // data.project
+  std::map<std::string, std::string> labels;       // minus argocd.argoproj.io/secret-type
+  std::map<std::string, std::string> annotations;  // minus last-applied and managed-by
+};
+
+// A parsed cluster Secret. When the Secret is unusable, `error` says why (naming the
+// Secret and field, never a secret value) and `config` is empty; `cluster` is filled as far
+// as it could be read, so the cluster can still be listed with its error.
+struct ClusterSecret {
+  Cluster cluster;
+  kube::ClusterConfig config;  // secret: never log
+  std::string raw_config;      // data.config as stored; secret: never log
+  std::optional<Error> error;
+};
+
+// Never fails: an unusable Secret gives `error`.
+ClusterSecret ParseClusterSecret(const Object& secret);
 
 // Argo CD's Secret name for a server: "cluster-<host>-<fnv32a(server)>", host lowercased
 // without port, made a valid object name.
@@ -55,8 +79,4 @@ Result<Object> MakeClusterSecret(const kube::ClusterConfig& config, std::string_
                                  const std::map<std::string, std::string>& labels,
                                  std::string_view ns);
 
-// Creates the Secret, or replaces the existing one of that name (an unconditional PUT, as
-// Argo CD's UpdateCluster replaces data, labels and annotations). Returns the stored Secret.
-Result<Object> WriteClusterSecret(kube::Applier& applier, const Object& secret);
-
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo

@@ -1,12 +1,14 @@
-#include "fleet/app_project.h"
+#include "argo/app_project.h"
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "core/glob.h"
 #include "core/regex.h"
+#include "argo/repository_secret.h"
 
-namespace cellgate::fleet {
+namespace cellgate::argo {
 namespace {
 
 bool IsDeny(std::string_view pattern) { return !pattern.empty() && pattern.front() == '!'; }
@@ -22,11 +24,16 @@ bool Glob(std::string_view pattern, std::string_view value, char separator = 0) 
   return GlobMatch(pattern, value, {.separator = static_cast<char32_t>(separator)}).value_or(false);
 }
 
+// Argo CD's isResourceInList and, with `name` (cluster-scoped lists only),
+// isNamedResourceInList: an entry without a name matches every object of its group/kind.
 bool InList(std::string_view group, std::string_view kind,
-            const std::vector<GroupKindPattern>& list, const GroupKindPattern** hit) {
+            const std::vector<GroupKindPattern>& list, const GroupKindPattern** hit,
+            std::optional<std::string_view> name = std::nullopt) {
   for (const auto& item : list) {
     if (GlobMatch(item.kind, kind, {.dialect = GlobDialect::kGoPath}).value_or(false) &&
-        GlobMatch(item.group, group, {.dialect = GlobDialect::kGoPath}).value_or(false)) {
+        GlobMatch(item.group, group, {.dialect = GlobDialect::kGoPath}).value_or(false) &&
+        (!name || item.name.empty() ||
+         GlobMatch(item.name, *name, {.dialect = GlobDialect::kGoPath}).value_or(false))) {
       if (hit != nullptr) *hit = &item;
       return true;
     }
@@ -36,7 +43,7 @@ bool InList(std::string_view group, std::string_view kind,
 
 // Why a group/kind is refused; "" when permitted.
 std::string GroupKindRefusal(const AppProject& p, std::string_view group, std::string_view kind,
-                             bool namespaced, std::string* rule) {
+                             std::string_view name, bool namespaced, std::string* rule) {
   const GroupKindPattern* hit = nullptr;
   if (namespaced) {
     if (p.namespace_resource_whitelist) {
@@ -59,11 +66,11 @@ std::string GroupKindRefusal(const AppProject& p, std::string_view group, std::s
     *rule = "clusterResourceWhitelist";
     return "clusterResourceWhitelist is empty (no cluster-scoped resources allowed)";
   }
-  if (!InList(group, kind, p.cluster_resource_whitelist, nullptr)) {
+  if (!InList(group, kind, p.cluster_resource_whitelist, nullptr, name)) {
     *rule = "clusterResourceWhitelist";
     return "not in clusterResourceWhitelist";
   }
-  if (InList(group, kind, p.cluster_resource_blacklist, &hit)) {
+  if (InList(group, kind, p.cluster_resource_blacklist, &hit, name)) {
     *rule = "clusterResourceBlacklist";
     return "clusterResourceBlacklist entry " + hit->ToString();
   }
@@ -78,34 +85,36 @@ std::string DestinationString(const ProjectDestination& d) {
   return out;
 }
 
-// Argo CD's isDestinationMatched; `denier` gets the first entry whose "!" part denied.
+// Argo CD's isDestinationMatched; `denier` gets the entry whose "!" part denied. An entry
+// that does not match denies when its "!name" fails, when its "!server" fails while its
+// namespace matches, or when its "!namespace" fails while its server matches; the first
+// such entry ends the search.
 bool DestinationMatched(const AppProject& p, const ResolvedDestination& dst,
                         const ProjectDestination** denier) {
   bool any = false;
-  bool no_deny = true;
   for (const auto& item : p.destinations) {
     bool name = !dst.name.empty() && Glob(item.name, dst.name);
     bool server = !dst.server.empty() && Glob(item.server, dst.server);
     bool ns = Glob(item.ns, dst.ns);
     if ((server || name) && ns) {
       any = true;
-    } else if ((!name && IsDeny(item.name)) || (!server && IsDeny(item.server)) ||
-               (!ns && IsDeny(item.ns))) {
-      if (no_deny && denier != nullptr) *denier = &item;
-      no_deny = false;
+    } else if ((!name && IsDeny(item.name)) || (!server && IsDeny(item.server) && ns) ||
+               (!ns && IsDeny(item.ns) && server)) {
+      if (denier != nullptr) *denier = &item;
+      return false;
     }
   }
-  return any && no_deny;
+  return any;
 }
 
 // Argo CD's IsSourcePermitted; `denier` gets the "!" entry that excluded the repo.
 bool SourcePermitted(const AppProject& p, std::string_view repo, const std::string** denier) {
-  const std::string src = NormalizeRepoForProject(repo);
+  const std::string src = NormalizeGitUrl(repo);
   bool any = false;
   for (const auto& entry : p.source_repos) {
     std::string normalized = IsDeny(entry)
-                                 ? "!" + NormalizeRepoForProject(std::string_view(entry).substr(1))
-                                 : NormalizeRepoForProject(entry);
+                                 ? "!" + NormalizeGitUrl(std::string_view(entry).substr(1))
+                                 : NormalizeGitUrl(entry);
     if (Glob(normalized, src, '/')) {
       any = true;
     } else if (IsDeny(normalized)) {
@@ -156,8 +165,11 @@ Result<std::vector<std::string>> Strings(const FieldReader& r, const Json& spec,
   return out;
 }
 
+// `with_name`: the cluster-scoped lists, whose entries may name objects (Argo CD's
+// ClusterResourceRestrictionItem); namespaced entries are plain GroupKinds.
 Result<std::optional<std::vector<GroupKindPattern>>> GroupKinds(const FieldReader& r,
-                                                                const Json& spec, const char* key) {
+                                                                const Json& spec, const char* key,
+                                                                bool with_name) {
   auto list = r.List(spec, key, "spec");
   if (!list) return std::unexpected(list.error());
   if (*list == nullptr) return std::optional<std::vector<GroupKindPattern>>();
@@ -171,53 +183,19 @@ Result<std::optional<std::vector<GroupKindPattern>>> GroupKinds(const FieldReade
     if (!group) return std::unexpected(group.error());
     auto kind = r.Str(v, "kind", path);
     if (!kind) return std::unexpected(kind.error());
-    out.push_back({std::move(*group), std::move(*kind)});
+    GroupKindPattern pattern{.group = std::move(*group), .kind = std::move(*kind)};
+    if (with_name) CG_ASSIGN(pattern.name, r.Str(v, "name", path));
+    out.push_back(std::move(pattern));
   }
   return std::optional<std::vector<GroupKindPattern>>(std::move(out));
 }
 
 }  // namespace
 
-std::string GroupKindPattern::ToString() const { return group.empty() ? kind : group + "/" + kind; }
-
-std::string NormalizeRepoForProject(std::string_view url) {
-  std::string s(url);
-  auto not_space = [](unsigned char c) { return std::isspace(c) == 0; };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  // Argo CD's IsSSHURL: ^(ssh://)?([^/:]*?)@[^@]+$
-  std::string_view rest = s;
-  const bool has_scheme = rest.starts_with("ssh://");
-  if (has_scheme) rest.remove_prefix(6);
-  auto at = rest.find('@');
-  bool ssh = at != std::string_view::npos &&
-             rest.substr(0, at).find_first_of("/:") == std::string_view::npos &&
-             at + 1 < rest.size() && rest.find('@', at + 1) == std::string_view::npos;
-  if (ssh && !has_scheme) {
-    if (auto colon = s.find(':'); colon != std::string::npos) s[colon] = '/';
-    s = "ssh://" + s;
-  }
-  if (s.ends_with(".git")) s.resize(s.size() - 4);
-  // Go's url.Parse fails on a non-numeric port, and Argo CD then normalises to "".
-  if (auto scheme = s.find("://"); scheme != std::string::npos) {
-    std::string_view authority = std::string_view(s).substr(scheme + 3);
-    authority = authority.substr(0, authority.find('/'));
-    if (auto at = authority.rfind('@'); at != std::string_view::npos) {
-      authority.remove_prefix(at + 1);
-    }
-    if (!authority.starts_with('[')) {
-      if (auto colon = authority.find(':'); colon != std::string_view::npos) {
-        std::string_view port = authority.substr(colon + 1);
-        if (!std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-          return "";
-        }
-      }
-    }
-  }
-  if (s.starts_with("ssh://")) s.erase(0, 6);
-  return s;
+std::string GroupKindPattern::ToString() const {
+  std::string out = group.empty() ? kind : group + "/" + kind;
+  if (!name.empty()) out += " name " + name;
+  return out;
 }
 
 Result<AppProject> ParseAppProject(const Json& manifest) {
@@ -257,16 +235,16 @@ Result<AppProject> ParseAppProject(const Json& manifest) {
       p.destinations.push_back(std::move(pd));
     }
   }
-  auto cw = GroupKinds(r, spec, "clusterResourceWhitelist");
+  auto cw = GroupKinds(r, spec, "clusterResourceWhitelist", true);
   if (!cw) return std::unexpected(cw.error());
   p.cluster_resource_whitelist = cw->value_or(std::vector<GroupKindPattern>{});
-  auto cb = GroupKinds(r, spec, "clusterResourceBlacklist");
+  auto cb = GroupKinds(r, spec, "clusterResourceBlacklist", true);
   if (!cb) return std::unexpected(cb.error());
   p.cluster_resource_blacklist = cb->value_or(std::vector<GroupKindPattern>{});
-  auto nw = GroupKinds(r, spec, "namespaceResourceWhitelist");
+  auto nw = GroupKinds(r, spec, "namespaceResourceWhitelist", false);
   if (!nw) return std::unexpected(nw.error());
   p.namespace_resource_whitelist = std::move(*nw);
-  auto nb = GroupKinds(r, spec, "namespaceResourceBlacklist");
+  auto nb = GroupKinds(r, spec, "namespaceResourceBlacklist", false);
   if (!nb) return std::unexpected(nb.error());
   p.namespace_resource_blacklist = nb->value_or(std::vector<GroupKindPattern>{});
   if (auto scoped = spec.find("permitOnlyProjectScopedClusters");
@@ -309,9 +287,9 @@ bool IsDestinationPermitted(const AppProject& project, const ResolvedDestination
 }
 
 bool IsGroupKindPermitted(const AppProject& project, std::string_view group, std::string_view kind,
-                          bool namespaced) {
+                          bool namespaced, std::string_view name) {
   std::string rule;
-  return GroupKindRefusal(project, group, kind, namespaced, &rule).empty();
+  return GroupKindRefusal(project, group, kind, name, namespaced, &rule).empty();
 }
 
 bool IsAppNamespacePermitted(const AppProject& project, std::string_view app_namespace,
@@ -381,7 +359,7 @@ std::vector<ProjectViolation> CheckResources(
     const std::string prefix =
         "resource " + key.ToString() + " is not permitted in project " + project.name + ": ";
     std::string rule;
-    std::string why = GroupKindRefusal(project, key.group, key.kind, namespaced, &rule);
+    std::string why = GroupKindRefusal(project, key.group, key.kind, key.name, namespaced, &rule);
     if (!why.empty()) {
       out.push_back({rule, prefix + why});
       continue;
@@ -397,4 +375,4 @@ std::vector<ProjectViolation> CheckResources(
   return out;
 }
 
-}  // namespace cellgate::fleet
+}  // namespace cellgate::argo
