@@ -84,7 +84,7 @@ Result<bool> Glob(std::string_view p, std::string_view s, const GlobRules& rules
       if (pc == '[') {
         std::size_t end = 0;
         auto m = MatchClass(p, pi, s[si], end, rules);
-        if (!m) return std::unexpected(m.error());
+        CG_TRY(m);
         if (*m && (rules.star_crosses_slash || s[si] != '/')) {
           pi = end;
           ++si;
@@ -228,8 +228,7 @@ bool GitPathspecMatch(std::string_view pattern, std::string_view path) {
 
 Result<bool> DoublestarMatch(std::string_view pattern, std::string_view path) {
   std::vector<std::string> alternatives;
-  if (auto s = ExpandBraces(std::string(pattern), alternatives); !s)
-    return std::unexpected(s.error());
+  CG_TRY(ExpandBraces(std::string(pattern), alternatives));
   auto segs = SplitPath(path);
   for (const auto& alt : alternatives) {
     auto m = SegmentsMatch(SplitPath(alt), segs);

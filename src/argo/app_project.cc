@@ -4,9 +4,9 @@
 #include <cctype>
 #include <optional>
 
+#include "argo/repository_secret.h"
 #include "core/glob.h"
 #include "core/regex.h"
-#include "argo/repository_secret.h"
 
 namespace cellgate::argo {
 namespace {
@@ -151,7 +151,7 @@ class FieldReader {
 
 Result<std::vector<std::string>> Strings(const FieldReader& r, const Json& spec, const char* key) {
   auto list = r.List(spec, key, "spec");
-  if (!list) return std::unexpected(list.error());
+  CG_TRY(list);
   std::vector<std::string> out;
   if (*list == nullptr) return out;
   const Json& items = **list;
@@ -171,7 +171,7 @@ Result<std::optional<std::vector<GroupKindPattern>>> GroupKinds(const FieldReade
                                                                 const Json& spec, const char* key,
                                                                 bool with_name) {
   auto list = r.List(spec, key, "spec");
-  if (!list) return std::unexpected(list.error());
+  CG_TRY(list);
   if (*list == nullptr) return std::optional<std::vector<GroupKindPattern>>();
   std::vector<GroupKindPattern> out;
   const Json& items = **list;
@@ -180,9 +180,9 @@ Result<std::optional<std::vector<GroupKindPattern>>> GroupKinds(const FieldReade
     std::string path = "spec." + std::string(key) + "[" + std::to_string(i) + "]";
     if (!v.is_object()) return r.Fail(path, "must be an object with group and kind");
     auto group = r.Str(v, "group", path);
-    if (!group) return std::unexpected(group.error());
+    CG_TRY(group);
     auto kind = r.Str(v, "kind", path);
-    if (!kind) return std::unexpected(kind.error());
+    CG_TRY(kind);
     GroupKindPattern pattern{.group = std::move(*group), .kind = std::move(*kind)};
     if (with_name) CG_ASSIGN(pattern.name, r.Str(v, "name", path));
     out.push_back(std::move(pattern));
@@ -211,14 +211,14 @@ Result<AppProject> ParseAppProject(const Json& manifest) {
     return r.Fail("spec", "must be an object");
   }
   auto repos = Strings(r, spec, "sourceRepos");
-  if (!repos) return std::unexpected(repos.error());
+  CG_TRY(repos);
   p.source_repos = std::move(*repos);
   auto source_namespaces = Strings(r, spec, "sourceNamespaces");
-  if (!source_namespaces) return std::unexpected(source_namespaces.error());
+  CG_TRY(source_namespaces);
   p.source_namespaces = std::move(*source_namespaces);
 
   auto destinations = r.List(spec, "destinations", "spec");
-  if (!destinations) return std::unexpected(destinations.error());
+  CG_TRY(destinations);
   if (*destinations != nullptr) {
     const Json& items = **destinations;
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -229,23 +229,23 @@ Result<AppProject> ParseAppProject(const Json& manifest) {
       for (auto [key, field] : {std::pair{"server", &pd.server}, std::pair{"name", &pd.name},
                                 std::pair{"namespace", &pd.ns}}) {
         auto v = r.Str(d, key, path);
-        if (!v) return std::unexpected(v.error());
+        CG_TRY(v);
         *field = std::move(*v);
       }
       p.destinations.push_back(std::move(pd));
     }
   }
   auto cw = GroupKinds(r, spec, "clusterResourceWhitelist", true);
-  if (!cw) return std::unexpected(cw.error());
+  CG_TRY(cw);
   p.cluster_resource_whitelist = cw->value_or(std::vector<GroupKindPattern>{});
   auto cb = GroupKinds(r, spec, "clusterResourceBlacklist", true);
-  if (!cb) return std::unexpected(cb.error());
+  CG_TRY(cb);
   p.cluster_resource_blacklist = cb->value_or(std::vector<GroupKindPattern>{});
   auto nw = GroupKinds(r, spec, "namespaceResourceWhitelist", false);
-  if (!nw) return std::unexpected(nw.error());
+  CG_TRY(nw);
   p.namespace_resource_whitelist = std::move(*nw);
   auto nb = GroupKinds(r, spec, "namespaceResourceBlacklist", false);
-  if (!nb) return std::unexpected(nb.error());
+  CG_TRY(nb);
   p.namespace_resource_blacklist = nb->value_or(std::vector<GroupKindPattern>{});
   if (auto scoped = spec.find("permitOnlyProjectScopedClusters");
       scoped != spec.end() && !scoped->is_null()) {

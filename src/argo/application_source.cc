@@ -153,7 +153,7 @@ Result<HelmOptions> ParseHelm(const Json& j, const std::string& where) {
     h.parameters.push_back(std::move(p));
     return Ok();
   });
-  if (!st) return std::unexpected(st.error());
+  CG_TRY(st);
   st = list_of_maps("fileParameters", [&](const Fields& pf) -> Status {
     HelmFileParameter p;
     CG_ASSIGN(p.name, pf.String("name"));
@@ -161,7 +161,7 @@ Result<HelmOptions> ParseHelm(const Json& j, const std::string& where) {
     h.file_parameters.push_back(std::move(p));
     return Ok();
   });
-  if (!st) return std::unexpected(st.error());
+  CG_TRY(st);
   return h;
 }
 

@@ -49,15 +49,15 @@ class FieldReader {
 Status ParseTls(const FieldReader& r, const Json& tls, ClusterConfig& c) {
   if (!tls.is_object()) return r.Fail("tlsClientConfig must be an object");
   auto insecure = r.Bool(tls, "insecure");
-  if (!insecure) return std::unexpected(insecure.error());
+  CG_TRY(insecure);
   auto sni = r.Str(tls, "serverName");
-  if (!sni) return std::unexpected(sni.error());
+  CG_TRY(sni);
   auto ca = r.Bytes(tls, "caData");
-  if (!ca) return std::unexpected(ca.error());
+  CG_TRY(ca);
   auto cert = r.Bytes(tls, "certData");
-  if (!cert) return std::unexpected(cert.error());
+  CG_TRY(cert);
   auto key = r.Bytes(tls, "keyData");
-  if (!key) return std::unexpected(key.error());
+  CG_TRY(key);
   c.insecure_skip_tls_verify = *insecure;
   c.tls_server_name = std::move(*sni);
   c.ca_pem = std::move(*ca);
@@ -70,14 +70,14 @@ Result<ExecConfig> ParseExec(const FieldReader& r, const Json& e) {
   if (!e.is_object()) return r.Fail("execProviderConfig must be an object");
   ExecConfig x;
   auto command = r.Str(e, "command");
-  if (!command) return std::unexpected(command.error());
+  CG_TRY(command);
   if (command->empty()) return r.Fail("execProviderConfig has no command");
   x.command = std::move(*command);
   auto api = r.Str(e, "apiVersion");
-  if (!api) return std::unexpected(api.error());
+  CG_TRY(api);
   if (!api->empty()) x.api_version = std::move(*api);
   auto hint = r.Str(e, "installHint");
-  if (!hint) return std::unexpected(hint.error());
+  CG_TRY(hint);
   x.install_hint = std::move(*hint);
   if (auto args = e.find("args"); args != e.end() && !args->is_null()) {
     if (!args->is_array()) return r.Fail("execProviderConfig.args must be a list");
@@ -119,29 +119,29 @@ Result<ClusterConfig> ParseClusterConfig(std::string_view name, std::string_view
         "awsAuthConfig is not supported; use execProviderConfig with `aws eks get-token`");
   }
   auto token = r.Str(config, "bearerToken");
-  if (!token) return std::unexpected(token.error());
+  CG_TRY(token);
   auto user = r.Str(config, "username");
-  if (!user) return std::unexpected(user.error());
+  CG_TRY(user);
   auto password = r.Str(config, "password");
-  if (!password) return std::unexpected(password.error());
+  CG_TRY(password);
   auto proxy = r.Str(config, "proxyUrl");
-  if (!proxy) return std::unexpected(proxy.error());
+  CG_TRY(proxy);
   auto no_gzip = r.Bool(config, "disableCompression");
-  if (!no_gzip) return std::unexpected(no_gzip.error());
+  CG_TRY(no_gzip);
   c.token = std::move(*token);
   c.username = std::move(*user);
   c.password = std::move(*password);
   c.proxy_url = std::move(*proxy);
   c.disable_compression = *no_gzip;
   if (auto tls = config.find("tlsClientConfig"); tls != config.end() && !tls->is_null()) {
-    if (auto s = ParseTls(r, *tls, c); !s) return std::unexpected(s.error());
+    CG_TRY(ParseTls(r, *tls, c));
   }
   if (auto exec = config.find("execProviderConfig"); exec != config.end() && !exec->is_null()) {
     auto x = ParseExec(r, *exec);
-    if (!x) return std::unexpected(x.error());
+    CG_TRY(x);
     c.exec = std::move(*x);
   }
-  if (auto s = c.Validate(); !s) return std::unexpected(s.error().Wrap("argocd"));
+  CG_TRY_WRAP(c.Validate(), "argocd");
   return c;
 }
 

@@ -195,7 +195,7 @@ Result<Object> MakeClusterSecret(const kube::ClusterConfig& context, std::string
     }
     if (k == kSecretTypeLabel) return invalid("label " + k + " is set by cellgate");
   }
-  if (auto s = config.Validate(); !s) return std::unexpected(s.error().Wrap(where));
+  CG_TRY_WRAP(config.Validate(), where);
   if (!config.token_file.empty()) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      where +

@@ -27,12 +27,12 @@ Result<std::chrono::nanoseconds> RetryDelay(const RetryStrategy& retry, std::int
   if (retry.backoff) {
     if (!retry.backoff->duration.empty()) {
       auto d = ParseArgoDuration(retry.backoff->duration);
-      if (!d) return std::unexpected(d.error());
+      CG_TRY(d);
       duration = *d;
     }
     if (!retry.backoff->max_duration.empty()) {
       auto d = ParseArgoDuration(retry.backoff->max_duration);
-      if (!d) return std::unexpected(d.error());
+      CG_TRY(d);
       max_duration = *d;
     }
     if (retry.backoff->factor) factor = *retry.backoff->factor;

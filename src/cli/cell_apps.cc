@@ -48,7 +48,7 @@ Result<std::vector<Result<CellApp>>> LoadCellApps(const CellAppFlags& flags, std
   render::Renderer renderer(CliRendererOptions(flags.source));
   std::vector<Result<CellApp>> out;
   for (auto& l : *loaded) {
-    auto spec = sync::SyncSpecFor(l.app);
+    auto spec = engine::SyncSpecFor(l.app);
     if (!spec) {
       out.push_back(std::unexpected(spec.error().Wrap(flags.file + ":" + std::to_string(l.line))));
       continue;

@@ -66,7 +66,7 @@ Result<Object> RequestSync(kube::ClusterClient& hub, const Object& found,
     CG_TRY(live);
     Json body = live->body();
     auto app = argo::ParseApplication(body);
-    if (!app) return std::unexpected(app.error());
+    CG_TRY(app);
     auto operation = argo::BuildSyncOperation(*app, req);
     CG_TRY(operation);
     CG_TRY(argo::SetOperation(body, *operation));

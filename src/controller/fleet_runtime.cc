@@ -318,17 +318,17 @@ void FleetRuntime::OnHeal(const AppRef& ref, const engine::HealEvent& e) {
   std::string paths;
   for (const auto& p : e.changed_paths) paths += (paths.empty() ? "" : ", ") + p;
   if (e.action == "re-applied" || e.action == "re-created") {
-    home->events().Record(*obj, runtime::EventType::kWarning, event_reason::kDriftDetected,
+    home->events().Record(*obj, runtime::EventType::kWarning, runtime::event_reason::kDriftDetected,
                           what + " drifted from Git" + (paths.empty() ? "" : ": " + paths));
-    home->events().Record(*obj, runtime::EventType::kNormal, event_reason::kDriftHealed,
+    home->events().Record(*obj, runtime::EventType::kNormal, runtime::event_reason::kDriftHealed,
                           what + " " + e.action + " in " + engine::ShortDuration(e.latency));
     if (deps_.metrics != nullptr) deps_.metrics->CountHeal(ref);
   } else if (e.action == "backing off") {
-    home->events().Record(*obj, runtime::EventType::kWarning, event_reason::kDriftDetected,
+    home->events().Record(*obj, runtime::EventType::kWarning, runtime::event_reason::kDriftDetected,
                           e.message);
     Enqueue(ref);  // the SelfHealBackoff condition goes into the status
   } else if (e.action == "failed") {
-    home->events().Record(*obj, runtime::EventType::kWarning, event_reason::kSyncFailed,
+    home->events().Record(*obj, runtime::EventType::kWarning, runtime::event_reason::kSyncFailed,
                           "self-heal of " + what + " failed: " + e.message);
   }
 }

@@ -73,7 +73,7 @@ Requeue Reconciler::ReconcileDeletion(Context& ctx) {
     ++requested;
   }
   if (requested > 0) {
-    RecordEvent(ctx, false, event_reason::kResourceDeleted,
+    RecordEvent(ctx, false, runtime::event_reason::kResourceDeleted,
                 "Deleting " + std::to_string(requested) + " resource(s) of the application");
   }
   return retry;

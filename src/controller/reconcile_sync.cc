@@ -87,7 +87,7 @@ sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const Sy
   std::string started = inv.automated ? "Initiated automated sync to '" + revision + "'"
                                       : "Initiated sync to '" + revision + "'";
   if (!inv.initiated_by.username.empty()) started += " by " + inv.initiated_by.username;
-  RecordEvent(ctx, false, event_reason::kOperationStarted, started);
+  RecordEvent(ctx, false, runtime::event_reason::kOperationStarted, started);
 
   // The app's healer guards what the previous sync applied: left running, it would take this
   // sync's writes for drift and put the old objects back. ManageSelfHeal starts a healer for
@@ -110,15 +110,15 @@ sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const Sy
     parts_.metrics->CountSync(ctx.ref, phase);
   }
   RecordEvent(
-      ctx, !result.succeeded(), event_reason::kOperationCompleted,
+      ctx, !result.succeeded(), runtime::event_reason::kOperationCompleted,
       runtime::OperationCompletedMessage(false, revision, result.succeeded(), result.message));
-  if (!result.succeeded()) RecordEvent(ctx, true, event_reason::kSyncFailed, result.message);
+  if (!result.succeeded()) RecordEvent(ctx, true, runtime::event_reason::kSyncFailed, result.message);
   std::vector<ObjectKey> pruned;
   for (const auto& r : result.resources) {
     if (r.result == sync::ResultCode::kPruned) pruned.push_back(r.key);
   }
   if (!pruned.empty() && !inv.dry_run) {
-    RecordEvent(ctx, false, event_reason::kPruned, "Pruned " + ListKeys(pruned, 10));
+    RecordEvent(ctx, false, runtime::event_reason::kPruned, "Pruned " + ListKeys(pruned, 10));
   }
 
   if (!inv.dry_run) {
@@ -170,7 +170,7 @@ Requeue Reconciler::RunOperation(Context& ctx, Observed& observed, std::stop_tok
         .phase = sync::OperationPhase::kFailed, .message = message, .revision = observed.revision};
     r.started_at = r.finished_at = now;
     ctx.operation_state = FinishedOperationState(r, failed, ctx.model->source_json);
-    RecordEvent(ctx, true, event_reason::kSyncFailed, message);
+    RecordEvent(ctx, true, runtime::event_reason::kSyncFailed, message);
     ctx.clear_operation = true;
     return poll;
   };
@@ -219,13 +219,13 @@ void Reconciler::RunAutoSync(Context& ctx, Observed& observed, std::stop_token s
     if (r.status() != sync::SyncStatus::kSynced) drifted.push_back(r.key);
   }
   if (d.self_heal) {
-    RecordEvent(ctx, true, event_reason::kDriftDetected,
+    RecordEvent(ctx, true, runtime::event_reason::kDriftDetected,
                 "Drift from " + Short(observed.revision) + ": " + ListKeys(drifted));
   }
   SyncInvocation inv = AutomatedSyncInvocation(*ctx.model, ctx.spec, observed.revision, d);
   sync::SyncResult result = SyncOnce(ctx, observed, inv, stop);
   if (d.self_heal && result.succeeded()) {
-    RecordEvent(ctx, false, event_reason::kDriftHealed,
+    RecordEvent(ctx, false, runtime::event_reason::kDriftHealed,
                 "Re-synced " + ListKeys(drifted) + " to " + Short(observed.revision));
   }
   if (auto wait = ScheduleRetry(*ctx.operation_state, d.retry, parts_.clock.WallNow())) {

@@ -116,7 +116,7 @@ Result<ToolOutput> ToolRunner::Run(const ToolInvocation& inv) {
   } release{slots_};
 
   auto scratch = ScratchDir::Create(options_.temp_dir, "tool");
-  if (!scratch) return std::unexpected(scratch.error());
+  CG_TRY(scratch);
   std::error_code ec;
   for (const char* sub : {"home", "tmp", "helm"}) fs::create_directories(scratch->path() / sub, ec);
 
@@ -131,7 +131,7 @@ Result<ToolOutput> ToolRunner::Run(const ToolInvocation& inv) {
               .max_stdout_bytes = options_.max_stdout_bytes,
               .max_stderr_bytes = options_.max_stderr_bytes,
               .memory_limit_bytes = inv.memory_limit_in_child ? 0 : options_.memory_limit_bytes});
-  if (!run) return std::unexpected(run.error().Wrap(cmdline));
+  CG_TRY_WRAP(run, cmdline);
   invocations_.fetch_add(1);
   ToolOutput output{.out = std::move(run->out), .err = std::move(run->err)};
   const bool timed_out = run->end == SubprocessResult::End::kTimedOut;
@@ -209,7 +209,7 @@ Result<std::filesystem::path> FindTool(std::string_view name, const ToolLookup& 
   };
   if (!lookup.explicit_path.empty()) {
     fs::path p = fs::absolute(lookup.explicit_path);
-    if (auto st = NotWritable(name, p, lookup); !st) return std::unexpected(st.error());
+    CG_TRY(NotWritable(name, p, lookup));
     if (executable(p)) return p;
     return MakeError(ErrorCode::kNotFound,
                      std::string(name) + " not found at " + lookup.explicit_path.string());
@@ -217,9 +217,7 @@ Result<std::filesystem::path> FindTool(std::string_view name, const ToolLookup& 
   std::vector<std::string> looked;
   if (!lookup.tools_dir.empty()) {
     fs::path dir = fs::absolute(lookup.tools_dir);
-    if (auto st = NotWritable(name, dir, lookup); !st) {
-      return std::unexpected(st.error().Wrap("--tools-dir"));
-    }
+    CG_TRY_WRAP(NotWritable(name, dir, lookup), "--tools-dir");
     if (executable(dir / name)) return dir / name;
     looked.push_back(dir.string());
   }

@@ -309,7 +309,7 @@ void AddSprigStringFunctions(FunctionTable& t) {
                                           // Sprig's regexMatch drops a compile error: false.
                                           if (!m && m.error().code() == ErrorCode::kInvalidArgument)
                                             return Value::Bool(false);
-                                          if (!m) return std::unexpected(m.error());
+                                          CG_TRY(m);
                                           return Value::Bool(*m);
                                         }});
   t.emplace_back("regexReplaceAll",

@@ -59,7 +59,7 @@ class AppSetsE2E : public runtime::e2e::FleetE2ETest {
   void SetUp() override {
     FleetE2ETest::SetUp();
     if (HasFatalFailure()) return;
-    auto crds = InstallEmbeddedCrds(hub());
+    auto crds = runtime::InstallEmbeddedCrds(hub());
     ASSERT_TRUE(crds) << crds.error().message();
     std::vector<std::string> args = {
         "python3", std::string(CELLGATE_SOURCE_DIR) + "/tests/testdata/git/git_http_server.py",
@@ -71,7 +71,7 @@ class AppSetsE2E : public runtime::e2e::FleetE2ETest {
         {.work_dir = work_.path() / "mirrors", .fetch_timeout = std::chrono::seconds(30)});
     ASSERT_TRUE(source) << source.error().message();
     source_ = std::move(*source);
-    connector_ = std::make_unique<KubeCellConnector>();
+    connector_ = std::make_unique<cells::KubeCellConnector>();
     status_ = std::make_unique<HubStatusWriter>(hub());
   }
 
@@ -109,7 +109,7 @@ class AppSetsE2E : public runtime::e2e::FleetE2ETest {
     ASSERT_TRUE(config) << config.error().message();
     auto secret = argo::MakeClusterSecret(*config, name, labels, ns());
     ASSERT_TRUE(secret) << secret.error().message();
-    auto written = WriteClusterSecret(hub().applier(), *secret);
+    auto written = cells::WriteClusterSecret(hub().applier(), *secret);
     ASSERT_TRUE(written) << written.error().message();
   }
   std::string ServerOf(const std::string& context) {
@@ -119,9 +119,9 @@ class AppSetsE2E : public runtime::e2e::FleetE2ETest {
   }
 
   void StartController(bool in_cluster = true) {
-    registry_ = std::make_unique<CellRegistry>(
+    registry_ = std::make_unique<cells::CellRegistry>(
         hub().watcher(), hub_config(), *connector_, clock_,
-        CellRegistryOptions{.ns = ns(), .in_cluster_enabled = in_cluster});
+        cells::CellRegistryOptions{.ns = ns(), .in_cluster_enabled = in_cluster});
     ASSERT_TRUE(registry_->Start());
     ASSERT_TRUE(registry_->WaitForSync(std::chrono::seconds(30)));
     controller_ = std::make_unique<ApplicationSetController>(
@@ -200,9 +200,9 @@ class AppSetsE2E : public runtime::e2e::FleetE2ETest {
   int port_ = 0;
   std::map<std::string, std::unique_ptr<git::testing::Origin>> repos_;
   std::unique_ptr<git::MirrorSource> source_;
-  std::unique_ptr<KubeCellConnector> connector_;
+  std::unique_ptr<cells::KubeCellConnector> connector_;
   std::unique_ptr<HubStatusWriter> status_;
-  std::unique_ptr<CellRegistry> registry_;
+  std::unique_ptr<cells::CellRegistry> registry_;
   std::unique_ptr<ApplicationSetController> controller_;
 };
 

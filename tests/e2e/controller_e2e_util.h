@@ -82,7 +82,7 @@ class ControllerE2E : public runtime::e2e::FleetE2ETest {
   void SetUp() override {
     FleetE2ETest::SetUp();
     if (HasFatalFailure()) return;
-    auto crds = InstallEmbeddedCrds(hub());
+    auto crds = runtime::InstallEmbeddedCrds(hub());
     ASSERT_TRUE(crds) << crds.error().message();
     for (const char* context : {"cell-2", "cell-3"}) {
       auto config = CellConfig(context);
@@ -141,7 +141,7 @@ class ControllerE2E : public runtime::e2e::FleetE2ETest {
     ASSERT_TRUE(config) << config.error().message();
     auto secret = argo::MakeClusterSecret(*config, name, {{"region", "us-east-1"}}, ns());
     ASSERT_TRUE(secret) << secret.error().message();
-    auto written = WriteClusterSecret(hub().applier(), *secret);
+    auto written = cells::WriteClusterSecret(hub().applier(), *secret);
     ASSERT_TRUE(written) << written.error().message();
   }
 
@@ -173,7 +173,7 @@ class ControllerE2E : public runtime::e2e::FleetE2ETest {
 
   // The AppProject `default` in ns() (what Argo CD's server creates: everything allowed),
   // admitting Applications of `source_namespaces` besides ns().
-  Object argo::DefaultProject(const std::vector<std::string>& source_namespaces,
+  Object DefaultProject(const std::vector<std::string>& source_namespaces,
                         const std::string& name = "default") const {
     std::string list;
     for (const auto& s : source_namespaces) list += (list.empty() ? "" : ", ") + s;

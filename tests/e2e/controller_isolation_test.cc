@@ -20,7 +20,7 @@ class ControllerIsolationTest : public ControllerE2E {
       ASSERT_TRUE(secret) << secret.error().message();
       Object s = *secret;
       s.mutable_body()["metadata"]["name"] = "cell-" + name;
-      auto written = WriteClusterSecret(hub().applier(), s);
+      auto written = cells::WriteClusterSecret(hub().applier(), s);
       ASSERT_TRUE(written) << written.error().message();
       return;
     }
@@ -31,7 +31,7 @@ class ControllerIsolationTest : public ControllerE2E {
                     {"namespace", ns()},
                     {"labels", {{"argocd.argoproj.io/secret-type", "cluster"}}}}},
                   {"stringData", {{"name", name}, {"server", server}, {"config", config.dump()}}}});
-    auto written = WriteClusterSecret(hub().applier(), s);
+    auto written = cells::WriteClusterSecret(hub().applier(), s);
     ASSERT_TRUE(written) << written.error().message();
   }
 

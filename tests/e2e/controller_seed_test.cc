@@ -53,7 +53,7 @@ TEST_F(ControllerSeedTest, TutorialRootAppPerCellDeploysIntoThatCellOnly) {
   CopyTutorial(repo, Url("tutorial"));
   const std::string commit = repo.CommitAndPublish("cellular tutorial");
   for (const char* context : {"cell-2", "cell-3"}) {
-    auto crds = InstallEmbeddedCrds(cell(context));
+    auto crds = runtime::InstallEmbeddedCrds(cell(context));
     ASSERT_TRUE(crds) << context << ": " << crds.error().message();
     RunKubectl(context, "create namespace argocd");
     CreateCellNamespace(context, ns());

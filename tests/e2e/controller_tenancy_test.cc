@@ -87,7 +87,7 @@ TEST_F(ControllerTenancyTest, SecondAppClaimingAnObjectIsReportedAndFailsOnShare
 }
 
 TEST_F(ControllerTenancyTest, CellLocalAppNamingAnotherCellIsRefused) {
-  auto crds = InstallEmbeddedCrds(cell("cell-2"));
+  auto crds = runtime::InstallEmbeddedCrds(cell("cell-2"));
   ASSERT_TRUE(crds) << crds.error().message();
   RunKubectl("cell-2", "create namespace argocd");
   CreateCellNamespace("cell-2", ns());
