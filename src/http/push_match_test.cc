@@ -119,13 +119,15 @@ TEST(FilesTouchPaths, UnderExactOrGlob) {
 }
 
 // Argo CD's AppFilesHaveChanged uses Go's filepath.Match, not fnmatch: '!' is a literal in a
-// class (only '^' negates), '\' escapes, and a malformed pattern matches nothing.
+// class (only '^' negates), '\' escapes, and a malformed pattern matches nothing but the
+// identical path, which AppFilesHaveChanged (util/app/path/path.go) compares before matching.
 TEST(FilesTouchPaths, GlobsAreGoFilepathMatch) {
   EXPECT_TRUE(FilesTouchPaths({"apps/x.yaml"}, Paths{"/apps/[!x].yaml"}));
   EXPECT_TRUE(FilesTouchPaths({"apps/!.yaml"}, Paths{"/apps/[!x].yaml"}));
   EXPECT_FALSE(FilesTouchPaths({"apps/a.yaml"}, Paths{"/apps/[!x].yaml"}));
   EXPECT_TRUE(FilesTouchPaths({"apps/b.yaml"}, Paths{"/apps/[^x].yaml"}));
-  EXPECT_FALSE(FilesTouchPaths({"apps/[.yaml"}, Paths{"/apps/[.yaml"}));
+  EXPECT_FALSE(FilesTouchPaths({"apps/x.yaml"}, Paths{"/apps/[x.yaml"}));
+  EXPECT_TRUE(FilesTouchPaths({"apps/[.yaml"}, Paths{"/apps/[.yaml"}));
 }
 
 TEST(PushTouches, WithoutTheAnnotationEveryPushToRepoAndRevisionTouches) {
