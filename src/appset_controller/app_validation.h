@@ -22,9 +22,9 @@
 #include <string>
 #include <vector>
 
+#include "argo/app_project.h"
 #include "cells/cell.h"
 #include "core/object.h"
-#include "argo/app_project.h"
 
 namespace cellgate::appset_controller {
 

@@ -27,7 +27,7 @@ cells::CellInfo Cell(const std::string& name, const std::string& server, const s
 TEST(AppValidation, ProjectMustExistExceptTheImplicitDefault) {
   auto team =
       argo::ParseAppProject(YamlJson("apiVersion: argoproj.io/v1alpha1\nkind: "
-                                      "AppProject\nmetadata: {name: team-a}\nspec: {}\n"));
+                                     "AppProject\nmetadata: {name: team-a}\nspec: {}\n"));
   ASSERT_TRUE(team);
   std::vector<argo::AppProject> projects = {*team};
   std::vector<Object> apps = {App("default", "{server: https://a}"),

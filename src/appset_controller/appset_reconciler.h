@@ -38,14 +38,14 @@
 #include <string>
 #include <vector>
 
-#include "argo/applicationset.h"
 #include "appset/generators.h"
 #include "appset_controller/plan_applier.h"
 #include "appset_controller/status_writer.h"
+#include "argo/app_project.h"
+#include "argo/applicationset.h"
 #include "cells/cell_registry.h"
 #include "core/clock.h"
 #include "core/object.h"
-#include "argo/app_project.h"
 #include "kube/client.h"
 #include "runtime/event_recorder.h"
 

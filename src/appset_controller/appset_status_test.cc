@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "appset/applications.h"
-#include "argo/applicationset.h"
 #include "appset_controller/appsets_test_util.h"
+#include "argo/applicationset.h"
 
 namespace cellgate::appset_controller {
 namespace {

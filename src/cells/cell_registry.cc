@@ -6,10 +6,10 @@
 #include <tuple>
 #include <utility>
 
-#include "core/mutex.h"
 #include "argo/cluster_config.h"
 #include "argo/secret_data.h"
 #include "cells/cell_secret.h"
+#include "core/mutex.h"
 
 namespace cellgate::cells {
 

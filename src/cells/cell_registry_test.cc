@@ -6,10 +6,10 @@
 #include <map>
 #include <thread>
 
-#include "core/mutex.h"
+#include "argo/cluster_config.h"
 #include "argo/cluster_secret.h"
 #include "cells/cell_secret.h"
-#include "argo/cluster_config.h"
+#include "core/mutex.h"
 #include "kube/testing/fake_cluster.h"
 
 namespace cellgate::cells {

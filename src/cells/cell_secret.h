@@ -6,9 +6,9 @@
 #pragma once
 
 #include "argo/cluster_secret.h"
+#include "cells/cell.h"
 #include "core/object.h"
 #include "core/result.h"
-#include "cells/cell.h"
 #include "kube/client.h"
 
 namespace cellgate::cells {

@@ -28,18 +28,16 @@
 #include <memory>
 #include <ostream>
 
+#include "argo/cluster_secret.h"
 #include "cells/cell_list.h"
 #include "cells/cell_registry.h"
+#include "cells/cell_secret.h"
 #include "cli/app.h"
 #include "cli/cell_add.h"
 #include "cli/cell_apps.h"
 #include "cli/hub.h"
 #include "core/clock.h"
 #include "core/mutex.h"
-#include "cells/cell_list.h"
-#include "cells/cell_registry.h"
-#include "argo/cluster_secret.h"
-#include "cells/cell_secret.h"
 #include "kube/kubeconfig.h"
 
 namespace cellgate::cli {

@@ -353,12 +353,12 @@ void Controller::ElectionLoop() {
   }
   for (;;) {
     runtime::LeaderElector elector(lease_client_->reader(), lease_client_->applier(), clock_,
-                          {.lease_name = "cellgate-controller",
-                           .ns = options_.ns,
-                           .identity = identity,
-                           .lease_duration = options_.lease_duration,
-                           .renew_deadline = options_.renew_deadline,
-                           .retry_period = options_.retry_period});
+                                   {.lease_name = "cellgate-controller",
+                                    .ns = options_.ns,
+                                    .identity = identity,
+                                    .lease_duration = options_.lease_duration,
+                                    .renew_deadline = options_.renew_deadline,
+                                    .retry_period = options_.retry_period});
     identity = elector.identity();  // keep one identity across terms
     {
       core::MutexLock lock(mu_);
@@ -434,7 +434,8 @@ bool Controller::StartActing() {
                                     .reporting_instance = options_.identity});
   const std::chrono::milliseconds poll = options_.repo_poll_interval;
   auto appsets = std::make_shared<appset_controller::ApplicationSetController>(
-      appset_controller::ApplicationSetHub{hub_->reader(), hub_->applier(), hub_->watcher(), *appset_status_},
+      appset_controller::ApplicationSetHub{hub_->reader(), hub_->applier(), hub_->watcher(),
+                                           *appset_status_},
       runtime->registry(),
       [&mirrors, poll](const std::string& url, const std::string& revision)
           -> Result<std::shared_ptr<const git::Snapshot>> {

@@ -2,11 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "argo/app_project.h"
 #include "argo/application.h"
 #include "controller/argocd_cm.h"
 #include "core/mutex.h"
 #include "engine/heal_guard.h"
-#include "argo/app_project.h"
 #include "git/url.h"
 
 namespace cellgate::controller {

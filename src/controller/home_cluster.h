@@ -26,10 +26,10 @@
 #include <string>
 #include <string_view>
 
+#include "argo/app_project.h"
 #include "cells/cell_client.h"
 #include "controller/object_cache.h"
 #include "core/clock.h"
-#include "argo/app_project.h"
 #include "kube/client.h"
 #include "runtime/event_recorder.h"
 

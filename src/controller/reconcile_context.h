@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "argo/app_project.h"
 #include "argo/app_status.h"
 #include "argo/application.h"
 #include "controller/reconciler.h"
 #include "core/redact.h"
 #include "engine/app_sync.h"
-#include "argo/app_project.h"
 
 namespace cellgate::controller {
 

@@ -112,7 +112,8 @@ sync::SyncResult Reconciler::SyncOnce(Context& ctx, Observed& observed, const Sy
   RecordEvent(
       ctx, !result.succeeded(), runtime::event_reason::kOperationCompleted,
       runtime::OperationCompletedMessage(false, revision, result.succeeded(), result.message));
-  if (!result.succeeded()) RecordEvent(ctx, true, runtime::event_reason::kSyncFailed, result.message);
+  if (!result.succeeded())
+    RecordEvent(ctx, true, runtime::event_reason::kSyncFailed, result.message);
   std::vector<ObjectKey> pruned;
   for (const auto& r : result.resources) {
     if (r.result == sync::ResultCode::kPruned) pruned.push_back(r.key);

@@ -130,11 +130,11 @@ Requeue Reconciler::Run(Context& ctx, std::stop_token stop) {
   ctx.destination = argo::ResolvedDestination{
       .server = info.server, .name = info.name, .ns = dest.ns, .cell_project = info.project};
   auto violations = argo::CheckApplication(*ctx.project,
-                                            {.name = ref.name,
-                                             .ns = ref.ns,
-                                             .repo_urls = {ctx.model->source.repo_url},
-                                             .destination = ctx.destination},
-                                            options_.controller_namespace);
+                                           {.name = ref.name,
+                                            .ns = ref.ns,
+                                            .repo_urls = {ctx.model->source.repo_url},
+                                            .destination = ctx.destination},
+                                           options_.controller_namespace);
   if (!violations.empty()) {
     return ReportProblem(ctx, argo::kInvalidSpecError, JoinViolations(violations), poll);
   }

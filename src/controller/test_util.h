@@ -15,13 +15,13 @@
 #include <string>
 #include <thread>
 
+#include "argo/cluster_secret.h"
 #include "cells/cell_registry.h"
+#include "cells/cell_secret.h"
 #include "controller/cell_targets.h"
 #include "core/mutex.h"
 #include "core/yaml.h"
 #include "engine/testing/fake_cell.h"
-#include "argo/cluster_secret.h"
-#include "cells/cell_secret.h"
 #include "git/source.h"
 #include "kube/testing/fake_cluster.h"
 #include "render/testing/memory_snapshot.h"

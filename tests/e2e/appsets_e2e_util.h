@@ -24,10 +24,10 @@
 
 #include "appset_controller/appset_controller.h"
 #include "appset_controller/change_detection.h"
-#include "cells/cell_registry.h"
-#include "core/yaml.h"
 #include "argo/cluster_secret.h"
+#include "cells/cell_registry.h"
 #include "cells/cell_secret.h"
+#include "core/yaml.h"
 #include "fleet_e2e_util.h"
 #include "git/mirror_source.h"
 #include "git/test_process.h"

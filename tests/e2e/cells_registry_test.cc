@@ -8,12 +8,12 @@
 #include <thread>
 #include <vector>
 
+#include "argo/cluster_config.h"
+#include "argo/cluster_secret.h"
 #include "black_hole.h"
 #include "cells/cell_registry.h"
-#include "argo/cluster_secret.h"
 #include "cells/cell_secret.h"
 #include "fleet_e2e_util.h"
-#include "argo/cluster_config.h"
 
 namespace cellgate::runtime::e2e {
 namespace {
@@ -29,15 +29,15 @@ class CellRegistryE2E : public FleetE2ETest {
     if (HasFatalFailure()) return;
     connector_ = std::make_unique<cells::KubeCellConnector>(
         cells::KubeCellConnectorOptions{.client = {.transport = {.request_timeout = seconds(8),
-                                                          .connect_timeout = seconds(3),
-                                                          .retry = {.max_retries = 0}}},
-                                 .probe_timeout = seconds(2)});
-    registry_ =
-        std::make_unique<cells::CellRegistry>(hub().watcher(), hub_config(), *connector_, clock_,
-                                       cells::CellRegistryOptions{.ns = ns(),
-                                                           .probe_interval = milliseconds(500),
-                                                           .probe_retry_initial = milliseconds(500),
-                                                           .probe_retry_max = seconds(2)});
+                                                                 .connect_timeout = seconds(3),
+                                                                 .retry = {.max_retries = 0}}},
+                                        .probe_timeout = seconds(2)});
+    registry_ = std::make_unique<cells::CellRegistry>(
+        hub().watcher(), hub_config(), *connector_, clock_,
+        cells::CellRegistryOptions{.ns = ns(),
+                                   .probe_interval = milliseconds(500),
+                                   .probe_retry_initial = milliseconds(500),
+                                   .probe_retry_max = seconds(2)});
   }
   void TearDown() override {
     registry_.reset();
@@ -110,8 +110,8 @@ TEST_F(CellRegistryE2E, RealSecretsAddRelabelAndDeleteCells) {
   auto config = CellConfig("cell-2");
   ASSERT_TRUE(config);
   auto deleted = hub().applier().Delete(
-      Yaml("apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + argo::ClusterSecretName(config->server) +
-           "\n  namespace: " + ns()),
+      Yaml("apiVersion: v1\nkind: Secret\nmetadata:\n  name: " +
+           argo::ClusterSecretName(config->server) + "\n  namespace: " + ns()),
       {});
   ASSERT_TRUE(deleted) << deleted.error().message();
   ASSERT_TRUE(Eventually([&] { return !registry_->FindByName("e2e-cell-2"); }));
@@ -147,7 +147,8 @@ TEST_F(CellRegistryE2E, BlackHoledCellIsUnreachableAndTheOtherStaysFast) {
   Register("cell-2", "e2e-cell-2", {});
   ASSERT_TRUE(registry_->Start());
   ASSERT_TRUE(registry_->WaitForSync(seconds(30)));
-  ASSERT_TRUE(Eventually([&] { return StateOf("e2e-blackhole") == cells::CellState::kUnreachable; }));
+  ASSERT_TRUE(
+      Eventually([&] { return StateOf("e2e-blackhole") == cells::CellState::kUnreachable; }));
   ASSERT_TRUE(Eventually([&] { return StateOf("e2e-cell-2") == cells::CellState::kConnected; }));
   auto hole_cell = registry_->FindByName("e2e-blackhole");
   ASSERT_TRUE(hole_cell);

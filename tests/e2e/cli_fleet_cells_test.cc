@@ -7,12 +7,11 @@
 //    stopped by this test through scripts/local-cells in the kubeconfig's home) it shows the
 //    cell Connected while it runs and Unreachable with the probe's error once it is down,
 //    while the other cells stay Connected.
+#include "argo/cluster_secret.h"
 #include "cells/cell_registry.h"
+#include "cells/cell_secret.h"
 #include "cli_fleet_util.h"
 #include "core/clock.h"
-#include "cells/cell_registry.h"
-#include "argo/cluster_secret.h"
-#include "cells/cell_secret.h"
 
 namespace cellgate::cli::e2e {
 namespace {

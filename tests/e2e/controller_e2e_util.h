@@ -26,8 +26,6 @@
 #include "cells/cell_secret.h"
 #include "controller/controller.h"
 #include "controller/home_cluster.h"
-#include "argo/cluster_secret.h"
-#include "cells/cell_secret.h"
 #include "fleet_e2e_util.h"
 #include "git/test_process.h"
 #include "git/test_repos.h"
