@@ -150,7 +150,9 @@ bool ApplicationSetController::ProcessNextReady() {
 }
 
 void ApplicationSetController::Work() {
-  while (auto key = queue_.Get()) {
+  while (true) {
+    std::optional<std::string> key = queue_.Get();
+    if (!key.has_value()) return;
     Process(*key);
     queue_.Done(*key);
   }

@@ -72,6 +72,7 @@ std::vector<Object> OwnedAfter(std::vector<Object> owned, const AppliedPlan& app
     if (appset::OwnedByApplicationSet(w, identity)) by_name[w.Name()] = w;
   }
   std::vector<Object> out;
+  out.reserve(by_name.size());
   for (auto& [name, app] : by_name) out.push_back(std::move(app));
   return out;
 }
@@ -178,7 +179,7 @@ ReconcileResult ApplicationSetReconciler::Generate(const Object& live,
   result.repos = LiteralRepos(spec);
   appset::PlanOptions plan_options = appset::PlanOptionsFor(parsed);
   std::vector<Object> owned = Owned(existing, plan_options);
-  auto fail = [&](ReconcileOutcome outcome, bool retry) {
+  auto fail = [&](const ReconcileOutcome& outcome, bool retry) {
     result.error = outcome.error_message;
     result.next = retry ? Next::kRetry : Next::kRequeue;
     if (auto s = WriteStatus(live, OutcomeConditions(outcome), owned); !s) {

@@ -100,7 +100,10 @@ Result<T> WithContext(Result<T> r, std::string_view context) {
 #define CG_CONCAT_(a, b) CG_CONCAT_INNER_(a, b)
 #define CG_ASSIGN_OR_RETURN(lhs, expr) \
   CG_ASSIGN_OR_RETURN_IMPL_(CG_CONCAT_(cg_assign_r_, __LINE__), lhs, expr)
+// `tmp` and `lhs` are declarations or names, which parentheses would break.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define CG_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)                              \
   auto tmp = (expr);                                                           \
   if (!tmp) return std::unexpected<::cellgate::Error>(std::move(tmp).error()); \
   lhs = std::move(*tmp)
+// NOLINTEND(bugprone-macro-parentheses)

@@ -80,6 +80,7 @@ class MemorySnapshot final : public git::Snapshot {
                          BlobOid(node), node.content.size()};
     }
     std::vector<git::TreeEntry> v;
+    v.reserve(out.size());
     for (auto& [p, e] : out) v.push_back(std::move(e));
     return v;
   }
